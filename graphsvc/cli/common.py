@@ -1,0 +1,27 @@
+"""What every command shares: the service, opened lazily from configuration."""
+from __future__ import annotations
+
+import functools
+
+import click
+
+from ..config import load_config
+from ..service import GraphService
+
+
+def get_service(ctx: click.Context) -> GraphService:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GraphService):
+        root.obj = GraphService.from_config(load_config())
+        root.call_on_close(root.obj.close)
+    return root.obj
+
+
+def pass_service(f):
+    """Decorator: pass the GraphService as the first argument."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(get_service(click.get_current_context()), *args, **kwargs)
+
+    return wrapper

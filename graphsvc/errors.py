@@ -1,0 +1,103 @@
+"""Domain errors: each says what went wrong and what to do about it.
+
+The CLI turns them into one-line messages and the web API into the one JSON
+error shape, so nothing here knows about either.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = [
+    "GraphsvcError",
+    "Problem",
+    "ValidationFailed",
+    "NotFound",
+    "StoreUnavailable",
+    "ConfigError",
+]
+
+
+class GraphsvcError(Exception):
+    """Base of every error a user can cause or fix."""
+
+    code = "error"
+
+    def __init__(self, message: str, hint: str | None = None, details=None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in an input: where, what, what to do."""
+
+    message: str
+    hint: str = ""
+    file: str | None = None
+    row: int | None = None  # 1-based data row as a spreadsheet shows it (header is row 1)
+    column: str | None = None
+    field: str | None = None
+    value: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        elif self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text} {self.hint}".rstrip() if self.hint else text
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+class ValidationFailed(GraphsvcError):
+    """The input has problems; nothing was written."""
+
+    code = "validation_failed"
+
+    def __init__(self, problems: list[Problem], message: str | None = None):
+        self.problems = list(problems)
+        n = len(self.problems)
+        super().__init__(
+            message or f"{n} problem{'s' if n != 1 else ''} found; nothing was written.",
+            hint="Fix the rows listed and import again, or use --skip-invalid --report FILE "
+            "to import the valid rows and write the rejected ones with their reasons.",
+            details=[p.to_dict() for p in self.problems],
+        )
+
+
+class NotFound(GraphsvcError):
+    code = "not_found"
+
+
+class StoreUnavailable(GraphsvcError):
+    """The graph database cannot be reached or refused us."""
+
+    code = "store_unavailable"
+
+    def __init__(self, address: str, reason: str, hint: str | None = None):
+        super().__init__(
+            f"graph database unavailable at {address}: {reason}",
+            hint=hint or "Check that the server is running and that GRAPHSVC_NEO4J_URI, "
+            "GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD are right.",
+        )
+        self.address = address
+
+
+class ConfigError(GraphsvcError):
+    code = "config_error"

@@ -1,0 +1,438 @@
+"""Actors, ties and the vocabularies they use.
+
+Every validation rule for a single actor or tie lives here, in the pydantic
+models; rules that need the whole graph (a tie's ends must exist, ids must be
+unique within a file) live in :mod:`graphsvc.ingest.validate`. Readers,
+stores and the web API all build these models, so the rules hold everywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "ACTOR_KINDS",
+    "CIVIL_SOCIETY_KINDS",
+    "TIE_KINDS",
+    "DIRECTED_TIE_KINDS",
+    "TIE_SUBTYPES",
+    "PHASES",
+    "ISSUE_AREAS",
+    "POPULATIONS",
+    "ROLES",
+    "PROVENANCES",
+    "VISIBILITIES",
+    "Actor",
+    "Tie",
+    "tie_id",
+    "Introduction",
+    "INTRODUCTION_STATUSES",
+    "is_policymaker",
+    "is_funder",
+    "is_civil_society",
+]
+
+# --- vocabularies -----------------------------------------------------------
+# Each maps the stored value to a short English description; the import
+# readers also accept Spanish synonyms (graphsvc.ingest.columns).
+
+ACTOR_KINDS: dict[str, str] = {
+    "cso": "Civil-society organization or NGO (Mexican, US, Central American)",
+    "shelter": "Shelter or migrant house (albergue, casa del migrante)",
+    "faith_based": "Faith-based organization or network",
+    "migrant_led": "Migrant-led organization or collective",
+    "network": "Coalition, network, forum or regional process (e.g. RROCM, MIRPS)",
+    "international_org": "International organization (e.g. UNHCR, IOM, OAS)",
+    "government": "Government body at any level: federal, state or municipal",
+    "official": "Individual official or legislator",
+    "funder": "Funder: foundation, donor agency, private-sector fund",
+    "academia": "University, research centre or think tank",
+    "business": "Business or business association",
+    "individual": "Other individual (facilitator, researcher, defender)",
+}
+
+#: The kinds counted as civil society in the cross-border indicators.
+CIVIL_SOCIETY_KINDS = frozenset({"cso", "shelter", "faith_based", "migrant_led"})
+
+TIE_KINDS: dict[str, str] = {
+    "formal": "Project agreement, MoU, implementing partnership, coalition "
+    "membership, board seat, employment or affiliation (undirected)",
+    "informal": "Met at a workshop or conference, information sharing, advice "
+    "(undirected)",
+    "funding": "Money from funder (source) to recipient (target) (directed)",
+}
+DIRECTED_TIE_KINDS = frozenset({"funding"})
+
+#: Suggested subtypes; other lowercase labels are accepted.
+TIE_SUBTYPES: dict[str, tuple[str, ...]] = {
+    "formal": ("project_agreement", "mou", "implementing_partner", "coalition",
+               "board", "employment", "affiliation"),
+    "informal": ("workshop", "conference", "information_sharing", "advice",
+                 "introduction"),
+    "funding": ("grant", "contract", "in_kind"),
+}
+
+PHASES: dict[str, str] = {
+    "humanitarian": "Immediate humanitarian aid",
+    "short_medium_term": "Services in the short and medium term",
+    "long_term": "Long-term livelihoods and governance",
+}
+
+#: Suggested issue areas; other lowercase labels are accepted.
+ISSUE_AREAS: tuple[str, ...] = (
+    "legal_aid", "shelter", "health", "mental_health", "documentation",
+    "employment", "education", "housing", "advocacy", "litigation",
+    "monitoring", "protection", "integration", "research", "funding",
+)
+
+#: Suggested populations; other lowercase labels are accepted.
+POPULATIONS: tuple[str, ...] = (
+    "central_americans", "haitians", "venezuelans", "cubans", "mexicans",
+    "deportees", "idps", "asylum_seekers", "refugees", "children", "women",
+    "lgbtq", "indigenous", "families",
+)
+
+ROLES: dict[str, str] = {
+    "funder": "Gives money to others (whatever its kind)",
+    "policymaker": "Makes or shapes public policy (whatever its kind)",
+}
+
+PROVENANCES: dict[str, str] = {
+    "survey": "A survey response",
+    "workshop": "A workshop directory or attendance list",
+    "public_report": "A published report",
+    "facilitator_note": "A facilitator's note",
+    "introduction": "An introduction recorded as made",
+    "import": "An imported file with no more specific source",
+    "illustrative": "The illustrative network: invented, not fact",
+}
+
+VISIBILITIES: dict[str, str] = {
+    "public": "May be shown to anyone allowed to see the graph",
+    "restricted": "Only for analysts, editors and admins",
+}
+
+# --- field types ------------------------------------------------------------
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
+_LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+ActorId = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise ValueError(
+            "must start with a letter or digit and use only letters, digits, "
+            "'_', '.', ':' or '-' (at most 128 characters)"
+        )
+    return value
+
+
+def _label(value: str) -> str:
+    """Normalise a free vocabulary label: 'Legal aid' -> 'legal_aid'."""
+    out = re.sub(r"[\s\-/]+", "_", value.strip().lower())
+    if not _LABEL_RE.match(out):
+        raise ValueError(f"'{value}' is not a label: use letters, digits and '_'")
+    return out
+
+
+def _check_country(value: str) -> str:
+    code = value.strip().upper()
+    if code == "INT":
+        return code
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
+        return code
+    raise ValueError(
+        f"'{value}' is not an ISO 3166 two-letter country code "
+        "(MX, US, GT, ...) or INT for international"
+    )
+
+
+def _check_choice(value: str, vocabulary: dict, what: str) -> str:
+    v = value.strip().lower()
+    if v not in vocabulary:
+        raise ValueError(
+            f"unknown {what} '{value}': use one of {', '.join(sorted(vocabulary))}"
+        )
+    return v
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              validate_assignment=True)
+
+    def to_record(self) -> dict:
+        """Plain JSON-ready dict; dates as ISO strings, lists as lists."""
+        return self.model_dump(mode="json")
+
+
+class Actor(_Base):
+    """An organization, body or person in the graph."""
+
+    id: ActorId
+    name: str = Field(min_length=1, max_length=300)
+    kind: str
+    country: str
+    city: str | None = None
+    region: str | None = None
+    issue_areas: list[str] = Field(default_factory=list)
+    populations: list[str] = Field(default_factory=list)
+    phases: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    description: str | None = Field(default=None, max_length=5000)
+    website: str | None = None
+    provenance: str = "import"
+    source_ref: str | None = None
+    visibility: str = "restricted"
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _check_choice(v, ACTOR_KINDS, "actor kind")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str) -> str:
+        return _check_country(v)
+
+    @field_validator("issue_areas", "populations")
+    @classmethod
+    def _labels(cls, v: list[str]) -> list[str]:
+        return _dedupe(_label(x) for x in v if x and x.strip())
+
+    @field_validator("phases")
+    @classmethod
+    def _phases(cls, v: list[str]) -> list[str]:
+        return _dedupe(_check_choice(x, PHASES, "migration phase") for x in v if x.strip())
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, v: list[str]) -> list[str]:
+        return _dedupe(_check_choice(x, ROLES, "role") for x in v if x.strip())
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str]) -> list[str]:
+        out = []
+        for x in v:
+            code = x.strip().lower()
+            if not code:
+                continue
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"'{x}' is not an ISO 639 language code (es, en, ht, ...)")
+            out.append(code)
+        return _dedupe(out)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not re.match(r"^https?://[^\s<>\"']+$", v, re.IGNORECASE):
+            raise ValueError("must be an http:// or https:// address")
+        return v
+
+    @field_validator("provenance")
+    @classmethod
+    def _provenance(cls, v: str) -> str:
+        return _check_choice(v, PROVENANCES, "provenance")
+
+    @field_validator("visibility")
+    @classmethod
+    def _visibility(cls, v: str) -> str:
+        return _check_choice(v, VISIBILITIES, "visibility")
+
+
+class Tie(_Base):
+    """A tie between two actors.
+
+    ``formal`` and ``informal`` ties are undirected; ``funding`` goes from the
+    funder (``source``) to the recipient (``target``). Two actors may have
+    several ties of different kinds; each is its own record with its own id.
+    """
+
+    id: str | None = Field(default=None, max_length=400)
+    source: ActorId
+    target: ActorId
+    kind: Literal["formal", "informal", "funding"]
+    subtype: str | None = None
+    strength: float | None = Field(default=None, gt=0, le=1)
+    amount: float | None = Field(default=None, ge=0)
+    currency: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    channel: list[str] = Field(default_factory=list)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    provenance: str = "import"
+    source_ref: str | None = None
+    visibility: str = "restricted"
+    note: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v):
+        if isinstance(v, str):
+            return _check_choice(v, TIE_KINDS, "tie kind")
+        return v
+
+    @field_validator("source", "target")
+    @classmethod
+    def _ends(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("subtype")
+    @classmethod
+    def _subtype(cls, v: str | None) -> str | None:
+        return _label(v) if v else None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        code = v.strip().upper()
+        if pycountry.currencies.get(alpha_3=code) is None:
+            raise ValueError(f"'{v}' is not an ISO 4217 currency code (USD, MXN, EUR, ...)")
+        return code
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: list[str]) -> list[str]:
+        return [_check_id(x.strip()) for x in v if x and x.strip()]
+
+    @field_validator("provenance")
+    @classmethod
+    def _provenance(cls, v: str) -> str:
+        return _check_choice(v, PROVENANCES, "provenance")
+
+    @field_validator("visibility")
+    @classmethod
+    def _visibility(cls, v: str) -> str:
+        return _check_choice(v, VISIBILITIES, "visibility")
+
+    @model_validator(mode="after")
+    def _whole(self) -> "Tie":
+        if self.source == self.target:
+            raise ValueError("a tie needs two different actors (source equals target)")
+        if self.kind != "funding" and (self.amount is not None or self.currency or self.channel):
+            raise ValueError("amount, currency and channel belong to funding ties only")
+        if self.amount is not None and not self.currency:
+            raise ValueError("a funding amount needs its currency (USD, MXN, ...)")
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("'until' is before 'since'")
+        if self.id is None:
+            # Assign through __dict__ so validate_assignment does not re-enter.
+            self.__dict__["id"] = tie_id(self.source, self.target, self.kind,
+                                         self.subtype, self.year)
+        return self
+
+    @property
+    def directed(self) -> bool:
+        return self.kind in DIRECTED_TIE_KINDS
+
+
+def tie_id(source: str, target: str, kind: str, subtype: str | None = None,
+           year: int | None = None) -> str:
+    """The id a tie gets when its input gives none.
+
+    Stable across imports, so re-importing the same row updates the same tie:
+    undirected ties sort their ends; funding keeps funder -> recipient and adds
+    the year, so yearly grants between one pair stay distinct.
+    """
+    if kind in DIRECTED_TIE_KINDS:
+        ends = f"{source}->{target}"
+    else:
+        a, b = sorted((source, target))
+        ends = f"{a}--{b}"
+    parts = [kind, ends]
+    if subtype:
+        parts.append(subtype)
+    if kind in DIRECTED_TIE_KINDS and year is not None:
+        parts.append(str(year))
+    return ":".join(parts)
+
+
+def _dedupe(items) -> list:
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+# --- predicates over node attributes (used by queries on a snapshot) --------
+
+def is_policymaker(attrs: dict) -> bool:
+    """Government bodies, officials and anyone holding the policymaker role."""
+    return attrs.get("kind") in ("government", "official") or "policymaker" in (
+        attrs.get("roles") or ())
+
+
+def is_funder(attrs: dict) -> bool:
+    return attrs.get("kind") == "funder" or "funder" in (attrs.get("roles") or ())
+
+
+def is_civil_society(attrs: dict) -> bool:
+    return attrs.get("kind") in CIVIL_SOCIETY_KINDS
+
+
+INTRODUCTION_STATUSES: dict[str, str] = {
+    "proposed": "Suggested to the parties, not yet acted on",
+    "made": "The introduction happened; it becomes an informal tie",
+    "declined": "One side declined; never suggested again",
+}
+
+
+class Introduction(_Base):
+    """A facilitator's record of an introduction between two actors."""
+
+    source: ActorId
+    target: ActorId
+    via: ActorId | None = None
+    status: str
+    note: str | None = Field(default=None, max_length=5000)
+    recorded_at: dt.datetime | None = None
+
+    @field_validator("source", "target", "via")
+    @classmethod
+    def _ids(cls, v):
+        return _check_id(v) if v else v
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v: str) -> str:
+        return _check_choice(v, INTRODUCTION_STATUSES, "introduction status")
+
+    @model_validator(mode="after")
+    def _whole(self) -> "Introduction":
+        if self.source == self.target:
+            raise ValueError("an introduction needs two different actors")
+        if self.via in (self.source, self.target):
+            raise ValueError("the broker ('via') must be a third actor")
+        if self.recorded_at is None:
+            self.__dict__["recorded_at"] = dt.datetime.now(dt.timezone.utc).replace(
+                microsecond=0)
+        return self
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """The unordered pair, as a sorted tuple: introductions are mutual."""
+        return tuple(sorted((self.source, self.target)))

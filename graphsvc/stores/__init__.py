@@ -1,0 +1,44 @@
+"""Graph stores: one interface, a backend per database.
+
+``STORES`` maps a backend name to a factory taking the configuration;
+:func:`get_store` picks Neo4j when ``NEO4J_URI`` is configured and the
+embedded SQLite store otherwise.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from .base import ActorFilter, GraphStore, WriteResult, build_snapshot
+
+__all__ = ["STORES", "get_store", "store_name", "GraphStore", "ActorFilter",
+           "WriteResult", "build_snapshot"]
+
+
+def _sqlite(config: Mapping) -> GraphStore:
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(config["DB"])
+
+
+STORES: dict[str, Callable[[Mapping], GraphStore]] = {
+    "sqlite": _sqlite,
+}
+
+
+def store_name(config: Mapping) -> str:
+    """The backend ``config`` selects: explicit ``STORE``, else by ``NEO4J_URI``."""
+    if config.get("STORE"):
+        return config["STORE"]
+    return "neo4j" if config.get("NEO4J_URI") else "sqlite"
+
+
+def get_store(config: Mapping) -> GraphStore:
+    from ..errors import ConfigError
+
+    name = store_name(config)
+    try:
+        factory = STORES[name]
+    except KeyError:
+        raise ConfigError(f"unknown store '{name}'",
+                          hint=f"Use one of: {', '.join(sorted(STORES))}.") from None
+    return factory(config)

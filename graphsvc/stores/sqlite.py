@@ -1,0 +1,390 @@
+"""The embedded graph store: one SQLite file, no server.
+
+WAL mode lets the web app keep reading while a CLI import writes; writers
+take the write lock up front (``BEGIN IMMEDIATE``) and wait up to
+``busy_timeout`` for it rather than fail. Each actor and tie is stored as its
+full JSON record, with the columns that filters need beside it, so a round
+trip is lossless and new optional fields need no migration.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import StoreUnavailable
+from ..model import Actor, Introduction, Tie
+from .base import ActorFilter, GraphStore, Progress, WriteResult
+
+__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+# Each entry migrates the schema from version i to i + 1; never edit one
+# that has shipped, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE actors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        country TEXT NOT NULL,
+        city TEXT,
+        visibility TEXT NOT NULL,
+        search TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX actors_kind ON actors(kind);
+    CREATE INDEX actors_country ON actors(country);
+    CREATE INDEX actors_name ON actors(name, id);
+    CREATE TABLE ties (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+        target TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX ties_source ON ties(source);
+    CREATE INDEX ties_target ON ties(target);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta(key, value) VALUES ('version', '0');
+    """,
+    """
+    CREATE TABLE introductions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        via TEXT,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX introductions_source ON introductions(source);
+    CREATE INDEX introductions_target ON introductions(target);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CHUNK = 500  # rows per executemany; progress is reported per chunk
+
+
+def fold(text: str | None) -> str:
+    """Lowercase without accents, so 'Mexico' finds 'México'."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _dump(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class SQLiteStore(GraphStore):
+    """Graph store in a single SQLite file at ``path``."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 30_000):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(
+                str(self.path), str(exc),
+                hint="Check that the folder exists and is writable, or point "
+                "GRAPHSVC_DB at another file.") from exc
+
+    # --- connections and transactions -------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _tx(self, write: bool):
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        # Check first without the write lock, so opening a store never waits
+        # behind a long import that is already running.
+        if self._conn().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        with self._tx(write=True) as c:
+            current = c.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"the file has schema version {current}, newer than this "
+                    f"graphsvc understands ({SCHEMA_VERSION}); upgrade graphsvc")
+            for i in range(current, SCHEMA_VERSION):
+                for stmt in MIGRATIONS[i].split(";"):
+                    if stmt.strip():
+                        c.execute(stmt)
+            if current != SCHEMA_VERSION:
+                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @staticmethod
+    def _bump(c: sqlite3.Connection) -> int:
+        c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+
+    # --- writes -----------------------------------------------------------
+
+    def _write(self, actors: list[Actor], ties: list[Tie],
+               progress: Progress | None) -> WriteResult:
+        res = WriteResult()
+        with self._tx(write=True) as c:
+            old = self._records(c, "actors", [a.id for a in actors])
+            rows = []
+            for a in actors:
+                rec = a.to_record()
+                text = _dump(rec)
+                if a.id not in old:
+                    res.actors_created += 1
+                elif old[a.id] != text:
+                    res.actors_updated += 1
+                else:
+                    res.actors_unchanged += 1
+                    continue
+                rows.append((a.id, a.name, a.kind, a.country, a.city, a.visibility,
+                             fold(" ".join(filter(None, (a.name, a.id, a.city)))), text))
+            self._chunked(c, """
+                INSERT INTO actors(id, name, kind, country, city, visibility, search, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,
+                  country=excluded.country, city=excluded.city,
+                  visibility=excluded.visibility, search=excluded.search,
+                  record=excluded.record""", rows, progress, len(actors) - len(rows))
+
+            old = self._records(c, "ties", [t.id for t in ties])
+            rows = []
+            for t in ties:
+                text = _dump(t.to_record())
+                if t.id not in old:
+                    res.ties_created += 1
+                elif old[t.id] != text:
+                    res.ties_updated += 1
+                else:
+                    res.ties_unchanged += 1
+                    continue
+                rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
+            self._chunked(c, """
+                INSERT INTO ties(id, source, target, kind, visibility, record)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET source=excluded.source,
+                  target=excluded.target, kind=excluded.kind,
+                  visibility=excluded.visibility, record=excluded.record""",
+                          rows, progress, len(ties) - len(rows))
+
+            res.version = self._bump(c) if res.changed else self._version(c)
+        return res
+
+    @staticmethod
+    def _chunked(c, sql, rows, progress, skipped):
+        if progress and skipped:
+            progress(skipped)
+        for i in range(0, len(rows), _CHUNK):
+            chunk = rows[i:i + _CHUNK]
+            c.executemany(sql, chunk)
+            if progress:
+                progress(len(chunk))
+
+    @staticmethod
+    def _records(c, table: str, ids: list[str]) -> dict[str, str]:
+        out = {}
+        for i in range(0, len(ids), _CHUNK):
+            part = ids[i:i + _CHUNK]
+            marks = ",".join("?" * len(part))
+            # The table name is one of two literals from this module, never input.
+            out.update(c.execute(f"SELECT id, record FROM {table} WHERE id IN ({marks})",
+                                 part).fetchall())
+        return out
+
+    def delete_actors(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        with self._tx(write=True) as c:
+            n = 0
+            for i in range(0, len(ids), _CHUNK):
+                part = ids[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                n += c.execute(f"DELETE FROM actors WHERE id IN ({marks})", part).rowcount
+            if n:
+                self._bump(c)
+        return n
+
+    def delete_ties(self, ids: Iterable[str]) -> int:
+        ids = list(dict.fromkeys(ids))
+        with self._tx(write=True) as c:
+            n = 0
+            for i in range(0, len(ids), _CHUNK):
+                part = ids[i:i + _CHUNK]
+                marks = ",".join("?" * len(part))
+                n += c.execute(f"DELETE FROM ties WHERE id IN ({marks})", part).rowcount
+            if n:
+                self._bump(c)
+        return n
+
+    def clear(self) -> None:
+        with self._tx(write=True) as c:
+            c.execute("DELETE FROM introductions")
+            c.execute("DELETE FROM ties")
+            c.execute("DELETE FROM actors")
+            c.execute("DELETE FROM meta WHERE key != 'version'")
+            self._bump(c)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if key == "version":
+            raise ValueError("'version' is kept by the store")
+        with self._tx(write=True) as c:
+            if value is None:
+                c.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                          "DO UPDATE SET value = excluded.value", (key, str(value)))
+            self._bump(c)
+
+    def record_introduction(self, intro: Introduction) -> None:
+        self._check_introduction(intro)
+        with self._tx(write=True) as c:
+            c.execute("INSERT INTO introductions(source, target, via, record) "
+                      "VALUES (?, ?, ?, ?)",
+                      (intro.source, intro.target, intro.via, _dump(intro.to_record())))
+            self._bump(c)
+
+    # --- reads ------------------------------------------------------------
+
+    def introductions(self, actor_id: str | None = None) -> list[Introduction]:
+        sql, args = "SELECT record FROM introductions", []
+        if actor_id is not None:
+            sql += " WHERE source = ? OR target = ? OR via = ?"
+            args = [actor_id] * 3
+        rows = self._conn().execute(sql + " ORDER BY seq", args).fetchall()
+        return [Introduction.model_validate_json(r[0]) for r in rows]
+
+    def get_actor(self, actor_id: str) -> Actor | None:
+        row = self._conn().execute("SELECT record FROM actors WHERE id = ?",
+                                   (actor_id,)).fetchone()
+        return Actor.model_validate_json(row[0]) if row else None
+
+    def get_tie(self, tie_id: str) -> Tie | None:
+        row = self._conn().execute("SELECT record FROM ties WHERE id = ?",
+                                   (tie_id,)).fetchone()
+        return Tie.model_validate_json(row[0]) if row else None
+
+    def _actors_by_ids(self, ids):
+        with self._tx(write=False) as c:
+            recs = self._records(c, "actors", list(ids))
+        return [Actor.model_validate_json(r) for r in recs.values()]
+
+    def existing_actor_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        with self._tx(write=False) as c:
+            return set(self._records(c, "actors", ids))
+
+    def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[Actor]:
+        flt = flt or ActorFilter()
+        where, args = [], []
+        if flt.q:
+            where.append("search LIKE ? ESCAPE '\\'")
+            q = fold(flt.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args.append(f"%{q}%")
+        for col, val in (("kind", flt.kind), ("country", flt.country)):
+            if val:
+                where.append(f"{col} = ?")
+                args.append(val.lower() if col == "kind" else val.upper())
+        if flt.city:
+            where.append("lower(city) = lower(?)")
+            args.append(flt.city)
+        if flt.issue_area:
+            where.append("EXISTS (SELECT 1 FROM json_each(record, '$.issue_areas') "
+                         "WHERE value = ?)")
+            args.append(flt.issue_area)
+        if not flt.include_restricted:
+            where.append("visibility = 'public'")
+        sql = "SELECT record FROM actors"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY name, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
+        rows = self._conn().execute(sql, args).fetchall()
+        return [Actor.model_validate_json(r[0]) for r in rows]
+
+    def ties(self, actor_id: str | None = None, kinds: Iterable[str] | None = None,
+             include_restricted: bool = True) -> list[Tie]:
+        where, args = [], []
+        if actor_id is not None:
+            where.append("(t.source = ? OR t.target = ?)")
+            args += [actor_id, actor_id]
+        if kinds is not None:
+            kinds = list(kinds)
+            where.append(f"t.kind IN ({','.join('?' * len(kinds))})")
+            args += kinds
+        if not include_restricted:
+            where.append("t.visibility = 'public' AND s.visibility = 'public' "
+                         "AND d.visibility = 'public'")
+        sql = ("SELECT t.record FROM ties t JOIN actors s ON s.id = t.source "
+               "JOIN actors d ON d.id = t.target")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY t.id"
+        rows = self._conn().execute(sql, args).fetchall()
+        return [Tie.model_validate_json(r[0]) for r in rows]
+
+    @staticmethod
+    def _version(c) -> int:
+        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+
+    def version(self) -> int:
+        return self._version(self._conn())
+
+    def counts(self) -> dict[str, int]:
+        c = self._conn()
+        return {"actors": c.execute("SELECT count(*) FROM actors").fetchone()[0],
+                "ties": c.execute("SELECT count(*) FROM ties").fetchone()[0]}
+
+    def meta(self) -> dict[str, str]:
+        rows = self._conn().execute("SELECT key, value FROM meta WHERE key != 'version'")
+        return dict(rows.fetchall())
+
+    def snapshot(self, include_restricted: bool = True):
+        # One read transaction, so actors, ties and version agree.
+        from .base import build_snapshot
+
+        vis = "" if include_restricted else " WHERE visibility = 'public'"
+        with self._tx(write=False) as c:
+            actors = [json.loads(r[0]) for r in c.execute(
+                f"SELECT record FROM actors{vis} ORDER BY id")]
+            ties = [json.loads(r[0]) for r in c.execute(
+                f"SELECT record FROM ties{vis} ORDER BY id")]
+            version = self._version(c)
+            meta = dict(c.execute("SELECT key, value FROM meta WHERE key != 'version'"))
+        return build_snapshot(actors, ties, version=version, meta=meta)
