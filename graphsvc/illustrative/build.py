@@ -110,12 +110,17 @@ def foreign_data(store: GraphStore) -> str | None:
     if not (counts["actors"] or counts["ties"] or intros):
         return None
     if store.meta().get("illustrative") != "true":
-        return f"{counts['actors']} actors and {counts['ties']} ties"
-    actors = sum(a.provenance != "illustrative" for a in store.find_actors())
-    ties = sum(t.provenance != "illustrative" for t in store.ties())
-    parts = [f"{n} {what}" for n, what in ((actors, "actors"), (ties, "ties"),
-                                           (intros, "introduction records")) if n]
-    return " and ".join(parts) or None
+        actors, ties = counts["actors"], counts["ties"]
+    else:
+        actors = sum(a.provenance != "illustrative" for a in store.find_actors())
+        ties = sum(t.provenance != "illustrative" for t in store.ties())
+    parts = [_count(n, what) for n, what in ((actors, "actor"), (ties, "tie"),
+                                             (intros, "introduction record")) if n]
+    return ", ".join(parts) or None
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def load_illustrative(store: GraphStore, seed: int = DEFAULT_SEED,
