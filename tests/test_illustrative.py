@@ -360,3 +360,29 @@ def test_empty_store_marked_illustrative_loads(store):
     store.set_meta("illustrative", "true")
     result = load_illustrative(store)
     assert result.actors == store.counts()["actors"] > 100
+
+
+# Border cities named in the reports and the brief, plus the capital.
+CAPITAL_AND_BORDER = {"Ciudad de México", "Tijuana", "Mexicali", "Nogales", "Ciudad Juárez",
+                      "Reynosa", "Matamoros"}
+
+
+def test_csos_with_us_ties_sit_mostly_in_the_capital_or_on_the_border(loaded):
+    """The brief: 'Most Mexican CSOs connected to organizations doing similar
+    work in the U.S. are located in Mexico City or along the U.S.-Mexico border.'"""
+    _, G = loaded
+    tied, untied = [], []
+    for n, d in G.nodes(data=True):
+        if d["kind"] in CIVIL_SOCIETY_KINDS and d["country"] == "MX":
+            us = any(_us_org_non_government(G.nodes[o]) for o, _ in _neighbour_edges(G, n))
+            (tied if us else untied).append(d["city"] in CAPITAL_AND_BORDER)
+    assert sum(tied) / len(tied) > 0.5
+    assert sum(tied) / len(tied) > sum(untied) / len(untied)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import graphsvc.illustrative.build as module
+
+    assert doctest.testmod(module).failed == 0

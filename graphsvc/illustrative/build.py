@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 
 from ..errors import GraphsvcError
-from ..model import ACTOR_KINDS, Actor, Tie
+from ..model import Actor, Tie
 from ..stores.base import GraphStore
 from .invented import invent_actors
 from .named import DOCUMENTS, NAMED_ACTORS
@@ -43,13 +43,22 @@ def _named_actor(rec: dict, seed: int) -> tuple[Actor, dict]:
     return actor, hints
 
 
+_INVENTED_KINDS = {
+    "cso": "a civil-society organization", "shelter": "a migrant shelter",
+    "faith_based": "a faith-based organization", "migrant_led": "a migrant-led collective",
+    "funder": "a private foundation", "academia": "a research observatory",
+    "business": "a business association", "network": "a network",
+    "official": "a liaison office standing for the officials civil society deals with",
+}
+
+
 def _invented_actor(rec: dict, seed: int) -> tuple[Actor, dict]:
     fields = {k: v for k, v in rec.items() if k not in ("primary", "office_of")}
     where = f" in {rec['city']}" if rec.get("city") else ""
-    kind = ACTOR_KINDS[rec["kind"]].split(" (")[0].split(":")[0].lower()
+    what = _INVENTED_KINDS[rec["kind"]]
     actor = Actor(**fields, provenance="illustrative",
-                  description=f"Invented for the illustrative network: a {kind}{where}. "
-                  "Not a real organization; its ties are invented.",
+                  description=f"Invented for the illustrative network: {what}{where}. "
+                  "Not a real organization, office or person; its ties are invented.",
                   source_ref=f"illustrative: invented by graphsvc.illustrative "
                   f"(seed {seed}); not a real organization")
     return actor, rec

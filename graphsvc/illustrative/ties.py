@@ -268,9 +268,10 @@ def _silos(m, rng, mx) -> None:
             else:
                 b = rng.choice([b for b in mx if b["id"] != a["id"]])
             if rng.random() < 0.65:
-                m.add(a["id"], b["id"], "informal",
-                      rng.choice(["information_sharing", "workshop"]),
-                      "shares referrals and information")
+                sub = rng.choice(["information_sharing", "workshop"])
+                m.add(a["id"], b["id"], "informal", sub,
+                      "shares referrals and information" if sub == "information_sharing"
+                      else "met at a local workshop")
             else:
                 m.add(a["id"], b["id"], "formal", rng.choice(["coalition", "mou"]),
                       "local coalition")
