@@ -195,17 +195,17 @@ def _us_org_ties(m, rng, mx, us_orgs, foundations) -> tuple[set, set]:
     """The survey's ~70% tied to US organizations; of them ~45% formally and
     ~60% informally (some both). Returns the ids of each group."""
     want = survey_targets(len(mx))
-    weights = [US_TIE_WEIGHT.get(a["city"], 1.0) for a in mx]
-    # Sin Fronteras co-wrote with Refugee Solidarity Network: keep it in.
+    # Sin Fronteras worked with Refugee Solidarity Network (the brief's
+    # sources): it is always among the tied, first, so it gets a formal tie.
     forced = [a for a in mx if a["id"] == "sin-fronteras"]
     rest = [a for a in mx if a["id"] != "sin-fronteras"]
-    tied = forced + _weighted_sample(rng, rest, [w for a, w in zip(mx, weights)
-                                                 if a["id"] != "sin-fronteras"],
-                                     want["us_org"] - len(forced))
-    k, n_formal, n_informal = len(tied), want["formal_given_us_org"], want[
-        "informal_given_us_org"]
-    both = max(0, n_formal + n_informal - k)
-    order = tied[:len(forced)] + rng.sample(tied[len(forced):], k - len(forced))
+    chosen = _weighted_sample(rng, rest, [US_TIE_WEIGHT.get(a["city"], 1.0) for a in rest],
+                              want["us_org"] - len(forced))
+    order = forced + rng.sample(chosen, len(chosen))
+    n_formal, n_informal = want["formal_given_us_org"], want["informal_given_us_org"]
+    both = max(0, n_formal + n_informal - len(order))
+    # order[:both] get both kinds, the rest of order[:n_formal] formal only,
+    # order[n_formal:] informal only: exactly n_formal and n_informal.
     formal = order[:n_formal]
     informal = order[:both] + order[n_formal:]
     for a in formal:
