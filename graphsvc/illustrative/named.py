@@ -22,6 +22,7 @@ DOCUMENTS: dict[str, str] = {
 }
 
 _ALL_PHASES = ["humanitarian", "short_medium_term", "long_term"]
+_SENATOR = "United States Senator when the 2021 brief named them"
 
 
 def _a(id, name, kind, country, city, region, what, docs, *, issues=(), pops=(),
@@ -93,13 +94,13 @@ NAMED_ACTORS: list[dict] = [
        "Washington", "District of Columbia", "US federal department",
        ["brief"], issues=["documentation"], langs=["en"], roles=["policymaker"]),
     _a("sen-mark-kelly", "Senator Mark Kelly (Arizona)", "official", "US", "Washington",
-       "Arizona", "United States Senator", ["brief"], langs=["en"],
+       "Arizona", _SENATOR, ["brief"], langs=["en"],
        roles=["policymaker"]),
     _a("sen-kyrsten-sinema", "Senator Kyrsten Sinema (Arizona)", "official", "US",
-       "Washington", "Arizona", "United States Senator", ["brief"], langs=["en"],
+       "Washington", "Arizona", _SENATOR, ["brief"], langs=["en"],
        roles=["policymaker"]),
     _a("sen-elizabeth-warren", "Senator Elizabeth Warren (Massachusetts)", "official",
-       "US", "Washington", "Massachusetts", "United States Senator", ["brief"],
+       "US", "Washington", "Massachusetts", _SENATOR, ["brief"],
        langs=["en"], roles=["policymaker"]),
     _a("santa-clara-county", "County of Santa Clara", "government", "US", "San José",
        "California", "US county government", ["municipal"],
