@@ -3,21 +3,32 @@ from __future__ import annotations
 
 import click
 
+from ..service import GraphService
 from .common import get_service
+
+#: The options ``serve`` and ``demo`` share.
+host_option = click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on. Keep 127.0.0.1 unless others must reach it.")
+port_option = click.option("--port", default=5000, show_default=True, type=int)
+
+
+def run_server(service: GraphService, host: str, port: int) -> None:
+    """Serve the web app over ``service`` until interrupted."""
+    from ..web import create_app
+
+    app = create_app(service=service)
+    click.echo(f"graphsvc serving {service.store.name} store on http://{host}:{port}/ "
+               "(open it in your browser; Ctrl+C stops)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep 127.0.0.1 unless others must reach it.")
-@click.option("--port", default=5000, show_default=True, type=int)
+@host_option
+@port_option
 def serve(host, port):
     """Serve the web app on the configured store."""
-    from ..web import create_app
-
-    service = get_service(click.get_current_context())
-    app = create_app(service=service)
-    click.echo(f"graphsvc serving {service.store.name} store on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    run_server(get_service(click.get_current_context()), host, port)
 
 
 COMMANDS = [serve]
