@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import serve
+    from . import data, serve
 
-    for module in (serve,):
+    for module in (serve, data):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -179,7 +179,7 @@ def _header_problems(checked: Checked, table: dict[str, str], required: Iterable
             file=label, column=hs[-1], field=fld))
     for h in unknown:
         checked.warnings.append(Problem(
-            f"column '{h}' is not a known {checked.what} field; it was ignored",
+            f"not a known {checked.what} column; ignored.",
             hint=_similar(h, table), file=label, column=h))
     given = set(mapping.values())
     for fld in required:
@@ -199,6 +199,7 @@ def _header_problems(checked: Checked, table: dict[str, str], required: Iterable
 def _cells(row, mapping: dict[str, str], translate: Callable) -> tuple[dict, dict]:
     data, columns = {}, {}
     for header, fld in mapping.items():
+        columns[fld] = header  # so a missing value is reported at its column
         value = row.values.get(header)
         if value is None:
             continue
@@ -209,7 +210,6 @@ def _cells(row, mapping: dict[str, str], translate: Callable) -> tuple[dict, dic
         elif fld in _STR_FIELDS and not isinstance(value, str):
             value = str(value)
         data[fld] = translate(fld, value)
-        columns[fld] = header
     return data, columns
 
 
@@ -252,7 +252,7 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
             derived = slug(data["name"])
             if derived:
                 data["id"] = derived
-                columns["id"] = columns["name"]
+                columns.setdefault("id", columns["name"])
         if provenance and "provenance" not in data:
             data["provenance"] = provenance
         if source_ref and "source_ref" not in data:
@@ -260,7 +260,10 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
         try:
             cr.record = Actor(**data)
         except ValidationError as exc:
-            cr.problems += model_problems(exc, checked.label, row.number, columns)
+            found = model_problems(exc, checked.label, row.number, columns)
+            if "name" not in data:  # no id to make either: say only what is missing
+                found = [p for p in found if not (p.field == "id" and p.message == "missing id")]
+            cr.problems += found
         cr.key = data.get("id")
         checked.rows.append(cr)
     _mark_duplicates(
