@@ -231,6 +231,13 @@ def _mark_duplicates(checked: Checked, key: Callable[[CheckedRow], str | None],
                 column=column(r), field="id"))
 
 
+def _sort_problems(checked: Checked) -> None:
+    """Each row's problems in the order of the file's columns."""
+    order = {h: i for i, h in enumerate(checked.headers)}
+    for r in checked.rows:
+        r.problems.sort(key=lambda p: order.get(p.column, len(order)))
+
+
 def slug(name: str) -> str | None:
     """The id an actor gets from its name when the file gives none."""
     out = header_key(name)[:128].strip("_")
@@ -270,6 +277,7 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
         checked, lambda r: r.key, "id",
         "Each actor needs its own id; merge the rows or give one of them another id.",
         lambda r: r.columns.get("id"))
+    _sort_problems(checked)
     return checked
 
 
@@ -351,6 +359,7 @@ def check_ties(table: Table, *, actors: Checked | None = None,
         "Two rows describe the same tie (same ends, kind, subtype and, for funding, "
         "year): merge them, or give each its own id or subtype.",
         lambda r: r.columns.get("id"))
+    _sort_problems(checked)
     return checked
 
 
