@@ -291,6 +291,53 @@ def _synonym(table: dict[str, str], value):
     return table.get(header_key(value), value)
 
 
+ISSUE_AREA_SYNONYMS = _synonyms({
+    "legal_aid": ("asesoria legal", "asesoría legal", "asistencia legal",
+                  "asistencia juridica", "asesoria juridica", "defensa legal"),
+    "shelter": ("albergue", "alojamiento", "refugio"),
+    "health": ("salud",),
+    "mental_health": ("salud mental", "apoyo psicosocial", "psicosocial"),
+    "documentation": ("documentacion", "documentos", "regularizacion"),
+    "employment": ("empleo", "trabajo", "medios de vida", "livelihoods"),
+    "education": ("educacion",),
+    "housing": ("vivienda",),
+    "advocacy": ("incidencia", "incidencia politica", "cabildeo"),
+    "litigation": ("litigio", "litigio estrategico"),
+    "monitoring": ("monitoreo", "documentacion de violaciones", "observacion"),
+    "protection": ("proteccion",),
+    "integration": ("integracion", "integracion local", "inclusion"),
+    "research": ("investigacion",),
+    "funding": ("financiamiento", "financiacion"),
+})
+
+POPULATION_SYNONYMS = _synonyms({
+    "central_americans": ("centroamericanos", "centroamericanas", "personas centroamericanas"),
+    "haitians": ("haitianos", "haitianas", "personas haitianas"),
+    "venezuelans": ("venezolanos", "venezolanas"),
+    "cubans": ("cubanos", "cubanas"),
+    "mexicans": ("mexicanos", "mexicanas"),
+    "deportees": ("deportados", "deportadas", "personas deportadas", "retornados"),
+    "idps": ("desplazados internos", "desplazamiento interno", "personas desplazadas"),
+    "asylum_seekers": ("solicitantes de asilo", "solicitantes de refugio"),
+    "refugees": ("refugiados", "refugiadas", "personas refugiadas"),
+    "children": ("niños", "ninos", "niñas y niños", "ninas y ninos", "niñez", "nnA",
+                 "infancia", "menores", "adolescentes"),
+    "women": ("mujeres",),
+    "lgbtq": ("lgbt", "lgbti", "lgbtiq", "lgbtq+", "lgbtiq+", "personas lgbti"),
+    "indigenous": ("indigenas", "indígenas", "pueblos indigenas"),
+    "families": ("familias",),
+})
+
+
+def _label_value(table: dict[str, str], value):
+    """A free label: a known synonym, else the label folded to plain letters,
+    so 'Atención psicológica' becomes 'atencion_psicologica'."""
+    if not isinstance(value, str):
+        return value
+    key = header_key(value)
+    return table.get(key, key or value)
+
+
 _ACTOR_VALUE_TABLES = {
     "kind": ACTOR_KIND_SYNONYMS,
     "phases": PHASE_SYNONYMS,
@@ -310,6 +357,9 @@ def actor_value(field: str, value):
     """Translate one actor cell (already a list for list fields)."""
     if field == "country":
         return country_code(value)
+    if field in ("issue_areas", "populations"):
+        table = ISSUE_AREA_SYNONYMS if field == "issue_areas" else POPULATION_SYNONYMS
+        return [_label_value(table, v) for v in value]
     table = _ACTOR_VALUE_TABLES.get(field)
     if table is None:
         return value

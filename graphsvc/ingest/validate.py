@@ -168,9 +168,12 @@ def _similar(header: str, table: dict[str, str]) -> str:
 
 
 def _header_problems(checked: Checked, table: dict[str, str], required: Iterable[str],
-                     allow_empty: bool, n_rows: int) -> dict[str, str]:
+                     allow_empty: bool, n_rows: int,
+                     per_record: bool = False) -> dict[str, str]:
     """File-level checks; returns original header -> field for known columns."""
     mapping, unknown, clashes = map_headers(checked.headers, table)
+    if per_record:  # JSON records may each use other names; _cells checks each
+        clashes = {}
     label = checked.label
     for fld, hs in clashes.items():
         names = " and ".join(f"'{h}'" for h in hs)
@@ -196,13 +199,21 @@ def _header_problems(checked: Checked, table: dict[str, str], required: Iterable
     return mapping
 
 
-def _cells(row, mapping: dict[str, str], translate: Callable) -> tuple[dict, dict]:
-    data, columns = {}, {}
+def _cells(row, mapping: dict[str, str], translate: Callable,
+           cr: CheckedRow, label: str) -> dict:
+    data, columns = {}, cr.columns
     for header, fld in mapping.items():
-        columns[fld] = header  # so a missing value is reported at its column
         value = row.values.get(header)
         if value is None:
+            columns.setdefault(fld, header)  # a missing value is reported at its column
             continue
+        if fld in data:
+            cr.problems.append(Problem(
+                f"'{columns[fld]}' and '{header}' both give {fld}",
+                hint="Keep one of them.", file=label, row=cr.number, column=header,
+                field=fld))
+            continue
+        columns[fld] = header
         if fld in LIST_FIELDS:
             value = split_list(value)
             if not value:
@@ -210,7 +221,7 @@ def _cells(row, mapping: dict[str, str], translate: Callable) -> tuple[dict, dic
         elif fld in _STR_FIELDS and not isinstance(value, str):
             value = str(value)
         data[fld] = translate(fld, value)
-    return data, columns
+    return data
 
 
 def _mark_duplicates(checked: Checked, key: Callable[[CheckedRow], str | None],
@@ -249,12 +260,12 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
     """Check every actor row; ``provenance``/``source_ref`` fill empty cells."""
     checked = Checked(label or table.name, "actors", table.headers)
     mapping = _header_problems(checked, ACTOR_COLUMNS, ("name", "kind", "country"),
-                               allow_empty, len(table.rows))
+                               allow_empty, len(table.rows), table.format == "json")
     if checked.file_problems:
         return checked
     for row in table.rows:
-        data, columns = _cells(row, mapping, actor_value)
-        cr = CheckedRow(row.number, row.values, columns=columns)
+        cr = CheckedRow(row.number, row.values)
+        data, columns = _cells(row, mapping, actor_value, cr, checked.label), cr.columns
         if "id" not in data and data.get("name"):
             derived = slug(data["name"])
             if derived:
@@ -304,7 +315,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     ``stored_ids`` (the store's :meth:`existing_actor_ids`) says it is stored.
     """
     checked = Checked(label or table.name, "ties", table.headers)
-    mapping = _header_problems(checked, TIE_COLUMNS, (), allow_empty, len(table.rows))
+    mapping = _header_problems(checked, TIE_COLUMNS, (), allow_empty, len(table.rows),
+                               table.format == "json")
     given = set(mapping.values())
     by_pair = given >= {"actor_a", "actor_b"}
     if given & {"source", "target"} and given & {"actor_a", "actor_b"}:
@@ -332,8 +344,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
         return checked
 
     for row in table.rows:
-        data, columns = _cells(row, mapping, tie_value)
-        cr = CheckedRow(row.number, row.values, columns=columns)
+        cr = CheckedRow(row.number, row.values)
+        data, columns = _cells(row, mapping, tie_value, cr, checked.label), cr.columns
         if by_pair:
             _resolve_pair(data, columns, cr, checked.label)
         if "amount" in data:
