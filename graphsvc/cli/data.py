@@ -91,7 +91,9 @@ def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
     if result.rejected and not report:
         for r in result.rejected:
             click.echo(f"rejected: {r.file}, row {r.row}: {r.reasons}", err=True)
-    click.echo(result.summary() + ".")
+    files = [str(p) for p in (graph_json, actors, ties) if p]
+    summary = result.summary()
+    click.echo(f"Imported {', '.join(files)}. {summary[0].upper()}{summary[1:]}.")
     if result.rejected and report:
         click.echo(f"Rejected rows written to {report}.")
 
