@@ -261,3 +261,30 @@ def test_skip_invalid_with_nothing_valid_changes_nothing(service, tmp_path):
     result = service.import_files(ties=path, skip_invalid=True)
     assert state(service.store) == before
     assert len(result.rejected) == 1
+
+
+def test_tie_ends_given_by_name(service, tmp_path):
+    """Names stand for ids when they name exactly one actor (file or store)."""
+    actors = write_csv(tmp_path / "actors.csv", ["nombre", "tipo", "país"],
+                       [["Casa Aurora (ejemplo)", "albergue", "MX"]])
+    ties = write_csv(tmp_path / "ties.csv", ["de", "a", "tipo"],
+                     [["casa aurora ejemplo", "ACNUR", "formal"],
+                      ["Casa Aurora (Ejemplo)", "Red Norte (ejemplo)", "informal"]])
+    result = service.import_files(actors, ties)
+    assert {t.id for t in service.store.ties("casa_aurora_ejemplo")} == {
+        "formal:acnur--casa_aurora_ejemplo", "informal:casa_aurora_ejemplo--red_norte"}
+    assert [str(w) for w in result.warnings] == [
+        "ties.csv: 4 actor names matched to ids ('ACNUR' -> acnur, 'Casa Aurora "
+        "(Ejemplo)' -> casa_aurora_ejemplo, 'Red Norte (ejemplo)' -> red_norte) Use ids "
+        "to be sure which actor is meant."]
+
+
+def test_ambiguous_name_is_a_problem(service, tmp_path):
+    actors = write_csv(tmp_path / "actors.csv", ["id", "name", "kind", "country"],
+                       [["c1", "Casa", "cso", "MX"], ["c2", "Casa", "cso", "GT"]])
+    ties = write_csv(tmp_path / "ties.csv", ["source", "target", "kind"],
+                     [["Casa", "acnur", "formal"]])
+    with pytest.raises(ValidationFailed) as info:
+        service.import_files(actors, ties)
+    assert [(p.where(), p.message) for p in info.value.problems] == [
+        ("ties.csv, row 2, column 'source'", "'Casa' is the name of several actors (c1, c2)")]

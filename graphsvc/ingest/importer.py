@@ -139,11 +139,20 @@ def import_files(store: GraphStore, actors: str | Path | None = None,
         t = tables["ties"]
         checked_ties = check_ties(t, actors=checked_actors,
                                   stored_ids=store.existing_actor_ids,
+                                  stored_names=_stored_names(store),
                                   provenance=default_provenance, source_ref=t.name)
         _checked_stage(checked_ties, progress)
         parts.append(checked_ties)
     return _finish(store, parts, skip_invalid=skip_invalid, report=report,
                    progress=progress)
+
+
+def _stored_names(store: GraphStore):
+    from ..stores.base import ActorFilter
+
+    def lookup(name: str) -> list[tuple[str, str]]:
+        return [(a.id, a.name) for a in store.find_actors(ActorFilter(q=name), limit=20)]
+    return lookup
 
 
 def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = False,

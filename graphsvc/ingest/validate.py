@@ -307,12 +307,16 @@ def _parse_year(value):
 
 def check_ties(table: Table, *, actors: Checked | None = None,
                stored_ids: Callable[[set[str]], set[str]] = lambda ids: set(),
+               stored_names: Callable[[str], list[tuple[str, str]]] = lambda name: [],
                label: str | None = None, provenance: str | None = None,
                source_ref: str | None = None, allow_empty: bool = False) -> Checked:
     """Check every tie row, including that its actors exist.
 
     An end is known when it is a valid row of ``actors`` or when
-    ``stored_ids`` (the store's :meth:`existing_actor_ids`) says it is stored.
+    ``stored_ids`` (the store's :meth:`existing_actor_ids`) says it is stored;
+    an end that is no id but the name of exactly one actor in ``actors`` or
+    in ``stored_names(name)`` (``[(id, name), ...]`` candidates) stands for
+    that actor.
     """
     checked = Checked(label or table.name, "ties", table.headers)
     mapping = _header_problems(checked, TIE_COLUMNS, (), allow_empty, len(table.rows),
@@ -343,6 +347,7 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     if checked.file_problems:
         return checked
 
+    pending = []
     for row in table.rows:
         cr = CheckedRow(row.number, row.values)
         data, columns = _cells(row, mapping, tie_value, cr, checked.label), cr.columns
@@ -356,16 +361,32 @@ def check_ties(table: Table, *, actors: Checked | None = None,
             data["provenance"] = provenance
         if source_ref and "source_ref" not in data:
             data["source_ref"] = source_ref
+        pending.append((cr, data))
+
+    ends = _Ends(actors, stored_ids, stored_names)
+    ends.resolve({x for _, data in pending for x in _end_values(data)})
+    for cr, data in pending:
+        for fld in ("source", "target"):
+            if isinstance(data.get(fld), str):
+                data[fld] = ends.alias.get(data[fld], data[fld])
+        if isinstance(data.get("channel"), list):
+            data["channel"] = [ends.alias.get(c, c) for c in data["channel"]]
         if not cr.problems:
             try:
                 cr.record = Tie(**data)
             except ValidationError as exc:
-                cr.problems += model_problems(exc, checked.label, row.number, columns)
+                cr.problems += model_problems(exc, checked.label, cr.number, cr.columns)
         cr.ends = [(f, data[f]) for f in ("source", "target") if isinstance(data.get(f), str)]
         cr.ends += [("channel", c) for c in data.get("channel") or () if isinstance(c, str)]
         checked.rows.append(cr)
+    if ends.alias:
+        examples = ", ".join(f"'{k}' -> {v}" for k, v in list(ends.alias.items())[:3])
+        checked.warnings.append(Problem(
+            f"{len(ends.alias)} actor name{'s' if len(ends.alias) != 1 else ''} matched "
+            f"to ids ({examples})", hint="Use ids to be sure which actor is meant.",
+            file=checked.label))
 
-    _check_ends(checked, actors, stored_ids)
+    _check_ends(checked, actors, ends)
     _mark_duplicates(
         checked, lambda r: r.record.id if r.record is not None else None, "tie",
         "Two rows describe the same tie (same ends, kind, subtype and, for funding, "
@@ -404,31 +425,72 @@ def _resolve_pair(data: dict, columns: dict, cr: CheckedRow, label: str) -> None
             columns[fld] = columns.pop(end)
 
 
-def _check_ends(checked: Checked, actors: Checked | None,
-                stored_ids: Callable[[set[str]], set[str]]) -> None:
-    valid, rejected = set(), {}
-    if actors is not None:
-        for r in actors.rows:
-            key = getattr(r, "key", None)
-            if key is None:
+def _end_values(data: dict) -> list[str]:
+    out = [data[f] for f in ("source", "target") if isinstance(data.get(f), str)]
+    return out + [c for c in data.get("channel") or () if isinstance(c, str)]
+
+
+class _Ends:
+    """Which actor ids a ties file may use, and names that stand for ids.
+
+    A tie end is an actor id from the actors file (a valid row) or the store.
+    When it is neither, but it is the name of exactly one actor there (ignoring
+    case, accents and punctuation), it stands for that actor's id: people
+    write names in tie sheets, and ids made from names are not obvious.
+    """
+
+    def __init__(self, actors: Checked | None, stored_ids, stored_names):
+        self.valid, self.rejected, self.names = set(), {}, {}
+        self.label = actors.label if actors is not None else None
+        self.has_actors_file = actors is not None
+        self.stored_ids, self.stored_names = stored_ids, stored_names
+        for r in actors.rows if actors is not None else ():
+            if r.key is None:
                 continue
             if r.ok:
-                valid.add(key)
+                self.valid.add(r.key)
+                self.names.setdefault(header_key(r.record.name), set()).add(r.key)
             else:
-                rejected.setdefault(key, r.number)
-    wanted = {x for r in checked.rows for _, x in r.ends} - valid
-    in_store = stored_ids(wanted) if wanted else set()
+                self.rejected.setdefault(r.key, r.number)
+        self.in_store: set[str] = set()
+        self.alias: dict[str, str] = {}
+        self.ambiguous: dict[str, list[str]] = {}
+
+    def resolve(self, values: set[str]) -> None:
+        wanted = values - self.valid
+        self.in_store = self.stored_ids(wanted) if wanted else set()
+        for v in sorted(wanted - self.in_store - set(self.rejected)):
+            key = header_key(v)
+            if not key:
+                continue
+            ids = set(self.names.get(key, ()))
+            ids |= {i for i, name in self.stored_names(v) if header_key(name) == key}
+            if len(ids) == 1:
+                self.alias[v] = ids.pop()
+            elif ids:
+                self.ambiguous[v] = sorted(ids)
+        # ids reached through a name must exist too
+        self.in_store |= self.stored_ids(set(self.alias.values()) - self.valid)
+
+    def known(self, x: str) -> bool:
+        return x in self.valid or (x in self.in_store and x not in self.rejected)
+
+
+def _check_ends(checked: Checked, actors: Checked | None, ends: _Ends) -> None:
     for r in checked.rows:
         for fld, x in r.ends:
-            if x in valid or (x in in_store and x not in rejected):
+            if ends.known(x):
                 continue
-            if x in rejected:
-                msg = (f"actor '{x}' is rejected ({actors.label}, row {rejected[x]})")
+            if x in ends.rejected:
+                msg = f"actor '{x}' is rejected ({ends.label}, row {ends.rejected[x]})"
                 hint = "Fix that actor's row; this tie is rejected with it."
+            elif x in ends.ambiguous:
+                msg = f"'{x}' is the name of several actors ({', '.join(ends.ambiguous[x])})"
+                hint = "Use the id of the one you mean."
             else:
                 msg = f"unknown actor '{x}'"
                 hint = ("It is neither in the actors file nor in the graph: add it to the "
-                        "actors file or correct the id." if actors is not None else
+                        "actors file or correct the id." if ends.has_actors_file else
                         "It is not in the graph: import it first (--actors) or correct "
                         "the id.")
             r.problems.append(Problem(msg, hint=hint, file=checked.label, row=r.number,
