@@ -240,3 +240,69 @@ def test_help(run, command):
     r = run(command, "--help")
     assert r.exit_code == 0
     assert "Examples:" in r.stdout and "--quiet" in r.stdout
+
+
+def _run_on_terminal(args, db):
+    """Run graphsvc with stderr on a pseudo-terminal; return what it showed there."""
+    import pty
+
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    # A real terminal has a size; tqdm draws nothing on a 0-column one.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    env = {**os.environ, "GRAPHSVC_DB": str(db), "PYTHONPATH": str(ROOT)}
+    p = subprocess.Popen([sys.executable, "-m", "graphsvc", *map(str, args)], env=env,
+                         stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    p.wait(timeout=120)
+    os.close(leader)
+    return p.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bars_on_a_terminal_only(db, tmp_path):
+    actors, ties = _thousand_ties(tmp_path, bad_index=0)
+    rows = ties.read_text(encoding="utf-8").replace("amistad", "informal")
+    ties.write_text(rows, encoding="utf-8")
+    code, shown = _run_on_terminal(["import", "--actors", actors, "--ties", ties], db)
+    assert code == 0
+    for stage in ("checking actors.csv:", "| 0/50 ", "checking ties.csv:", "| 0/1000 ",
+                  "writing:", "| 0/1050 "):
+        assert stage in shown
+    code, shown = _run_on_terminal(["import", "--quiet", "--actors", actors, "--ties", ties],
+                                   db)
+    assert code == 0
+    assert shown == ""
+
+
+def test_progress_reports_every_row(tmp_path):
+    from graphsvc.service import GraphService
+
+    actors, ties = _thousand_ties(tmp_path, bad_index=0)
+    ties.write_text(ties.read_text(encoding="utf-8").replace("amistad", "formal"),
+                    encoding="utf-8")
+    stages = {}
+
+    def progress(desc, total):
+        stages[desc] = [total, 0]
+
+        def tick(n):
+            stages[desc][1] += n
+        return tick
+
+    svc = GraphService(SQLiteStore(tmp_path / "p.db"))
+    svc.import_files(actors, ties, progress=progress)
+    svc.close()
+    assert stages == {"checking actors.csv": [50, 50], "checking ties.csv": [1000, 1000],
+                      "writing": [1050, 1050]}

@@ -24,6 +24,8 @@ def _bars(quiet: bool):
     opened = []
 
     def start(desc: str, total: int):
+        if opened:  # stages run one after another: one bar at a time
+            opened.pop().close()
         bar = tqdm(total=total, desc=desc, unit="row", file=sys.stderr,
                    disable=True if quiet else None, leave=False)
         opened.append(bar)

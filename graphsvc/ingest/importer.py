@@ -71,10 +71,8 @@ def _stage(progress: Progress | None, desc: str, total: int):
     return progress(desc, total) if progress else None
 
 
-def _checked_stage(checked: Checked, progress: Progress | None):
-    tick = _stage(progress, f"checking {checked.label}", len(checked.rows))
-    if tick:
-        tick(len(checked.rows))
+def _ticker(progress: Progress | None, table: Table, label: str | None = None):
+    return _stage(progress, f"checking {label or table.name}", len(table.rows))
 
 
 def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
@@ -132,16 +130,16 @@ def import_files(store: GraphStore, actors: str | Path | None = None,
     checked_actors = None
     if "actors" in tables:
         t = tables["actors"]
-        checked_actors = check_actors(t, provenance=default_provenance, source_ref=t.name)
-        _checked_stage(checked_actors, progress)
+        checked_actors = check_actors(t, provenance=default_provenance, source_ref=t.name,
+                                      tick=_ticker(progress, t))
         parts.append(checked_actors)
     if "ties" in tables:
         t = tables["ties"]
         checked_ties = check_ties(t, actors=checked_actors,
                                   stored_ids=store.existing_actor_ids,
                                   stored_names=_stored_names(store),
-                                  provenance=default_provenance, source_ref=t.name)
-        _checked_stage(checked_ties, progress)
+                                  provenance=default_provenance, source_ref=t.name,
+                                  tick=_ticker(progress, t))
         parts.append(checked_ties)
     return _finish(store, parts, skip_invalid=skip_invalid, report=report,
                    progress=progress)
@@ -189,11 +187,12 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
             return Table(path, "json", [])
         return table_from_records(path, records, what=key)
 
-    actors = check_actors(section("actors"), label=f"{path.name} actors", allow_empty=True)
-    _checked_stage(actors, progress)
-    ties = check_ties(section("ties"), actors=actors, stored_ids=store.existing_actor_ids,
-                      label=f"{path.name} ties", allow_empty=True)
-    _checked_stage(ties, progress)
+    actor_table, tie_table = section("actors"), section("ties")
+    actors = check_actors(actor_table, label=f"{path.name} actors", allow_empty=True,
+                          tick=_ticker(progress, actor_table, f"{path.name} actors"))
+    ties = check_ties(tie_table, actors=actors, stored_ids=store.existing_actor_ids,
+                      label=f"{path.name} ties", allow_empty=True,
+                      tick=_ticker(progress, tie_table, f"{path.name} ties"))
     intros = check_introductions(
         doc.get("introductions") or [], label=f"{path.name} introductions",
         actor_ids={a.id for a in actors.valid}, stored_ids=store.existing_actor_ids)

@@ -256,7 +256,8 @@ def slug(name: str) -> str | None:
 
 
 def check_actors(table: Table, *, label: str | None = None, provenance: str | None = None,
-                 source_ref: str | None = None, allow_empty: bool = False) -> Checked:
+                 source_ref: str | None = None, allow_empty: bool = False,
+                 tick: Callable[[int], None] | None = None) -> Checked:
     """Check every actor row; ``provenance``/``source_ref`` fill empty cells."""
     checked = Checked(label or table.name, "actors", table.headers)
     mapping = _header_problems(checked, ACTOR_COLUMNS, ("name", "kind", "country"),
@@ -284,6 +285,8 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
             cr.problems += found
         cr.key = data.get("id")
         checked.rows.append(cr)
+        if tick:
+            tick(1)
     _mark_duplicates(
         checked, lambda r: r.key, "id",
         "Each actor needs its own id; merge the rows or give one of them another id.",
@@ -309,7 +312,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
                stored_ids: Callable[[set[str]], set[str]] = lambda ids: set(),
                stored_names: Callable[[str], list[tuple[str, str]]] = lambda name: [],
                label: str | None = None, provenance: str | None = None,
-               source_ref: str | None = None, allow_empty: bool = False) -> Checked:
+               source_ref: str | None = None, allow_empty: bool = False,
+               tick: Callable[[int], None] | None = None) -> Checked:
     """Check every tie row, including that its actors exist.
 
     An end is known when it is a valid row of ``actors`` or when
@@ -362,6 +366,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
         if source_ref and "source_ref" not in data:
             data["source_ref"] = source_ref
         pending.append((cr, data))
+        if tick:
+            tick(1)
 
     ends = _Ends(actors, stored_ids, stored_names)
     ends.resolve({x for _, data in pending for x in _end_values(data)})
