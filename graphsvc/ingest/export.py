@@ -154,9 +154,12 @@ def export_graph(service, fmt: str, output, *, include_restricted: bool = True,
         if fmt == "json":
             doc = graph_document(service, include_restricted=include_restricted,
                                  extra_node_attrs=extra_node_attrs)
+            tick = progress("writing JSON", 1) if progress else None
             with open(output, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, ensure_ascii=False, indent=1)
                 fh.write("\n")
+            if tick:
+                tick(1)
             return [str(output)]
         G = service.snapshot(include_restricted=include_restricted)
         if fmt == "csv":

@@ -151,8 +151,10 @@ def model_problems(exc: ValidationError, label: str, number: int,
         elif typ == "string_too_long":
             msg = f"too long: {msg[0].lower()}{msg[1:]}"
         hint = hint or _FIELD_HINTS.get(fld or "", "")
-        if fld == "kind" and "unknown" in msg and not hint:
-            hint = "Spanish names work too (osc, albergue, gobierno, financiamiento)."
+        if msg.startswith("unknown actor kind"):
+            hint = "Spanish names work too (osc, albergue, gobierno, financiador, red)."
+        elif msg.startswith("unknown tie kind"):
+            hint = "Spanish names work too (financiamiento for funding)."
         out.append(Problem(msg, hint=hint, file=label, row=number,
                            column=columns.get(fld) if fld else None, field=fld,
                            value=None if value is None or isinstance(value, dict)
