@@ -202,6 +202,8 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
     def set_meta():
         current = store.meta()
         for key, value in meta.items():
+            if isinstance(value, bool):  # a hand-written document may say true
+                value = "true" if value else "false"
             value = None if value is None else str(value)
             if key != "version" and current.get(key) != value:
                 store.set_meta(key, value)
