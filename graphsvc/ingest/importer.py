@@ -17,7 +17,7 @@ from ..errors import GraphsvcError, Problem, ValidationFailed
 from ..stores.base import GraphStore, WriteResult
 from .readers import Table, file_failed, is_graph_document, read_json_document, read_table
 from .readers import table_from_records
-from .validate import Checked, CheckedRow, check_actors, check_introductions, check_ties
+from .validate import Checked, check_actors, check_introductions, check_ties
 
 __all__ = ["ImportResult", "RejectedRow", "import_files", "import_graph", "write_report",
            "GRAPH_FORMAT", "GRAPH_FORMAT_VERSION", "Progress"]

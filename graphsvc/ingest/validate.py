@@ -6,7 +6,9 @@ and pydantic's errors are reported at the column the user wrote. This module
 adds only what needs more than one record: required columns, ids repeated
 within a file, tie ends that are neither in the actors file nor in the store,
 ties whose actor was rejected, and the direction of funding ties given as
-``actor_a``/``actor_b``.
+``actor_a``/``actor_b``. An actor row without an id gets one made from its
+name; a tie end that is no known id but the name of exactly one actor
+stands for that actor (with a warning).
 
 Unknown columns are warnings, not errors: survey exports carry many columns
 the graph has no field for (timestamps, comments). The warning names the
