@@ -27,6 +27,27 @@ def test_country_names(text, code):
     assert country_code(text) == code
 
 
+def test_canonical_values_read_back_unchanged():
+    """Every stored vocabulary value is its own synonym, so exports re-import as
+    they are."""
+    from graphsvc import model
+    from graphsvc.ingest.columns import actor_value, tie_value
+
+    for kind in model.ACTOR_KINDS:
+        assert actor_value("kind", kind) == kind
+    for kind in model.TIE_KINDS:
+        assert tie_value("kind", kind) == kind
+    for fld, vocabulary in (("phases", model.PHASES), ("roles", model.ROLES),
+                            ("issue_areas", model.ISSUE_AREAS),
+                            ("populations", model.POPULATIONS)):
+        assert actor_value(fld, list(vocabulary)) == list(vocabulary)
+    for fld, vocabulary in (("provenance", model.PROVENANCES),
+                            ("visibility", model.VISIBILITIES)):
+        for v in vocabulary:
+            assert actor_value(fld, v) == v and tie_value(fld, v) == v
+    assert actor_value("languages", ["es", "en", "ht"]) == ["es", "en", "ht"]
+
+
 def test_split_list():
     assert split_list("legal_aid; salud|vivienda, empleo") == [
         "legal_aid", "salud", "vivienda", "empleo"]
@@ -288,3 +309,30 @@ def test_ambiguous_name_is_a_problem(service, tmp_path):
         service.import_files(actors, ties)
     assert [(p.where(), p.message) for p in info.value.problems] == [
         ("ties.csv, row 2, column 'source'", "'Casa' is the name of several actors (c1, c2)")]
+
+
+def test_clean_cell_turns_excel_values_into_what_people_typed():
+    import pandas as pd
+
+    from graphsvc.ingest.readers import clean_cell
+
+    assert clean_cell(2020.0) == 2020 and type(clean_cell(2020.0)) is int
+    assert clean_cell(0.25) == 0.25
+    assert clean_cell(float("nan")) is None
+    assert clean_cell(pd.Timestamp("2021-03-01")) == "2021-03-01"
+    assert clean_cell(dt.datetime(2021, 3, 1, 9, 30)) == "2021-03-01T09:30:00"
+    assert clean_cell(dt.date(2021, 3, 1)) == "2021-03-01"
+    assert clean_cell("  Tijuana ") == "Tijuana"
+    assert clean_cell("   ") is None
+
+
+def test_xlsx_float_year_written_by_pandas(service, tmp_path):
+    """A sheet pandas wrote from a float column stores the year as 2020.0."""
+    import pandas as pd
+
+    path = tmp_path / "ties.xlsx"
+    pd.DataFrame({"source": ["acnur"], "target": ["red_norte"], "kind": ["funding"],
+                  "amount": [12.5], "currency": ["USD"], "year": [2020.0]}).to_excel(
+        path, index=False)
+    service.import_files(ties=path)
+    assert service.store.get_tie("funding:acnur->red_norte:2020").year == 2020

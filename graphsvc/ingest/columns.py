@@ -50,10 +50,13 @@ def header_key(header: str) -> str:
 
 
 def _table(spec: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for field, names in spec.items():
         for name in (field, *names):
-            out[header_key(name)] = field
+            key = header_key(name)
+            if out.get(key, field) != field:  # a name may stand for one thing only
+                raise ValueError(f"'{name}' names both {out[key]} and {field}")
+            out[key] = field
     return out
 
 
@@ -237,7 +240,7 @@ LANGUAGE_SYNONYMS = _synonyms({
 _COUNTRY_NAMES = _synonyms({
     "MX": ("méxico", "mexico", "mex"),
     "US": ("estados unidos", "estados unidos de america", "ee uu", "eeuu", "eua",
-           "usa", "us", "united states of america", "u s"),
+           "usa", "us", "united states of america", "u s", "u s a"),
     "GT": ("guatemala",),
     "HN": ("honduras",),
     "SV": ("el salvador", "salvador"),

@@ -60,6 +60,8 @@ class ImportResult:
 
     def summary(self) -> str:
         text = self.write.summary()
+        if self.meta_changed:
+            text += f"; dataset settings changed: {', '.join(self.meta_changed)}"
         if self.introductions_added:
             text += f"; introductions: {self.introductions_added} new"
         if self.rejected:
