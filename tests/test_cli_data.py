@@ -217,7 +217,9 @@ def test_export_formats(run, tmp_path, fmt, name, written):
 def test_export_public_only(run, tmp_path):
     run("import", "--actors", EXAMPLES / "actors.csv", "--ties", EXAMPLES / "ties.csv")
     out = tmp_path / "p.json"
-    assert run("export", "-o", out, "--public-only").exit_code == 0
+    r = run("export", "-o", out, "--public-only")
+    assert r.exit_code == 0
+    assert r.stdout == f"Exported 6 public actors, 6 public ties to {out}.\n"
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert "oficina_municipal" not in {a["id"] for a in doc["actors"]}
     assert all(t["visibility"] == "public" for t in doc["ties"])

@@ -140,10 +140,10 @@ def run_export(service, fmt: str, output: Path, *, public_only: bool = False,
     with _bars(quiet) as progress:
         paths = service.export(fmt.lower(), output, include_restricted=not public_only,
                                extra_node_attrs=extra_node_attrs, progress=progress)
-    counts = service.store.counts()
-    what = "public actors and ties" if public_only else (
-        f"{counts['actors']} actors, {counts['ties']} ties")
-    click.echo(f"Exported {what} to {', '.join(paths)}.")
+    G = service.snapshot(include_restricted=not public_only)  # cached: what was written
+    public = "public " if public_only else ""
+    click.echo(f"Exported {G.number_of_nodes()} {public}actors, {G.number_of_edges()} "
+               f"{public}ties to {', '.join(paths)}.")
 
 
 COMMANDS = [import_, export]
