@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..model import PROVENANCES
 from .common import get_service
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
@@ -57,8 +58,8 @@ def _warn(warnings) -> None:
               help="With --skip-invalid: write the rejected rows, with a 'reasons' "
               "column, to this CSV file.")
 @click.option("--provenance", default="import", show_default=True,
-              help="Provenance for rows that give none (survey, workshop, "
-              "public_report, facilitator_note, import).")
+              type=click.Choice(list(PROVENANCES)),
+              help="Provenance for rows that give none.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
     """Import actors and ties from files, or a full-graph JSON export.

@@ -79,7 +79,7 @@ def _ticker(progress: Progress | None, table: Table, label: str | None = None):
 
 def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
             report: str | Path | None, progress: Progress | None,
-            before_write: Callable[[], None] | None = None,
+            after_write: Callable[[], None] | None = None,
             introductions: Checked | None = None) -> ImportResult:
     file_problems = [p for c in parts for p in c.file_problems]
     if file_problems:
@@ -101,11 +101,11 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
     if report is not None:
         write_report(report, rejected, [c.headers for c in every if c.rejected])
         result.report = str(report)
-    if before_write:
-        before_write()
     if actors or ties:
         tick = _stage(progress, "writing", len(actors) + len(ties))
         result.write = store.upsert(actors, ties, progress=tick)
+    if after_write:
+        after_write()
     if introductions:
         result.introductions_added = _add_introductions(store, introductions.valid)
     return result
@@ -212,7 +212,7 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
                 changed.append(key)
 
     result = _finish(store, [actors, ties], skip_invalid=skip_invalid, report=report,
-                     progress=progress, before_write=set_meta, introductions=intros)
+                     progress=progress, after_write=set_meta, introductions=intros)
     result.meta_changed = changed
     return result
 
