@@ -335,3 +335,20 @@ def test_readme_example_rows_are_the_example_files():
         lines = (EXAMPLES / name).read_text(encoding="utf-8").splitlines()
         assert lines[0] in section
         assert any(line in section for line in lines[1:]), name
+
+
+def test_json_files_given_to_the_wrong_option(run, tmp_path):
+    records = tmp_path / "actors.json"
+    records.write_text('[{"name": "A", "kind": "cso", "country": "MX"}]', encoding="utf-8")
+    r = run("import", "--json", records)
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "  - actors.json: not a full-graph export (no 'actors' or 'ties') For a list of "
+        f"actor or tie records use: graphsvc import --actors {records} (or --ties).\n"
+        "Error: 1 problem found; nothing was written. Fix the file and import again.\n")
+    graph = tmp_path / "graph.json"
+    graph.write_text('{"format": "graphsvc-graph", "actors": [], "ties": []}')
+    r = run("import", "--actors", graph)
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: graph.json is a full-graph export, not a list of records. "
+                        f"Import it with: graphsvc import --json {graph}\n")

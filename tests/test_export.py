@@ -99,6 +99,20 @@ def test_json_round_trip_is_exact(full, empty, tmp_path):
         i.to_record() for i in src.introductions()]
 
 
+def test_json_round_trip_of_an_empty_graph_and_of_actors_only(empty, tmp_path):
+    out = tmp_path / "empty.json"
+    empty.export("json", out)
+    other = GraphService(SQLiteStore(tmp_path / "other.db"))
+    result = other.import_graph(out)
+    assert other.store.counts() == {"actors": 0, "ties": 0} and not result.write.changed
+    empty.store.upsert(_actors()[:2])
+    empty.export("json", out)
+    other.import_graph(out)
+    assert [a.to_record() for a in other.store.find_actors()] == [
+        a.to_record() for a in empty.store.find_actors()]
+    other.close()
+
+
 def test_json_reimport_changes_nothing(full, tmp_path):
     out = tmp_path / "graph.json"
     full.export("json", out)

@@ -264,6 +264,8 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
                  tick: Callable[[int], None] | None = None) -> Checked:
     """Check every actor row; ``provenance``/``source_ref`` fill empty cells."""
     checked = Checked(label or table.name, "actors", table.headers)
+    if allow_empty and not table.rows:
+        return checked
     mapping = _header_problems(checked, ACTOR_COLUMNS, ("name", "kind", "country"),
                                allow_empty, len(table.rows), table.format == "json")
     if checked.file_problems:
@@ -327,6 +329,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     that actor.
     """
     checked = Checked(label or table.name, "ties", table.headers)
+    if allow_empty and not table.rows:
+        return checked
     mapping = _header_problems(checked, TIE_COLUMNS, (), allow_empty, len(table.rows),
                                table.format == "json")
     given = set(mapping.values())
