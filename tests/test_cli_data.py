@@ -259,8 +259,15 @@ def _run_on_terminal(args, db):
     p = subprocess.Popen([sys.executable, "-m", "graphsvc", *map(str, args)], env=env,
                          stdout=subprocess.PIPE, stderr=follower)
     os.close(follower)
+    import select
+
     chunks = []
     while True:
+        # A generous guard so a hung child fails the test instead of hanging it.
+        ready, _, _ = select.select([leader], [], [], 300)
+        if not ready:
+            p.kill()
+            pytest.fail("graphsvc wrote nothing to the terminal for 300 s")
         try:
             data = os.read(leader, 4096)
         except OSError:  # the child closed the terminal
