@@ -51,3 +51,42 @@ class GraphService:
 
     def close(self) -> None:
         self.store.close()
+
+    # --- import and export (graphsvc.ingest) -------------------------------
+
+    def import_files(self, actors=None, ties=None, *, skip_invalid: bool = False,
+                     report=None, default_provenance: str = "import", progress=None):
+        """Import an actors file, a ties file or both (CSV, XLSX, JSON records).
+
+        Every row is checked before anything is written; on any problem
+        :class:`~graphsvc.errors.ValidationFailed` is raised and the store is
+        unchanged, unless ``skip_invalid``: then the valid rows are written and
+        the rejected ones returned (and written to ``report``, a CSV file).
+        Returns an :class:`~graphsvc.ingest.ImportResult`.
+        """
+        from .ingest.importer import import_files
+
+        return import_files(self.store, actors, ties, skip_invalid=skip_invalid,
+                            report=report, default_provenance=default_provenance,
+                            progress=progress)
+
+    def import_graph(self, path, *, skip_invalid: bool = False, report=None,
+                     progress=None):
+        """Import a full-graph JSON export (meta, actors, ties, introductions)."""
+        from .ingest.importer import import_graph
+
+        return import_graph(self.store, path, skip_invalid=skip_invalid, report=report,
+                            progress=progress)
+
+    def export(self, fmt: str, output, *, include_restricted: bool = True,
+               extra_node_attrs=None, progress=None) -> list[str]:
+        """Write the whole graph as ``fmt`` (json, csv, graphml, gexf) to ``output``.
+
+        ``extra_node_attrs`` maps a column name to ``{actor id: value}`` and
+        adds it to every node's attributes (for metric columns). Returns the
+        paths written.
+        """
+        from .ingest.export import export_graph
+
+        return export_graph(self, fmt, output, include_restricted=include_restricted,
+                            extra_node_attrs=extra_node_attrs, progress=progress)

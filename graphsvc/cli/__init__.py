@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import demo, serve
+    from . import data, demo, serve
 
-    for module in (serve, demo):
+    for module in (serve, demo, data):
         for command in module.COMMANDS:
             main.add_command(command)
 

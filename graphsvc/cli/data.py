@@ -1,0 +1,150 @@
+"""``graphsvc import`` and ``graphsvc export``: the graph in and out of files."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..model import PROVENANCES
+from .common import get_service
+
+_FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+@contextmanager
+def _bars(quiet: bool):
+    """A progress factory for the service: one tqdm bar per stage.
+
+    Bars show only on a terminal (tqdm's ``disable=None``) and never with
+    ``--quiet``; they go to stderr so stdout stays for results.
+    """
+    from tqdm import tqdm
+
+    opened = []
+
+    def start(desc: str, total: int):
+        if opened:  # stages run one after another: one bar at a time
+            opened.pop().close()
+        bar = tqdm(total=total, desc=desc, unit="row", file=sys.stderr,
+                   disable=True if quiet else None, leave=False)
+        opened.append(bar)
+        return bar.update
+
+    try:
+        yield start
+    finally:
+        for bar in opened:
+            bar.close()
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+@click.command("import")
+@click.option("--actors", type=_FILE, help="Actors file: .csv, .xlsx or .json (a list of "
+              "records). Spanish or English column names.")
+@click.option("--ties", type=_FILE, help="Ties file: .csv, .xlsx or .json. Its actors "
+              "must be in --actors or already in the graph.")
+@click.option("--json", "graph_json", type=_FILE,
+              help="A full-graph JSON export (graphsvc export --format json).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid rows and reject the others, instead of importing "
+              "nothing when a row has a problem.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --skip-invalid: write the rejected rows, with a 'reasons' "
+              "column, to this CSV file.")
+@click.option("--provenance", default="import", show_default=True,
+              type=click.Choice(list(PROVENANCES)),
+              help="Provenance for rows that give none.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
+    """Import actors and ties from files, or a full-graph JSON export.
+
+    Every row is checked before anything is written: if any row has a
+    problem, each is listed with its file, row and column, the command exits
+    with status 1 and the graph is unchanged. Re-importing a file updates
+    the same actors and ties (by id) and changes nothing if nothing changed.
+
+    \b
+    Examples:
+      graphsvc import --actors examples/actors.csv --ties examples/ties.csv
+      graphsvc import --ties ties.xlsx --skip-invalid --report rejected.csv
+      graphsvc import --json graph.json
+    """
+    if graph_json and (actors or ties):
+        raise click.UsageError("use --json alone, or --actors/--ties, not both.")
+    if not (graph_json or actors or ties):
+        raise click.UsageError("give --actors FILE, --ties FILE (or both), or --json FILE.")
+    if report and not skip_invalid:
+        raise click.UsageError("--report needs --skip-invalid.")
+    service = get_service(click.get_current_context())
+    with _bars(quiet) as progress:
+        if graph_json:
+            result = service.import_graph(graph_json, skip_invalid=skip_invalid,
+                                          report=report, progress=progress)
+        else:
+            result = service.import_files(actors, ties, skip_invalid=skip_invalid,
+                                          report=report, default_provenance=provenance,
+                                          progress=progress)
+    _warn(result.warnings)
+    if result.rejected and not report:
+        for r in result.rejected:
+            click.echo(f"rejected: {r.file}, row {r.row}: {r.reasons}", err=True)
+    files = [str(p) for p in (graph_json, actors, ties) if p]
+    summary = result.summary()
+    click.echo(f"Imported {', '.join(files)}. {summary[0].upper()}{summary[1:]}.")
+    if result.rejected and report:
+        click.echo(f"Rejected rows written to {report}.")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "gexf"],
+              case_sensitive=False),
+              help="json: lossless (import --json reads it back); csv: actors.csv and "
+              "ties.csv; graphml: R/igraph, Gephi; gexf: Gephi. Default: from the "
+              "--output extension.")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="File to write; for csv, a directory (created if missing) that gets "
+              "actors.csv and ties.csv.")
+@click.option("--public-only", is_flag=True,
+              help="Leave out restricted actors and ties (and ties touching a "
+              "restricted actor).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def export(fmt, output, public_only, quiet):
+    """Export the whole graph to a file.
+
+    \b
+    Examples:
+      graphsvc export --format json --output graph.json
+      graphsvc export --format csv --output graph-csv/
+      graphsvc export --output graph.graphml
+    """
+    if fmt is None:
+        fmt = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}.get(
+            output.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(
+                f"cannot tell the format from '{output}': give --format "
+                "json, csv, graphml or gexf.")
+    run_export(get_service(click.get_current_context()), fmt, output,
+               public_only=public_only, quiet=quiet)
+
+
+def run_export(service, fmt: str, output: Path, *, public_only: bool = False,
+               quiet: bool = False, extra_node_attrs=None) -> None:
+    """The body of ``export``; ``extra_node_attrs`` ({column: {actor id: value}})
+    is where computed columns such as metrics join the actors' attributes."""
+    with _bars(quiet) as progress:
+        paths = service.export(fmt.lower(), output, include_restricted=not public_only,
+                               extra_node_attrs=extra_node_attrs, progress=progress)
+    G = service.snapshot(include_restricted=not public_only)  # cached: what was written
+    public = "public " if public_only else ""
+    click.echo(f"Exported {G.number_of_nodes()} {public}actors, {G.number_of_edges()} "
+               f"{public}ties to {', '.join(paths)}.")
+
+
+COMMANDS = [import_, export]

@@ -1,0 +1,195 @@
+"""Export the whole graph: JSON, CSV, GraphML and GEXF.
+
+- **json**: lossless. A ``graphsvc-graph`` document with ``format_version``,
+  dataset ``meta``, every actor, tie and introduction record. ``graphsvc
+  import --json`` reads it back exactly.
+- **csv**: ``actors.csv`` and ``ties.csv`` in the ``--output`` directory, one
+  column per field, lists joined with ``;``; for pandas, R and spreadsheets,
+  and re-importable with ``graphsvc import --actors ... --ties ...``.
+- **graphml** (R/igraph, Gephi, Cytoscape) and **gexf** (Gephi), written by
+  NetworkX from the snapshot: lists are ``;``-joined text, missing values are
+  left out, and each edge keeps ``directed`` (true only for funding) because
+  one file holds undirected and directed ties at once.
+
+Every writer takes ``extra_node_attrs`` (column -> {actor id: value}) so
+computed columns, such as centrality scores, can ride along with the actors.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import networkx as nx
+
+from ..errors import GraphsvcError
+from ..model import Actor, Tie
+from .columns import EXPORT_LIST_SEPARATOR
+from .importer import GRAPH_FORMAT, GRAPH_FORMAT_VERSION, Progress
+
+__all__ = ["EXPORT_FORMATS", "export_graph", "graph_document", "actor_records",
+           "tie_records", "flat_graph"]
+
+EXPORT_FORMATS = {
+    "json": "Lossless full graph (graphsvc import --json reads it back)",
+    "csv": "actors.csv and ties.csv in the output directory (pandas, R, spreadsheets)",
+    "graphml": "GraphML for R/igraph, Gephi, Cytoscape",
+    "gexf": "GEXF for Gephi",
+}
+
+ACTOR_FIELDS = list(Actor.model_fields)
+TIE_FIELDS = list(Tie.model_fields)
+# Tie fields first in a useful order for reading: id, ends, kind.
+TIE_COLUMNS = ["id", "source", "target", "kind"] + [
+    f for f in TIE_FIELDS if f not in ("id", "source", "target", "kind")]
+SNAPSHOT_ONLY_EDGE_ATTRS = ("directed",)
+
+ExtraAttrs = Mapping[str, Mapping[str, object]] | None
+
+
+def actor_records(G: nx.MultiDiGraph) -> list[dict]:
+    """Actor records from a snapshot, by id, fields in model order."""
+    out = []
+    for node in sorted(G.nodes):
+        attrs = G.nodes[node]
+        out.append({"id": node, **{f: attrs[f] for f in ACTOR_FIELDS if f in attrs
+                                   and f != "id"}})
+    return out
+
+
+def tie_records(G: nx.MultiDiGraph) -> list[dict]:
+    """Tie records from a snapshot, by id (``directed`` is derived, not kept)."""
+    out = []
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        rec = {"id": key, "source": u, "target": v}
+        rec.update({f: attrs[f] for f in TIE_COLUMNS if f in attrs and f not in rec})
+        out.append(rec)
+    out.sort(key=lambda r: r["id"])
+    return out
+
+
+def graph_document(service, *, include_restricted: bool = True,
+                   extra_node_attrs: ExtraAttrs = None) -> dict:
+    """The full-graph JSON document (what ``export --format json`` writes)."""
+    G = service.snapshot(include_restricted=include_restricted)
+    meta = {k: v for k, v in G.graph.items() if k != "version"}
+    intros = [i.to_record() for i in service.store.introductions()
+              if all(x in G for x in (i.source, i.target, i.via) if x)]
+    doc = {"format": GRAPH_FORMAT, "format_version": GRAPH_FORMAT_VERSION,
+           "meta": meta, "actors": actor_records(G), "ties": tie_records(G),
+           "introductions": intros}
+    if extra_node_attrs:
+        # Kept apart from the actor records so the document still imports.
+        doc["node_attributes"] = {name: {k: values[k] for k in sorted(values) if k in G}
+                                  for name, values in extra_node_attrs.items()}
+    return doc
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return EXPORT_LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write_csv(path: Path, columns: list[str], records: list[dict], tick) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(columns)
+        for rec in records:
+            w.writerow([_csv_cell(rec.get(c)) for c in columns])
+            if tick:
+                tick(1)
+
+
+def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.MultiDiGraph:
+    """A copy of the snapshot that GraphML and GEXF writers can hold.
+
+    Lists become ``;``-joined text, ``None`` and empty lists are left out,
+    and nodes get ``label`` (the name) for Gephi.
+    """
+    H = nx.MultiDiGraph()
+    H.graph.update({k: v for k, v in G.graph.items() if v is not None})
+
+    def flat(attrs: Mapping) -> dict:
+        out = {}
+        for k, v in attrs.items():
+            if v is None or v == []:
+                continue
+            out[k] = EXPORT_LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+        return out
+
+    for node, attrs in G.nodes(data=True):
+        data = flat(attrs)
+        data.setdefault("label", attrs.get("name", node))
+        for name, values in (extra_node_attrs or {}).items():
+            if values.get(node) is not None:
+                data[name] = values[node]
+        H.add_node(node, **data)
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=key, **flat(attrs))
+    return H
+
+
+def export_graph(service, fmt: str, output, *, include_restricted: bool = True,
+                 extra_node_attrs: ExtraAttrs = None,
+                 progress: Progress | None = None) -> list[str]:
+    """Write the graph in ``fmt`` to ``output``; return the files written.
+
+    ``output`` is a file for json, graphml and gexf, and a directory
+    (created if missing) for csv, which gets ``actors.csv`` and ``ties.csv``.
+    """
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise GraphsvcError(f"unknown export format '{fmt}'.",
+                            hint=f"Use one of: {', '.join(EXPORT_FORMATS)}.")
+    output = Path(output)
+    try:
+        if fmt == "json":
+            doc = graph_document(service, include_restricted=include_restricted,
+                                 extra_node_attrs=extra_node_attrs)
+            tick = progress("writing JSON", 1) if progress else None
+            with open(output, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
+            if tick:
+                tick(1)
+            return [str(output)]
+        G = service.snapshot(include_restricted=include_restricted)
+        if fmt == "csv":
+            if output.exists() and not output.is_dir():
+                raise GraphsvcError(
+                    f"{output} is a file; CSV export writes actors.csv and ties.csv "
+                    "into a directory.", hint="Give a directory for --output.")
+            output.mkdir(parents=True, exist_ok=True)
+            actors, ties = actor_records(G), tie_records(G)
+            extra = dict(extra_node_attrs or {})
+            for rec in actors:
+                for name, values in extra.items():
+                    rec[name] = values.get(rec["id"])
+            tick = progress("writing CSV", len(actors) + len(ties)) if progress else None
+            paths = [output / "actors.csv", output / "ties.csv"]
+            _write_csv(paths[0], ACTOR_FIELDS + list(extra), actors, tick)
+            _write_csv(paths[1], TIE_COLUMNS, ties, tick)
+            return [str(p) for p in paths]
+        tick = progress(f"writing {fmt}", 1) if progress else None
+        H = flat_graph(G, extra_node_attrs)
+        if fmt == "graphml":
+            # The tie id is both the GraphML edge id and an "id" data key:
+            # igraph 1.0 misreads edge ids (and says it keeps the data key
+            # instead), NetworkX reads both.
+            nx.write_graphml(H, output, encoding="utf-8", prettyprint=True)
+        else:
+            nx.write_gexf(H, output, encoding="utf-8", prettyprint=True)
+        if tick:
+            tick(1)
+        return [str(output)]
+    except OSError as exc:
+        raise GraphsvcError(f"cannot write {output}: {exc.strerror or exc}.",
+                            hint="Check that the folder exists and is writable.") from None
