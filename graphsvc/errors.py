@@ -59,7 +59,10 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text} {self.hint}".rstrip() if self.hint else text
+        if not self.hint:
+            return text
+        # The hint is its own sentence: end the message first.
+        return f"{text}{'' if text.endswith(('.', '!', '?', ':')) else '.'} {self.hint}"
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}

@@ -86,7 +86,7 @@ def test_thousand_row_ties_file_with_one_bad_row(run, db, tmp_path):
     assert r.stdout == ""
     assert r.stderr == (
         "  - ties.csv, row 735, column 'kind': unknown tie kind 'amistad': use one of "
-        "formal, funding, informal Spanish names work too (financiamiento for "
+        "formal, funding, informal. Spanish names work too (financiamiento for "
         "funding).\n"
         "Error: 1 problem found; nothing was written. Fix the rows listed and import "
         "again, or use --skip-invalid --report FILE to import the valid rows and write "
@@ -350,7 +350,7 @@ def test_json_files_given_to_the_wrong_option(run, tmp_path):
     r = run("import", "--json", records)
     assert r.exit_code == 1
     assert r.stderr == (
-        "  - actors.json: not a full-graph export (no 'actors' or 'ties') For a list of "
+        "  - actors.json: not a full-graph export (no 'actors' or 'ties'). For a list of "
         f"actor or tie records use: graphsvc import --actors {records} (or --ties).\n"
         "Error: 1 problem found; nothing was written. Fix the file and import again.\n")
     graph = tmp_path / "graph.json"

@@ -145,7 +145,7 @@ def test_json_of_a_newer_format_is_refused(empty, tmp_path):
     with pytest.raises(ValidationFailed) as info:
         empty.import_graph(path)
     assert str(info.value.problems[0]) == (
-        "graph.json: unsupported format 'graphsvc-graph' version 99 This graphsvc reads "
+        "graph.json: unsupported format 'graphsvc-graph' version 99. This graphsvc reads "
         "graphsvc-graph up to version 1; upgrade graphsvc.")
 
 

@@ -296,7 +296,7 @@ def test_tie_ends_given_by_name(service, tmp_path):
         "formal:acnur--casa_aurora_ejemplo", "informal:casa_aurora_ejemplo--red_norte"}
     assert [str(w) for w in result.warnings] == [
         "ties.csv: 4 actor names matched to ids ('ACNUR' -> acnur, 'Casa Aurora "
-        "(Ejemplo)' -> casa_aurora_ejemplo, 'Red Norte (ejemplo)' -> red_norte) Use ids "
+        "(Ejemplo)' -> casa_aurora_ejemplo, 'Red Norte (ejemplo)' -> red_norte). Use ids "
         "to be sure which actor is meant."]
 
 

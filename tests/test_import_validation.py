@@ -139,7 +139,7 @@ def test_unknown_actor_hint_says_what_to_do(service, tmp_path):
                      [["acnur", "fantasma", "formal"]])
     _, exc = _fails(service, ties=path)
     assert str(exc.problems[0]) == (
-        "ties.csv, row 2, column 'to': unknown actor 'fantasma' It is not in the graph: "
+        "ties.csv, row 2, column 'to': unknown actor 'fantasma'. It is not in the graph: "
         "import it first (--actors) or correct the id.")
     assert exc.message == "1 problem found; nothing was written."
 
