@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import pycountry
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -168,6 +169,12 @@ def _check_choice(value: str, vocabulary: dict, what: str) -> str:
     return v
 
 
+Provenance = Annotated[str, AfterValidator(
+    lambda v: _check_choice(v, PROVENANCES, "provenance"))]
+Visibility = Annotated[str, AfterValidator(
+    lambda v: _check_choice(v, VISIBILITIES, "visibility"))]
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               validate_assignment=True)
@@ -193,9 +200,9 @@ class Actor(_Base):
     roles: list[str] = Field(default_factory=list)
     description: str | None = Field(default=None, max_length=5000)
     website: str | None = None
-    provenance: str = "import"
+    provenance: Provenance = "import"
     source_ref: str | None = None
-    visibility: str = "restricted"
+    visibility: Visibility = "restricted"
 
     @field_validator("id")
     @classmethod
@@ -249,15 +256,6 @@ class Actor(_Base):
             raise ValueError("must be an http:// or https:// address")
         return v
 
-    @field_validator("provenance")
-    @classmethod
-    def _provenance(cls, v: str) -> str:
-        return _check_choice(v, PROVENANCES, "provenance")
-
-    @field_validator("visibility")
-    @classmethod
-    def _visibility(cls, v: str) -> str:
-        return _check_choice(v, VISIBILITIES, "visibility")
 
 
 class Tie(_Base):
@@ -280,9 +278,9 @@ class Tie(_Base):
     channel: list[str] = Field(default_factory=list)
     since: dt.date | None = None
     until: dt.date | None = None
-    provenance: str = "import"
+    provenance: Provenance = "import"
     source_ref: str | None = None
-    visibility: str = "restricted"
+    visibility: Visibility = "restricted"
     note: str | None = Field(default=None, max_length=5000)
 
     @field_validator("kind", mode="before")
@@ -316,16 +314,6 @@ class Tie(_Base):
     @classmethod
     def _channel(cls, v: list[str]) -> list[str]:
         return [_check_id(x.strip()) for x in v if x and x.strip()]
-
-    @field_validator("provenance")
-    @classmethod
-    def _provenance(cls, v: str) -> str:
-        return _check_choice(v, PROVENANCES, "provenance")
-
-    @field_validator("visibility")
-    @classmethod
-    def _visibility(cls, v: str) -> str:
-        return _check_choice(v, VISIBILITIES, "visibility")
 
     @model_validator(mode="after")
     def _whole(self) -> "Tie":
