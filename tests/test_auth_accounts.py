@@ -18,8 +18,9 @@ from graphsvc.errors import (
     NotFound,
     RateLimited,
     Unauthorized,
-    ValidationFailed,
+
 )
+from graphsvc.auth.accounts import InvalidAccountInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,7 @@ def test_outdated_hash_is_replaced_at_login(tmp_path, clock):
 ])
 def test_bad_account_input_is_refused_and_nothing_written(acc, username, password, role,
                                                           field):
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(InvalidAccountInput) as exc:
         acc.create_user(username, password, role, by="t")
     assert exc.value.problems[0].field == field
     assert str(exc.value).startswith(f"{field}: ")
@@ -140,7 +141,7 @@ def test_bad_account_input_is_refused_and_nothing_written(acc, username, passwor
 
 def test_duplicate_user_name(acc):
     acc.create_user("ana", PASSWORD, "viewer", by="t")
-    with pytest.raises(ValidationFailed, match="user 'Ana' already exists"):
+    with pytest.raises(InvalidAccountInput, match="user 'Ana' already exists"):
         acc.create_user("Ana", PASSWORD, "viewer", by="t")
 
 

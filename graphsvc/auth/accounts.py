@@ -31,12 +31,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..errors import GraphsvcError, NotFound, Problem, RateLimited, Unauthorized, ValidationFailed
+from ..errors import GraphsvcError, NotFound, Problem, RateLimited, Unauthorized
 from .db import AccountsDB
 from .roles import Principal, check_role
 
 __all__ = [
     "Accounts",
+    "InvalidAccountInput",
     "User",
     "TokenInfo",
     "AuditEntry",
@@ -59,11 +60,23 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _invalid(field: str, message: str, hint: str = "") -> ValidationFailed:
-    exc = ValidationFailed([Problem(message, hint=hint, field=field)],
-                           message=f"{field}: {message}")
-    exc.hint = hint or None
-    return exc
+class InvalidAccountInput(GraphsvcError):
+    """One bad field in an account request; nothing was written.
+
+    Shares ``validation_failed`` with :class:`ValidationFailed` (so the web
+    answers both alike) but is one message, not a list of rows.
+    """
+
+    code = "validation_failed"
+
+    def __init__(self, field: str, message: str, hint: str = ""):
+        self.problems = [Problem(message, hint=hint, field=field)]
+        super().__init__(f"{field}: {message}", hint=hint or None,
+                         details=[p.to_dict() for p in self.problems])
+
+
+def _invalid(field: str, message: str, hint: str = "") -> InvalidAccountInput:
+    return InvalidAccountInput(field, message, hint)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import demo, serve
+    from . import demo, serve, users
 
-    for module in (serve, demo):
+    for module in (serve, demo, users):
         for command in module.COMMANDS:
             main.add_command(command)
 
