@@ -386,3 +386,35 @@ def test_development_without_secret_key_gets_a_random_one(tmp_path, clock):
     a = build_app(tmp_path / "a", clock, SECRET_KEY=None)
     b = build_app(tmp_path / "b", clock, SECRET_KEY=None)
     assert len(a.config["SECRET_KEY"]) >= 32 and a.config["SECRET_KEY"] != b.config["SECRET_KEY"]
+
+
+# --- every route, as each role -----------------------------------------------------------
+
+@pytest.mark.parametrize("public_view", [False, True])
+def test_walk_every_route_as_anonymous_and_each_role(tmp_path, clock, public_view):
+    from route_walk import leaks, route_urls, walk
+
+    app = build_app(tmp_path, clock, PUBLIC_VIEW=public_view)
+    for role in ("viewer", "analyst", "editor", "admin"):
+        app.accounts.create_user(f"{role}1", PASSWORD, role, by="test")
+    ids = [a.id for a in ACTORS] + ["missing"]
+    urls, unfilled = route_urls(app, {"actor_id": ids})
+    assert unfilled == [] and "/api/v1/actors/r1" in urls and "/api/v1/export" in urls
+    for who in ("anonymous", "viewer", "analyst", "editor", "admin"):
+        c = app.test_client()
+        if who != "anonymous":
+            assert login(c, f"{who}1").status_code == 302
+        got = walk(c, urls, headers={"Accept": "application/json"})
+        assert all(status < 500 for status, _ in got.values()), got
+        found = leaks(got, RESTRICTED_NAMES)
+        if who in ("anonymous", "viewer"):
+            assert found == [], who
+        else:
+            assert {name for _, name in found} == set(RESTRICTED_NAMES), who
+        statuses = {url: status for url, (status, _) in got.items()}
+        if who == "anonymous" and not public_view:
+            assert statuses["/api/v1/actors"] == statuses["/api/v1/actors/p1"] == 401
+        if who == "viewer" or (who == "anonymous" and public_view):
+            assert statuses["/api/v1/actors/p1"] == 200
+            assert statuses["/api/v1/actors/r1"] == statuses["/api/v1/actors/missing"] == 404
+        assert statuses["/api/v1/export"] == {"anonymous": 401, "viewer": 403}.get(who, 200)

@@ -12,6 +12,13 @@ Web sessions are rows here too, keyed by the SHA-256 of a random session id
 kept in the signed session cookie: logging out or idling out ends the row,
 so a copy of an old cookie is worth nothing afterwards.
 
+Failed sign-ins are counted here too (a sliding window per address and user
+name, and per address), not in Flask-Limiter's default in-memory store: a
+production server runs several worker processes, each with its own memory,
+so each would allow the full limit, and Flask-Limiter's shared stores need
+Redis or Memcached, which the deployment does not otherwise run. The file
+is shared by every worker and survives restarts.
+
 Every change to accounts is written in the same transaction as its audit
 entry. The audit table refuses UPDATE and DELETE (triggers in
 :mod:`graphsvc.auth.db`), and this module offers no way to ask for either.
