@@ -190,7 +190,9 @@ class GraphView:
         if tie is None:
             raise _not_found_tie(tie_id)
         if self.restricted:
-            if tie.visibility == "restricted":
+            ends = [self.store.get_actor(x) for x in (tie.source, tie.target)]
+            if tie.visibility == "restricted" or any(
+                    a is not None and a.visibility == "restricted" for a in ends):
                 self._audit("view_restricted", f"tie:{tie.id}")
             return tie
         visible = self._visible_ids({tie.source, tie.target, *tie.channel})

@@ -398,7 +398,7 @@ def test_walk_every_route_as_anonymous_and_each_role(tmp_path, clock, public_vie
     for role in ("viewer", "analyst", "editor", "admin"):
         app.accounts.create_user(f"{role}1", PASSWORD, role, by="test")
     ids = [a.id for a in ACTORS] + ["missing"]
-    urls, unfilled = route_urls(app, {"actor_id": ids})
+    urls, unfilled = route_urls(app, {"actor_id": ids, "fmt": ["csv", "json"]})
     assert unfilled == [] and "/api/v1/actors/r1" in urls and "/api/v1/export" in urls
     for who in ("anonymous", "viewer", "analyst", "editor", "admin"):
         c = app.test_client()
@@ -418,3 +418,31 @@ def test_walk_every_route_as_anonymous_and_each_role(tmp_path, clock, public_vie
             assert statuses["/api/v1/actors/p1"] == 200
             assert statuses["/api/v1/actors/r1"] == statuses["/api/v1/actors/missing"] == 404
         assert statuses["/api/v1/export"] == {"anonymous": 401, "viewer": 403}.get(who, 200)
+
+
+def test_cookie_used_from_another_browser_ends_the_session(app):
+    c = app.test_client()
+    login(c, "viewer1", headers={"User-Agent": "browser-A"})
+    assert c.get("/api/v1/actors", headers={"User-Agent": "browser-A"}).status_code == 200
+    assert c.get("/api/v1/actors", headers={"User-Agent": "browser-B"}).status_code == 401
+    # and the session is over for the first browser too
+    assert c.get("/api/v1/actors", headers={"User-Agent": "browser-A"}).status_code == 401
+    assert app.accounts.audit_entries()[-1].action == "session.hijack_suspected"
+
+
+def test_admins_export_the_audit_log(app):
+    c = app.test_client()
+    assert c.get("/admin/audit.csv").status_code == 302  # to sign in
+    login(c, "analyst1")
+    assert c.get("/admin/audit.csv", headers={"Accept": "application/json"}).status_code == 403
+    c = app.test_client()
+    login(c, "admin1")
+    r = c.get("/admin/audit.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    lines = r.text.splitlines()
+    assert lines[0] == "seq,at,actor,action,target,details,ip"
+    assert any(",analyst1,login," in line for line in lines)
+    r = c.get("/admin/audit.json?since=2000-01-01")
+    assert [e["action"] for e in r.json][-2:] == ["login", "audit.export"]
+    assert c.get("/admin/audit.xml", headers={"Accept": "application/json"}).status_code == 404

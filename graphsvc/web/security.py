@@ -40,7 +40,7 @@ from flask import (
 )
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user, session_protected
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
@@ -49,7 +49,7 @@ from wtforms.validators import DataRequired, Length
 from ..access import GraphView
 from ..auth import Accounts
 from ..auth.roles import PUBLIC, Principal
-from ..errors import ConfigError, Forbidden, GraphsvcError, RateLimited, Unauthorized
+from ..errors import ConfigError, Forbidden, GraphsvcError, NotFound, RateLimited, Unauthorized
 
 __all__ = [
     "init_security",
@@ -170,6 +170,7 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     login.init_app(app)
     login.user_loader(_load_session_user)
     login.request_loader(_load_token_user)
+    session_protected.connect(_on_session_protected, app)
     csrf.init_app(app)
 
     app.before_request(_before_request)
@@ -209,6 +210,14 @@ def _load_session_user(user_id):
     else:
         g.auth_via = "session"
     return user
+
+
+def _on_session_protected(app, **extra):
+    """The cookie came from another address or browser than the one that signed
+    in (Flask-Login's "strong" protection): end that session for good."""
+    get_accounts().end_session(session.get("_sid"), reason="session.hijack_suspected",
+                               ip=request.remote_addr)
+    session.clear()
 
 
 def _load_token_user(req):
@@ -432,6 +441,25 @@ def login():
         status=status, mimetype="text/html")
     if retry_after is not None:
         resp.headers["Retry-After"] = str(retry_after)
+    return resp
+
+
+@bp.get("/admin/audit.<fmt>")
+@require("read_audit")
+def audit_export(fmt):
+    """The audit log as CSV or JSON, for admins (``?since=2026-01-31``)."""
+    import io
+
+    from ..auth.audit import FORMATS, export_audit
+
+    if fmt not in FORMATS:
+        raise NotFound(f"no audit format '{fmt}'", hint="Use audit.csv or audit.json.")
+    buf = io.StringIO()
+    export_audit(get_accounts(), buf, fmt, by=current_principal().audit_name,
+                 since=request.args.get("since") or None, ip=request.remote_addr)
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    resp = current_app.response_class(buf.getvalue(), mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f'attachment; filename="graphsvc-audit.{fmt}"'
     return resp
 
 
