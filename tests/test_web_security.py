@@ -217,6 +217,7 @@ def test_session_id_changes_at_sign_in_and_dies_at_sign_out(app):
     token = csrf_from(c.get("/form").text)
     r = c.post("/logout", data={"csrf_token": token})
     assert r.status_code == 302 and r.location == "/login"
+    assert "You have signed out." in c.get("/login").text
     with c.session_transaction() as s:
         assert "_sid" not in s and "_user_id" not in s
     assert c.get("/api/v1/actors").status_code == 401
@@ -446,3 +447,12 @@ def test_admins_export_the_audit_log(app):
     r = c.get("/admin/audit.json?since=2000-01-01")
     assert [e["action"] for e in r.json][-2:] == ["login", "audit.export"]
     assert c.get("/admin/audit.xml", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_a_sign_in_form_from_another_tab_still_works(app):
+    c = app.test_client()
+    first = csrf_from(c.get("/login").text)
+    c.get("/login")  # the page opened again in a second tab
+    r = c.post("/login", data={"username": "viewer1", "password": PASSWORD,
+                               "csrf_token": first})
+    assert r.status_code == 302

@@ -90,7 +90,6 @@ DEFAULT_CSP: dict[str, str] = {
 
 _MIN_SECRET = 32
 _EXT_ACCOUNTS = "graphsvc.accounts"
-_EXT_CLOCK = "graphsvc.clock"
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -144,7 +143,6 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     if accounts is None:
         accounts = Accounts.from_config(app.config, clock=clock)
     app.extensions[_EXT_ACCOUNTS] = accounts
-    app.extensions[_EXT_CLOCK] = clock
     app.config.setdefault("PUBLIC_VIEW", False)
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
 
@@ -186,10 +184,6 @@ def get_accounts() -> Accounts:
     return current_app.extensions[_EXT_ACCOUNTS]
 
 
-def _now() -> float:
-    return current_app.extensions[_EXT_CLOCK]()
-
-
 # --- who is asking ------------------------------------------------------------------
 
 def _bearer() -> str | None:
@@ -214,10 +208,14 @@ def _load_session_user(user_id):
 
 def _on_session_protected(app, **extra):
     """The cookie came from another address or browser than the one that signed
-    in (Flask-Login's "strong" protection): end that session for good."""
-    get_accounts().end_session(session.get("_sid"), reason="session.hijack_suspected",
-                               ip=request.remote_addr)
-    session.clear()
+    in (Flask-Login's "strong" protection): end that session for good.
+
+    Flask-Login also signals for a visitor's session that never signed in
+    (its CSRF token, a flashed message); that one is left alone."""
+    if session.get("_sid"):
+        get_accounts().end_session(session.get("_sid"), reason="session.hijack_suspected",
+                                   ip=request.remote_addr)
+        session.clear()
 
 
 def _load_token_user(req):
