@@ -43,7 +43,8 @@ TIES = [
     T("r1", "p4", "informal", "restricted", note="met Defensora Oculta Uno privately"),
 ]
 INTROS = [
-    Introduction(source="p1", target="p4", via="p2", status="made"),  # only a restricted tie joins them
+    # made, but only a restricted tie joins the pair
+    Introduction(source="p1", target="p4", via="p2", status="made"),
     Introduction(source="p2", target="p3", via="p1", status="proposed",
                  note="ask Defensora Oculta Uno first"),
     Introduction(source="p1", target="p3", via="r1", status="proposed"),

@@ -372,7 +372,8 @@ class Accounts:
         who = (username or "").strip().casefold()
         where = ip or "-"
         lim = self.login_limit
-        return [(f"user:{where}:{who}", lim.attempts), (f"ip:{where}", lim.attempts * IP_LIMIT_FACTOR)]
+        return [(f"user:{where}:{who}", lim.attempts),
+                (f"ip:{where}", lim.attempts * IP_LIMIT_FACTOR)]
 
     def check_login_allowed(self, username: str, ip: str | None = None) -> None:
         """Raise :class:`RateLimited` when this address (and user name) has
