@@ -131,3 +131,25 @@ def test_audit_export(env, tmp_path, fmt):
         "audit.export", fmt, 2)
     r = run(env, "audit", "export", "--output", str(tmp_path / "no" / "such" / "dir.csv"))
     assert r.exit_code == 1 and r.output.startswith("Error: cannot write")
+
+
+def test_commands_write_through_an_audited_view(env):
+    """What an import command does with cli_graph_view: the write is audited."""
+    import click
+
+    from graphsvc.cli.principal import cli_graph_view
+    from graphsvc.model import Actor
+
+    @click.command()
+    def fake_import():
+        view = cli_graph_view()
+        view.upsert([Actor(id="a1", name="Casa Uno", kind="shelter", country="MX")],
+                    action="import", source="file:casas.csv")
+        click.echo(str(view.counts()))
+
+    r = CliRunner().invoke(fake_import, [], env=env, catch_exceptions=False)
+    assert r.output == "{'actors': 1, 'ties': 0}\n"
+    [e] = accounts(env).audit_entries()
+    assert (e.actor, e.action, e.target, e.details["via"]) == (ME, "import", "file:casas.csv",
+                                                               "cli")
+    assert e.details["actor_ids"] == ["a1"]

@@ -6,7 +6,6 @@ Every command, reads included, writes an audit entry.
 """
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 
@@ -15,24 +14,7 @@ import click
 from ..auth import Accounts
 from ..auth.audit import FORMATS, export_audit
 from ..auth.roles import ROLES
-from ..config import load_config
-
-
-def cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name (some containers): still say it was the console
-        return "cli:unknown"
-
-
-def get_accounts(ctx: click.Context) -> Accounts:
-    root = ctx.find_root()
-    accounts = root.meta.get("graphsvc.accounts")
-    if accounts is None:
-        accounts = Accounts.from_config(load_config())
-        root.meta["graphsvc.accounts"] = accounts
-        root.call_on_close(accounts.close)
-    return accounts
+from .principal import cli_actor, get_accounts
 
 
 def _accounts() -> Accounts:
