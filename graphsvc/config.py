@@ -13,12 +13,23 @@ import platformdirs
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULTS", "DESCRIPTIONS", "load_config", "default_db_path"]
+__all__ = ["DEFAULTS", "DESCRIPTIONS", "load_config", "default_db_path",
+           "default_accounts_path"]
 
 
 def default_db_path() -> str:
     """``<user data dir>/graphsvc.db``, e.g. ``~/.local/share/graphsvc/graphsvc.db``."""
     return str(Path(platformdirs.user_data_dir("graphsvc", appauthor=False)) / "graphsvc.db")
+
+
+def default_accounts_path(db_path: str) -> str:
+    """The accounts file beside the graph file: ``graphsvc.db`` -> ``graphsvc.accounts.db``.
+
+    Each graph file keeps its own accounts, so pointing ``DB`` at another
+    graph never lets that graph's readers in with this one's accounts.
+    """
+    p = Path(db_path)
+    return str(p.with_name(f"{p.stem}.accounts.db"))
 
 
 DEFAULTS: dict[str, object] = {
@@ -31,6 +42,10 @@ DEFAULTS: dict[str, object] = {
     "NEO4J_BATCH_SIZE": 500,
     "SECRET_KEY": None,
     "ENV": "development",
+    "ACCOUNTS_DB": None,  # filled by default_accounts_path() when unset
+    "PUBLIC_VIEW": False,
+    "SESSION_IDLE_MINUTES": 30,
+    "LOGIN_RATE_LIMIT": "5 per 15 minutes",
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -43,9 +58,19 @@ DESCRIPTIONS: dict[str, str] = {
     "NEO4J_BATCH_SIZE": "Rows per UNWIND batch when writing to Neo4j.",
     "SECRET_KEY": "Secret for signing web sessions; required in production.",
     "ENV": "development or production.",
+    "ACCOUNTS_DB": "Path of the SQLite file holding users, API tokens, sessions and the "
+    "audit log (default: beside DB, named <DB name>.accounts.db).",
+    "PUBLIC_VIEW": "true publishes a read-only public view (public actors and ties only) "
+    "to visitors who are not signed in; default false: nothing is shown without an account.",
+    "SESSION_IDLE_MINUTES": "A web session ends after this many minutes without a request.",
+    "LOGIN_RATE_LIMIT": "Failed sign-ins allowed per address and user name, e.g. "
+    "'5 per 15 minutes' (an address may try four times as many across user names).",
 }
 
-_INTS = {"NEO4J_BATCH_SIZE"}
+_INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES"}
+_BOOLS = {"PUBLIC_VIEW"}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
@@ -74,6 +99,16 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
             config[key] = int(config[key])
         except (TypeError, ValueError):
             raise ConfigError(f"{key} must be a whole number, not '{config[key]}'") from None
+    for key in _BOOLS:
+        value = config[key]
+        if isinstance(value, bool):
+            continue
+        text = str(value).strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise ConfigError(f"{key} must be true or false, not '{value}'")
+        config[key] = text in _TRUE
     if not config.get("DB"):
         config["DB"] = default_db_path()
+    if not config.get("ACCOUNTS_DB"):
+        config["ACCOUNTS_DB"] = default_accounts_path(config["DB"])
     return config

@@ -14,6 +14,9 @@ __all__ = [
     "NotFound",
     "StoreUnavailable",
     "ConfigError",
+    "Unauthorized",
+    "Forbidden",
+    "RateLimited",
 ]
 
 
@@ -104,3 +107,25 @@ class StoreUnavailable(GraphsvcError):
 
 class ConfigError(GraphsvcError):
     code = "config_error"
+
+
+class Unauthorized(GraphsvcError):
+    """Nobody is signed in (or the token is not valid) and the data is not public."""
+
+    code = "unauthorized"
+
+
+class Forbidden(GraphsvcError):
+    """Signed in, but the role does not allow this."""
+
+    code = "forbidden"
+
+
+class RateLimited(GraphsvcError):
+    """Too many attempts; ``retry_after`` says how many seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int, hint: str | None = None):
+        super().__init__(message, hint=hint, details={"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, serve
+    from . import data, demo, serve, users
 
-    for module in (serve, demo, data):
+    for module in (serve, demo, data, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

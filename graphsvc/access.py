@@ -1,0 +1,309 @@
+"""The one place where graph data leaves the store for a person or a script.
+
+Every surface (pages, JSON API, maps, metrics, brokerage, introductions,
+reports, exports, search, error messages) reads through a :class:`GraphView`
+made for the principal asking. A principal who may not see restricted data
+gets a graph in which restricted actors, every tie touching them and
+restricted ties do not exist: analyses run on :meth:`GraphView.snapshot`
+compute their numbers "as if those ties did not exist", so no metric,
+broker path or suggested introduction betrays them; a restricted actor is
+"not found" with the same message as a missing one.
+
+Reading restricted data is audited (an analyst opening a restricted actor,
+an export that includes restricted records); every write is audited.
+"""
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+from dataclasses import replace
+
+import networkx as nx
+
+from .auth.accounts import Accounts
+from .auth.roles import PUBLIC, Principal
+from .errors import Forbidden, NotFound, Unauthorized
+from .model import Actor, Introduction, Tie
+from .service import GraphService
+from .stores import ActorFilter, WriteResult
+
+__all__ = ["GraphView", "not_found_actor"]
+
+# Public snapshots whose funding channels named hidden actors, scrubbed once
+# per cached snapshot object (the service hands out one object per version).
+_SCRUBBED: "weakref.WeakKeyDictionary[nx.MultiDiGraph, nx.MultiDiGraph]" = (
+    weakref.WeakKeyDictionary())
+
+
+def not_found_actor(actor_id: str) -> NotFound:
+    """The one message for an actor that is missing or hidden from the asker."""
+    return NotFound(f"no actor with id '{actor_id}'",
+                    hint="Search the actors list for the right id.")
+
+
+def _not_found_tie(tie_id: str) -> NotFound:
+    return NotFound(f"no tie with id '{tie_id}'", hint="See the actor's ties for the right id.")
+
+
+class GraphView:
+    """The graph as ``principal`` may see it.
+
+    Parameters
+    ----------
+    service : GraphService
+    principal : Principal
+        A user (``user.principal()``), a token's user, or :data:`PUBLIC`.
+    accounts : Accounts
+        Where views of restricted data and writes are audited.
+    ip : str, optional
+        The requester's address, for the audit log.
+
+    Raises
+    ------
+    Forbidden
+        When the principal may not view the graph at all.
+
+    Use :meth:`for_anonymous` for a visitor who is not signed in: it refuses
+    (:class:`Unauthorized`) unless the public view is published.
+
+    Examples
+    --------
+    >>> view = GraphView(service, user.principal(), accounts)    # doctest: +SKIP
+    >>> nx.degree_centrality(nx.Graph(view.snapshot()))           # doctest: +SKIP
+    """
+
+    def __init__(self, service: GraphService, principal: Principal, accounts: Accounts,
+                 ip: str | None = None):
+        if not principal.can("view"):
+            raise Forbidden("this account may not see the graph")
+        self.service = service
+        self.store = service.store
+        self.principal = principal
+        self.accounts = accounts
+        self.ip = ip
+        #: True when restricted actors and ties are visible to this principal.
+        self.restricted = principal.can("view_restricted")
+
+    @classmethod
+    def for_anonymous(cls, service: GraphService, accounts: Accounts, public_view: bool,
+                      ip: str | None = None) -> "GraphView":
+        """The public view, or :class:`Unauthorized` when it is not published."""
+        if not public_view:
+            raise Unauthorized("sign in to see the graph",
+                               hint="Ask an administrator for an account.")
+        return cls(service, PUBLIC, accounts, ip)
+
+    # --- permissions and audit ---------------------------------------------
+
+    def can(self, permission: str) -> bool:
+        return self.principal.can(permission)
+
+    def require(self, permission: str) -> None:
+        """Raise :class:`Forbidden` (or :class:`Unauthorized` for the public)
+        unless the principal holds ``permission``."""
+        if self.principal.can(permission):
+            return
+        if self.principal.is_public:
+            raise Unauthorized("sign in to do this")
+        raise Forbidden(f"the {self.principal.role} role may not do this ({permission})",
+                        hint="Ask an administrator for a role that may.")
+
+    def _audit(self, action: str, target: str | None = None, details: dict | None = None):
+        self.accounts.audit(self.principal.audit_name, action, target,
+                            {"via": self.principal.via, **(details or {})}, self.ip)
+
+    # --- what is visible ------------------------------------------------------
+
+    def _visible_actor(self, actor: Actor | None) -> bool:
+        return actor is not None and (self.restricted or actor.visibility == "public")
+
+    def _scrub_tie(self, tie: Tie, visible: set[str]) -> Tie:
+        """A tie as the principal may see it: upstream funders it may not see
+        are left out of ``channel``."""
+        if self.restricted or not tie.channel:
+            return tie
+        kept = [c for c in tie.channel if c in visible]
+        return tie if kept == tie.channel else tie.model_copy(update={"channel": kept})
+
+    def _visible_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = set(ids)
+        if self.restricted:
+            return self.store.existing_actor_ids(ids)
+        return {a.id for a in self.store._actors_by_ids(ids) if a.visibility == "public"}
+
+    # --- reads -------------------------------------------------------------------
+
+    def snapshot(self) -> nx.MultiDiGraph:
+        """The graph every analysis should run on; read-only and shared.
+
+        Without ``view_restricted`` it is the store's public snapshot:
+        restricted actors, their ties and restricted ties are absent, and a
+        funding tie's ``channel`` names only actors in the graph.
+        """
+        G = self.service.snapshot(include_restricted=self.restricted)
+        if self.restricted:
+            return G
+        scrubbed = _SCRUBBED.get(G)
+        if scrubbed is None:
+            scrubbed = G
+            hidden = [(u, v, k, ch) for u, v, k, ch in G.edges(keys=True, data="channel")
+                      if ch and any(c not in G for c in ch)]
+            if hidden:
+                scrubbed = G.copy()
+                for u, v, k, ch in hidden:
+                    scrubbed.edges[u, v, k]["channel"] = [c for c in ch if c in G]
+            _SCRUBBED[G] = scrubbed
+        return scrubbed
+
+    def counts(self) -> dict[str, int]:
+        """``{"actors": n, "ties": m}`` over what the principal may see."""
+        G = self.snapshot()
+        return {"actors": G.number_of_nodes(), "ties": G.number_of_edges()}
+
+    @property
+    def illustrative(self) -> bool:
+        return self.service.illustrative
+
+    def meta(self) -> dict[str, str]:
+        return self.store.meta()
+
+    def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[Actor]:
+        """Search and list actors (see :class:`ActorFilter`)."""
+        flt = flt or ActorFilter()
+        if not self.restricted:
+            flt = replace(flt, include_restricted=False)
+        return self.store.find_actors(flt, limit=limit, offset=offset)
+
+    def get_actor(self, actor_id: str) -> Actor:
+        """The actor, or :class:`NotFound` (same message whether it is
+        missing or hidden). An analyst opening a restricted actor is audited."""
+        actor = self.store.get_actor(actor_id)
+        if not self._visible_actor(actor):
+            raise not_found_actor(actor_id)
+        if actor.visibility == "restricted":
+            self._audit("view_restricted", f"actor:{actor.id}")
+        return actor
+
+    def get_tie(self, tie_id: str) -> Tie:
+        tie = self.store.get_tie(tie_id)
+        if tie is None:
+            raise _not_found_tie(tie_id)
+        if self.restricted:
+            ends = [self.store.get_actor(x) for x in (tie.source, tie.target)]
+            if tie.visibility == "restricted" or any(
+                    a is not None and a.visibility == "restricted" for a in ends):
+                self._audit("view_restricted", f"tie:{tie.id}")
+            return tie
+        visible = self._visible_ids({tie.source, tie.target, *tie.channel})
+        if tie.visibility != "public" or not {tie.source, tie.target} <= visible:
+            raise _not_found_tie(tie_id)
+        return self._scrub_tie(tie, visible)
+
+    def _check_actor(self, actor_id: str) -> None:
+        if not self._visible_actor(self.store.get_actor(actor_id)):
+            raise not_found_actor(actor_id)
+
+    def ties(self, actor_id: str | None = None,
+             kinds: Iterable[str] | None = None) -> list[Tie]:
+        """Ties (of one actor, of some kinds) the principal may see, by id."""
+        if actor_id is not None:
+            self._check_actor(actor_id)
+        ties = self.store.ties(actor_id, kinds, include_restricted=self.restricted)
+        if self.restricted:
+            return ties
+        visible = self._visible_ids({c for t in ties for c in t.channel})
+        return [self._scrub_tie(t, visible) for t in ties]
+
+    def neighbours(self, actor_id: str,
+                   kinds: Iterable[str] | None = None) -> list[tuple[Tie, Actor]]:
+        """Each visible tie of ``actor_id`` with the actor at its other end."""
+        self._check_actor(actor_id)
+        pairs = self.store.neighbours(actor_id, kinds, include_restricted=self.restricted)
+        if self.restricted:
+            return pairs
+        visible = self._visible_ids({c for t, _ in pairs for c in t.channel})
+        return [(self._scrub_tie(t, visible), a) for t, a in pairs]
+
+    def introductions(self, actor_id: str | None = None) -> list[Introduction]:
+        """Introduction records, oldest first.
+
+        Without ``view_restricted``: only records whose parties and broker
+        are all public, without the facilitator's note (free text may name
+        anyone), and a ``made`` introduction only when a public tie joins
+        the pair (otherwise the record would reveal a restricted tie).
+        """
+        if actor_id is not None:
+            self._check_actor(actor_id)
+        records = self.store.introductions(actor_id)
+        if self.restricted:
+            return records
+        G = self.snapshot()
+        out = []
+        for r in records:
+            people = [r.source, r.target] + ([r.via] if r.via else [])
+            if any(p not in G for p in people):
+                continue
+            if r.status == "made" and not (G.has_edge(r.source, r.target)
+                                           or G.has_edge(r.target, r.source)):
+                continue
+            out.append(r.model_copy(update={"note": None}) if r.note else r)
+        return out
+
+    def export_records(self) -> dict:
+        """Everything the principal may see, as plain records, for a download.
+
+        Needs ``export``. Audited, noting whether restricted records were in it.
+        """
+        self.require("export")
+        flt = ActorFilter(include_restricted=self.restricted)
+        actors = self.store.find_actors(flt)
+        ties = self.ties()
+        intros = self.introductions()
+        restricted = {"actors": sum(a.visibility == "restricted" for a in actors),
+                      "ties": sum(t.visibility == "restricted" for t in ties)}
+        self._audit("export", "graph", {"actors": len(actors), "ties": len(ties),
+                                        "introductions": len(intros),
+                                        "restricted": restricted})
+        return {"actors": [a.to_record() for a in actors],
+                "ties": [t.to_record() for t in ties],
+                "introductions": [i.to_record() for i in intros],
+                "meta": self.store.meta()}
+
+    # --- writes (editors) ---------------------------------------------------------
+
+    def upsert(self, actors: Iterable[Actor] = (), ties: Iterable[Tie] = (), *,
+               action: str = "edit", source: str | None = None, progress=None
+               ) -> WriteResult:
+        """Write actors and ties (``action`` "import" or "edit"); audited."""
+        if action not in ("import", "edit"):
+            raise ValueError("action is 'import' or 'edit'")
+        self.require(action)
+        actors, ties = list(actors), list(ties)
+        result = self.store.upsert(actors, ties, progress=progress)
+        self._audit(action, source or "graph", {
+            "actors_created": result.actors_created, "actors_updated": result.actors_updated,
+            "ties_created": result.ties_created, "ties_updated": result.ties_updated,
+            "actor_ids": [a.id for a in actors][:50], "tie_ids": [t.id for t in ties][:50],
+            "version": result.version})
+        return result
+
+    def delete_actors(self, ids: Iterable[str]) -> int:
+        self.require("edit")
+        ids = list(ids)
+        n = self.store.delete_actors(ids)
+        self._audit("delete", "actors", {"ids": ids, "deleted": n})
+        return n
+
+    def delete_ties(self, ids: Iterable[str]) -> int:
+        self.require("edit")
+        ids = list(ids)
+        n = self.store.delete_ties(ids)
+        self._audit("delete", "ties", {"ids": ids, "deleted": n})
+        return n
+
+    def record_introduction(self, intro: Introduction) -> None:
+        self.require("edit")
+        self.store.record_introduction(intro)
+        self._audit("edit", "introduction", {"source": intro.source, "target": intro.target,
+                                             "via": intro.via, "status": intro.status})

@@ -1,0 +1,153 @@
+"""The accounts database: one SQLite file, apart from the graph.
+
+Users, API tokens, web sessions, login attempts and the audit log live here,
+not in the graph store, because:
+
+- the graph may be in Neo4j; accounts work the same whichever backend holds it;
+- clearing or replacing the graph (``graphsvc demo --replace``, a fresh
+  import) must never delete accounts or the audit trail;
+- a graph export or backup must never carry password hashes;
+- SQLite triggers make the audit table append-only for anything that opens
+  the file through SQL, the app included.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import StoreUnavailable
+
+__all__ = ["AccountsDB", "SCHEMA_VERSION"]
+
+# Each entry migrates the schema from version i to i + 1; never edit one
+# that has shipped, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'editor', 'admin')),
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_login_at TEXT
+    );
+    CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        name TEXT,
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at TEXT,
+        last_used_at REAL
+    );
+    CREATE TABLE sessions (
+        sid_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at REAL NOT NULL,
+        last_seen_at REAL NOT NULL,
+        ended_at REAL,
+        end_reason TEXT
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE TABLE login_failures (
+        key TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX login_failures_key ON login_failures(key, at);
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL DEFAULT '{}',
+        ip TEXT
+    );
+    CREATE INDEX audit_at ON audit(at);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str):
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER")
+                                   or text.upper().endswith("END;")):
+            out.append(text)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf).strip())
+    return out
+
+
+class AccountsDB:
+    """Connections (one per thread) and transactions on the accounts file."""
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 30_000):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(
+                str(self.path), str(exc),
+                hint="Check that the folder exists and is writable, or point "
+                "GRAPHSVC_ACCOUNTS_DB at another file.") from exc
+
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def tx(self, write: bool = True):
+        conn = self.conn()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        if self.conn().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        with self.tx() as c:
+            current = c.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"the file has schema version {current}, newer than this "
+                    f"graphsvc understands ({SCHEMA_VERSION}); upgrade graphsvc")
+            for i in range(current, SCHEMA_VERSION):
+                for stmt in _statements(MIGRATIONS[i]):
+                    c.execute(stmt)
+            c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
