@@ -24,3 +24,7 @@ __all__ = [
     "mutual_brokers",
     "trusted_path",
 ]
+
+from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach  # noqa: E402
+
+__all__ += ["GOALS", "plan_introductions", "policymaker_reach", "community_bridges"]

@@ -1,0 +1,93 @@
+"""The network plan on hand-built graphs; indicators checked with networkx."""
+import networkx as nx
+import pytest
+
+from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.queries.introductions import plan_introductions, policymaker_reach
+from graphsvc.stores.base import build_snapshot
+
+
+def reach_graph():
+    """net (MX network) -- c1, c2, c3 (MX CSOs); c4 -- c5 (MX CSOs); c6 alone;
+    us_ngo -- net and us_ngo -- dhs. Nobody Mexican is within two steps of a
+    US policymaker (c1..c3 are three steps from dhs): reach 0/6.
+    Greedy by hand: net reaches c1, c2, c3 (gain 3); then c4 reaches c4, c5
+    (gain 2; c5 ties with it, c4 comes first by id); then c6 (gain 1)."""
+    A = lambda i, k, c: Actor(id=i, name=i.upper(), kind=k, country=c)  # noqa: E731
+    actors = [A("net", "network", "MX"), *(A(f"c{i}", "cso", "MX") for i in range(1, 7)),
+              A("us_ngo", "cso", "US"), A("dhs", "government", "US"),
+              A("senator", "official", "US")]
+    ties = [Tie(source="net", target=f"c{i}", kind="formal") for i in (1, 2, 3)]
+    ties += [Tie(source="c4", target="c5", kind="informal"),
+             Tie(source="us_ngo", target="net", kind="formal"),
+             Tie(source="us_ngo", target="dhs", kind="formal")]
+    return build_snapshot(actors, ties, version=3)
+
+
+def independent_reach(G, extra):
+    H = nx.Graph(G.to_undirected())
+    H.add_edges_from(extra)
+    pm = [n for n, a in G.nodes(data=True) if a["country"] == "US"
+          and a["kind"] in ("government", "official")]
+    mx = [n for n, a in G.nodes(data=True) if a["country"] == "MX" and a["kind"] == "cso"]
+    near = set()
+    for p in pm:
+        near |= set(nx.single_source_shortest_path_length(H, p, cutoff=2))
+    return sum(1 for m in mx if m in near) / len(mx)
+
+
+def test_reach_plan_follows_the_hand_worked_greedy():
+    G = reach_graph()
+    p = plan_introductions(G, 3)
+    assert [s["source"] for s in p["steps"]] == ["net", "c4", "c6"]
+    assert [s["gain"] for s in p["steps"]] == [3, 2, 1]
+    # dhs shares a contact (us_ngo) with net; the senator shares none.
+    assert p["steps"][0]["target"] == "dhs"
+    assert p["steps"][0]["broker"]["broker"] == "us_ngo"
+    assert p["before"] == {"value": 0.0, "count": 0, "total": 6}
+    assert p["after"] == {"value": 1.0, "count": 6, "total": 6}
+    assert [s["indicator_after"] for s in p["steps"]] == pytest.approx([0.5, 5 / 6, 1.0])
+
+
+def test_plan_after_matches_an_independent_computation_and_pairs_are_new():
+    G = reach_graph()
+    p = plan_introductions(G, 2)
+    extra = [(s["source"], s["target"]) for s in p["steps"]]
+    assert p["after"]["value"] == pytest.approx(independent_reach(G, extra))
+    assert p["before"]["value"] == pytest.approx(independent_reach(G, []))
+    assert p["after"]["value"] > p["before"]["value"]
+    for a, b in extra:
+        assert not G.has_edge(a, b) and not G.has_edge(b, a)
+
+
+def test_plan_skips_declined_pairs():
+    G = reach_graph()
+    p = plan_introductions(G, 1, introductions=[
+        Introduction(source="dhs", target="net", status="declined")])
+    assert (p["steps"][0]["source"], p["steps"][0]["target"]) == ("net", "senator")
+
+
+def test_reach_indicator_counts_two_steps_either_direction():
+    G = reach_graph()
+    assert policymaker_reach(G, [("net", "senator")])["count"] == 3
+
+
+def test_bridge_plan_joins_separate_communities():
+    # Three 4-cliques with no tie between them: Louvain finds the cliques.
+    actors, ties = [], []
+    for c in "abc":
+        ids = [f"{c}{i}" for i in range(4)]
+        actors += [Actor(id=i, name=i, kind="cso", country="MX") for i in ids]
+        ties += [Tie(source=x, target=y, kind="formal") for j, x in enumerate(ids)
+                 for y in ids[j + 1:]]
+    G = build_snapshot(actors, ties)
+    p = plan_introductions(G, 5, goal="community_bridges")
+    assert p["before"]["value"] == 0.0 and p["after"]["value"] == 1.0
+    assert len(p["steps"]) == 3          # only three pairs of communities exist
+    groups = {frozenset((s["source"][0], s["target"][0])) for s in p["steps"]}
+    assert groups == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
+
+
+def test_bad_goal():
+    with pytest.raises(ValueError, match="unknown goal 'fame'"):
+        plan_introductions(reach_graph(), 1, goal="fame")
