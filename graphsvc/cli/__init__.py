@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import serve
+    from . import introductions, serve
 
-    for module in (serve,):
+    for module in (serve, introductions):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -16,7 +16,9 @@ __all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from"
 
 
 def _kinds_text(kinds) -> str:
-    return " and ".join(kinds)
+    """('formal', 'funding') -> 'a formal and a funding tie'."""
+    words = [("an " if k[0] in "aeiou" else "a ") + k for k in kinds]
+    return " and ".join(words) + (" tie" if len(words) == 1 else " ties")
 
 
 def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
@@ -178,8 +180,9 @@ def describe_broker(broker: dict | None) -> str:
     if broker["type"] == "mutual_contact":
         a, z, b = broker["names"]
         t1, t2 = broker["ties"]
-        more = f" ({broker['others']} other mutual contacts)" if broker["others"] else ""
-        return (f"Ask {z}, which has a {_kinds_text(t1['kinds'])} tie to {a} and a "
-                f"{_kinds_text(t2['kinds'])} tie to {b}{more}.")
+        n = broker["others"]
+        more = f" ({n} other mutual contact{'s' if n != 1 else ''})" if n else ""
+        return (f"Ask {z}, which has {_kinds_text(t1['kinds'])} to {a} and "
+                f"{_kinds_text(t2['kinds'])} to {b}{more}.")
     return ("No mutual contact; the most trusted short chain is "
             + " → ".join(broker["names"]) + f" ({len(broker['path']) - 1} steps).")

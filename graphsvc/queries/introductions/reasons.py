@@ -7,7 +7,9 @@ __all__ = ["label", "listing", "reason_text"]
 def label(value: str) -> str:
     """'legal_aid' -> 'legal aid'; 'lgbtq' -> 'LGBTQ+'."""
     special = {"lgbtq": "LGBTQ+", "idps": "IDPs", "short_medium_term":
-               "short and medium term"}
+               "short and medium term", "central_americans": "Central Americans",
+               "haitians": "Haitians", "venezuelans": "Venezuelans", "cubans": "Cubans",
+               "mexicans": "Mexicans"}
     return special.get(value, str(value).replace("_", " "))
 
 
