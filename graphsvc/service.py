@@ -66,7 +66,7 @@ class GraphService:
         """
         from pydantic import ValidationError
 
-        from .errors import Problem, ValidationFailed
+        from .errors import NotFound, Problem, ValidationFailed
         from .model import Introduction, Tie
 
         try:
@@ -87,7 +87,13 @@ class GraphService:
                 for e in exc.errors()], message="the introduction was not recorded;")
             failed.hint = "Correct the values listed and record it again."
             raise failed from None
-        self.store._check_introduction(intro)
+        ends = {"from": intro.source, "to": intro.target, "via": intro.via}
+        known = self.store.existing_actor_ids(x for x in ends.values() if x)
+        missing = [f"'{x}' ({f})" for f, x in ends.items() if x and x not in known]
+        if missing:
+            raise NotFound(f"unknown actor{'s' if len(missing) > 1 else ''} "
+                           f"{', '.join(missing)}",
+                           hint="Use ids the graph has; nothing was recorded.")
         self.store.record_introduction(intro)
         if tie is not None:
             self.store.upsert(ties=[tie])

@@ -16,9 +16,10 @@ __all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from"
 
 
 def _kinds_text(kinds) -> str:
-    """('formal', 'funding') -> 'a formal and a funding tie'."""
-    words = [("an " if k[0] in "aeiou" else "a ") + k for k in kinds]
-    return " and ".join(words) + (" tie" if len(words) == 1 else " ties")
+    """('formal',) -> 'a formal tie'; ('formal', 'funding') -> 'formal and funding ties'."""
+    if len(kinds) == 1:
+        return ("an " if kinds[0][0] in "aeiou" else "a ") + kinds[0] + " tie"
+    return " and ".join(kinds) + " ties"
 
 
 def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
