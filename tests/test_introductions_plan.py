@@ -72,15 +72,31 @@ def test_reach_indicator_counts_two_steps_either_direction():
     assert policymaker_reach(G, [("net", "senator")])["count"] == 3
 
 
-def test_bridge_plan_joins_separate_communities():
-    # Three 4-cliques with no tie between them: Louvain finds the cliques.
+def cliques(extra=()):
+    """Three 4-cliques a, b, c (plus ``extra`` ties): Louvain finds the cliques."""
     actors, ties = [], []
     for c in "abc":
         ids = [f"{c}{i}" for i in range(4)]
         actors += [Actor(id=i, name=i, kind="cso", country="MX") for i in ids]
         ties += [Tie(source=x, target=y, kind="formal") for j, x in enumerate(ids)
                  for y in ids[j + 1:]]
-    G = build_snapshot(actors, ties)
+    ties += [Tie(source=x, target=y, kind="informal") for x, y in extra]
+    return build_snapshot(actors, ties)
+
+
+def test_bridge_plan_with_min_ties_completes_the_nearest_pair_first():
+    # a-b already has one tie: with min_ties=2 it is one tie short, a-c and b-c two.
+    G = cliques([("a0", "b0")])
+    p = plan_introductions(G, 1, goal="community_bridges", min_ties=2)
+    s = p["steps"][0]
+    assert {s["source"][0], s["target"][0]} == set("ab")
+    assert (s["source"], s["target"]) != ("a0", "b0")
+    assert p["before"]["count"] == 0 and p["after"]["count"] == 1 and s["gain"] == 1
+    assert p["indicator"].endswith("joined by at least 2 ties")
+
+
+def test_bridge_plan_joins_separate_communities():
+    G = cliques()
     p = plan_introductions(G, 5, goal="community_bridges")
     assert p["before"]["value"] == 0.0 and p["after"]["value"] == 1.0
     assert len(p["steps"]) == 3          # only three pairs of communities exist

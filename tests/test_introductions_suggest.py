@@ -134,7 +134,16 @@ def test_unknown_actor_and_mode(G):
         suggest_introductions(G, "mx1", "friends")
 
 
-def test_index_is_rebuilt_when_graph_changes(G):
+def test_index_is_rebuilt_when_a_hand_built_graph_changes():
+    G = build_snapshot(*corridor_records())
+    del G.graph["version"]   # hand-built: no version, checked by size
     assert "us1" in {s["actor"] for s in suggest_introductions(G, "mx1", "peer")}
     G.add_edge("mx1", "us1", key="x", kind="informal", directed=False)
+    assert "us1" not in {s["actor"] for s in suggest_introductions(G, "mx1", "peer")}
+
+
+def test_index_is_rebuilt_for_a_new_snapshot_version(G):
+    assert "us1" in {s["actor"] for s in suggest_introductions(G, "mx1", "peer")}
+    G.add_edge("mx1", "us1", key="x", kind="informal", directed=False)
+    G.graph["version"] = 2
     assert "us1" not in {s["actor"] for s in suggest_introductions(G, "mx1", "peer")}

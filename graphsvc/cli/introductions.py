@@ -122,16 +122,21 @@ def record(source, target, via, status, note, public):
 @click.option("--output", type=click.Path(dir_okay=False, writable=True))
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the community detection.")
+@click.option("--communities", type=click.IntRange(min=2), default=10, show_default=True,
+              help="community_bridges: how many of the largest communities count.")
+@click.option("--min-ties", type=click.IntRange(min=1), default=1, show_default=True,
+              help="community_bridges: ties a pair of communities needs to be joined.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
-def plan(k, goal, fmt, output, seed, public_only):
+def plan(k, goal, fmt, output, seed, communities, min_ties, public_only):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
     from ..queries.introductions import plan_introductions
     from ..queries.introductions.report import plan_report
 
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
-    p = plan_introductions(G, k, goal, introductions=svc.store.introductions(), seed=seed)
+    p = plan_introductions(G, k, goal, introductions=svc.store.introductions(), seed=seed,
+                           communities=communities, min_ties=min_ties)
     report = plan_report(G, p)
     if fmt != "text":
         _emit(_render(report, fmt), output, f"a plan of {len(p['steps'])} introductions")

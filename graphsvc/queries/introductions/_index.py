@@ -4,8 +4,9 @@ The snapshot is a MultiDiGraph with parallel ties; suggestions want a plain
 undirected neighbourhood with one trust value per pair, attribute sets, the
 funders upstream of each actor and a community partition. Building that is
 linear in the graph; it is cached per graph object and checked against the
-snapshot's ``version`` (and its size, for hand-built graphs that have none),
-so repeated requests on an unchanged snapshot pay once.
+snapshot's ``version`` (snapshots are read-only; a hand-built graph without a
+version is checked by its node and edge counts instead), so repeated
+requests on an unchanged snapshot pay once.
 """
 from __future__ import annotations
 
@@ -107,7 +108,13 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _key(G) -> tuple:
-    return (G.graph.get("version"), G.number_of_nodes(), G.number_of_edges())
+    # A store snapshot has a version and is read-only (the service shares it),
+    # so its version identifies it; counting a MultiDiGraph's edges costs a
+    # pass over the graph, paid only by hand-built graphs without a version.
+    version = G.graph.get("version")
+    if version is not None:
+        return (version, G.number_of_nodes())
+    return (None, G.number_of_nodes(), G.number_of_edges())
 
 
 def index_for(G: nx.MultiDiGraph, seed: int = 0) -> SnapshotIndex:

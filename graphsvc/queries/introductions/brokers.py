@@ -51,6 +51,10 @@ def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
     for x in (u, v):
         if x not in idx.adj:
             raise NotFound(f"unknown actor '{x}'")
+    return _mutual(idx, u, v)
+
+
+def _mutual(idx, u, v) -> list[dict]:
     au, av = idx.adj[u], idx.adj[v]
     if len(au) > len(av):
         au, av, swap = av, au, True
@@ -83,6 +87,10 @@ def trusted_paths_from(G, u, max_hops: int = 6, seed: int = 0) -> dict:
     idx = index_for(G, seed)
     if u not in idx.adj:
         raise NotFound(f"unknown actor '{u}'")
+    return _paths(idx, u, max_hops)
+
+
+def _paths(idx, u, max_hops) -> dict:
     best = {u: (0, 1.0, None)}
     frontier = [u]
     hops = 0
@@ -140,7 +148,15 @@ def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dic
         within ``max_hops``, or when ``u`` and ``v`` are already tied.
     """
     idx = index_for(G, seed)
-    brokers = mutual_brokers(G, u, v, seed)
+    for x in (u, v):
+        if x not in idx.adj:
+            raise NotFound(f"unknown actor '{x}'")
+    return broker_from_index(idx, u, v, paths=paths, max_hops=max_hops)
+
+
+def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | None:
+    """:func:`best_broker` on a prepared :class:`SnapshotIndex` (no checks)."""
+    brokers = _mutual(idx, u, v)
     if brokers:
         b = brokers[0]
         z = b["broker"]
@@ -156,7 +172,7 @@ def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dic
             "others": len(brokers) - 1,
         }
     if paths is None:
-        paths = trusted_paths_from(G, u, max_hops, seed)
+        paths = _paths(idx, u, max_hops)
     if v not in paths or paths[v][0] < 2:
         return None
     chain = _chain(paths, v)

@@ -17,11 +17,12 @@ Two goals, each an indicator that can be recomputed from the graph alone:
 
 ``community_bridges``
     The share of pairs among the largest communities (Louvain, seeded; at most
-    ``communities`` of them, each of at least 3 actors) joined by at least one
-    tie. Every introduction between two unjoined communities adds exactly one
-    joined pair, so the plan takes the most separated pairs first (farthest
-    apart in the graph of communities, then the larger pair), and within a
-    pair the two actors the recommender scores highest, drawn from each
+    ``communities`` of them, each of at least 3 actors) joined by at least
+    ``min_ties`` ties (distinct pairs of actors, default 1). Each introduction
+    adds one tie to one pair of communities, so the plan takes the pairs
+    fewest ties short of joined first, and among those the most separated
+    (farthest apart in the graph of communities, then the larger pair); within
+    a pair, the two actors the recommender scores highest, drawn from each
     community's five best-connected members.
 
 Brokers are found on the graph as it is now (the plan's own introductions
@@ -36,7 +37,7 @@ from itertools import combinations
 
 from ...model import is_civil_society, is_policymaker
 from ._index import index_for
-from .brokers import best_broker, describe_broker
+from .brokers import broker_from_index, describe_broker
 from .candidates import introduction_pairs
 from .scoring import explain, score_all
 
@@ -59,10 +60,11 @@ OPTIMISES: dict[str, str] = {
         "policymaker is the one the recommender scores highest for that actor. Greedy "
         "maximum coverage: within 1 - 1/e of the best plan of the same size."),
     "community_bridges": (
-        "Each step joins one pair of the largest communities that no tie joins yet, "
-        "the most separated pair first (farthest apart in the graph of communities, "
-        "then the largest), through the two actors the recommender scores highest "
-        "among each community's five best-connected members."),
+        "Each step adds one tie between a pair of the largest communities that is not "
+        "yet joined: the pair fewest ties short of joined first, then the most "
+        "separated (farthest apart in the graph of communities), then the largest; "
+        "the tie is between the two actors the recommender scores highest among each "
+        "community's five best-connected members."),
 }
 
 
@@ -128,17 +130,25 @@ def _top_communities(G, seed, m):
     return comm, {c: members[c] for c in big}
 
 
-def _community_links(G, comm, extra=()) -> set:
-    links = set()
+def _community_links(G, comm, extra=()) -> dict:
+    """``{frozenset((A, B)): distinct actor pairs tied across A and B}``."""
+    pairs = set()
     for u, v in (*G.edges(), *extra):
-        cu, cv = comm[u], comm[v]
-        if cu != cv:
-            links.add(frozenset((cu, cv)))
+        if comm[u] != comm[v]:
+            pairs.add(frozenset((u, v)))
+    links: dict = {}
+    for p in pairs:
+        u, v = tuple(p)
+        key = frozenset((comm[u], comm[v]))
+        links[key] = links.get(key, 0) + 1
     return links
 
 
-def community_bridges(G, extra_edges=(), communities: int = 10, seed: int = 0) -> dict:
-    """Pairs among the largest communities joined by at least one tie.
+def community_bridges(G, extra_edges=(), communities: int = 10, seed: int = 0,
+                      min_ties: int = 1) -> dict:
+    """Pairs among the largest communities joined by at least ``min_ties`` ties.
+
+    Ties are counted as distinct pairs of actors, one in each community.
 
     Returns
     -------
@@ -148,13 +158,13 @@ def community_bridges(G, extra_edges=(), communities: int = 10, seed: int = 0) -
     comm, big = _top_communities(G, seed, communities)
     links = _community_links(G, comm, extra_edges)
     pairs = [frozenset(p) for p in combinations(sorted(big), 2)]
-    hit = sum(1 for p in pairs if p in links)
+    hit = sum(1 for p in pairs if links.get(p, 0) >= min_ties)
     return {"value": hit / len(pairs) if pairs else 0.0, "count": hit, "total": len(pairs)}
 
 
 def _step(G, idx, a, b, gain, seed):
     score, reasons = explain(idx, a, b)
-    broker = best_broker(G, a, b, seed=seed)
+    broker = broker_from_index(idx, a, b)
     return {"source": a, "source_name": idx.name(a), "target": b,
             "target_name": idx.name(b), "score": round(score, 4), "reasons": reasons,
             "broker": broker, "broker_text": describe_broker(broker), "gain": gain}
@@ -195,53 +205,58 @@ def _plan_reach(G, idx, k, closed, seed):
     return steps
 
 
-def _plan_bridges(G, idx, k, closed, seed, communities):
+def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
     comm, big = _top_communities(G, seed, communities)
     links = _community_links(G, comm)
-    extra, steps = [], []
+    steps, used, given_up = [], set(), set()
     top = {c: sorted(ms, key=lambda n: (-idx.degree(n), str(n)))[:5] for c, ms in big.items()}
     while len(steps) < k:
-        # Distance between communities in the graph of communities.
+        # Distance between communities in the graph of communities (any tie).
         cadj: dict = {c: set() for c in big}
         for p in links:
             x, y = tuple(p)
             if x in cadj and y in cadj:
                 cadj[x].add(y)
                 cadj[y].add(x)
-        unjoined = [(x, y) for x, y in combinations(sorted(big), 2)
-                    if frozenset((x, y)) not in links]
-        if not unjoined:
+        open_pairs = [(x, y) for x, y in combinations(sorted(big), 2)
+                      if links.get(frozenset((x, y)), 0) < min_ties
+                      and frozenset((x, y)) not in given_up]
+        if not open_pairs:
             break
         far = {c: _distances(cadj, [c], len(big)) for c in big}
 
-        def separation(p):
+        def priority(p):
+            missing = min_ties - links.get(frozenset(p), 0)
             d = far[p[0]].get(p[1], len(big) + 1)
-            return (-d, -len(big[p[0]]) * len(big[p[1]]), p)
+            return (missing, -d, -len(big[p[0]]) * len(big[p[1]]), p)
 
-        x, y = min(unjoined, key=separation)
+        x, y = min(open_pairs, key=priority)
         best = None
         for a in top[x]:
             opts = [b for b in big[y] if b not in idx.adj[a]
-                    and frozenset((a, b)) not in closed]
+                    and frozenset((a, b)) not in closed and frozenset((a, b)) not in used]
             if not opts:
                 continue
             sc = score_all(idx, a, opts)
             b = min(opts, key=lambda v: (-sc[v], str(v)))
             if best is None or sc[b] > best[0]:
                 best = (sc[b], a, b)
-        links.add(frozenset((x, y)))  # attempted: do not pick this pair again
         if best is None:
+            given_up.add(frozenset((x, y)))
             continue
         _, a, b = best
-        extra.append((a, b))
-        step = _step(G, idx, a, b, 1, seed)
+        used.add(frozenset((a, b)))
+        key = frozenset((x, y))
+        links[key] = links.get(key, 0) + 1
+        step = _step(G, idx, a, b, int(links[key] == min_ties), seed)
         step["communities"] = [x, y]
         steps.append(step)
     return steps
 
 
 def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
-                       introductions=(), seed: int = 0, communities: int = 10) -> dict:
+                       introductions=(), seed: int = 0, communities: int = 10,
+                       min_ties: int = 1) -> dict:
     """Choose ``k`` introductions that move the ``goal`` indicator most (greedy).
 
     Parameters
@@ -258,6 +273,10 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         Seed of the community detection.
     communities : int
         For ``community_bridges``: how many of the largest communities count.
+    min_ties : int
+        For ``community_bridges``: ties a pair of communities needs to count
+        as joined (1 by default; more for networks where every pair of groups
+        has some tie already).
 
     Returns
     -------
@@ -296,10 +315,10 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         def measure(extra):
             return policymaker_reach(G, extra)
     else:
-        steps = _plan_bridges(G, idx, k, closed, seed, communities)
+        steps = _plan_bridges(G, idx, k, closed, seed, communities, min_ties)
 
         def measure(extra):
-            return community_bridges(G, extra, communities, seed)
+            return community_bridges(G, extra, communities, seed, min_ties)
     before = measure(())
     extra = []
     for i, s in enumerate(steps, 1):
@@ -310,7 +329,10 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         for i, s in enumerate(steps):
             s["indicator_after"] = measure(extra[:i + 1])["value"]
     after = measure(extra)
-    return {"goal": goal, "indicator": GOALS[goal],
+    indicator = GOALS[goal]
+    if goal == "community_bridges" and min_ties != 1:
+        indicator = indicator.replace("one tie", f"{min_ties} ties")
+    return {"goal": goal, "indicator": indicator,
             "optimises": OPTIMISES[goal],
             "before": before, "after": after, "steps": steps,
             "illustrative": G.graph.get("illustrative") == "true"}

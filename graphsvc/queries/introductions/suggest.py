@@ -1,7 +1,9 @@
 """Ranked, explained introductions for one actor."""
 from __future__ import annotations
 
-from .brokers import best_broker, describe_broker, trusted_paths_from
+import heapq
+
+from .brokers import _paths, broker_from_index, describe_broker
 from .candidates import MODES, candidate_ids, check_actor, introduction_pairs
 from ._index import index_for
 from .scoring import common_contacts, explain, score_all
@@ -83,20 +85,21 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
                           issue_area=issue_area, closed=closed)
     aa = common_contacts(idx, actor)
     scores = score_all(idx, actor, cands, aa=aa)
-    ranked = sorted(scores, key=lambda v: (-scores[v], str(v)))
-    if limit is not None:
-        ranked = ranked[:max(0, int(limit))]
+    def order(v):
+        return (-scores[v], str(v))
+
+    if limit is None:
+        ranked = sorted(scores, key=order)
+    else:
+        ranked = heapq.nsmallest(max(0, int(limit)), scores, key=order)
     paths = None
     out = []
     for i, v in enumerate(ranked, 1):
         score, reasons = explain(idx, actor, v, aa=aa)
-        broker = best_broker(G, actor, v, paths=paths, max_hops=max_hops, seed=seed) \
-            if v in aa else None
-        if broker is None:
+        if v not in aa and paths is None:
             # No mutual contact: walk the most trusted chain (computed once).
-            if paths is None:
-                paths = trusted_paths_from(G, actor, max_hops, seed)
-            broker = best_broker(G, actor, v, paths=paths, max_hops=max_hops, seed=seed)
+            paths = _paths(idx, actor, max_hops)
+        broker = broker_from_index(idx, actor, v, paths=paths, max_hops=max_hops)
         out.append({"rank": i, "actor": v, **{k: x for k, x in _actor_summary(idx, v).items()
                                               if k != "id"},
                     "score": round(score, 4), "reasons": reasons, "broker": broker,
