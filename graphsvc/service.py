@@ -84,7 +84,7 @@ class GraphService:
                 Problem(e["msg"].removeprefix("Value error, "),
                         field=names.get(str(e["loc"][0]), str(e["loc"][0]))
                         if e["loc"] else None)
-                for e in exc.errors()], message="the introduction was not recorded;")
+                for e in exc.errors()], message="the introduction was not recorded.")
             failed.hint = "Correct the values listed and record it again."
             raise failed from None
         ends = {"from": intro.source, "to": intro.target, "via": intro.via}

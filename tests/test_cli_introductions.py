@@ -110,3 +110,11 @@ def test_evaluate_prints_the_comparison_table(run):
     assert [ln.split()[0] for ln in lines[2:8]] == [
         "recommender", "common_neighbours", "jaccard", "adamic_adar",
         "resource_allocation", "random"]
+
+
+def test_record_invalid_lists_the_problem(run):
+    r = run("record", "--from", "mx1", "--to", "us1", "--via", "mx1", "--status", "made")
+    assert r.exit_code == 1
+    assert r.output == ("  - the broker ('via') must be a third actor\n"
+                        "Error: the introduction was not recorded. Correct the values "
+                        "listed and record it again.\n")

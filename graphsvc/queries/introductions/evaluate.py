@@ -29,7 +29,7 @@ from ._index import index_for
 from .scoring import score_all
 from .synthetic import synthetic_network
 
-__all__ = ["METHODS", "hide_ties", "evaluate", "run_evaluations", "format_table",
+__all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",
            "results_json", "results_csv"]
 
 METHODS = ("recommender", "common_neighbours", "jaccard", "adamic_adar",
@@ -79,7 +79,7 @@ def _metrics(scores, hidden, k, tiebreak):
     return hits / k, hits / len(hidden), auc
 
 
-def evaluate(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
+def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
              methods=METHODS, name: str = "graph") -> dict:
     """Precision@k, recall@k and AUC of each method on ``G`` with hidden ties.
 
@@ -103,7 +103,7 @@ def evaluate(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
     Examples
     --------
     >>> from graphsvc.queries.introductions.synthetic import synthetic_network
-    >>> r = evaluate(synthetic_network(80, seed=2), k=5, seed=2)
+    >>> r = evaluate_hidden_ties(synthetic_network(80, seed=2), k=5, seed=2)
     >>> sorted(r["methods"]) == sorted(METHODS)
     True
     """
@@ -168,7 +168,7 @@ def run_evaluations(graphs=None, *, seed: int = 0, hide: float = 0.1, k: int = 1
         if g == "synthetic":
             for n in (400, 1000):
                 G = synthetic_network(n, seed=seed)
-                results.append(evaluate(G, hide=hide, k=k, seed=seed,
+                results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed,
                                         name=f"synthetic n={n} seed={seed}"))
         elif g == "illustrative":
             G = _illustrative(seed)
@@ -176,10 +176,10 @@ def run_evaluations(graphs=None, *, seed: int = 0, hide: float = 0.1, k: int = 1
                 results.append({"graph": "illustrative", "unavailable":
                                 "graphsvc.illustrative is not in this build"})
             else:
-                results.append(evaluate(G, hide=hide, k=k, seed=seed,
+                results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed,
                                         name="illustrative (invented network)"))
         elif g == "store":
-            results.append(evaluate(store_graph, hide=hide, k=k, seed=seed,
+            results.append(evaluate_hidden_ties(store_graph, hide=hide, k=k, seed=seed,
                                     name="store snapshot"))
         else:
             raise ValueError(f"unknown graph '{g}': use synthetic, illustrative or store")
