@@ -56,6 +56,7 @@ def test_plan_after_matches_an_independent_computation_and_pairs_are_new():
     assert p["after"]["value"] == pytest.approx(independent_reach(G, extra))
     assert p["before"]["value"] == pytest.approx(independent_reach(G, []))
     assert p["after"]["value"] > p["before"]["value"]
+    assert p["steps"][-1]["indicator_after"] == pytest.approx(p["after"]["value"])
     for a, b in extra:
         assert not G.has_edge(a, b) and not G.has_edge(b, a)
 
@@ -99,6 +100,7 @@ def test_bridge_plan_joins_separate_communities():
     G = cliques()
     p = plan_introductions(G, 5, goal="community_bridges")
     assert p["before"]["value"] == 0.0 and p["after"]["value"] == 1.0
+    assert p["steps"][-1]["indicator_after"] == pytest.approx(1.0)
     assert len(p["steps"]) == 3          # only three pairs of communities exist
     groups = {frozenset((s["source"][0], s["target"][0])) for s in p["steps"]}
     assert groups == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
