@@ -70,9 +70,9 @@ def test_plan_html_escapes():
     p = plan_introductions(G, 2)
     assert p["steps"] and p["after"]["value"] > p["before"]["value"]
     html = render_report_html(plan_report(G, p))
-    # The plan introduces mx (named IMG) to dhs; the SCRIPT-named actors are
-    # not part of it.
-    check_escaped(html, script_shown=False)
+    # The plan introduces mx (named IMG) to dhs; its bridge reason names the
+    # group hub, the actor named IMG + SCRIPT.
+    check_escaped(html)
     assert "Plan de introducciones" in html and "What it optimises" in html
 
 

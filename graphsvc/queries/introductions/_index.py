@@ -65,6 +65,7 @@ class SnapshotIndex:
     upstream: dict
     seed: int = 0
     _communities: dict | None = field(default=None, repr=False)
+    _hubs: dict | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def degree(self, n) -> int:
@@ -86,6 +87,18 @@ class SnapshotIndex:
                         for v, (t, _) in nb.items() if u < v)
                     self._communities = louvain_communities(H, seed=self.seed)
         return self._communities
+
+    @property
+    def community_hubs(self) -> dict:
+        """``{community: its best-connected member}``, to name groups in reasons."""
+        if self._hubs is None:
+            hubs: dict = {}
+            for n, c in self.communities.items():
+                h = hubs.get(c)
+                if h is None or (len(self.adj[n]), str(h)) > (len(self.adj[h]), str(n)):
+                    hubs[c] = n
+            self._hubs = hubs
+        return self._hubs
 
     def tied(self, u, v) -> bool:
         return v in self.adj[u]

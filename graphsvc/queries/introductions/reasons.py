@@ -44,7 +44,7 @@ def reason_text(code: str, info: dict) -> str:
     if code == "funding_channel":
         return "Both receive money that comes from " + listing(info["names"])
     if code == "bridge":
-        return ("They sit in different groups of the network (communities "
-                f"{info['community_u']} and {info['community_v']}); the introduction "
-                "would bridge the two groups")
+        return ("They sit in different groups of the network (the group around "
+                f"{info['hub_u']} and the one around {info['hub_v']}); the "
+                "introduction would bridge the two groups")
     raise KeyError(code)

@@ -151,7 +151,9 @@ def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dic
     if bridge:
         comm = idx.communities
         if comm[u] != comm[v]:
-            add("bridge", 1.0, community_u=comm[u], community_v=comm[v])
+            hubs = idx.community_hubs
+            add("bridge", 1.0, community_u=comm[u], community_v=comm[v],
+                hub_u=idx.name(hubs[comm[u]]), hub_v=idx.name(hubs[comm[v]]))
     reasons.sort(key=lambda r: -r["points"])
     for r in reasons:
         r["points"] = round(r["points"], 4)
