@@ -88,30 +88,50 @@ def _geo(idx, u, v):
 
 
 def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
-    """``{v: score}`` for each candidate (no reasons; fast)."""
+    """``{v: score}`` for each candidate (no reasons; fast).
+
+    Computes the same sum as :func:`explain`, inlined: it runs over every
+    actor of the graph for each request.
+    """
     if aa is None:
         aa = common_contacts(idx, u)
     W = WEIGHTS
+    w_cc, w_i, w_p, w_h = (W["common_contacts"], W["issue_areas"], W["populations"],
+                           W["phases"])
+    w_g, w_f, w_b = W["geography"], W["funding_channel"], W["bridge"]
     Iu, Pu, Hu, Fu = idx.issues[u], idx.populations[u], idx.phases[u], idx.upstream[u]
+    issues, pops, phases, upstream, city = (idx.issues, idx.populations, idx.phases,
+                                            idx.upstream, idx.city)
+    cu_city = city[u]
     comm = idx.communities if bridge else None
     cu = comm[u] if comm else None
+    exp = math.exp
     out = {}
     for v in candidates:
-        s = W["common_contacts"] * (1.0 - math.exp(-aa[v])) if v in aa else 0.0
+        s = w_cc * (1.0 - exp(-aa[v])) if v in aa else 0.0
         if Iu:
-            s += W["issue_areas"] * _jaccard(Iu, idx.issues[v])
+            x = issues[v]
+            n = len(Iu & x) if x else 0
+            if n:
+                s += w_i * n / (len(Iu) + len(x) - n)
         if Pu:
-            s += W["populations"] * _jaccard(Pu, idx.populations[v])
+            x = pops[v]
+            n = len(Pu & x) if x else 0
+            if n:
+                s += w_p * n / (len(Pu) + len(x) - n)
         if Hu:
-            s += W["phases"] * _jaccard(Hu, idx.phases[v])
-        if idx.city[u]:
+            x = phases[v]
+            n = len(Hu & x) if x else 0
+            if n:
+                s += w_h * n / (len(Hu) + len(x) - n)
+        if cu_city and city[v]:
             g = _geo(idx, u, v)
             if g:
-                s += W["geography"] * g[1]
-        if Fu and Fu & idx.upstream[v]:
-            s += W["funding_channel"]
+                s += w_g * g[1]
+        if Fu and not Fu.isdisjoint(upstream[v]):
+            s += w_f
         if comm is not None and comm[v] != cu:
-            s += W["bridge"]
+            s += w_b
         out[v] = s
     return out
 
