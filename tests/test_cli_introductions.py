@@ -118,3 +118,18 @@ def test_record_invalid_lists_the_problem(run):
     assert r.output == ("  - the broker ('via') must be a third actor\n"
                         "Error: the introduction was not recorded. Correct the values "
                         "listed and record it again.\n")
+
+
+def test_public_only_leaves_restricted_actors_out(db, run):
+    store = SQLiteStore(db)
+    store.upsert([a.model_copy(update={"visibility": "public"})
+                  for a in store.find_actors() if a.id in ("mx1", "us2", "ws")])
+    store.close()
+    r = run("suggest", "--actor", "us1", "--public-only")
+    assert r.output == ("Error: actor 'us1' is restricted Leave out --public-only to "
+                        "include restricted actors.\n")
+    r = run("suggest", "--actor", "mx1", "--public-only", "--format", "json")
+    # Only public actors remain, and every tie is restricted: no broker.
+    got = json.loads(r.output)["suggestions"]
+    assert {s["actor"] for s in got} == {"us2", "ws"}
+    assert all(s["broker"] is None for s in got)

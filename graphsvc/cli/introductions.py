@@ -59,8 +59,13 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
     from ..queries.introductions import suggest_introductions
     from ..queries.introductions.report import suggestions_report
 
+    from ..errors import NotFound
+
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
+    if actor_id not in G and public_only and svc.store.get_actor(actor_id) is not None:
+        raise NotFound(f"actor '{actor_id}' is restricted",
+                       hint="Leave out --public-only to include restricted actors.")
     filters = {"country": country, "kind": kind, "city": city, "issue_area": issue_area}
     got = suggest_introductions(G, actor_id, mode, limit=limit,
                                 introductions=svc.store.introductions(actor_id), **filters)
