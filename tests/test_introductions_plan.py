@@ -109,3 +109,18 @@ def test_bridge_plan_joins_separate_communities():
 def test_bad_goal():
     with pytest.raises(ValueError, match="unknown goal 'fame'"):
         plan_introductions(reach_graph(), 1, goal="fame")
+
+
+def test_reach_with_one_hop_counts_direct_ties():
+    # Direct ties only: an introduction reaches just its own Mexican actor, so
+    # every gain is 1 and only the Mexican CSOs gain (net is a network). Among
+    # them c1..c5 have one contact and c6 none; equal degrees go by id.
+    G = reach_graph()
+    p = plan_introductions(G, 2, hops=1)
+    assert [s["gain"] for s in p["steps"]] == [1, 1]
+    assert [s["source"] for s in p["steps"]] == ["c1", "c2"]
+    assert p["before"] == {"value": 0.0, "count": 0, "total": 6}
+    assert p["after"]["count"] == 2
+    assert p["indicator"] == ("Share of Mexican civil-society actors directly tied to "
+                              "a US policymaker")
+    assert policymaker_reach(G, [("c1", "dhs")], hops=1)["count"] == 1

@@ -127,13 +127,16 @@ def record(source, target, via, status, note, public):
 @click.option("--output", type=click.Path(dir_okay=False, writable=True))
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the community detection.")
+@click.option("--hops", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="policymaker_reach: steps from a US policymaker that count as "
+              "reached (1: a direct tie, as the 2021 survey counted).")
 @click.option("--communities", type=click.IntRange(min=2), default=10, show_default=True,
               help="community_bridges: how many of the largest communities count.")
 @click.option("--min-ties", type=click.IntRange(min=1), default=1, show_default=True,
               help="community_bridges: ties a pair of communities needs to be joined.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
-def plan(k, goal, fmt, output, seed, communities, min_ties, public_only):
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
     from ..queries.introductions import plan_introductions
     from ..queries.introductions.report import plan_report
@@ -141,7 +144,7 @@ def plan(k, goal, fmt, output, seed, communities, min_ties, public_only):
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
     p = plan_introductions(G, k, goal, introductions=svc.store.introductions(), seed=seed,
-                           communities=communities, min_ties=min_ties)
+                           communities=communities, min_ties=min_ties, hops=hops)
     report = plan_report(G, p)
     if fmt != "text":
         _emit(_render(report, fmt), output, f"a plan of {len(p['steps'])} introductions")
@@ -154,6 +157,10 @@ def plan(k, goal, fmt, output, seed, communities, min_ties, public_only):
               f"  before {b['value']:.1%} ({b['count']}/{b['total']}), "
               f"after {a['value']:.1%} ({a['count']}/{a['total']})",
               f"Optimises: {p['optimises']}"]
+    if not p["steps"]:
+        lines.append("No introduction can raise this indicator"
+                     + (" (it is already at its maximum)." if b["count"] == b["total"]
+                        else "."))
     for s in p["steps"]:
         lines.append(f"{s['rank']:>3}. {s['source_name']} ({s['source']}) <-> "
                      f"{s['target_name']} ({s['target']})  +{s['gain']}")

@@ -27,6 +27,7 @@ import networkx as nx
 
 from ._index import index_for
 from .scoring import score_all
+from ...stores.base import build_snapshot
 from .synthetic import synthetic_network
 
 __all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",
@@ -149,11 +150,17 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
 
 
 def _illustrative(seed):
+    """The illustrative network as a snapshot, or ``None`` when not installed."""
     try:
-        from ...illustrative import build_illustrative  # built elsewhere in the project
+        from ... import illustrative
     except ImportError:
         return None
-    return build_illustrative(seed=seed)
+    built = illustrative.build_illustrative(seed=seed)
+    if isinstance(built, tuple):  # (actors, ties)
+        meta = dict(getattr(illustrative, "illustrative_meta", lambda s: {})(seed))
+        meta["illustrative"] = "true"
+        return build_snapshot(*built, version=f"illustrative-{seed}", meta=meta)
+    return built
 
 
 def run_evaluations(graphs=None, *, seed: int = 0, hide: float = 0.1, k: int = 10,

@@ -4,16 +4,18 @@ Two goals, each an indicator that can be recomputed from the graph alone:
 
 ``policymaker_reach``
     The share of Mexican civil-society actors (country MX, a civil-society
-    kind) within two steps of a US policymaker (country US, a government body,
-    an official or the policymaker role), counting any tie in either
-    direction. An introduction between an actor ``a`` and a US policymaker
-    brings ``a`` and every neighbour of ``a`` within two steps, and nobody
-    else; so the plan repeatedly picks the actor whose introduction reaches
-    the most Mexican civil-society actors still outside two steps (exact
-    marginal gain, lazy greedy: this is maximum coverage, and greedy is within
-    1 - 1/e of the best possible plan of the same size), then the US
-    policymaker the recommender scores highest for it (policymaker mode,
-    already-tied, made and declined pairs excluded).
+    kind) within ``hops`` steps (default two) of a US policymaker (country
+    US, a government body, an official or the policymaker role), counting any
+    tie in either direction. An introduction between an actor ``a`` and a US
+    policymaker brings every actor within ``hops - 1`` steps of ``a`` within
+    reach, and nobody else; so the plan repeatedly picks the actor whose
+    introduction reaches the most Mexican civil-society actors still out of
+    reach (exact marginal gain, lazy greedy: this is maximum coverage, and
+    greedy is within 1 - 1/e of the best possible plan of the same size;
+    equal gains go to Mexican civil society first, then to the actor with
+    more contacts), then the US policymaker the recommender scores highest
+    for it (already-tied, made and declined pairs excluded). With
+    ``hops=1`` it counts direct ties, as the 2021 survey did (~20%).
 
 ``community_bridges``
     The share of pairs among the largest communities (Louvain, seeded; at most
@@ -45,7 +47,7 @@ __all__ = ["GOALS", "OPTIMISES", "plan_introductions", "policymaker_reach", "com
 
 GOALS: dict[str, str] = {
     "policymaker_reach": "Share of Mexican civil-society actors within two steps of a "
-                         "US policymaker",
+                         "US policymaker",  # "two steps" follows ``hops``
     "community_bridges": "Share of pairs among the largest communities joined by at "
                          "least one tie",
 }
@@ -55,10 +57,10 @@ GOALS: dict[str, str] = {
 OPTIMISES: dict[str, str] = {
     "policymaker_reach": (
         "Each step adds the introduction between a US policymaker and the actor whose "
-        "introduction brings the most Mexican civil-society actors (itself and its "
-        "direct contacts) within two steps of a US policymaker for the first time; the "
-        "policymaker is the one the recommender scores highest for that actor. Greedy "
-        "maximum coverage: within 1 - 1/e of the best plan of the same size."),
+        "introduction brings the most Mexican civil-society actors (itself and, beyond "
+        "one step, those near it) within reach of a US policymaker for the first time; "
+        "the policymaker is the one the recommender scores highest for that actor. "
+        "Greedy maximum coverage: within 1 - 1/e of the best plan of the same size."),
     "community_bridges": (
         "Each step adds one tie between a pair of the largest communities that is not "
         "yet joined: the pair fewest ties short of joined first, then the most "
@@ -100,14 +102,16 @@ def _distances(adj, sources, limit) -> dict:
     return dist
 
 
-def policymaker_reach(G, extra_edges=()) -> dict:
-    """Mexican civil-society actors within two steps of a US policymaker.
+def policymaker_reach(G, extra_edges=(), hops: int = 2) -> dict:
+    """Mexican civil-society actors within ``hops`` steps of a US policymaker.
 
     Parameters
     ----------
     G : nx.MultiDiGraph
     extra_edges : iterable of (u, v)
         Ties to add before measuring (e.g. a plan's introductions).
+    hops : int
+        1: a direct tie; 2: a tie to someone tied to a policymaker; ...
 
     Returns
     -------
@@ -115,7 +119,7 @@ def policymaker_reach(G, extra_edges=()) -> dict:
         ``{"value": share, "count": reached, "total": Mexican civil society}``.
     """
     pm, mx = _sets(G)
-    dist = _distances(_adjacency(G, extra_edges), pm, 2)
+    dist = _distances(_adjacency(G, extra_edges), pm, hops)
     hit = sum(1 for m in mx if m in dist)
     return {"value": hit / len(mx) if mx else 0.0, "count": hit, "total": len(mx)}
 
@@ -170,26 +174,29 @@ def _step(G, idx, a, b, gain, seed):
             "broker": broker, "broker_text": describe_broker(broker), "gain": gain}
 
 
-def _plan_reach(G, idx, k, closed, seed):
+def _plan_reach(G, idx, k, closed, seed, hops):
     pm, mx = _sets(G)
     adj = {n: set(nb) for n, nb in idx.adj.items()}
-    covered = {m for m in _distances(adj, pm, 2) if m in mx}
+    covered = {m for m in _distances(adj, pm, hops) if m in mx}
     pm_list = sorted(pm, key=str)
 
-    def gain(a):
-        return sum(1 for x in (a, *adj[a]) if x in mx and x not in covered)
+    def ball(a):
+        return _distances(adj, [a], hops - 1) if hops > 1 else (a,)
 
-    heap = [(-gain(a), a not in mx, str(a), a) for a in adj if a not in pm]
+    def gain(a):
+        return sum(1 for x in ball(a) if x in mx and x not in covered)
+
+    heap = [(-gain(a), a not in mx, -len(adj[a]), str(a), a) for a in adj if a not in pm]
     heap = [h for h in heap if h[0] < 0]
     heapq.heapify(heap)
     steps, used = [], set()
     while heap and len(steps) < k:
-        g, nonmx, key, a = heapq.heappop(heap)
+        g, nonmx, deg, key, a = heapq.heappop(heap)
         fresh = gain(a)
         if fresh == 0:
             continue
         if -g != fresh:  # stale: gains only fall as coverage grows
-            heapq.heappush(heap, (-fresh, nonmx, key, a))
+            heapq.heappush(heap, (-fresh, nonmx, deg, key, a))
             continue
         options = [b for b in pm_list if b not in adj[a]
                    and frozenset((a, b)) not in closed and frozenset((a, b)) not in used]
@@ -199,7 +206,7 @@ def _plan_reach(G, idx, k, closed, seed):
         b = min(options, key=lambda v: (-scores[v], str(v)))
         steps.append(_step(G, idx, a, b, fresh, seed))
         used.add(frozenset((a, b)))
-        covered.update(x for x in (a, *adj[a]) if x in mx)
+        covered.update(x for x in ball(a) if x in mx)
         adj[a].add(b)
         adj[b].add(a)
     return steps
@@ -256,7 +263,7 @@ def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
 
 def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
                        introductions=(), seed: int = 0, communities: int = 10,
-                       min_ties: int = 1) -> dict:
+                       min_ties: int = 1, hops: int = 2) -> dict:
     """Choose ``k`` introductions that move the ``goal`` indicator most (greedy).
 
     Parameters
@@ -277,6 +284,9 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         For ``community_bridges``: ties a pair of communities needs to count
         as joined (1 by default; more for networks where every pair of groups
         has some tie already).
+    hops : int
+        For ``policymaker_reach``: how many steps from a US policymaker count
+        as reached (2 by default; 1 for direct ties).
 
     Returns
     -------
@@ -310,10 +320,13 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     idx = index_for(G, seed)
     closed, _ = introduction_pairs(introductions)
     if goal == "policymaker_reach":
-        steps = _plan_reach(G, idx, k, closed, seed)
+        if not 1 <= int(hops) <= 3:
+            raise ValueError("hops must be 1, 2 or 3")
+        hops = int(hops)
+        steps = _plan_reach(G, idx, k, closed, seed, hops)
 
         def measure(extra):
-            return policymaker_reach(G, extra)
+            return policymaker_reach(G, extra, hops)
     else:
         steps = _plan_bridges(G, idx, k, closed, seed, communities, min_ties)
 
@@ -332,6 +345,9 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     indicator = GOALS[goal]
     if goal == "community_bridges" and min_ties != 1:
         indicator = indicator.replace("one tie", f"{min_ties} ties")
+    if goal == "policymaker_reach" and hops != 2:
+        indicator = indicator.replace("within two steps of",
+                                      {1: "directly tied to", 3: "within three steps of"}[hops])
     return {"goal": goal, "indicator": indicator,
             "optimises": OPTIMISES[goal],
             "before": before, "after": after, "steps": steps,

@@ -33,7 +33,9 @@ def reason_text(code: str, info: dict) -> str:
     if code == "populations":
         return "Both serve " + listing(label(x) for x in info["shared"])
     if code == "phases":
-        return "Both work in the " + listing(label(x) for x in info["shared"]) + " phase"
+        n = len(info["shared"])
+        return ("Both work in the " + listing(label(x) for x in info["shared"])
+                + (" phase" if n == 1 else " phases"))
     if code == "geography":
         if info["relation"] == "same_city":
             return f"Both are in {info['city_u']}"
