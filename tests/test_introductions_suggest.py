@@ -147,3 +147,26 @@ def test_index_is_rebuilt_for_a_new_snapshot_version(G):
     G.add_edge("mx1", "us1", key="x", kind="informal", directed=False)
     G.graph["version"] = 2
     assert "us1" not in {s["actor"] for s in suggest_introductions(G, "mx1", "peer")}
+
+
+def test_brokers_on_a_synthetic_network_are_tied_along_their_paths():
+    # Every broker named for 30 seeded actors in every mode: each step of its
+    # path is a tie in the graph, and a mutual contact is tied to both sides.
+    import random
+
+    from graphsvc.queries.introductions.synthetic import synthetic_network
+
+    G = synthetic_network(300, seed=11)
+    rng = random.Random(11)
+    checked = 0
+    for actor in rng.sample(sorted(G), 30):
+        for mode in ("open", "peer", "policymaker", "funder"):
+            for s in suggest_introductions(G, actor, mode, limit=5):
+                b = s["broker"]
+                assert not tied_in_graph(G, actor, s["actor"])
+                if b is None:
+                    continue
+                assert b["path"][0] == actor and b["path"][-1] == s["actor"]
+                assert all(tied_in_graph(G, x, y) for x, y in zip(b["path"], b["path"][1:]))
+                checked += 1
+    assert checked > 100
