@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, serve, users
+    from . import data, demo, introductions, serve, users
 
-    for module in (serve, demo, data, users):
+    for module in (serve, demo, data, introductions, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

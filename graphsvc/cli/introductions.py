@@ -1,0 +1,192 @@
+"""``graphsvc introductions``: suggest, record, plan and evaluate introductions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
+from .common import get_service
+
+FORMATS = ("text", "json", "csv", "html")
+
+
+def _service():
+    return get_service(click.get_current_context())
+
+
+def _emit(text: str, output: str | None, what: str) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {what} to {output}")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def _render(report: dict, fmt: str) -> str:
+    from ..queries.introductions import report as rep
+
+    return {"json": rep.report_json, "csv": rep.report_csv,
+            "html": rep.render_report_html}[fmt](report)
+
+
+@click.group()
+def introductions():
+    """Suggest introductions, record their outcome, plan and evaluate."""
+
+
+@introductions.command()
+@click.option("--actor", "actor_id", required=True, help="Id of the actor to suggest for.")
+@click.option("--mode", type=click.Choice(["peer", "policymaker", "funder", "open"]),
+              default="open", show_default=True,
+              help="peer: Mexican CSO <-> US organizations doing similar work; "
+              "policymaker: US officials and agencies; funder; open: anyone.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of the terminal.")
+@click.option("--country", help="Only candidates in this country (ISO code: US, MX...).")
+@click.option("--kind", type=click.Choice(sorted(ACTOR_KINDS)),
+              help="Only candidates of this kind.")
+@click.option("--city", help="Only candidates in this city (accents and case ignored).")
+@click.option("--issue-area", help="Only candidates working on this issue area.")
+@click.option("--public-only", is_flag=True,
+              help="Leave restricted actors and ties out (for reports shared outside).")
+def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
+            public_only):
+    """Ranked introductions for one actor, with reasons and a broker."""
+    from ..queries.introductions import suggest_introductions
+    from ..queries.introductions.report import suggestions_report
+
+    from ..errors import NotFound
+
+    svc = _service()
+    G = svc.snapshot(include_restricted=not public_only)
+    if actor_id not in G and public_only and svc.store.get_actor(actor_id) is not None:
+        raise NotFound(f"actor '{actor_id}' is restricted",
+                       hint="Leave out --public-only to include restricted actors.")
+    filters = {"country": country, "kind": kind, "city": city, "issue_area": issue_area}
+    got = suggest_introductions(G, actor_id, mode, limit=limit,
+                                introductions=svc.store.introductions(actor_id), **filters)
+    report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
+    if fmt != "text":
+        _emit(_render(report, fmt), output, f"{len(got)} suggestions")
+        return
+    lines = []
+    if report["illustrative"]:
+        lines.append("ILLUSTRATIVE network: not facts about real organizations.")
+    a = report["actor"]
+    lines.append(f"Suggested introductions for {a['name']} ({a['id']}), mode {mode}:")
+    if not got:
+        lines.append("  no candidates match.")
+    for s in got:
+        flag = " [already proposed]" if s["proposed"] else ""
+        lines.append(f"{s['rank']:>3}. {s['name']} ({s['actor']}; {s['kind']}, "
+                     f"{s['city'] or '-'}, {s['country']})  score {s['score']:.2f}{flag}")
+        for r in s["reasons"]:
+            lines.append(f"       - {r['text']}")
+        lines.append(f"       broker: {s['broker_text']}")
+    _emit("\n".join(lines) + "\n", output, f"{len(got)} suggestions")
+
+
+@introductions.command()
+@click.option("--from", "source", required=True, help="Id of one side.")
+@click.option("--to", "target", required=True, help="Id of the other side.")
+@click.option("--via", help="Id of the broker who made the introduction.")
+@click.option("--status", type=click.Choice(list(INTRODUCTION_STATUSES)), required=True)
+@click.option("--note", help="Free text kept with the record (and the tie, if made).")
+@click.option("--public", is_flag=True,
+              help="Make the tie of a made introduction public (default: restricted).")
+def record(source, target, via, status, note, public):
+    """Record an introduction; a made one becomes an informal tie."""
+    from ..model import tie_id
+
+    svc = _service()
+    intro = svc.record_introduction(source, target, via=via, status=status, note=note,
+                                    visibility="public" if public else "restricted")
+    via_text = f" via {intro.via}" if intro.via else ""
+    click.echo(f"recorded {intro.status} introduction {intro.source} -> "
+               f"{intro.target}{via_text}")
+    if intro.status == "made":
+        tid = tie_id(intro.source, intro.target, "informal", "introduction")
+        click.echo(f"added informal tie {tid} "
+                   f"({'public' if public else 'restricted'})")
+
+
+@introductions.command()
+@click.option("--k", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many introductions.")
+@click.option("--goal", type=click.Choice(["policymaker_reach", "community_bridges"]),
+              default="policymaker_reach", show_default=True,
+              help="policymaker_reach: share of Mexican civil society within two steps "
+              "of a US policymaker; community_bridges: share of pairs of the largest "
+              "communities joined by a tie.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True))
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the community detection.")
+@click.option("--hops", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="policymaker_reach: steps from a US policymaker that count as "
+              "reached (1: a direct tie, as the 2021 survey counted).")
+@click.option("--communities", type=click.IntRange(min=2), default=10, show_default=True,
+              help="community_bridges: how many of the largest communities count.")
+@click.option("--min-ties", type=click.IntRange(min=1), default=1, show_default=True,
+              help="community_bridges: ties a pair of communities needs to be joined.")
+@click.option("--public-only", is_flag=True,
+              help="Leave restricted actors and ties out.")
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
+    """A plan of K introductions chosen greedily to move a cross-border indicator."""
+    from ..queries.introductions import plan_introductions
+    from ..queries.introductions.report import plan_report
+
+    svc = _service()
+    G = svc.snapshot(include_restricted=not public_only)
+    p = plan_introductions(G, k, goal, introductions=svc.store.introductions(), seed=seed,
+                           communities=communities, min_ties=min_ties, hops=hops)
+    report = plan_report(G, p)
+    if fmt != "text":
+        _emit(_render(report, fmt), output, f"a plan of {len(p['steps'])} introductions")
+        return
+    b, a = p["before"], p["after"]
+    lines = []
+    if report["illustrative"]:
+        lines.append("ILLUSTRATIVE network: not facts about real organizations.")
+    lines += [f"{p['indicator']}:",
+              f"  before {b['value']:.1%} ({b['count']}/{b['total']}), "
+              f"after {a['value']:.1%} ({a['count']}/{a['total']})",
+              f"Optimises: {p['optimises']}"]
+    if not p["steps"]:
+        lines.append("No introduction can raise this indicator"
+                     + (" (it is already at its maximum)." if b["count"] == b["total"]
+                        else "."))
+    for s in p["steps"]:
+        lines.append(f"{s['rank']:>3}. {s['source_name']} ({s['source']}) <-> "
+                     f"{s['target_name']} ({s['target']})  +{s['gain']}")
+        lines.append(f"       broker: {s['broker_text']}")
+    _emit("\n".join(lines) + "\n", output, f"a plan of {len(p['steps'])} introductions")
+
+
+@introductions.command()
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--hide", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.1, show_default=True, help="Share of ties hidden.")
+@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--graph", "graphs", type=click.Choice(["synthetic", "illustrative", "store"]),
+              multiple=True, help="Graphs to evaluate on (repeatable; default: synthetic "
+              "and illustrative when available).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]),
+              default="text", show_default=True)
+def evaluate(seed, hide, k, graphs, fmt):
+    """Hide ties, rank candidates, compare with link-prediction baselines."""
+    from ..queries.introductions import evaluate as ev
+
+    store_graph = _service().snapshot() if "store" in graphs else None
+    results = ev.run_evaluations(graphs or None, seed=seed, hide=hide, k=k,
+                                 store_graph=store_graph)
+    click.echo({"text": ev.format_table, "json": ev.results_json,
+                "csv": ev.results_csv}[fmt](results), nl=False)
+
+
+COMMANDS = [introductions]

@@ -1,0 +1,1 @@
+"""Analyses over a NetworkX snapshot (no Flask, no store)."""

@@ -1,0 +1,42 @@
+"""Suggested introductions: who to introduce to whom, through whom, and why.
+
+Functions take the snapshot graph first and return plain data:
+
+- :func:`suggest_introductions`: ranked, explained candidates for one actor;
+- :func:`best_broker`: a mutual contact, else the most trusted short chain;
+- :func:`plan_introductions`: a network plan moving a cross-border indicator;
+- :func:`evaluate_hidden_ties`: hidden-tie evaluation against link-prediction
+  baselines;
+- :func:`render_report_html` and friends: reports a facilitator can read.
+"""
+from .brokers import best_broker, describe_broker, mutual_brokers, trusted_path
+from .candidates import MODES
+from .evaluate import evaluate_hidden_ties
+from .geography import COUNTERPART_CITIES, counterpart
+from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
+from .report import (
+    plan_report, render_report_html, report_csv, report_json, suggestions_report)
+from .scoring import WEIGHTS
+from .suggest import suggest_introductions
+
+__all__ = [
+    "MODES",
+    "GOALS",
+    "WEIGHTS",
+    "COUNTERPART_CITIES",
+    "counterpart",
+    "suggest_introductions",
+    "best_broker",
+    "describe_broker",
+    "mutual_brokers",
+    "trusted_path",
+    "plan_introductions",
+    "policymaker_reach",
+    "community_bridges",
+    "evaluate_hidden_ties",
+    "suggestions_report",
+    "plan_report",
+    "report_json",
+    "report_csv",
+    "render_report_html",
+]

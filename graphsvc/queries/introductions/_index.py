@@ -1,0 +1,175 @@
+"""What suggestions need from a snapshot, computed once per snapshot.
+
+The snapshot is a MultiDiGraph with parallel ties; suggestions want a plain
+undirected neighbourhood with one trust value per pair, attribute sets, the
+funders upstream of each actor and a community partition. Building that is
+linear in the graph; it is cached per graph object and checked against the
+snapshot's ``version`` (snapshots are read-only; a hand-built graph without a
+version is checked by its node and edge counts instead), so repeated
+requests on an unchanged snapshot pay once.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ...model import is_civil_society, is_funder, is_policymaker
+from .geography import city_key
+
+__all__ = ["TIE_TRUST", "tie_trust", "SnapshotIndex", "index_for", "louvain_communities"]
+
+#: How much a tie of each kind can be relied on to carry an introduction.
+#: Formal ties (agreements, partnerships) carry most; money creates a working
+#: relationship; having met at a workshop carries least. A tie's ``strength``
+#: (0-1], when recorded, multiplies this.
+TIE_TRUST = {"formal": 1.0, "funding": 0.8, "informal": 0.5}
+
+
+def tie_trust(attrs: dict) -> float:
+    """Trust carried by one tie (its kind's weight times its strength)."""
+    base = TIE_TRUST.get(attrs.get("kind"), 0.5)
+    strength = attrs.get("strength")
+    return base * (strength if strength else 1.0)
+
+
+def louvain_communities(H: nx.Graph, seed: int = 0) -> dict:
+    """Louvain partition of an undirected weighted graph, seeded.
+
+    Kept in one small function so a shared community module can replace it.
+    """
+    import community as community_louvain  # python-louvain
+
+    if H.number_of_edges() == 0:
+        return {n: i for i, n in enumerate(H)}
+    return community_louvain.best_partition(H, weight="weight", random_state=seed)
+
+
+@dataclass
+class SnapshotIndex:
+    """Per-snapshot structures; read-only once built."""
+
+    key: tuple
+    attrs: dict
+    #: adj[u][v] = (trust, kinds): best trust over the pair's ties, and the
+    #: sorted tie kinds between them (both directions; funding included).
+    adj: dict
+    issues: dict
+    populations: dict
+    phases: dict
+    city: dict
+    #: funders whose money reaches each actor: direct funders and channels
+    upstream: dict
+    seed: int = 0
+    _communities: dict | None = field(default=None, repr=False)
+    _hubs: dict | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def degree(self, n) -> int:
+        return len(self.adj[n])
+
+    def aa_weight(self, z) -> float:
+        """Adamic-Adar weight of a common contact: 1 / log(degree)."""
+        return 1.0 / math.log(max(len(self.adj[z]), 2))
+
+    @property
+    def communities(self) -> dict:
+        if self._communities is None:
+            with self._lock:
+                if self._communities is None:
+                    H = nx.Graph()
+                    H.add_nodes_from(self.adj)
+                    H.add_weighted_edges_from(
+                        (u, v, t) for u, nb in self.adj.items()
+                        for v, (t, _) in nb.items() if u < v)
+                    self._communities = louvain_communities(H, seed=self.seed)
+        return self._communities
+
+    @property
+    def community_hubs(self) -> dict:
+        """``{community: its best-connected member}``, to name groups in reasons."""
+        if self._hubs is None:
+            hubs: dict = {}
+            for n, c in self.communities.items():
+                h = hubs.get(c)
+                if h is None or (len(self.adj[n]), str(h)) > (len(self.adj[h]), str(n)):
+                    hubs[c] = n
+            self._hubs = hubs
+        return self._hubs
+
+    def tied(self, u, v) -> bool:
+        return v in self.adj[u]
+
+    def is_policymaker(self, n) -> bool:
+        return is_policymaker(self.attrs[n])
+
+    def is_funder(self, n) -> bool:
+        return is_funder(self.attrs[n])
+
+    def is_civil_society(self, n) -> bool:
+        return is_civil_society(self.attrs[n])
+
+    def name(self, n) -> str:
+        return self.attrs[n].get("name") or str(n)
+
+
+_CACHE: "weakref.WeakKeyDictionary[nx.Graph, SnapshotIndex]" = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def _key(G) -> tuple:
+    # A store snapshot has a version and is read-only (the service shares it),
+    # so its version identifies it; counting a MultiDiGraph's edges costs a
+    # pass over the graph, paid only by hand-built graphs without a version.
+    version = G.graph.get("version")
+    if version is not None:
+        return (version, G.number_of_nodes())
+    return (None, G.number_of_nodes(), G.number_of_edges())
+
+
+def index_for(G: nx.MultiDiGraph, seed: int = 0) -> SnapshotIndex:
+    """The cached index of ``G``, built on first use or when ``G`` changed."""
+    key = (*_key(G), seed)
+    idx = _CACHE.get(G)
+    if idx is not None and idx.key == key:
+        return idx
+    idx = _build(G, key, seed)
+    with _CACHE_LOCK:
+        _CACHE[G] = idx
+    return idx
+
+
+def _build(G, key, seed) -> SnapshotIndex:
+    attrs = dict(G.nodes(data=True))
+    adj: dict = {n: {} for n in G}
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        t = tie_trust(d)
+        kind = d.get("kind", "informal")
+        for a, b in ((u, v), (v, u)):
+            old = adj[a].get(b)
+            if old is None:
+                adj[a][b] = (t, (kind,))
+            else:
+                kinds = old[1] if kind in old[1] else tuple(sorted((*old[1], kind)))
+                adj[a][b] = (max(old[0], t), kinds)
+    upstream: dict = {n: set() for n in G}
+    for u, v, d in G.edges(data=True):
+        if d.get("kind") == "funding":
+            upstream[v].add(u)
+            upstream[v].update(c for c in (d.get("channel") or ()) if c in attrs)
+    return SnapshotIndex(
+        key=key,
+        attrs=attrs,
+        adj=adj,
+        issues={n: frozenset(a.get("issue_areas") or ()) for n, a in attrs.items()},
+        populations={n: frozenset(a.get("populations") or ()) for n, a in attrs.items()},
+        phases={n: frozenset(a.get("phases") or ()) for n, a in attrs.items()},
+        city={n: city_key(a.get("city")) for n, a in attrs.items()},
+        upstream={n: frozenset(s) for n, s in upstream.items()},
+        seed=seed,
+    )

@@ -1,0 +1,205 @@
+"""Who can make an introduction: a mutual contact, else the most trusted short path.
+
+A broker's quality is the product of the trust of its two ties (see
+:data:`TIE_TRUST`): a partner under formal agreement with both sides
+(1.0 x 1.0) beats one that met both at a workshop (0.5 x 0.5). When the two
+actors share no contact, the introduction travels along a chain: among the
+shortest chains, the one whose ties multiply to the highest trust.
+"""
+from __future__ import annotations
+
+from ...errors import NotFound
+from ._index import index_for
+
+__all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from",
+           "describe_broker"]
+
+
+def _kinds_text(kinds) -> str:
+    """('formal',) -> 'a formal tie'; ('formal', 'funding') -> 'formal and funding ties'."""
+    if len(kinds) == 1:
+        return ("an " if kinds[0][0] in "aeiou" else "a ") + kinds[0] + " tie"
+    return " and ".join(kinds) + " ties"
+
+
+def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
+    """Every actor tied to both ``u`` and ``v``, best first.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The snapshot.
+    u, v : actor ids
+
+    Returns
+    -------
+    list of dict
+        ``{"broker", "trust", "formal", "kinds_u", "kinds_v"}``: the product of
+        the two ties' trust, how many of the two ties include a formal one, and
+        the tie kinds on each side. Sorted by trust, then formal count, then id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edges_from([("a", "m", {"kind": "formal"}), ("m", "b", {"kind": "informal"})])
+    [0, 0]
+    >>> [(b["broker"], b["trust"]) for b in mutual_brokers(G, "a", "b")]
+    [('m', 0.5)]
+    """
+    idx = index_for(G, seed)
+    for x in (u, v):
+        if x not in idx.adj:
+            raise NotFound(f"unknown actor '{x}'")
+    return _mutual(idx, u, v)
+
+
+def _mutual(idx, u, v) -> list[dict]:
+    au, av = idx.adj[u], idx.adj[v]
+    if len(au) > len(av):
+        au, av, swap = av, au, True
+    else:
+        swap = False
+    out = []
+    for z, (t1, k1) in au.items():
+        if z in (u, v) or z not in av:
+            continue
+        t2, k2 = av[z]
+        ku, kv = (k2, k1) if swap else (k1, k2)
+        out.append({"broker": z, "trust": t1 * t2,
+                    "formal": ("formal" in ku) + ("formal" in kv),
+                    "kinds_u": list(ku), "kinds_v": list(kv)})
+    out.sort(key=lambda b: (-b["trust"], -b["formal"], str(b["broker"])))
+    return out
+
+
+def trusted_paths_from(G, u, max_hops: int = 6, seed: int = 0) -> dict:
+    """Best-trust shortest chains from ``u`` to every actor within ``max_hops``.
+
+    Breadth-first by hops; among the chains of the fewest hops, keeps the one
+    whose tie trusts multiply highest (ties broken by id, so results repeat).
+
+    Returns
+    -------
+    dict
+        ``{v: (hops, trust, predecessor)}``; follow predecessors back to ``u``.
+    """
+    idx = index_for(G, seed)
+    if u not in idx.adj:
+        raise NotFound(f"unknown actor '{u}'")
+    return _paths(idx, u, max_hops)
+
+
+def _paths(idx, u, max_hops) -> dict:
+    best = {u: (0, 1.0, None)}
+    frontier = [u]
+    hops = 0
+    while frontier and hops < max_hops:
+        hops += 1
+        layer: dict = {}
+        for p in frontier:
+            tp = best[p][1]
+            for w, (t, _) in idx.adj[p].items():
+                if w in best:
+                    continue
+                cand = (tp * t, p)
+                old = layer.get(w)
+                if old is None or cand[0] > old[0] or (cand[0] == old[0] and str(p) < str(old[1])):
+                    layer[w] = cand
+        for w, (t, p) in layer.items():
+            best[w] = (hops, t, p)
+        frontier = sorted(layer, key=str)
+    return best
+
+
+def _chain(paths, v) -> list:
+    chain = [v]
+    while paths[chain[-1]][2] is not None:
+        chain.append(paths[chain[-1]][2])
+    return chain[::-1]
+
+
+def trusted_path(G, u, v, max_hops: int = 6, seed: int = 0) -> list | None:
+    """The most trusted among the shortest chains from ``u`` to ``v``, or ``None``."""
+    paths = trusted_paths_from(G, u, max_hops, seed)
+    return _chain(paths, v) if v in paths else None
+
+
+def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dict | None:
+    """The best way to introduce ``u`` to ``v``, described for a facilitator.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The snapshot.
+    u, v : actor ids
+        The two sides; they need not be tied.
+    paths : dict, optional
+        ``trusted_paths_from(G, u)``, when the caller already has it.
+
+    Returns
+    -------
+    dict or None
+        For a mutual contact: ``{"type": "mutual_contact", "broker", "name",
+        "trust", "path": [u, broker, v], "names", "ties": [...], "others": n}``
+        with the kinds of the broker's tie to each side. Otherwise
+        ``{"type": "path", ...}`` for the most trusted shortest chain (the
+        first intermediary is ``broker``). ``None`` when no chain exists
+        within ``max_hops``, or when ``u`` and ``v`` are already tied.
+    """
+    idx = index_for(G, seed)
+    for x in (u, v):
+        if x not in idx.adj:
+            raise NotFound(f"unknown actor '{x}'")
+    return broker_from_index(idx, u, v, paths=paths, max_hops=max_hops)
+
+
+def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | None:
+    """:func:`best_broker` on a prepared :class:`SnapshotIndex` (no checks)."""
+    brokers = _mutual(idx, u, v)
+    if brokers:
+        b = brokers[0]
+        z = b["broker"]
+        return {
+            "type": "mutual_contact",
+            "broker": z,
+            "name": idx.name(z),
+            "trust": round(b["trust"], 4),
+            "path": [u, z, v],
+            "names": [idx.name(u), idx.name(z), idx.name(v)],
+            "ties": [{"from": u, "to": z, "kinds": b["kinds_u"]},
+                     {"from": z, "to": v, "kinds": b["kinds_v"]}],
+            "others": len(brokers) - 1,
+        }
+    if paths is None:
+        paths = _paths(idx, u, max_hops)
+    if v not in paths or paths[v][0] < 2:
+        return None
+    chain = _chain(paths, v)
+    return {
+        "type": "path",
+        "broker": chain[1],
+        "name": idx.name(chain[1]),
+        "trust": round(paths[v][1], 4),
+        "path": chain,
+        "names": [idx.name(x) for x in chain],
+        "ties": [{"from": a, "to": b, "kinds": list(idx.adj[a][b][1])}
+                 for a, b in zip(chain, chain[1:])],
+        "others": 0,
+    }
+
+
+def describe_broker(broker: dict | None) -> str:
+    """One sentence a facilitator can act on."""
+    if broker is None:
+        return ("No one in the graph links them: the facilitator would make first "
+                "contact directly.")
+    if broker["type"] == "mutual_contact":
+        a, z, b = broker["names"]
+        t1, t2 = broker["ties"]
+        n = broker["others"]
+        more = f" ({n} other mutual contact{'s' if n != 1 else ''})" if n else ""
+        return (f"Ask {z}, which has {_kinds_text(t1['kinds'])} to {a} and "
+                f"{_kinds_text(t2['kinds'])} to {b}{more}.")
+    return ("No mutual contact; the most trusted short chain is "
+            + " → ".join(broker["names"]) + f" ({len(broker['path']) - 1} steps).")

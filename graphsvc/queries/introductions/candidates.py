@@ -1,0 +1,109 @@
+"""Who may be suggested to an actor: modes, filters and exclusions.
+
+A candidate is never the actor itself, never an actor it already has a tie
+with (of any kind, in either direction), and never one it was introduced to
+(status ``made``) or whose introduction was ``declined``: those records are
+passed in as data. An introduction only ``proposed`` stays a candidate and
+is flagged, so a facilitator sees it is already under way.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ...errors import NotFound
+from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction
+from .geography import city_key
+
+__all__ = ["MODES", "PEER_KINDS", "introduction_pairs", "candidate_ids", "check_actor"]
+
+MODES: dict[str, str] = {
+    "peer": "Mexican civil society <-> US organizations doing similar work",
+    "policymaker": "US officials and government bodies (via a broker)",
+    "funder": "Funders (any actor with the funder kind or role)",
+    "open": "Anyone not yet tied",
+}
+
+#: Kinds that count as "organizations doing similar work" in peer mode.
+PEER_KINDS = CIVIL_SOCIETY_KINDS | {"network"}
+
+_COUNTERPART_COUNTRY = {"MX": {"US"}, "US": {"MX"}}
+
+
+def check_actor(idx, actor) -> None:
+    if actor not in idx.adj:
+        raise NotFound(f"unknown actor '{actor}'",
+                       hint="Use an actor id from the graph.")
+
+
+def introduction_pairs(introductions: Iterable, actor=None) -> tuple[set, set]:
+    """``(closed, proposed)``: unordered pairs recorded as made or declined,
+    and pairs only proposed. Accepts Introduction objects or their records."""
+    closed, proposed = set(), set()
+    for rec in introductions or ():
+        if not isinstance(rec, Introduction):
+            rec = Introduction.model_validate(rec)
+        if actor is not None and actor not in (rec.source, rec.target):
+            continue
+        pair = frozenset((rec.source, rec.target))
+        if rec.status in ("made", "declined"):
+            closed.add(pair)
+        else:
+            proposed.add(pair)
+    return closed, proposed - closed
+
+
+def _mode_ok(idx, u, mode):
+    attrs = idx.attrs
+    if mode == "open":
+        return lambda v: True
+    if mode == "policymaker":
+        return lambda v: attrs[v].get("country") == "US" and idx.is_policymaker(v)
+    if mode == "funder":
+        return idx.is_funder
+    if mode == "peer":
+        countries = _COUNTERPART_COUNTRY.get(attrs[u].get("country"), {"MX", "US"})
+        work = idx.issues[u] | idx.populations[u]
+
+        def peer(v):
+            a = attrs[v]
+            if a.get("country") not in countries or a.get("kind") not in PEER_KINDS:
+                return False
+            if idx.is_policymaker(v) or idx.is_funder(v):
+                return False
+            return not work or bool(work & (idx.issues[v] | idx.populations[v]))
+
+        return peer
+    raise ValueError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
+
+
+def candidate_ids(idx, u, mode: str = "open", *, country=None, kind=None, city=None,
+                  issue_area=None, closed: set = frozenset()) -> list:
+    """Actors that may be suggested to ``u`` in ``mode`` with these filters."""
+    check_actor(idx, u)
+    ok = _mode_ok(idx, u, mode)
+    if kind is not None:
+        kind = kind.strip().lower()
+        if kind not in ACTOR_KINDS:
+            raise ValueError(f"unknown actor kind '{kind}': use one of "
+                             f"{', '.join(sorted(ACTOR_KINDS))}")
+    country = country.strip().upper() if country else None
+    ckey = city_key(city) if city else None
+    area = issue_area.strip().lower().replace(" ", "_") if issue_area else None
+    tied = idx.adj[u]
+    out = []
+    for v, a in idx.attrs.items():
+        if v == u or v in tied:
+            continue
+        if country and a.get("country") != country:
+            continue
+        if kind and a.get("kind") != kind:
+            continue
+        if ckey and idx.city[v] != ckey:
+            continue
+        if area and area not in idx.issues[v]:
+            continue
+        if closed and frozenset((u, v)) in closed:
+            continue
+        if ok(v):
+            out.append(v)
+    return out

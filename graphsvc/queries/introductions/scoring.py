@@ -1,0 +1,180 @@
+"""The score of a possible introduction: a weighted sum of explainable parts.
+
+Each part is between 0 and 1 and comes with a sentence (see ``reasons``):
+
+====================  ======  ==================================================
+part                  weight  value
+====================  ======  ==================================================
+``common_contacts``   0.50    1 - exp(-AA), AA = sum over common contacts z of
+                              1 / log(degree z) (Adamic-Adar)
+``issue_areas``       0.18    Jaccard similarity of the issue areas
+``populations``       0.10    Jaccard similarity of the populations served
+``phases``            0.04    Jaccard similarity of the migration phases
+``geography``         0.08    1 twin border cities, 0.6 cities on one corridor,
+                              0.5 the same city
+``funding_channel``   0.05    1 when money from one same funder reaches both
+                              (directly or through a channel)
+``bridge``            0.05    1 when they are in different communities
+====================  ======  ==================================================
+
+The score is the sum of weight x value, so it lies in [0, 1]; the weights
+add up to 1. Common contacts weigh most because in social networks they are
+the best single predictor of a tie that works (the Adamic-Adar index of
+Liben-Nowell & Kleinberg 2007); the attribute parts say whether the two do
+similar work in places that face each other, which common contacts alone
+miss between actors that have never been in the same room. The weights were
+set on synthetic networks with seeds 1 and 2 (common contacts at 0.35 gave
+a lower precision@10 there); the published evaluation figures use seed 0.
+
+References
+----------
+.. [1] D. Liben-Nowell and J. Kleinberg, "The link-prediction problem for
+   social networks", JASIST 58(7), 2007.
+"""
+from __future__ import annotations
+
+import math
+
+from .geography import _PAIRS
+from .reasons import reason_text
+
+__all__ = ["WEIGHTS", "common_contacts", "score_all", "explain"]
+
+WEIGHTS: dict[str, float] = {
+    "common_contacts": 0.50,
+    "issue_areas": 0.18,
+    "populations": 0.10,
+    "phases": 0.04,
+    "geography": 0.08,
+    "funding_channel": 0.05,
+    "bridge": 0.05,
+}
+
+
+def common_contacts(idx, u) -> dict:
+    """``{v: Adamic-Adar sum}`` over actors two steps from ``u``."""
+    aa: dict = {}
+    for z in idx.adj[u]:
+        w = idx.aa_weight(z)
+        for v in idx.adj[z]:
+            if v != u:
+                aa[v] = aa.get(v, 0.0) + w
+    return aa
+
+
+def _jaccard(a, b) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / len(a | b) if inter else 0.0
+
+
+def _geo(idx, u, v):
+    cu, cv = idx.city[u], idx.city[v]
+    if not cu or not cv:
+        return None
+    ku, kv = idx.attrs[u].get("country"), idx.attrs[v].get("country")
+    if ku == "MX" and kv == "US":
+        hit = _PAIRS.get((cu, cv))
+    elif ku == "US" and kv == "MX":
+        hit = _PAIRS.get((cv, cu))
+    else:
+        hit = None
+    if hit:
+        return hit
+    if cu == cv and ku == kv:
+        return ("same_city", 0.5)
+    return None
+
+
+def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
+    """``{v: score}`` for each candidate (no reasons; fast).
+
+    Computes the same sum as :func:`explain`, inlined: it runs over every
+    actor of the graph for each request.
+    """
+    if aa is None:
+        aa = common_contacts(idx, u)
+    W = WEIGHTS
+    w_cc, w_i, w_p, w_h = (W["common_contacts"], W["issue_areas"], W["populations"],
+                           W["phases"])
+    w_g, w_f, w_b = W["geography"], W["funding_channel"], W["bridge"]
+    Iu, Pu, Hu, Fu = idx.issues[u], idx.populations[u], idx.phases[u], idx.upstream[u]
+    issues, pops, phases, upstream, city = (idx.issues, idx.populations, idx.phases,
+                                            idx.upstream, idx.city)
+    cu_city = city[u]
+    comm = idx.communities if bridge else None
+    cu = comm[u] if comm else None
+    exp = math.exp
+    out = {}
+    for v in candidates:
+        s = w_cc * (1.0 - exp(-aa[v])) if v in aa else 0.0
+        if Iu:
+            x = issues[v]
+            n = len(Iu & x) if x else 0
+            if n:
+                s += w_i * n / (len(Iu) + len(x) - n)
+        if Pu:
+            x = pops[v]
+            n = len(Pu & x) if x else 0
+            if n:
+                s += w_p * n / (len(Pu) + len(x) - n)
+        if Hu:
+            x = phases[v]
+            n = len(Hu & x) if x else 0
+            if n:
+                s += w_h * n / (len(Hu) + len(x) - n)
+        if cu_city and city[v]:
+            g = _geo(idx, u, v)
+            if g:
+                s += w_g * g[1]
+        if Fu and not Fu.isdisjoint(upstream[v]):
+            s += w_f
+        if comm is not None and comm[v] != cu:
+            s += w_b
+        out[v] = s
+    return out
+
+
+def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dict]]:
+    """The score of ``(u, v)`` and its reasons, largest contribution first.
+
+    Each reason is ``{"code", "points", "text", ...details}``; ``points`` is
+    weight x value, and the points add up to the score.
+    """
+    W = WEIGHTS
+    reasons = []
+
+    def add(code, value, **info):
+        if value > 0:
+            reasons.append({"code": code, "points": W[code] * value,
+                            "text": reason_text(code, info), **info})
+
+    common = [z for z in idx.adj[u] if z in idx.adj[v] and z != v]
+    if common:
+        a = sum(idx.aa_weight(z) for z in common) if aa is None else aa.get(v, 0.0)
+        common.sort(key=lambda z: (-idx.adj[u][z][0] * idx.adj[v][z][0], str(z)))
+        add("common_contacts", 1.0 - math.exp(-a), count=len(common),
+            contacts=common[:10], names=[idx.name(z) for z in common[:3]])
+    for code, sets in (("issue_areas", idx.issues), ("populations", idx.populations),
+                       ("phases", idx.phases)):
+        j = _jaccard(sets[u], sets[v])
+        add(code, j, shared=sorted(sets[u] & sets[v]))
+    g = _geo(idx, u, v)
+    if g:
+        add("geography", g[1], relation=g[0], city_u=idx.attrs[u].get("city"),
+            city_v=idx.attrs[v].get("city"))
+    shared = idx.upstream[u] & idx.upstream[v]
+    if shared:
+        funders = sorted(shared, key=str)
+        add("funding_channel", 1.0, funders=funders, names=[idx.name(f) for f in funders])
+    if bridge:
+        comm = idx.communities
+        if comm[u] != comm[v]:
+            hubs = idx.community_hubs
+            add("bridge", 1.0, community_u=comm[u], community_v=comm[v],
+                hub_u=idx.name(hubs[comm[u]]), hub_v=idx.name(hubs[comm[v]]))
+    reasons.sort(key=lambda r: -r["points"])
+    for r in reasons:
+        r["points"] = round(r["points"], 4)
+    return sum(r["points"] for r in reasons), reasons

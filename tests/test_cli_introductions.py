@@ -1,0 +1,135 @@
+"""``graphsvc introductions ...`` against a real SQLite file."""
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from graphsvc.cli import main
+from graphsvc.stores.sqlite import SQLiteStore
+from intro_graphs import corridor_records
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "g.db"
+    store = SQLiteStore(path)
+    store.upsert(*corridor_records())
+    store.set_meta("illustrative", "true")
+    store.close()
+    return str(path)
+
+
+@pytest.fixture
+def run(db):
+    def invoke(*args):
+        return CliRunner().invoke(main, ["introductions", *args], env={"GRAPHSVC_DB": db})
+    return invoke
+
+
+def test_suggest_text(run):
+    r = run("suggest", "--actor", "mx1", "--mode", "peer")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "ILLUSTRATIVE network: not facts about real organizations."
+    assert lines[1] == "Suggested introductions for Casa Tijuana (mx1), mode peer:"
+    assert lines[2].startswith("  1. San Diego Aid (us1; cso, San Diego, US)  score 0.")
+    assert ("       broker: Ask UNHCR, which has formal and funding ties to Casa "
+            "Tijuana and a formal tie to San Diego Aid (1 other mutual contact).") in lines
+
+
+def test_suggest_formats_and_output(run, tmp_path):
+    r = run("suggest", "--actor", "mx1", "--format", "json", "--limit", "2")
+    data = json.loads(r.output)
+    assert data["actor"]["id"] == "mx1" and len(data["suggestions"]) == 2
+    r = run("suggest", "--actor", "mx1", "--mode", "funder", "--format", "csv")
+    assert {row["actor"] for row in csv.DictReader(io.StringIO(r.output))} == {"prm", "fund"}
+    out = tmp_path / "r.html"
+    r = run("suggest", "--actor", "mx1", "--format", "html", "--output", str(out),
+            "--country", "us", "--kind", "cso")
+    assert r.exit_code == 0
+    assert r.output == f"wrote 3 suggestions to {out}\n"
+    assert "Suggested introductions" in out.read_text()
+
+
+def test_suggest_unknown_actor_is_one_line(run):
+    r = run("suggest", "--actor", "ghost")
+    assert r.exit_code == 1
+    assert r.output == "Error: unknown actor 'ghost' Use an actor id from the graph.\n"
+
+
+def test_record_made_then_suggest_no_longer_lists_the_pair(run):
+    r = run("record", "--from", "mx1", "--to", "us1", "--via", "unhcr", "--status", "made",
+            "--note", "met in May")
+    assert r.exit_code == 0, r.output
+    assert r.output == ("recorded made introduction mx1 -> us1 via unhcr\n"
+                        "added informal tie informal:mx1--us1:introduction (restricted)\n")
+    r = run("suggest", "--actor", "mx1", "--format", "json", "--limit", "50")
+    assert "us1" not in {s["actor"] for s in json.loads(r.output)["suggestions"]}
+
+
+def test_record_declined_then_never_suggested(run):
+    r = run("record", "--from", "us2", "--to", "mx1", "--status", "declined")
+    assert r.output == "recorded declined introduction us2 -> mx1\n"
+    r = run("suggest", "--actor", "mx1", "--format", "json", "--limit", "50")
+    assert "us2" not in {s["actor"] for s in json.loads(r.output)["suggestions"]}
+
+
+def test_record_unknown_actor_is_one_line(run):
+    r = run("record", "--from", "mx1", "--to", "ghost", "--status", "made")
+    assert r.exit_code == 1
+    assert r.output == ("Error: unknown actor 'ghost' (to) Use ids the graph has; "
+                        "nothing was recorded.\n")
+
+
+def test_record_bad_status(run):
+    r = run("record", "--from", "mx1", "--to", "us1", "--status", "maybe")
+    assert r.exit_code == 2
+    assert "'maybe' is not one of 'proposed', 'made', 'declined'" in r.output
+
+
+def test_plan(run, tmp_path):
+    r = run("plan", "--k", "2", "--goal", "community_bridges")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[1] == ("Share of pairs among the largest communities "
+                                        "joined by at least one tie:")
+    r = run("plan", "--k", "3", "--format", "json")
+    data = json.loads(r.output)
+    assert data["goal"] == "policymaker_reach" and data["illustrative"] is True
+
+
+def test_evaluate_prints_the_comparison_table(run):
+    r = run("evaluate", "--graph", "store", "--k", "5", "--hide", "0.2", "--seed", "3")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    # 11 tied pairs (mx1-unhcr has two ties); 20% of 11 rounds to 2.
+    assert lines[0].startswith("store snapshot [ILLUSTRATIVE]: 10 actors, 11 tied pairs, "
+                               "2 hidden (20%, seed 3), ")
+    assert lines[1].split() == ["method", "precision@5", "recall@5", "AUC"]
+    assert [ln.split()[0] for ln in lines[2:8]] == [
+        "recommender", "common_neighbours", "jaccard", "adamic_adar",
+        "resource_allocation", "random"]
+
+
+def test_record_invalid_lists_the_problem(run):
+    r = run("record", "--from", "mx1", "--to", "us1", "--via", "mx1", "--status", "made")
+    assert r.exit_code == 1
+    assert r.output == ("  - the broker ('via') must be a third actor\n"
+                        "Error: the introduction was not recorded. Correct the values "
+                        "listed and record it again.\n")
+
+
+def test_public_only_leaves_restricted_actors_out(db, run):
+    store = SQLiteStore(db)
+    store.upsert([a.model_copy(update={"visibility": "public"})
+                  for a in store.find_actors() if a.id in ("mx1", "us2", "ws")])
+    store.close()
+    r = run("suggest", "--actor", "us1", "--public-only")
+    assert r.output == ("Error: actor 'us1' is restricted Leave out --public-only to "
+                        "include restricted actors.\n")
+    r = run("suggest", "--actor", "mx1", "--public-only", "--format", "json")
+    # Only public actors remain, and every tie is restricted: no broker.
+    got = json.loads(r.output)["suggestions"]
+    assert {s["actor"] for s in got} == {"us2", "ws"}
+    assert all(s["broker"] is None for s in got)
