@@ -20,6 +20,14 @@ __all__ = [
 ]
 
 
+def _sentences(message: str, hint: str | None) -> str:
+    """The message, then the hint as a sentence of its own."""
+    if not hint:
+        return message
+    end = "" if message.endswith((".", "!", "?", ":")) else "."
+    return f"{message}{end} {hint}"
+
+
 class GraphsvcError(Exception):
     """Base of every error a user can cause or fix."""
 
@@ -32,7 +40,7 @@ class GraphsvcError(Exception):
         self.details = details
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}" if self.hint else self.message
+        return _sentences(self.message, self.hint)
 
 
 @dataclass(frozen=True)
@@ -62,10 +70,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         text = f"{where}: {self.message}" if where else self.message
-        if not self.hint:
-            return text
-        # The hint is its own sentence: end the message first.
-        return f"{text}{'' if text.endswith(('.', '!', '?', ':')) else '.'} {self.hint}"
+        return _sentences(text, self.hint)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}

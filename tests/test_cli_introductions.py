@@ -56,7 +56,7 @@ def test_suggest_formats_and_output(run, tmp_path):
 def test_suggest_unknown_actor_is_one_line(run):
     r = run("suggest", "--actor", "ghost")
     assert r.exit_code == 1
-    assert r.output == "Error: unknown actor 'ghost' Use an actor id from the graph.\n"
+    assert r.output == "Error: unknown actor 'ghost'. Use an actor id from the graph.\n"
 
 
 def test_record_made_then_suggest_no_longer_lists_the_pair(run):
@@ -79,7 +79,7 @@ def test_record_declined_then_never_suggested(run):
 def test_record_unknown_actor_is_one_line(run):
     r = run("record", "--from", "mx1", "--to", "ghost", "--status", "made")
     assert r.exit_code == 1
-    assert r.output == ("Error: unknown actor 'ghost' (to) Use ids the graph has; "
+    assert r.output == ("Error: unknown actor 'ghost' (to). Use ids the graph has; "
                         "nothing was recorded.\n")
 
 
@@ -126,7 +126,7 @@ def test_public_only_leaves_restricted_actors_out(db, run):
                   for a in store.find_actors() if a.id in ("mx1", "us2", "ws")])
     store.close()
     r = run("suggest", "--actor", "us1", "--public-only")
-    assert r.output == ("Error: actor 'us1' is restricted Leave out --public-only to "
+    assert r.output == ("Error: actor 'us1' is restricted. Leave out --public-only to "
                         "include restricted actors.\n")
     r = run("suggest", "--actor", "mx1", "--public-only", "--format", "json")
     # Only public actors remain, and every tie is restricted: no broker.

@@ -53,7 +53,7 @@ def test_password_from_stdin_and_one_line_errors(env):
     r = run(env, "users", "add", "-u", "ana", "--role", "viewer", "--password-stdin",
             input="short\n")
     assert r.exit_code == 1
-    assert r.output == ("Error: password: must have at least 10 characters A passphrase of "
+    assert r.output == ("Error: password: must have at least 10 characters. A passphrase of "
                         "a few words is easy to type and hard to guess.\n")
     r = run(env, "users", "add", "-u", "root1", "--role", "viewer", "--password-stdin",
             input=PW + "\n")

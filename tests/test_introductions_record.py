@@ -70,7 +70,7 @@ def test_bad_input_writes_nothing(service):
     assert exc.value.problems[0].field == "status"
     with pytest.raises(NotFound) as exc:
         service.record_introduction("mx1", "ghost", via="nobody", status="made")
-    assert str(exc.value) == ("unknown actors 'ghost' (to), 'nobody' (via) "
+    assert str(exc.value) == ("unknown actors 'ghost' (to), 'nobody' (via). "
                               "Use ids the graph has; nothing was recorded.")
     assert (service.store.version(), service.store.counts()) == before
     assert service.store.introductions() == []
