@@ -60,7 +60,7 @@ def test_password_from_stdin_and_one_line_errors(env):
     assert r.output.startswith("Error: username: user 'root1' already exists")
     assert len(r.output.strip().splitlines()) == 1
     r = run(env, "users", "set-role", "-u", "nobody", "--role", "viewer")
-    assert r.output == "Error: no user 'nobody' See the names with: graphsvc users list\n"
+    assert r.output == "Error: no user 'nobody'. See the names with: graphsvc users list\n"
 
 
 def test_users_lifecycle_every_command_audited(env):

@@ -133,7 +133,7 @@ def test_anonymous_is_sent_to_sign_in_or_refused(app):
     assert r.status_code == 302 and r.location == "/login?next=/actors"
     r = c.get("/api/v1/actors")
     assert r.status_code == 401
-    assert r.json == {"error": {"code": "unauthorized", "message": "sign in to see this Ask "
+    assert r.json == {"error": {"code": "unauthorized", "message": "sign in to see this. Ask "
                                 "an administrator for an account.", "details": None}}
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
     assert c.get("/api/v1/actors/p1").status_code == 401
