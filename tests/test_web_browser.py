@@ -150,6 +150,16 @@ def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):
     w.assert_clean()
 
 
+def test_map_legend_in_spanish(browser, live):
+    w = open_page(browser, live, "/map", locale="es-MX")
+    legend = w.page.locator(".legend").inner_text()
+    for text in ("Financiamiento", "Formal", "Informal", "México", "Albergue",
+                 "Organismo internacional"):
+        assert text in legend
+    assert "Funding" not in legend and "Shelter" not in legend
+    w.assert_clean()
+
+
 def test_language_switch(browser, live):
     w = open_page(browser, live, "/actors?kind=cso")
     w.page.click("header .lang a[lang='es']")

@@ -285,7 +285,8 @@ def build_network(
                         "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "navigationButtons": False, "keyboard": False},
         "nodes": {"font": {"size": 14, "face": "sans-serif"},
-                  "scaling": {"label": {"drawThreshold": 9}}},
+                  # small maps keep their labels when zoomed out to fit
+                  "scaling": {"label": {"drawThreshold": 9 if big else 4}}},
         "edges": {"selectionWidth": 2, "hoverWidth": 1},
     }
     return net

@@ -9,6 +9,7 @@ from babel import Locale
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 __all__ = ["LANGUAGES", "select_locale", "init_app", "kind_label", "tie_kind_label",
            "country_name", "provenance_label", "visibility_label", "area_label",
@@ -107,11 +108,21 @@ def country_name(code) -> str:
         return code
 
 
+def _per_render(f):
+    # Jinja folds a filter applied to a literal ('funding'|tie_kind_label) at
+    # compile time, in whichever language came first; a context filter is
+    # never folded, so it is translated on every render.
+    @pass_context
+    def filter_(_context, value):
+        return f(value)
+    return filter_
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
               area_label, country_name):
-        app.add_template_filter(f)
+        app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 
     @app.after_request
