@@ -160,3 +160,11 @@ def test_openapi_document(client):
         "kind", "country", "city", "issue_area", "tie_kind", "min_degree", "ego", "depth"}
     assert "Error" in doc["components"]["schemas"]
     assert doc["components"]["schemas"]["Actor"]["properties"]["kind"]
+
+
+@pytest.mark.parametrize("url", ["/", "/map", "/api/v1/actors", "/api/v1/nope"])
+def test_security_headers(client, url):
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"

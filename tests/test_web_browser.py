@@ -169,3 +169,13 @@ def test_language_switch(browser, live):
     w.page.goto(live.url + "/")  # remembered
     assert w.page.locator("h1").inner_text() == "Panel"
     w.assert_clean()
+
+
+def test_csp_makes_injected_handlers_inert(browser, live):
+    """Defence in depth: even markup that escaped escaping cannot run script."""
+    w = open_page(browser, live, "/map")
+    w.page.evaluate("""document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<img src=x onerror="window.__injected = 1">')""")
+    w.page.wait_for_timeout(300)
+    assert w.page.evaluate("window.__injected") is None
+    assert any("Content Security Policy" in e for e in w.console_errors)

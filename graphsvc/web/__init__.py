@@ -32,8 +32,9 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.extensions["graphsvc_layouts"] = LayoutCache()
     app.json.sort_keys = False
 
-    from . import api, errors, i18n, pages, templating
+    from . import api, errors, headers, i18n, pages, templating
 
+    headers.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
