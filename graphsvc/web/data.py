@@ -154,32 +154,50 @@ def ties(service: GraphService, access: Access, query: TieQuery) -> dict:
     }
 
 
-def _node_title(G):
+class _Words:
+    """Translated words and labels for tooltips, looked up once per map
+    (gettext per tooltip would dominate the time of a 2,000-actor map)."""
+
+    def __init__(self, G):
+        self.kind, self.country, self.city, self.ties = (
+            _("Kind"), _("Country"), _("City"), _("Ties"))
+        self.amount, self.source = _("Amount"), _("Source")
+        self.kinds = {k: kind_label(k) for k in {a.get("kind") for _v, a in G.nodes(data=True)}}
+        self.countries = {c: country_name(c)
+                          for c in {a.get("country") for _v, a in G.nodes(data=True)}}
+        self.tie_kinds = {k: tie_kind_label(k) for k in TIE_KINDS}
+        self.provenances = {}
+
+    def provenance(self, value):
+        if value not in self.provenances:
+            self.provenances[value] = provenance_label(value)
+        return self.provenances[value]
+
+
+def _node_title(G, w: _Words):
     def title(v, a):
         lines = [a.get("name") or str(v),
-                 f"{_('Kind')}: {kind_label(a.get('kind'))}",
-                 f"{_('Country')}: {country_name(a.get('country'))}"]
+                 f"{w.kind}: {w.kinds.get(a.get('kind'), '')}",
+                 f"{w.country}: {w.countries.get(a.get('country'), '')}"]
         if a.get("city"):
-            lines.append(f"{_('City')}: {a['city']}")
-        lines.append(f"{_('Ties')}: {G.degree(v)}")
+            lines.append(f"{w.city}: {a['city']}")
+        lines.append(f"{w.ties}: {G.degree(v)}")
         return "\n".join(lines)
     return title
 
 
-def _edge_title(G):
+def _edge_title(G, w: _Words):
     def title(u, v, d):
-        ends = f"{G.nodes[u].get('name', u)} → {G.nodes[v].get('name', v)}" \
-            if d.get("directed") else \
-            f"{G.nodes[u].get('name', u)} — {G.nodes[v].get('name', v)}"
-        head = tie_kind_label(d.get("kind"))
+        a, b = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
+        ends = f"{a} → {b}" if d.get("directed") else f"{a} — {b}"
+        head = w.tie_kinds.get(d.get("kind"), str(d.get("kind")))
         if d.get("subtype"):
             head += f" ({d['subtype'].replace('_', ' ')})"
         lines = [head, ends]
         if d.get("amount") is not None:
             money = f"{d['amount']:,.0f} {d.get('currency') or ''}".strip()
-            lines.append(f"{_('Amount')}: {money}"
-                         + (f" ({d['year']})" if d.get("year") else ""))
-        lines.append(f"{_('Source')}: {provenance_label(d.get('provenance'))}")
+            lines.append(f"{w.amount}: {money}" + (f" ({d['year']})" if d.get("year") else ""))
+        lines.append(f"{w.source}: {w.provenance(d.get('provenance'))}")
         return "\n".join(lines)
     return title
 
@@ -212,8 +230,9 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         left_out = H.number_of_nodes() - max_nodes
         H = H.subgraph(keep)
     positions = layouts.get(H, (G.graph.get("version"), access.include_restricted))
-    net = build_network(H, positions, measure=measure, node_title=_node_title(G),
-                        edge_title=_edge_title(G), highlight=center)
+    words = _Words(H)
+    net = build_network(H, positions, measure=measure, node_title=_node_title(G, words),
+                        edge_title=_edge_title(G, words), highlight=center)
     data = network_data(net)
     return {
         "dataset": _dataset(service, G),
