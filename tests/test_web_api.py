@@ -168,3 +168,9 @@ def test_security_headers(client, url):
     csp = headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_size_measure_has_its_function():
+    from graphsvc.web.data import MEASURES
+    from graphsvc.web.params import SIZE_MEASURES
+    assert set(SIZE_MEASURES) == set(MEASURES)

@@ -23,8 +23,15 @@ from .access import Access
 from .i18n import country_name, kind_label, provenance_label, tie_kind_label
 from .params import ActorQuery, MapQuery, TieQuery
 
-__all__ = ["dashboard", "actors", "actor", "ties", "map_data", "facets",
+__all__ = ["dashboard", "actors", "actor", "ties", "map_data", "facets", "MEASURES",
            "PENDING_DASHBOARD", "PENDING_PROFILE"]
+
+#: Measures a map can be sized and filtered by: name -> function of the
+#: snapshot returning {actor id: value}. Centralities are added here (and
+#: their names in params.SIZE_MEASURES).
+MEASURES = {
+    "degree": lambda G: dict(G.degree()),
+}
 
 #: Dashboard sections waiting for their analysis.
 PENDING_DASHBOARD = ("indicators", "top_brokers")
@@ -217,8 +224,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         if query.ego not in G:
             raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
         center = query.ego
-    # One measure for now; centralities from the analyses are added here.
-    measure = dict(G.degree())
+    measure = MEASURES[query.size_by](G)
     H = filter_graph(G, query.filter, measure)
     if center is not None:
         if center not in H:

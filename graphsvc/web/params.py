@@ -19,7 +19,8 @@ __all__ = ["ActorQuery", "TieQuery", "MapQuery", "actor_query", "tie_query",
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-#: Measures a map can be sized (and filtered) by. Centralities join here.
+#: Measures a map can be sized (and filtered) by; each has its function in
+#: graphsvc.web.data.MEASURES.
 SIZE_MEASURES = ("degree",)
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_ \-]{0,63}$")
 
