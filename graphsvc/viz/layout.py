@@ -85,7 +85,9 @@ def graph_key(G: nx.Graph) -> str:
 
 
 class LayoutCache:
-    """Layouts by (store version, graph digest); least recently used dropped."""
+    """Layouts by a caller's key (e.g. store version and the query that chose
+    the nodes) or, by default, by store version and a digest of the graph;
+    least recently used dropped."""
 
     def __init__(self, maxsize: int = 32, seed: int = 7):
         self.maxsize = maxsize
@@ -93,8 +95,8 @@ class LayoutCache:
         self._lock = threading.Lock()
         self._items: OrderedDict = OrderedDict()
 
-    def get(self, G: nx.Graph, version) -> dict:
-        key = (version, graph_key(G))
+    def get(self, G: nx.Graph, version, key=None) -> dict:
+        key = (version, graph_key(G) if key is None else key)
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -235,7 +235,13 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         keep = sorted(H, key=lambda v: (-measure.get(v, 0), str(v)))[:max_nodes]
         left_out = H.number_of_nodes() - max_nodes
         H = H.subgraph(keep)
-    positions = layouts.get(H, (G.graph.get("version"), access.include_restricted))
+    if H is not G:
+        H = H.copy()  # iterating nested subgraph views is slow on big maps
+    # The snapshot version and the query determine the graph: key on them
+    # rather than hash every node and tie.
+    positions = layouts.get(H, (G.graph.get("version"), access.include_restricted),
+                            key=(query.filter, center, query.depth, query.size_by,
+                                 max_nodes))
     words = _Words(H)
     net = build_network(H, positions, measure=measure, node_title=_node_title(G, words),
                         edge_title=_edge_title(G, words), highlight=center)
