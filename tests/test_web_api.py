@@ -1,6 +1,7 @@
 """The JSON API: data, filters, pagination, and one error shape for every
 bad input (never a 500)."""
 import pytest
+from openapi_spec_validator import validate
 
 from graphsvc.errors import StoreUnavailable, ValidationFailed, Problem
 from web_fixtures import ACTORS, IMG, TIES, app, client, store  # noqa: F401
@@ -159,6 +160,7 @@ def test_openapi_document(client):
     assert {p["name"] for p in doc["paths"]["/map"]["get"]["parameters"]} >= {
         "kind", "country", "city", "issue_area", "tie_kind", "min_degree", "ego", "depth"}
     assert "Error" in doc["components"]["schemas"]
+    validate(doc)  # a valid OpenAPI 3 document
     assert doc["components"]["schemas"]["Actor"]["properties"]["kind"]
 
 

@@ -78,6 +78,6 @@ def influence_map():
 
 
 @bp.get("/openapi.json")
-@operation("OpenAPI document", "This API described in OpenAPI 3.", tag="meta")
+@operation("OpenAPI document", "This API described in OpenAPI 3.1.", tag="meta")
 def openapi():
     return jsonify(spec_for(current_app))

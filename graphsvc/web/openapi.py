@@ -3,7 +3,8 @@
 Each API view declares its operation next to itself (:func:`operation`);
 :func:`spec_for` walks the app's URL map, so a new endpoint is documented
 by the decorator on its view. Actor and Tie schemas come from the pydantic
-models, so the document follows the data model.
+models, so the document follows the data model; it is OpenAPI 3.1, whose
+schemas are JSON Schema, so pydantic's output goes in unchanged.
 """
 from __future__ import annotations
 
@@ -93,10 +94,10 @@ _ERROR = {
     "properties": {"error": {
         "type": "object", "required": ["code", "message", "details"],
         "properties": {
-            "code": {"type": "string", "example": "bad_request"},
+            "code": {"type": "string", "examples": ["bad_request"]},
             "message": {"type": "string"},
-            "details": {"nullable": True,
-                        "description": "Per-field problems (list) or extra facts (object)."},
+            "details": {"description": "Per-field problems (list), extra facts "
+                        "(object) or null."},
         }}},
 }
 
@@ -115,7 +116,7 @@ def _model_schema(model) -> dict:
 
 
 def spec_for(app, prefix: str = "/api/v1") -> dict:
-    spec = APISpec(title="graphsvc API", version="1", openapi_version="3.0.3",
+    spec = APISpec(title="graphsvc API", version="1", openapi_version="3.1.0",
                    info={"description": "Actors and ties across the US-Mexico "
                          "migration corridor, and maps of them. Errors share one "
                          "shape: {\"error\": {\"code\", \"message\", \"details\"}}."},
