@@ -90,8 +90,8 @@ def new_watch(browser, locale="en-US", viewport=(1400, 1000)) -> PageWatch:
     watch_box = {}
 
     def route(route):
-        host = urlsplit(route.request.url).hostname
-        if host != "127.0.0.1":
+        url = urlsplit(route.request.url)
+        if url.scheme not in ("file", "data") and url.hostname != "127.0.0.1":
             watch_box["w"].external.append(route.request.url)
             return route.abort()
         return route.continue_()

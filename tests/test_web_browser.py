@@ -179,3 +179,25 @@ def test_csp_makes_injected_handlers_inert(browser, live):
     w.page.wait_for_timeout(300)
     assert w.page.evaluate("window.__injected") is None
     assert any("Content Security Policy" in e for e in w.console_errors)
+
+
+def test_downloaded_map_opens_offline_from_disk(browser, live, tmp_path):
+    w = open_page(browser, live, "/map?country=MX")
+    with w.page.expect_download() as info:
+        w.page.click("a[href^='/map/download']")
+    path = tmp_path / "map.html"
+    info.value.save_as(path)
+    f = new_watch(browser)
+    f.page.goto(path.as_uri())
+    f.page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
+    assert drawn(f) == [3, 2]  # MX actors and their ties, as on the page
+    assert [r for r in f.requests if not r.startswith("file:")] == []
+    assert "Illustrative network." in f.page.locator(".illustrative").inner_text()
+    tip = hover_node(f, "img")
+    assert tip.inner_text().split("\n")[0] == IMG
+    f.assert_clean()
+    # the file's own policy holds from disk: injected handlers stay inert
+    f.page.evaluate("""document.body.insertAdjacentHTML('beforeend',
+        '<img src=x onerror="window.__injected = 1">')""")
+    f.page.wait_for_timeout(300)
+    assert f.page.evaluate("window.__injected") is None

@@ -45,6 +45,17 @@ def influence_map():
                            facets=data.facets(get_service(), current_access()))
 
 
+@bp.get("/map/download")
+def map_download():
+    from flask_babel import gettext as _
+
+    from .standalone import render_standalone
+
+    query = map_query(request.args)
+    html, headers = render_standalone(_map(query), _("Influence map"))
+    return html, 200, headers
+
+
 @bp.get("/import")
 def import_page():
     return render_template("import.html",

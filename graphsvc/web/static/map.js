@@ -15,7 +15,7 @@
       window.graphsvcMapDrawnAt = performance.now();
     });
     network.on("doubleClick", function (params) {
-      if (params.nodes.length) {
+      if (params.nodes.length && container.dataset.actorUrl) {
         window.location.href = container.dataset.actorUrl.replace(
           "__ID__", encodeURIComponent(params.nodes[0]));
       }
