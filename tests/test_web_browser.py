@@ -201,3 +201,11 @@ def test_downloaded_map_opens_offline_from_disk(browser, live, tmp_path):
         '<img src=x onerror="window.__injected = 1">')""")
     f.page.wait_for_timeout(300)
     assert f.page.evaluate("window.__injected") is None
+
+
+def test_map_tooltip_in_spanish(browser, live):
+    w = open_page(browser, live, "/map", locale="es-MX")
+    lines = hover_node(w, "sinfronteras").inner_text().split("\n")
+    assert lines == ["Sin Fronteras I.A.P.", "Tipo: Organización de la sociedad civil",
+                     "País: México", "Ciudad: Ciudad de México", "Vínculos: 5"]
+    w.assert_clean()
