@@ -23,7 +23,7 @@ from .access import Access
 from .i18n import country_name, kind_label, provenance_label, tie_kind_label
 from .params import ActorQuery, MapQuery, TieQuery
 
-__all__ = ["dashboard", "actors", "actor", "ties", "map_data", "facets", "MEASURES",
+__all__ = ["dataset", "dashboard", "actors", "actor", "ties", "map_data", "facets", "MEASURES",
            "PENDING_DASHBOARD", "PENDING_PROFILE"]
 
 #: Measures a map can be sized and filtered by: name -> function of the
@@ -46,6 +46,12 @@ def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:
 def _dataset(service: GraphService, G: nx.MultiDiGraph) -> dict:
     return {"illustrative": G.graph.get("illustrative") == "true",
             "version": G.graph.get("version"), "store": service.store.name}
+
+
+def dataset(service: GraphService, access: Access) -> dict:
+    """What pages without data of their own show: is it illustrative, which
+    version, which store."""
+    return {"dataset": _dataset(service, _snapshot(service, access))}
 
 
 def _counted(counter: Counter) -> list[dict]:
@@ -213,7 +219,8 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
              layouts: LayoutCache, max_nodes: int = 5000) -> dict:
     """What vis-network needs to draw the map the query asks for.
 
-    Positions come from the layout cache (per store version and node set).
+    Positions come from the layout cache (per store version, access and
+    query).
     Beyond ``max_nodes`` the actors with the largest measure are kept and
     ``truncated`` says how many were left out.
     """

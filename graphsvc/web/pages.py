@@ -58,13 +58,9 @@ def map_download():
 
 @bp.get("/import")
 def import_page():
-    return render_template("import.html",
-                           page={"dataset": data.dashboard(get_service(),
-                                                           current_access())["dataset"]})
+    return render_template("import.html", page=data.dataset(get_service(), current_access()))
 
 
 @bp.get("/export")
 def export_page():
-    return render_template("export.html",
-                           page={"dataset": data.dashboard(get_service(),
-                                                           current_access())["dataset"]})
+    return render_template("export.html", page=data.dataset(get_service(), current_access()))
