@@ -125,3 +125,15 @@ def test_add_edge_is_not_used_for_big_maps():
         G.add_edge(u, v, key=f"t{i}", kind="informal")
     net = build_network(G, {v: (0, 0) for v in G})
     assert len(net.edges) == 50000 and len(net.nodes) == 5000
+
+
+def test_colour_by_group(G):
+    # a hand-made partition: the funding chain, the Tijuana cluster, the rest
+    groups = {"prm": 0, "unhcr": 0, "sinfronteras": 0, "img": 1, "script": 1, "href": 1,
+              "isolated": 2}
+    net = build_network(G, layout(G), groups=groups)
+    colours = {n["id"]: n["color"]["background"] for n in net.nodes}
+    assert colours["prm"] == colours["unhcr"] == colours["sinfronteras"]
+    assert colours["img"] == colours["script"] == colours["href"]
+    assert len({colours["prm"], colours["img"], colours["isolated"]}) == 3
+    assert {n["id"]: n["group_id"] for n in net.nodes} == groups

@@ -26,6 +26,8 @@ __all__ = [
     "COUNTRY_SHAPES",
     "OTHER_SHAPE",
     "TIE_STYLES",
+    "GROUP_COLORS",
+    "group_colors",
     "MapFilter",
     "filter_graph",
     "ego_graph",
@@ -69,6 +71,12 @@ TIE_STYLES: dict[str, dict] = {
     "funding": {"color": "#2a9d8f", "dashes": False, "width": 1.5,
                 "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}},
 }
+#: Colours for groups (e.g. communities) when a map is coloured by group;
+#: reused in order beyond its length.
+GROUP_COLORS: tuple[str, ...] = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+    "#ff9da7", "#9c755f", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a",
+)
 _KIND_ORDER = {"formal": 0, "informal": 1, "funding": 2}
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
 _MAX_FUNDING_WIDTH = 8.0
@@ -159,6 +167,16 @@ def node_sizes(measure: Mapping, nodes: Iterable) -> dict:
             for v in nodes}
 
 
+def group_colors(groups: Mapping) -> dict:
+    """``{group: colour}``, largest group first, so the colours a reader
+    sees most are the most distinct."""
+    sizes = defaultdict(int)
+    for g in groups.values():
+        sizes[g] += 1
+    order = sorted(sizes, key=lambda g: (-sizes[g], str(g)))
+    return {g: GROUP_COLORS[i % len(GROUP_COLORS)] for i, g in enumerate(order)}
+
+
 def _shape(country: str | None) -> str:
     return COUNTRY_SHAPES.get(country or "", OTHER_SHAPE)
 
@@ -207,6 +225,7 @@ def build_network(
     node_title: Callable[[object, dict], str] | None = None,
     edge_title: Callable[[object, object, dict], str] | None = None,
     highlight=None,
+    groups: Mapping | None = None,
 ) -> Network:
     """A pyvis :class:`~pyvis.network.Network` of ``H`` ready to draw.
 
@@ -223,6 +242,9 @@ def build_network(
         Plain-text tooltips (never HTML: vis-network shows a string as text).
     highlight : node, optional
         Drawn with a thick border (the centre of an ego map).
+    groups : mapping, optional
+        ``{node: group}`` (e.g. a community partition): colour by group
+        instead of kind; each node also carries it as ``group_id``.
 
     Examples
     --------
@@ -238,6 +260,7 @@ def build_network(
     if measure is None:
         measure = dict(H.degree())
     sizes = node_sizes(measure, H)
+    palette = group_colors(groups) if groups is not None else None
     net = Network(directed=False, cdn_resources="remote")
     nodes = []
     for v, a in H.nodes(data=True):
@@ -256,6 +279,9 @@ def build_network(
             "country": a.get("country"),
             "borderWidth": 4 if v == highlight else 1,
         }
+        if palette is not None:
+            node["group_id"] = groups.get(v)
+            node["color"]["background"] = palette.get(groups.get(v), "#cccccc")
         if node_title is not None:
             node["title"] = node_title(v, a)
         nodes.append(node)
