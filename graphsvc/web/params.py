@@ -154,7 +154,10 @@ def map_query(args: MultiDict) -> MapQuery:
     r = _Reader(args)
     kinds = r.choices("kind", ACTOR_KINDS)
     countries = r.countries("country")
-    cities = [c for c in r.values("city") if len(c) <= 100]
+    cities = r.values("city")
+    for c in cities:
+        if len(c) > 100:
+            r.bad("city", c[:50], _("At most %(n)d characters.", n=100))
     areas = [a.lower().replace(" ", "_").replace("-", "_") for a in r.labels("issue_area")]
     tie_kinds = r.choices("tie_kind", TIE_KINDS)
     min_degree = r.integer("min_degree", None, 0, 10**6)
