@@ -209,3 +209,17 @@ def test_map_tooltip_in_spanish(browser, live):
     assert lines == ["Sin Fronteras I.A.P.", "Tipo: Organización de la sociedad civil",
                      "País: México", "Ciudad: Ciudad de México", "Vínculos: 5"]
     w.assert_clean()
+
+
+def test_centre_the_map_on_an_actor(browser, live):
+    w = open_page(browser, live, "/map")
+    w.page.fill("input[name='ego']", "prm")
+    w.page.select_option("select[name='depth']", "2")
+    w.page.click("form.filters button[type='submit']")
+    w.page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
+    assert "ego=prm" in w.page.url
+    # prm, unhcr, sinfronteras; ties (by hand): prm->unhcr grant, and unhcr with
+    # sinfronteras: grant, implementing partner, workshop
+    assert drawn(w) == [3, 4]
+    assert w.page.locator("h1").inner_text() == "Influence map: US State Department PRM"
+    w.assert_clean()

@@ -23,7 +23,7 @@ from .access import Access
 from .i18n import country_name, kind_label, provenance_label, tie_kind_label
 from .params import ActorQuery, MapQuery, TieQuery
 
-__all__ = ["dataset", "dashboard", "actors", "actor", "ties", "map_data", "facets", "MEASURES",
+__all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data", "facets", "MEASURES",
            "PENDING_DASHBOARD", "PENDING_PROFILE"]
 
 #: Measures a map can be sized and filtered by: name -> function of the
@@ -90,6 +90,13 @@ def facets(service: GraphService, access: Access) -> dict:
                                for x in a.get("issue_areas") or ()}),
         "tie_kinds": list(TIE_KINDS),
     }
+
+
+def actor_choices(service: GraphService, access: Access) -> list[dict]:
+    """``[{"id", "name"}]`` by name: what an actor picker offers."""
+    G = _snapshot(service, access)
+    return sorted(({"id": v, "name": a.get("name") or v} for v, a in G.nodes(data=True)),
+                  key=lambda r: (r["name"].casefold(), r["id"]))
 
 
 def _actor_row(record: dict, degree: dict) -> dict:

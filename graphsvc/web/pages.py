@@ -42,7 +42,8 @@ def actor(actor_id):
 def influence_map():
     query = map_query(request.args)
     return render_template("map.html", map=_map(query), query=query,
-                           facets=data.facets(get_service(), current_access()))
+                           facets=data.facets(get_service(), current_access()),
+                           choices=data.actor_choices(get_service(), current_access()))
 
 
 @bp.get("/map/download")
