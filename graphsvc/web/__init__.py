@@ -1,23 +1,47 @@
 """The Flask application factory."""
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+
+import pyvis
+from flask import Blueprint, Flask
 
 from ..config import load_config
 from ..service import GraphService
+from ..viz import LayoutCache
+
+#: vis-network as shipped inside the pyvis package: served by the app itself,
+#: so maps work with no internet connection.
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+WEB_DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads
+    "MAP_MAX_NODES": 5000,
+    "JSON_SORT_KEYS": False,
+}
 
 
 def create_app(test_config: dict | None = None, service: GraphService | None = None) -> Flask:
     """Build the app: configuration from defaults, the file, ``GRAPHSVC_*``
     variables, then ``test_config``; the store is opened once per app."""
     app = Flask(__name__)
+    app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
     app.config.update(config)
     app.extensions["graphsvc"] = service or GraphService.from_config(config)
+    app.extensions["graphsvc_layouts"] = LayoutCache()
+    app.json.sort_keys = False
 
-    from . import pages
+    from . import api, errors, headers, i18n, pages, templating
 
+    headers.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(VIS_DIR),
+                                     static_url_path="/vendor/vis-network"))
     return app
 
 
@@ -25,3 +49,9 @@ def get_service() -> GraphService:
     from flask import current_app
 
     return current_app.extensions["graphsvc"]
+
+
+def get_layouts() -> LayoutCache:
+    from flask import current_app
+
+    return current_app.extensions["graphsvc_layouts"]

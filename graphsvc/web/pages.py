@@ -1,26 +1,67 @@
-"""HTML pages."""
+"""HTML pages: each view asks one data function and renders its result."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
 
-from . import get_service
+from . import data, get_layouts, get_service
+from .access import current_access
+from .params import actor_query, map_query
 
 bp = Blueprint("pages", __name__)
 
-_HOME = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>graphsvc</title></head>
-<body>
-<h1>graphsvc</h1>
-{% if illustrative %}<p class="illustrative"><strong>Illustrative network:</strong>
-invented data built from actors named in public reports; it is not fact about
-any real organization's relationships.</p>{% endif %}
-<p>{{ counts.actors }} actors, {{ counts.ties }} ties ({{ store }} store).</p>
-</body></html>"""
+
+def _map(query):
+    return data.map_data(get_service(), current_access(), query, get_layouts(),
+                         current_app.config["MAP_MAX_NODES"])
 
 
 @bp.get("/")
-def home():
-    service = get_service()
-    return render_template_string(_HOME, counts=service.store.counts(),
-                                  store=service.store.name,
-                                  illustrative=service.illustrative)
+def dashboard():
+    return render_template("dashboard.html",
+                           page=data.dashboard(get_service(), current_access()))
+
+
+@bp.get("/actors")
+def actors():
+    query = actor_query(request.args)
+    return render_template("actors.html",
+                           page=data.actors(get_service(), current_access(), query),
+                           facets=data.facets(get_service(), current_access()))
+
+
+@bp.get("/actors/<actor_id>")
+def actor(actor_id):
+    page = data.actor(get_service(), current_access(), actor_id)
+    depth = map_query(request.args).depth
+    ego = _map(map_query(MultiDict({"ego": actor_id, "depth": str(depth)})))
+    return render_template("actor.html", page=page, map=ego, depth=depth)
+
+
+@bp.get("/map")
+def influence_map():
+    query = map_query(request.args)
+    return render_template("map.html", map=_map(query), query=query,
+                           facets=data.facets(get_service(), current_access()),
+                           choices=data.actor_choices(get_service(), current_access()))
+
+
+@bp.get("/map/download")
+def map_download():
+    from flask_babel import gettext as _
+
+    from .standalone import render_standalone
+
+    query = map_query(request.args)
+    html, headers = render_standalone(_map(query), _("Influence map"))
+    return html, 200, headers
+
+
+@bp.get("/import")
+def import_page():
+    return render_template("import.html", page=data.dataset(get_service(), current_access()))
+
+
+@bp.get("/export")
+def export_page():
+    return render_template("export.html", page=data.dataset(get_service(), current_access()))

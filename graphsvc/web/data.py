@@ -1,0 +1,272 @@
+"""One data function per page: plain data that feeds both the HTML page and
+its JSON twin under ``/api/v1``.
+
+Each takes the service, the request's :class:`~graphsvc.web.access.Access`
+and parsed parameters, and returns JSON-ready dicts (codes, not labels:
+templates translate). Analyses join here as they land: a section that has
+no analysis behind it yet is reported in ``unavailable`` rather than
+filled with numbers nobody computed.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+from flask_babel import gettext as _
+
+from ..errors import NotFound
+from ..model import TIE_KINDS
+from ..service import GraphService
+from ..stores import ActorFilter
+from ..viz import LayoutCache, build_network, ego_graph, filter_graph, network_data
+from .access import Access
+from .i18n import country_name, kind_label, provenance_label, tie_kind_label
+from .params import ActorQuery, MapQuery, TieQuery
+
+__all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data", "facets", "MEASURES",
+           "PENDING_DASHBOARD", "PENDING_PROFILE"]
+
+#: Measures a map can be sized and filtered by: name -> function of the
+#: snapshot returning {actor id: value}. Centralities are added here (and
+#: their names in params.SIZE_MEASURES).
+MEASURES = {
+    "degree": lambda G: dict(G.degree()),
+}
+
+#: Dashboard sections waiting for their analysis.
+PENDING_DASHBOARD = ("indicators", "top_brokers")
+#: Profile sections waiting for their analysis.
+PENDING_PROFILE = ("metrics", "introductions")
+
+
+def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:
+    return service.snapshot(include_restricted=access.include_restricted)
+
+
+def _dataset(service: GraphService, G: nx.MultiDiGraph) -> dict:
+    return {"illustrative": G.graph.get("illustrative") == "true",
+            "version": G.graph.get("version"), "store": service.store.name}
+
+
+def dataset(service: GraphService, access: Access) -> dict:
+    """What pages without data of their own show: is it illustrative, which
+    version, which store."""
+    return {"dataset": _dataset(service, _snapshot(service, access))}
+
+
+def _counted(counter: Counter) -> list[dict]:
+    return [{"value": k, "count": n}
+            for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+
+def dashboard(service: GraphService, access: Access) -> dict:
+    """Counts by actor kind, country and tie kind, from the snapshot."""
+    G = _snapshot(service, access)
+    ties_by_kind = Counter(d.get("kind") for _u, _v, d in G.edges(data=True))
+    countries = Counter(a.get("country") for _v, a in G.nodes(data=True))
+    return {
+        "dataset": _dataset(service, G),
+        "counts": {"actors": G.number_of_nodes(), "ties": G.number_of_edges(),
+                   "countries": len(countries)},
+        "actors_by_kind": _counted(Counter(a.get("kind") for _v, a in G.nodes(data=True))),
+        "actors_by_country": _counted(countries),
+        "ties_by_kind": [{"value": k, "count": ties_by_kind.get(k, 0)} for k in TIE_KINDS],
+        "cross_border_ties": sum(
+            1 for u, v in G.edges() if G.nodes[u].get("country") != G.nodes[v].get("country")),
+        "unavailable": list(PENDING_DASHBOARD),
+    }
+
+
+def facets(service: GraphService, access: Access) -> dict:
+    """The values filters can take in this graph: kinds, countries, cities,
+    issue areas (for the filter forms)."""
+    G = _snapshot(service, access)
+    return {
+        "kinds": sorted({a.get("kind") for _v, a in G.nodes(data=True)} - {None}),
+        "countries": sorted({a.get("country") for _v, a in G.nodes(data=True)} - {None}),
+        "cities": sorted({a.get("city") for _v, a in G.nodes(data=True)} - {None, ""},
+                         key=str.casefold),
+        "issue_areas": sorted({x for _v, a in G.nodes(data=True)
+                               for x in a.get("issue_areas") or ()}),
+        "tie_kinds": list(TIE_KINDS),
+    }
+
+
+def actor_choices(service: GraphService, access: Access) -> list[dict]:
+    """``[{"id", "name"}]`` by name: what an actor picker offers."""
+    G = _snapshot(service, access)
+    return sorted(({"id": v, "name": a.get("name") or v} for v, a in G.nodes(data=True)),
+                  key=lambda r: (r["name"].casefold(), r["id"]))
+
+
+def _actor_row(record: dict, degree: dict) -> dict:
+    return {**record, "degree": degree.get(record["id"], 0)}
+
+
+def actors(service: GraphService, access: Access, query: ActorQuery) -> dict:
+    """A page of actors matching the query, with their number of ties."""
+    flt = ActorFilter(**{**query.filter.__dict__,
+                         "include_restricted": access.include_restricted})
+    total = len(service.store.find_actors(flt))
+    page = service.store.find_actors(flt, limit=query.limit, offset=query.offset)
+    G = _snapshot(service, access)
+    degree = dict(G.degree())
+    f = query.filter
+    return {
+        "dataset": _dataset(service, G),
+        "items": [_actor_row(a.to_record(), degree) for a in page],
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "filters": {"q": f.q, "kind": f.kind, "country": f.country, "city": f.city,
+                    "issue_area": f.issue_area},
+    }
+
+
+def _visible_actor(service: GraphService, access: Access, actor_id: str):
+    a = service.store.get_actor(actor_id)
+    if a is None or (not access.include_restricted and a.visibility != "public"):
+        # The same answer whether it does not exist or may not be seen.
+        raise NotFound(_("No actor with id '%(id)s'.", id=actor_id),
+                       details={"id": actor_id})
+    return a
+
+
+def actor(service: GraphService, access: Access, actor_id: str) -> dict:
+    """One actor: attributes, ties grouped by kind with provenance."""
+    a = _visible_actor(service, access, actor_id)
+    groups: dict[str, list] = {k: [] for k in TIE_KINDS}
+    for tie, other in service.store.neighbours(
+            actor_id, include_restricted=access.include_restricted):
+        rec = tie.to_record()
+        if tie.directed:
+            rec["direction"] = "out" if tie.source == actor_id else "in"
+        else:
+            rec["direction"] = None
+        rec["other"] = {"id": other.id, "name": other.name, "kind": other.kind,
+                        "country": other.country, "city": other.city}
+        groups.setdefault(tie.kind, []).append(rec)
+    for items in groups.values():
+        items.sort(key=lambda r: (r["other"]["name"].casefold(), r["id"]))
+    G = _snapshot(service, access)
+    return {
+        "dataset": _dataset(service, G),
+        "actor": a.to_record(),
+        "degree": G.degree(actor_id) if actor_id in G else 0,
+        "ties": groups,
+        "unavailable": list(PENDING_PROFILE),
+    }
+
+
+def ties(service: GraphService, access: Access, query: TieQuery) -> dict:
+    """A page of ties, optionally of one actor and of some kinds."""
+    if query.actor is not None:
+        _visible_actor(service, access, query.actor)
+    items = service.store.ties(query.actor, query.kinds or None,
+                               include_restricted=access.include_restricted)
+    G = _snapshot(service, access)
+    return {
+        "dataset": _dataset(service, G),
+        "items": [t.to_record() for t in items[query.offset:query.offset + query.limit]],
+        "total": len(items),
+        "limit": query.limit,
+        "offset": query.offset,
+    }
+
+
+class _Words:
+    """Translated words and labels for tooltips, looked up once per map
+    (gettext per tooltip would dominate the time of a 2,000-actor map)."""
+
+    def __init__(self, G):
+        self.kind, self.country, self.city, self.ties = (
+            _("Kind"), _("Country"), _("City"), _("Ties"))
+        self.amount, self.source = _("Amount"), _("Source")
+        self.kinds = {k: kind_label(k) for k in {a.get("kind") for _v, a in G.nodes(data=True)}}
+        self.countries = {c: country_name(c)
+                          for c in {a.get("country") for _v, a in G.nodes(data=True)}}
+        self.tie_kinds = {k: tie_kind_label(k) for k in TIE_KINDS}
+        self.provenances = {}
+
+    def provenance(self, value):
+        if value not in self.provenances:
+            self.provenances[value] = provenance_label(value)
+        return self.provenances[value]
+
+
+def _node_title(G, w: _Words):
+    def title(v, a):
+        lines = [a.get("name") or str(v),
+                 f"{w.kind}: {w.kinds.get(a.get('kind'), '')}",
+                 f"{w.country}: {w.countries.get(a.get('country'), '')}"]
+        if a.get("city"):
+            lines.append(f"{w.city}: {a['city']}")
+        lines.append(f"{w.ties}: {G.degree(v)}")
+        return "\n".join(lines)
+    return title
+
+
+def _edge_title(G, w: _Words):
+    def title(u, v, d):
+        a, b = G.nodes[u].get("name", u), G.nodes[v].get("name", v)
+        ends = f"{a} → {b}" if d.get("directed") else f"{a} — {b}"
+        head = w.tie_kinds.get(d.get("kind"), str(d.get("kind")))
+        if d.get("subtype"):
+            head += f" ({d['subtype'].replace('_', ' ')})"
+        lines = [head, ends]
+        if d.get("amount") is not None:
+            money = f"{d['amount']:,.0f} {d.get('currency') or ''}".strip()
+            lines.append(f"{w.amount}: {money}" + (f" ({d['year']})" if d.get("year") else ""))
+        lines.append(f"{w.source}: {w.provenance(d.get('provenance'))}")
+        return "\n".join(lines)
+    return title
+
+
+def map_data(service: GraphService, access: Access, query: MapQuery,
+             layouts: LayoutCache, max_nodes: int = 5000) -> dict:
+    """What vis-network needs to draw the map the query asks for.
+
+    Positions come from the layout cache (per store version, access and
+    query).
+    Beyond ``max_nodes`` the actors with the largest measure are kept and
+    ``truncated`` says how many were left out.
+    """
+    G = _snapshot(service, access)
+    center = None
+    if query.ego is not None:
+        _visible_actor(service, access, query.ego)
+        if query.ego not in G:
+            raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
+        center = query.ego
+    measure = MEASURES[query.size_by](G)
+    H = filter_graph(G, query.filter, measure)
+    if center is not None:
+        if center not in H:
+            H = G.subgraph(set(H) | {center})
+        H = ego_graph(H, center, query.depth)
+    left_out = 0
+    if H.number_of_nodes() > max_nodes:
+        keep = sorted(H, key=lambda v: (-measure.get(v, 0), str(v)))[:max_nodes]
+        left_out = H.number_of_nodes() - max_nodes
+        H = H.subgraph(keep)
+    if H is not G:
+        H = H.copy()  # iterating nested subgraph views is slow on big maps
+    # The snapshot version and the query determine the graph: key on them
+    # rather than hash every node and tie.
+    positions = layouts.get(H, (G.graph.get("version"), access.include_restricted),
+                            key=(query.filter, center, query.depth, query.size_by,
+                                 max_nodes))
+    words = _Words(H)
+    net = build_network(H, positions, measure=measure, node_title=_node_title(G, words),
+                        edge_title=_edge_title(G, words), highlight=center)
+    data = network_data(net)
+    return {
+        "dataset": _dataset(service, G),
+        **data,
+        "shown": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
+        "total": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()},
+        "truncated": left_out,
+        "ego": center,
+        "depth": query.depth if center else None,
+        "size_by": query.size_by,
+    }

@@ -1,0 +1,173 @@
+"""The OpenAPI document of ``/api/v1``, built with apispec.
+
+Each API view declares its operation next to itself (:func:`operation`);
+:func:`spec_for` walks the app's URL map, so a new endpoint is documented
+by the decorator on its view. Actor and Tie schemas come from the pydantic
+models, so the document follows the data model; it is OpenAPI 3.1, whose
+schemas are JSON Schema, so pydantic's output goes in unchanged.
+"""
+from __future__ import annotations
+
+import re
+
+from apispec import APISpec
+
+from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Tie
+from .params import DEFAULT_LIMIT, MAX_LIMIT, SIZE_MEASURES
+
+__all__ = ["operation", "spec_for", "actor_params", "tie_params", "page_params",
+           "map_params"]
+
+
+def _q(name, description, schema=None, array=False):
+    schema = schema or {"type": "string"}
+    if array:
+        schema = {"type": "array", "items": schema}
+    p = {"name": name, "in": "query", "required": False, "description": description,
+         "schema": schema}
+    if array:
+        p.update(style="form", explode=True)
+    return p
+
+
+_KIND = {"type": "string", "enum": sorted(ACTOR_KINDS)}
+_TIE_KIND = {"type": "string", "enum": list(TIE_KINDS)}
+actor_params = [
+    _q("q", "Text in the name, id or city (ignores case and accents)."),
+    _q("kind", "Actor kind.", _KIND),
+    _q("country", "ISO 3166 two-letter code, or INT."),
+    _q("city", "City (exact, ignoring case)."),
+    _q("issue_area", "Issue area label, e.g. legal_aid."),
+]
+tie_params = [
+    _q("actor", "Only ties of this actor id."),
+    _q("kind", "Tie kind (repeat for several).", _TIE_KIND, array=True),
+]
+page_params = [
+    _q("limit", f"Page size (1-{MAX_LIMIT}).",
+       {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+    _q("offset", "Items to skip.", {"type": "integer", "minimum": 0, "default": 0}),
+]
+map_params = [
+    _q("kind", "Actor kinds to show (repeat or comma-separate).", _KIND, array=True),
+    _q("country", "Countries to show.", array=True),
+    _q("city", "Cities to show.", array=True),
+    _q("issue_area", "Issue areas to show.", array=True),
+    _q("tie_kind", "Tie kinds to show.", _TIE_KIND, array=True),
+    _q("min_degree", "Only actors with at least this many ties.",
+       {"type": "integer", "minimum": 0}),
+    _q("ego", "Centre the map on this actor id."),
+    _q("depth", "Ego map depth in ties.",
+       {"type": "integer", "minimum": 1, "maximum": 3, "default": 1}),
+    _q("size_by", "Measure that sizes the nodes.",
+       {"type": "string", "enum": list(SIZE_MEASURES), "default": "degree"}),
+]
+
+
+def operation(summary, description="", params=(), path_params=(), schema=None,
+              not_found=False, tag="graph"):
+    """Attach an OpenAPI operation to a view function."""
+    def decorate(view):
+        ok = {"description": "OK"}
+        if schema:
+            ok["content"] = {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{schema}"}}}
+        responses = {"200": ok}
+        if params:
+            responses["400"] = {"$ref": "#/components/responses/BadRequest"}
+        if not_found or path_params:
+            responses["404"] = {"$ref": "#/components/responses/NotFound"}
+        responses["503"] = {"$ref": "#/components/responses/StoreUnavailable"}
+        view.openapi = {"summary": summary, "description": description,
+                        "tags": [tag], "operationId": view.__name__,
+                        "parameters": [
+                            *({"name": p, "in": "path", "required": True,
+                               "schema": {"type": "string"}} for p in path_params),
+                            *params],
+                        "responses": responses}
+        return view
+    return decorate
+
+
+_ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["code", "message", "details"],
+        "properties": {
+            "code": {"type": "string", "examples": ["bad_request"]},
+            "message": {"type": "string"},
+            "details": {"description": "Per-field problems (list), extra facts "
+                        "(object) or null."},
+        }}},
+}
+
+
+def _page(item_ref):
+    return {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": item_ref}},
+        "total": {"type": "integer"}, "limit": {"type": "integer"},
+        "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}}
+
+
+def _model_schema(model) -> dict:
+    schema = model.model_json_schema(mode="serialization")
+    schema.pop("title", None)
+    return schema
+
+
+def spec_for(app, prefix: str = "/api/v1") -> dict:
+    spec = APISpec(title="graphsvc API", version="1", openapi_version="3.1.0",
+                   info={"description": "Actors and ties across the US-Mexico "
+                         "migration corridor, and maps of them. Errors share one "
+                         "shape: {\"error\": {\"code\", \"message\", \"details\"}}."},
+                   servers=[{"url": prefix}])
+    c = spec.components
+    c.schema("Error", _ERROR)
+    c.schema("Actor", _model_schema(Actor))
+    c.schema("Tie", _model_schema(Tie))
+    c.schema("Dataset", {"type": "object", "properties": {
+        "illustrative": {"type": "boolean",
+                         "description": "True for the illustrative (invented) network."},
+        "version": {"type": "integer"}, "store": {"type": "string"}}})
+    counted = {"type": "array", "items": {"type": "object", "properties": {
+        "value": {"type": "string"}, "count": {"type": "integer"}}}}
+    c.schema("Dashboard", {"type": "object", "properties": {
+        "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "counts": {"type": "object"}, "actors_by_kind": counted,
+        "actors_by_country": counted, "ties_by_kind": counted,
+        "cross_border_ties": {"type": "integer"},
+        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+    c.schema("ActorPage", _page("#/components/schemas/Actor"))
+    c.schema("TiePage", _page("#/components/schemas/Tie"))
+    c.schema("ActorProfile", {"type": "object", "properties": {
+        "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "actor": {"$ref": "#/components/schemas/Actor"},
+        "degree": {"type": "integer"},
+        "ties": {"type": "object", "description": "Ties by kind (formal, informal, "
+                 "funding), each with `other` (the actor at the other end) and "
+                 "`direction` (out/in for funding)."},
+        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+    c.schema("MapData", {"type": "object", "properties": {
+        "nodes": {"type": "array", "items": {"type": "object"}},
+        "edges": {"type": "array", "items": {"type": "object"}},
+        "options": {"type": "object"},
+        "shown": {"type": "object"}, "total": {"type": "object"},
+        "truncated": {"type": "integer", "description": "Actors left out beyond the "
+                      "node limit (largest measure kept)."},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    for name, description in (("BadRequest", "A parameter is malformed or out of range."),
+                              ("NotFound", "No such actor (or not visible)."),
+                              ("StoreUnavailable", "The graph database is unavailable.")):
+        c.response(name, {"description": description, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.endpoint.startswith("api."):
+            continue
+        view = app.view_functions[rule.endpoint]
+        op = getattr(view, "openapi", None)
+        if op is None:
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        path = path.removeprefix(prefix) or "/"
+        spec.path(path=path, operations={"get": op})
+    return spec.to_dict()

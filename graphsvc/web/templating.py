@@ -1,0 +1,49 @@
+"""What every template may use besides the i18n filters."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+
+from ..viz import COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE
+from .i18n import LANGUAGES
+
+# Legend glyphs for vis-network's node shapes.
+SHAPE_GLYPHS = {"dot": "●", "square": "■", "diamond": "◆", "triangle": "▲",
+                "triangleDown": "▼", "hexagon": "⬢", "star": "★"}
+_SAFE_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def safe_link(url) -> bool:
+    """Only http(s) addresses become links; anything else is shown as text."""
+    return bool(url) and bool(_SAFE_SCHEME.match(str(url)))
+
+
+def _url_with(**changes) -> str:
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        args[key] = [str(value)]
+    if request.endpoint is None:  # error pages for unknown addresses
+        from urllib.parse import urlencode
+        return request.path + "?" + urlencode(args, doseq=True)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def lang_url(code: str) -> str:
+    return _url_with(lang=code)
+
+
+def page_url(**changes) -> str:
+    return _url_with(**changes)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
+        kind_colors=KIND_COLORS, country_shapes=COUNTRY_SHAPES,
+        shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE)
+
+    @app.context_processor
+    def locale():
+        return {"current_locale": str(get_locale() or "en")}

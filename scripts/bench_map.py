@@ -1,0 +1,89 @@
+"""How long a large map takes to become interactive in headless Chromium.
+
+Builds a seeded synthetic graph (2,000 actors by default) in a temporary
+SQLite store, serves the app on a loopback port and, for each run, opens the
+map page in a fresh browser context and reads the time from navigation start
+to vis-network's first complete drawing (physics is off, so the map is
+interactive from then on). The first request also pays for the server-side
+layout; later ones hit the layout cache, as any visitor after the first does.
+
+    python scripts/bench_map.py [--nodes 2000] [--runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).parent)]
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from graphsvc.service import GraphService  # noqa: E402
+from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.web import create_app  # noqa: E402
+from synthetic_graph import fill  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    opts = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = fill(SQLiteStore(Path(tmp) / "bench.db"), opts.nodes, opts.seed)
+        counts = store.counts()
+        app = create_app({"DB": str(Path(tmp) / "bench.db")}, service=GraphService(store))
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        url = f"http://127.0.0.1:{server.server_port}/map"
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"graph: {counts['actors']} actors, {counts['ties']} ties")
+
+        server_times = []
+        for _ in range(opts.runs):
+            t = time.perf_counter()
+            html = urllib.request.urlopen(url).read()
+            server_times.append(time.perf_counter() - t)
+        print(f"server: first map page (layout computed) {server_times[0]:.2f} s; "
+              f"cached {statistics.median(server_times[1:]):.2f} s median; "
+              f"HTML {len(html) / 1e6:.1f} MB")
+
+        drawn = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for run in range(1, opts.runs + 1):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.goto(url, wait_until="commit")
+                page.wait_for_selector("#map[data-drawn='true']", state="attached",
+                                       timeout=120_000)
+                ms, nodes = page.evaluate(
+                    "[window.graphsvcMapDrawnAt, window.graphsvcMaps.map.body.nodeIndices.length]")
+                drawn.append(ms / 1000)
+                print(f"run {run}: drawn and interactive {ms / 1000:.2f} s after "
+                      f"navigation start ({nodes} nodes)")
+                context.close()
+            browser.close()
+        server.shutdown()
+        store.close()
+    print(f"median {statistics.median(drawn):.2f} s, min {min(drawn):.2f} s, "
+          f"max {max(drawn):.2f} s over {len(drawn)} runs")
+
+
+if __name__ == "__main__":
+    main()
