@@ -362,21 +362,46 @@ def test_credentials_in_the_uri_are_refused_and_never_shown():
         assert "GRAPHSVC_NEO4J_PASSWORD" in str(err.value)
 
 
+def test_web_app_starts_while_the_server_is_down():
+    from graphsvc.web import create_app
+
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    app = create_app({"NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "TESTING": True})
+    store = app.extensions["graphsvc"].store
+    assert isinstance(store, Neo4jStore)
+    with pytest.raises(StoreUnavailable, match="graph database unavailable at"):
+        store.counts()
+    store.close()
+
+
+# A command that reads the store, as a probe for the CLI's error path when no
+# command of the installed CLI needs the store.
+_PROBE = """
+import click
+from graphsvc.cli import main
+from graphsvc.cli.common import pass_service
+
+@main.command("count")
+@pass_service
+def count(service):
+    click.echo(service.store.counts())
+
+main(["count"])
+"""
+
+
 def test_cli_reports_unreachable_server_in_one_line():
+    from graphsvc.cli import main
+
     uri = f"bolt://127.0.0.1:{closed_port()}"
     env = {**os.environ, "GRAPHSVC_NEO4J_URI": uri, "GRAPHSVC_NEO4J_PASSWORD": "x",
            "PYTHONPATH": str(ROOT)}
-    # `python -m graphsvc` with a probe command: the CLI group's own error path.
-    script = ("import click\n"
-              "from graphsvc.cli import main\n"
-              "from graphsvc.cli.common import pass_service\n"
-              "@main.command('count')\n"
-              "@pass_service\n"
-              "def count(service):\n"
-              "    click.echo(service.store.counts())\n"
-              "main(['count'])\n")
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=120)
+    if "demo" in main.commands:  # loads the illustrative network: needs the store
+        args = [sys.executable, "-m", "graphsvc", "demo", "--no-serve"]
+    else:
+        args = [sys.executable, "-c", _PROBE]
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
     assert proc.returncode == 1
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
