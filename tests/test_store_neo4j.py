@@ -186,6 +186,15 @@ class Neo4jStoreBehaviour:
         assert again.counts() == {"actors": 4, "ties": 5}
         assert again.version() == v
 
+    def test_database_emptied_by_hand_starts_again(self, store, small):
+        store.upsert(*small)
+        with store._session() as s:
+            s.run("MATCH (n) DETACH DELETE n").consume()
+        assert store.version() == 0
+        assert store.snapshot().number_of_nodes() == 0
+        res = store.upsert(*small)
+        assert res.actors_created == 4 and res.version == store.version() == 1
+
     def test_failed_validation_writes_nothing_with_many_batches(self, store):
         # The unknown end sits in the last tie, after many valid batches'
         # worth of rows: validation must reject before the first write,

@@ -86,31 +86,33 @@ IS_NEO4J = "CALL dbms.components() YIELD name RETURN name"
 
 # --- version and writers ----------------------------------------------------
 
-INIT_STATE = """
+# Statements that write the state node MERGE it, so a database emptied by
+# hand (MATCH (n) DETACH DELETE n) starts again from version 0.
+_STATE = """
 MERGE (s:GraphsvcState {key: 'state'})
-ON CREATE SET s.version = 0, s.introductions = 0
+ON CREATE SET s.version = 0, s.introductions = 0"""
+
+INIT_STATE = _STATE + """
 RETURN s.version AS version
 """
+
 
 #: First statement of every batch write: setting a property takes Neo4j's
 #: write lock on the state node, so concurrent writers queue (like SQLite's
 #: BEGIN IMMEDIATE) and their created/updated counts stay exact.
-LOCK_WRITERS = """
-MATCH (s:GraphsvcState {key: 'state'})
+LOCK_WRITERS = _STATE + """
 SET s.writer = true
 """
 
 #: Last statement of a batch write: release the lock property and advance
 #: the version only when ``$changed``.
-FINISH_WRITE = """
-MATCH (s:GraphsvcState {key: 'state'})
+FINISH_WRITE = _STATE + """
 REMOVE s.writer
 SET s.version = CASE WHEN $changed THEN s.version + 1 ELSE s.version END
 RETURN s.version AS version
 """
 
-BUMP_VERSION = """
-MATCH (s:GraphsvcState {key: 'state'})
+BUMP_VERSION = _STATE + """
 SET s.version = s.version + 1
 RETURN s.version AS version
 """
@@ -266,8 +268,7 @@ DETACH DELETE n
 
 #: ``$props``: the introduction's fields. Takes the next sequence number and
 #: advances the version in the same statement.
-RECORD_INTRODUCTION = """
-MATCH (s:GraphsvcState {key: 'state'})
+RECORD_INTRODUCTION = _STATE + """
 SET s.introductions = s.introductions + 1
 SET s.version = s.version + 1
 CREATE (i:Introduction)

@@ -419,7 +419,8 @@ class Neo4jStore(GraphStore):
                 for r in rows]
 
     def version(self) -> int:
-        return self._query(Q.READ_VERSION)[0]["version"]
+        rows = self._query(Q.READ_VERSION)
+        return rows[0]["version"] if rows else 0
 
     def counts(self) -> dict[str, int]:
         def work(tx):
@@ -439,7 +440,8 @@ class Neo4jStore(GraphStore):
         only runs once the last actor is in, so neither is held as a list.
         """
         def work(tx):
-            version = tx.run(Q.READ_VERSION).single()["version"]
+            state = tx.run(Q.READ_VERSION).single()
+            version = state["version"] if state else 0
             meta = {r["key"]: r["value"] for r in tx.run(Q.READ_META)}
             actors = (_actor_record(r["props"]) for r in
                       tx.run(Q.ALL_ACTORS, include_restricted=include_restricted))
