@@ -417,3 +417,23 @@ def test_cli_reports_unreachable_server_in_one_line():
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith(f"Error: graph database unavailable at {uri}: ")
     assert "Traceback" not in proc.stderr
+
+
+def test_batches_respect_row_and_byte_limits():
+    import json
+
+    store = Neo4jStore("bolt://127.0.0.1:1", batch_size=4, max_batch_bytes=60)
+    try:
+        rows = [{"id": f"r{i}", "pad": "x" * (i % 3) * 10} for i in range(20)]
+        rows.append({"id": "big", "pad": "y" * 200})  # alone over the cap: its own batch
+        batches = list(store._batches(rows))
+        assert [r for b in batches for r in b] == rows  # every row once, in order
+        for b in batches:
+            size = sum(len(json.dumps(r)) for r in b)
+            assert len(b) <= 4 and (size <= 60 or len(b) == 1)
+        assert batches[-1] == [rows[-1]]
+        plain = Neo4jStore("bolt://127.0.0.1:1", batch_size=4)
+        assert [len(b) for b in plain._batches(rows)] == [4, 4, 4, 4, 4, 1]
+        plain.close()
+    finally:
+        store.close()

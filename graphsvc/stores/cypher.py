@@ -37,7 +37,7 @@ examples to run in Neo4j Browser or ``cypher-shell``.
 from __future__ import annotations
 
 __all__ = [
-    "NEO4J_SCHEMA", "NEO4J_TIE_ID_INDEX", "PORTABLE_SCHEMA", "IS_NEO4J", "INIT_STATE",
+    "NEO4J_SCHEMA", "NEO4J_TIE_ID_CONSTRAINT", "NEO4J_TIE_ID_INDEX", "PORTABLE_SCHEMA", "IS_NEO4J", "INIT_STATE",
     "LOCK_WRITERS", "FINISH_WRITE", "READ_VERSION", "BUMP_VERSION",
     "ACTORS_BY_IDS", "ACTOR_IDS", "MERGE_ACTORS", "DELETE_ACTORS",
     "TIES_BY_IDS", "DELETE_TIES", "CREATE_TIES",
@@ -55,9 +55,12 @@ __all__ = [
 #: bring the index that lookups by id use. The relationship constraint needs
 #: Neo4j 5.7 or newer; on an older 5.x the store falls back to
 #: :data:`NEO4J_TIE_ID_INDEX`.
+NEO4J_TIE_ID_CONSTRAINT = ("CREATE CONSTRAINT tie_id IF NOT EXISTS "
+                           "FOR ()-[t:TIE]-() REQUIRE t.id IS UNIQUE")
+
 NEO4J_SCHEMA: tuple[str, ...] = (
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
-    "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[t:TIE]-() REQUIRE t.id IS UNIQUE",
+    NEO4J_TIE_ID_CONSTRAINT,
     "CREATE CONSTRAINT graphsvc_state_key IF NOT EXISTS "
     "FOR (s:GraphsvcState) REQUIRE s.key IS UNIQUE",
     "CREATE CONSTRAINT graphsvc_meta_key IF NOT EXISTS "

@@ -195,14 +195,16 @@ class Neo4jStore(GraphStore):
                 try:
                     s.run(Q.IS_NEO4J).consume()
                     self.is_neo4j = True
-                except nex.Neo4jError:
+                except nex.Neo4jError as exc:
+                    if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                        raise
                     self.is_neo4j = False
                 if self.is_neo4j:
                     for stmt in Q.NEO4J_SCHEMA:
                         try:
                             s.run(stmt).consume()
                         except nex.Neo4jError:
-                            if "FOR ()-[t:TIE]-() REQUIRE" not in stmt:
+                            if stmt is not Q.NEO4J_TIE_ID_CONSTRAINT:
                                 raise
                             s.run(Q.NEO4J_TIE_ID_INDEX).consume()  # Neo4j < 5.7
                 else:
