@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as nex
 
-from ..errors import ConfigError, StoreUnavailable
+from ..errors import ConfigError, Problem, StoreUnavailable, ValidationFailed
 from ..model import Actor, Introduction, Tie
 from . import cypher as Q
 from .base import ActorFilter, GraphStore, Progress, WriteResult, build_snapshot
@@ -310,7 +310,12 @@ class Neo4jStore(GraphStore):
             for batch in self._batches(replaced):
                 tx.run(Q.DELETE_TIES, ids=batch).consume()
             for batch in self._batches(changed):
-                tx.run(Q.CREATE_TIES, rows=batch).consume()
+                created = tx.run(Q.CREATE_TIES, rows=batch).single()["created"]
+                if created != len(batch):
+                    # An end was deleted after validation, by another writer.
+                    raise ValidationFailed([Problem(
+                        "an actor a tie refers to was deleted while the batch was "
+                        "being written", hint="Import the batch again.")])
                 if progress:
                     progress(len(batch))
 
