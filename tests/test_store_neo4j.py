@@ -437,3 +437,55 @@ def test_batches_respect_row_and_byte_limits():
         plain.close()
     finally:
         store.close()
+
+
+# --- the file formats through the Bolt path ---------------------------------------
+
+def test_json_export_import_roundtrip_through_bolt(falkordb, falkordb_driver, small,
+                                                   tmp_path):
+    """SQLite -> JSON file -> empty Bolt store -> JSON file -> empty SQLite store.
+
+    Every actor, tie, attribute, dataset setting and introduction survives
+    both hops; the SQLite snapshots at either end are compared field by field.
+    """
+    from graphsvc.model import Introduction
+    from graphsvc.service import GraphService
+
+    actors, ties = small
+    first = GraphService(SQLiteStore(tmp_path / "first.db"))
+    first.store.upsert(actors, ties)
+    first.store.set_meta("dataset_label", "round trip")
+    first.store.record_introduction(Introduction(source="cso1", target="prm", via="unhcr",
+                                                 status="proposed", note="via the hub"))
+    first.export("json", tmp_path / "a.json")
+
+    bolt = GraphService(standin_store(falkordb, falkordb_driver))
+    bolt.import_graph(tmp_path / "a.json")
+    bolt.export("json", tmp_path / "b.json")
+
+    last = GraphService(SQLiteStore(tmp_path / "last.db"))
+    last.import_graph(tmp_path / "b.json")
+
+    A, B = first.snapshot(), last.snapshot()
+    assert dict(A.nodes(data=True)) == dict(B.nodes(data=True))
+    assert sorted(A.edges(keys=True, data=True)) == sorted(B.edges(keys=True, data=True))
+    assert first.store.meta() == last.store.meta() == bolt.store.meta()
+    assert first.store.introductions() == last.store.introductions()
+    first.close()
+    last.close()
+
+
+def test_web_answers_503_while_the_server_is_down():
+    """Pages and API stay up and say the database is unavailable."""
+    from graphsvc.web import create_app
+
+    uri = f"bolt://127.0.0.1:{closed_port()}"
+    app = create_app({"NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "TESTING": True})
+    client = app.test_client()
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 503
+    assert "graph database unavailable" in page.get_data(as_text=True)
+    api = client.get("/api/v1/actors")
+    assert api.status_code == 503
+    assert api.json["error"]["code"] == "store_unavailable"
+    app.extensions["graphsvc"].store.close()
