@@ -13,6 +13,7 @@ import networkx as nx
 import pytest
 from openpyxl import Workbook
 
+from graphsvc.model import Introduction
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web import create_app
@@ -238,3 +239,29 @@ def test_openapi_documents_the_transfer_endpoints(client):
     assert "post" in spec["paths"]["/import"]
     assert spec["paths"]["/import"]["post"]["responses"]["413"]
     assert "get" in spec["paths"]["/export/{fmt}"]
+
+
+def test_export_then_import_the_full_graph_into_an_empty_store(client, store, tmp_path):
+    store.record_introduction(Introduction(source="img", target="prm", status="proposed"))
+    exported = client.get("/export/json").data
+    empty = SQLiteStore(tmp_path / "empty.db")
+    c = create_app({"DB": str(tmp_path / "empty.db"), "TESTING": True},
+                   service=GraphService(empty)).test_client()
+    r = c.post("/api/v1/import", data={"graph": (io.BytesIO(exported), "graph.json")},
+               content_type="multipart/form-data")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.get_json()["introductions_added"] == 1
+    assert state(empty)[1:] == state(store)[1:]  # same content, its own version
+    empty.close()
+
+
+def test_full_graph_upload_must_be_json_and_alone(client, store):
+    before = state(store)
+    err = assert_error(client.post("/api/v1/import", data={
+        "graph": upload("{}", "g.json"), "actors": upload(HEADER + GOOD)},
+        content_type="multipart/form-data"), 400, "bad_request")
+    assert [d["field"] for d in err["details"]] == ["graph"]
+    err = assert_error(client.post("/api/v1/import", data={"graph": upload("x", "g.csv")},
+                                   content_type="multipart/form-data"), 400, "bad_request")
+    assert [d["field"] for d in err["details"]] == ["graph"]
+    assert state(store) == before

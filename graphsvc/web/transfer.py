@@ -46,7 +46,7 @@ EXPORT_TYPES = {
 #: Rejected-row reports older than this are deleted when a new one is written.
 REPORT_MAX_AGE = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
-_ROLES = ("actors", "ties")
+_ROLES = ("actors", "ties", "graph")
 
 bp = Blueprint("transfer", __name__)
 api_bp = Blueprint("api_transfer", __name__)
@@ -82,6 +82,11 @@ def _saved_uploads(files, tmp: Path) -> dict[str, Path]:
             continue
         name = secure_filename(upload.filename)
         suffix = Path(name).suffix.lower()
+        if role == "graph" and suffix != ".json":
+            problems.append({"field": role, "value": upload.filename[:100],
+                             "message": _("A full-graph export is a .json file "
+                                          "(Export, JSON).")})
+            continue
         if suffix not in UPLOAD_EXTENSIONS:
             problems.append({"field": role, "value": upload.filename[:100],
                              "message": _("Upload a CSV, XLSX or JSON file (the name must "
@@ -93,6 +98,10 @@ def _saved_uploads(files, tmp: Path) -> dict[str, Path]:
         folder.mkdir()
         paths[role] = folder / name
         upload.save(paths[role])
+    if "graph" in paths and len(paths) > 1:
+        problems.append({"field": "graph", "value": None,
+                         "message": _("Upload either a full-graph export or actors "
+                                      "and ties files, not both at once.")})
     if not paths and not problems:
         problems.append({"field": "actors", "value": None,
                          "message": _("Choose an actors file, a ties file or both.")})
@@ -103,7 +112,8 @@ def _saved_uploads(files, tmp: Path) -> dict[str, Path]:
 
 def import_upload(service: GraphService, access: Access, files, *,
                   skip_invalid: bool = False, reports: Path | None = None) -> dict:
-    """Import the uploaded actors and/or ties file.
+    """Import the uploaded actors and/or ties file, or a full-graph JSON
+    export (``graph``: actors, ties, introductions and dataset settings).
 
     Every row is checked first; any problem raises
     :class:`~graphsvc.errors.ValidationFailed` with nothing written, unless
@@ -118,8 +128,12 @@ def import_upload(service: GraphService, access: Access, files, *,
             _prune(reports)
             token = secrets.token_hex(16)
             report = reports / f"{token}.csv"
-        result = service.import_files(paths.get("actors"), paths.get("ties"),
-                                      skip_invalid=skip_invalid, report=report)
+        if "graph" in paths:
+            result = service.import_graph(paths["graph"], skip_invalid=skip_invalid,
+                                          report=report)
+        else:
+            result = service.import_files(paths.get("actors"), paths.get("ties"),
+                                          skip_invalid=skip_invalid, report=report)
     if not result.rejected and report is not None:
         report.unlink(missing_ok=True)
         token = None
@@ -137,6 +151,8 @@ def import_upload(service: GraphService, access: Access, files, *,
                      for r in result.rejected],
         "rejected_token": token,
         "warnings": [p.to_dict() for p in result.warnings],
+        "introductions_added": result.introductions_added,
+        "settings_changed": list(result.meta_changed),
     }
 
 
@@ -222,6 +238,8 @@ _UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": 
         "actors": {"type": "string", "format": "binary",
                    "description": "Actors file (.csv, .xlsx or .json records)."},
         "ties": {"type": "string", "format": "binary", "description": "Ties file."},
+        "graph": {"type": "string", "format": "binary", "description": "A full-graph "
+                  "JSON export (instead of actors and ties files)."},
         "skip_invalid": {"type": "boolean", "description": "Write the valid rows and "
                          "return the rejected ones (with a CSV link) instead of "
                          "refusing the whole import."}}}}}}
