@@ -265,3 +265,17 @@ def test_full_graph_upload_must_be_json_and_alone(client, store):
                                    content_type="multipart/form-data"), 400, "bad_request")
     assert [d["field"] for d in err["details"]] == ["graph"]
     assert state(store) == before
+
+
+def test_unreadable_file_is_reported_on_the_page(client, store):
+    before = state(store)
+    r = client.post("/import", data={"actors": upload("not a workbook", "libro.xlsx")},
+                    content_type="multipart/form-data")
+    assert r.status_code in (400, 422)
+    html = r.get_data(as_text=True)
+    assert "libro.xlsx" in html and 'class="problems"' in html
+    assert state(store) == before
+    err = client.post("/api/v1/import", data={"actors": upload("not a workbook",
+                                                                "libro.xlsx")},
+                      content_type="multipart/form-data").get_json()
+    assert set(err) == {"error"} and "libro.xlsx" in str(err["error"])

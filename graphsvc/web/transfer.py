@@ -23,7 +23,7 @@ from flask import (Blueprint, abort, current_app, jsonify, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from ..errors import ValidationFailed
+from ..errors import GraphsvcError, ValidationFailed
 from ..ingest.export import EXPORT_FORMATS
 from ..service import GraphService
 from . import data, get_service
@@ -59,7 +59,8 @@ def report_dir() -> Path:
     configured = current_app.config.get("IMPORT_REPORT_DIR")
     path = Path(configured) if configured else (
         Path(tempfile.gettempdir()) / "graphsvc-rejected")
-    path.mkdir(parents=True, exist_ok=True)
+    # rejected rows may hold restricted names: readable by this service only
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -216,6 +217,11 @@ def import_upload_page():
         return render_template("import.html", page=data.dataset(get_service(),
                                                                 current_access()),
                                problems=exc.details, skip_invalid=skip), 400
+    except GraphsvcError as exc:  # a file that cannot be read at all
+        return render_template("import.html", page=data.dataset(get_service(),
+                                                                current_access()),
+                               problems=[{"message": exc.message, "hint": exc.hint}],
+                               skip_invalid=skip), 400
     return render_template("import.html", page=result, result=result, skip_invalid=skip)
 
 
