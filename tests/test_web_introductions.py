@@ -214,3 +214,21 @@ def test_openapi_documents_the_introduction_endpoints(client):
     assert "get" in spec["paths"]["/actors/{actor_id}/introductions"]
     assert "get" in spec["paths"]["/introductions/plan"]
     assert "post" in spec["paths"]["/introductions"]
+
+
+def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, store):
+    first = client.get("/api/v1/introductions/plan?k=1").get_json()
+    assert len(app.extensions["graphsvc_plans"]) == 1
+    es = client.get("/api/v1/introductions/plan?k=1", headers=ES).get_json()
+    assert len(app.extensions["graphsvc_plans"]) == 1  # served from the cache
+    assert es["indicator"].startswith("Proporción") and first["indicator"].startswith("Share")
+    assert [(s["source"], s["target"]) for s in es["steps"]] == \
+        [(s["source"], s["target"]) for s in first["steps"]]
+    step = first["steps"][0]
+    # recording the planned introduction as made moves the version: a new plan
+    r = client.post("/api/v1/introductions", json={
+        "from": step["source"], "to": step["target"], "status": "made"})
+    assert r.status_code == 201
+    again = client.get("/api/v1/introductions/plan?k=1").get_json()
+    assert len(app.extensions["graphsvc_plans"]) == 2
+    assert again["before"]["count"] == first["after"]["count"]

@@ -8,12 +8,14 @@ or English, in the page, the CSV and the JSON alike.
 """
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import threading
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -43,6 +45,9 @@ MAX_SUGGESTIONS = 50
 MAX_PLAN = 50
 #: How many suggestions the actor profile shows (the report has the rest).
 PROFILE_SUGGESTIONS = 5
+#: Plans kept per app (see :func:`plan`).
+PLAN_CACHE_SIZE = 16
+_PLAN_LOCK = threading.Lock()
 
 MODE_LABELS = {
     "peer": _l("Peers: Mexican civil society and US organizations doing similar work"),
@@ -253,13 +258,28 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     return {"dataset": _dataset(service, G), **report}
 
 
-def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
-    """A plan of ``k`` introductions chosen greedily to move one indicator."""
+def plan(service: GraphService, access: Access, query: PlanQuery,
+         cache: dict | None = None) -> dict:
+    """A plan of ``k`` introductions chosen greedily to move one indicator.
+
+    ``cache`` keeps computed plans by store version, access and query (the
+    version moves with every write, recorded introductions included), so the
+    page and its CSV and JSON downloads compute a plan once.
+    """
     G = _snapshot(service, access)
-    p = plan_introductions(G, query["k"], query["goal"],
-                           introductions=service.store.introductions(),
-                           hops=query["hops"])
-    report = plan_report(G, p)
+    key = (G.graph.get("version"), access.include_restricted, query["k"], query["goal"],
+           query["hops"])
+    p = cache.get(key) if cache is not None else None
+    if p is None:
+        p = plan_introductions(G, query["k"], query["goal"],
+                               introductions=service.store.introductions(),
+                               hops=query["hops"])
+        if cache is not None:
+            with _PLAN_LOCK:
+                while len(cache) >= PLAN_CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
+                cache[key] = p
+    report = plan_report(G, copy.deepcopy(p))  # wording below is per request
     _localise(report["steps"])
     report["indicator"] = str(_REACH[query["hops"]] if query["goal"] == "policymaker_reach"
                               else _("Share of pairs among the largest communities "
@@ -312,6 +332,11 @@ def profile_section(actor_id: str, args) -> dict:
     return suggestions(get_service(), current_access(), actor_id, q)
 
 
+def _plan(args) -> dict:
+    cache = current_app.extensions.setdefault("graphsvc_plans", {})
+    return plan(get_service(), current_access(), plan_query(args), cache)
+
+
 def _download(text: str, mimetype: str, name: str) -> Response:
     return Response(text, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={name}"})
@@ -353,20 +378,20 @@ def actor_report_json(actor_id):
 
 @bp.get("/introductions/plan")
 def plan_page():
-    report = plan(get_service(), current_access(), plan_query(request.args))
+    report = _plan(request.args)
     return render_template("introductions_plan.html", page=report, r=report,
                            goals=GOAL_LABELS)
 
 
 @bp.get("/introductions/plan.csv")
 def plan_csv():
-    report = plan(get_service(), current_access(), plan_query(request.args))
+    report = _plan(request.args)
     return _download(report_rows(report), "text/csv", _plan_name(report, "csv"))
 
 
 @bp.get("/introductions/plan.json")
 def plan_json():
-    report = plan(get_service(), current_access(), plan_query(request.args))
+    report = _plan(request.args)
     response = jsonify(report)
     response.headers["Content-Disposition"] = \
         f"attachment; filename={_plan_name(report, 'json')}"
@@ -437,7 +462,7 @@ def actor_introductions(actor_id):
            "and after.", params=_plan_params, schema="IntroductionReport",
            tag="introductions")
 def introductions_plan():
-    return jsonify(plan(get_service(), current_access(), plan_query(request.args)))
+    return jsonify(_plan(request.args))
 
 
 @api_bp.post("/introductions")
