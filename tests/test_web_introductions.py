@@ -232,3 +232,15 @@ def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, s
     again = client.get("/api/v1/introductions/plan?k=1").get_json()
     assert len(app.extensions["graphsvc_plans"]) == 2
     assert again["before"]["count"] == first["after"]["count"]
+
+
+def test_report_filters(client):
+    body = api_suggestions(client, country="MX")
+    assert [s["actor"] for s in body["suggestions"]] == ["href"]  # the one MX candidate
+    html = client.get("/actors/sinfronteras/introductions?country=MX&kind=faith_based"
+                      ).get_data(as_text=True)
+    assert '<option value="MX" selected>' in html
+    assert 'class="suggestion-name" href="/actors/href"' in html
+    assert 'href="/actors/prm"' not in html.split('<ol class="suggestions">')[1]
+    csv_link = 'introductions.csv?mode=open&amp;limit=10&amp;country=MX&amp;kind=faith_based'
+    assert csv_link in html

@@ -28,7 +28,7 @@ from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_repo
                                      report_csv, suggest_introductions,
                                      suggestions_report)
 from ..service import GraphService
-from . import get_service
+from . import data, get_service
 from .access import Access, current_access
 from .data import _dataset, _snapshot, _visible_actor
 from .errors import InvalidQuery
@@ -356,7 +356,8 @@ def actor_report(actor_id):
     report = suggestions(get_service(), current_access(), actor_id,
                          suggest_query(request.args))
     return render_template("introductions_report.html", page=report, r=report,
-                           modes=MODE_LABELS, statuses=STATUS_LABELS)
+                           modes=MODE_LABELS, statuses=STATUS_LABELS,
+                           facets=data.facets(get_service(), current_access()))
 
 
 @bp.get("/actors/<actor_id>/introductions.csv")
