@@ -28,7 +28,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = [("dashboard", "/", "en-US"), ("actors", "/actors?country=MX", "en-US"),
          ("actor", "/actors/a3", "en-US"), ("map", "/map", "en-US"),
-         ("map-ego-es", "/map?ego=a3&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX")]
+         ("map-ego-es", "/map?ego=a3&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
+         ("introductions", "/actors/a3/introductions?mode=open&limit=4", "en-US"),
+         ("introductions-plan-es", "/introductions/plan?k=4", "es-MX")]
 
 
 def main():

@@ -51,7 +51,7 @@ def test_actor_profile_groups_ties(client):
     funding = body["ties"]["funding"][0]
     assert funding["direction"] == "in" and funding["other"]["id"] == "unhcr"
     assert funding["provenance"] == "import"
-    assert body["unavailable"] == ["metrics", "introductions"]
+    assert body["unavailable"] == ["metrics"]
 
 
 def test_ties_of_actor_and_kind(client):

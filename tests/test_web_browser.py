@@ -11,7 +11,8 @@ from web_fixtures import ACTORS, HREF, IMG, JS_SITE, SCRIPT, TIES, fill
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 PAGES = ["/", "/actors", "/actors/sinfronteras", "/actors/img", "/map",
-         "/map?ego=unhcr&depth=2", "/import", "/export"]
+         "/map?ego=unhcr&depth=2", "/import", "/export",
+         "/actors/sinfronteras/introductions", "/introductions/plan?k=3"]
 MAP_PAGES = {"/actors/sinfronteras", "/actors/img", "/map", "/map?ego=unhcr&depth=2"}
 
 
@@ -138,8 +139,8 @@ def test_hostile_text_shows_as_typed(browser, live):
 
 
 @pytest.mark.parametrize("locale, lang, nav", [
-    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Importar", "Exportar"]),
-    ("en-US", "en", ["Dashboard", "Actors", "Map", "Import", "Export"]),
+    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Presentaciones", "Importar", "Exportar"]),
+    ("en-US", "en", ["Dashboard", "Actors", "Map", "Introductions", "Import", "Export"]),
 ])
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):

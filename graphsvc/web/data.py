@@ -36,7 +36,7 @@ MEASURES = {
 #: Dashboard sections waiting for their analysis.
 PENDING_DASHBOARD = ("indicators", "top_brokers")
 #: Profile sections waiting for their analysis.
-PENDING_PROFILE = ("metrics", "introductions")
+PENDING_PROFILE = ("metrics",)
 
 
 def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:

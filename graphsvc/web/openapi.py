@@ -65,8 +65,11 @@ map_params = [
 
 
 def operation(summary, description="", params=(), path_params=(), schema=None,
-              not_found=False, tag="graph"):
-    """Attach an OpenAPI operation to a view function."""
+              not_found=False, tag="graph", body=None, extra_responses=()):
+    """Attach an OpenAPI operation to a view function.
+
+    ``body`` is a requestBody object; ``extra_responses`` adds error
+    statuses (``"400"``, ``"413"``, ``"422"``) in the one error shape."""
     def decorate(view):
         ok = {"description": "OK"}
         if schema:
@@ -77,6 +80,8 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
             responses["400"] = {"$ref": "#/components/responses/BadRequest"}
         if not_found or path_params:
             responses["404"] = {"$ref": "#/components/responses/NotFound"}
+        for status in extra_responses:
+            responses[status] = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status]}"}
         responses["503"] = {"$ref": "#/components/responses/StoreUnavailable"}
         view.openapi = {"summary": summary, "description": description,
                         "tags": [tag], "operationId": view.__name__,
@@ -85,9 +90,14 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
                                "schema": {"type": "string"}} for p in path_params),
                             *params],
                         "responses": responses}
+        if body is not None:
+            view.openapi["requestBody"] = body
         return view
     return decorate
 
+
+_ERROR_RESPONSES = {"400": "BadRequest", "404": "NotFound", "413": "TooLarge",
+                    "422": "Invalid"}
 
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -155,13 +165,38 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "truncated": {"type": "integer", "description": "Actors left out beyond the "
                       "node limit (largest measure kept)."},
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("ImportResult", {"type": "object", "properties": {
+        "files": {"type": "object", "description": "Saved name of each upload."},
+        "read": {"type": "object"}, "written": {"type": "object"},
+        "version": {"type": "integer"},
+        "rejected": {"type": "array", "items": {"type": "object"},
+                     "description": "Rows left out (file, row, reasons) with skip_invalid."},
+        "rejected_csv": {"type": ["string", "null"],
+                         "description": "Where to download the rejected rows as CSV."},
+        "warnings": {"type": "array", "items": {"type": "object"}},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("IntroductionReport", {"type": "object", "description": "The introductions "
+             "engine's report data (suggestions for one actor, or a network plan), with "
+             "each reason and broker also as text in the request's language.",
+             "properties": {"type": {"type": "string", "enum": ["suggestions", "plan"]},
+                            "illustrative": {"type": "boolean"},
+                            "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("Introduction", {"type": "object", "properties": {
+        "source": {"type": "string"}, "target": {"type": "string"},
+        "via": {"type": ["string", "null"]},
+        "status": {"type": "string", "enum": ["proposed", "made", "declined"]},
+        "note": {"type": ["string", "null"]}, "recorded_at": {"type": "string"}}})
     for name, description in (("BadRequest", "A parameter is malformed or out of range."),
                               ("NotFound", "No such actor (or not visible)."),
+                              ("TooLarge", "The upload exceeds MAX_CONTENT_LENGTH."),
+                              ("Invalid", "The input has problems (one entry per "
+                               "problem in details); nothing was written."),
                               ("StoreUnavailable", "The graph database is unavailable.")):
         c.response(name, {"description": description, "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.endpoint.startswith("api."):
+        # the API blueprint and its siblings (api_transfer, api_introductions...)
+        if not rule.endpoint.startswith("api"):
             continue
         view = app.view_functions[rule.endpoint]
         op = getattr(view, "openapi", None)
@@ -169,5 +204,6 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         path = path.removeprefix(prefix) or "/"
-        spec.path(path=path, operations={"get": op})
+        methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+        spec.path(path=path, operations={m: op for m in methods})
     return spec.to_dict()

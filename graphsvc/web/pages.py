@@ -35,7 +35,11 @@ def actor(actor_id):
     page = data.actor(get_service(), current_access(), actor_id)
     depth = map_query(request.args).depth
     ego = _map(map_query(MultiDict({"ego": actor_id, "depth": str(depth)})))
-    return render_template("actor.html", page=page, map=ego, depth=depth)
+    from .introductions import MODE_LABELS, STATUS_LABELS, profile_section
+
+    return render_template("actor.html", page=page, map=ego, depth=depth,
+                           intro=profile_section(actor_id, request.args),
+                           modes=MODE_LABELS, statuses=STATUS_LABELS)
 
 
 @bp.get("/map")

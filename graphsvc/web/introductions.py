@@ -1,0 +1,485 @@
+"""Suggested introductions on the web: the profile section, the per-actor
+report, the network plan, recording outcomes, and their JSON twins.
+
+The numbers come from :mod:`graphsvc.queries.introductions` (its report
+data, unchanged); this module only puts the reasons, brokers, modes and
+goals into the request's language, so a facilitator reads them in Spanish
+or English, in the page, the CSV and the JSON alike.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import threading
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
+from werkzeug.utils import secure_filename
+
+from ..errors import NotFound
+from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
+from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_report,
+                                     report_csv, suggest_introductions,
+                                     suggestions_report)
+from ..service import GraphService
+from . import data, get_service
+from .access import Access, current_access
+from .data import _dataset, _snapshot, _visible_actor
+from .errors import InvalidQuery
+from .i18n import area_label, kind_label, tie_kind_label
+from .openapi import operation, _q
+from .params import _one, _Reader
+
+__all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggestions",
+           "plan", "record", "report_rows", "MODE_LABELS", "GOAL_LABELS",
+           "MAX_SUGGESTIONS", "MAX_PLAN", "PROFILE_SUGGESTIONS"]
+
+MAX_SUGGESTIONS = 50
+#: The plan is greedy over the whole graph: a web request keeps it short.
+MAX_PLAN = 50
+#: How many suggestions the actor profile shows (the report has the rest).
+PROFILE_SUGGESTIONS = 5
+#: Plans kept per app (see :func:`plan`).
+PLAN_CACHE_SIZE = 16
+_PLAN_LOCK = threading.Lock()
+
+MODE_LABELS = {
+    "peer": _l("Peers: Mexican civil society and US organizations doing similar work"),
+    "policymaker": _l("Policymakers: US officials and government bodies (via a broker)"),
+    "funder": _l("Funders"),
+    "open": _l("Anyone not yet tied"),
+}
+GOAL_LABELS = {
+    "policymaker_reach": _l("Reach of US policymakers"),
+    "community_bridges": _l("Bridges between communities"),
+}
+_REACH = {
+    1: _l("Share of Mexican civil-society actors directly tied to a US policymaker"),
+    2: _l("Share of Mexican civil-society actors within two steps of a US policymaker"),
+    3: _l("Share of Mexican civil-society actors within three steps of a US policymaker"),
+}
+_OPTIMISES = {
+    "policymaker_reach": _l(
+        "Each step adds the introduction between a US policymaker and the actor whose "
+        "introduction brings the most Mexican civil-society actors (itself and, beyond "
+        "one step, those near it) within reach of a US policymaker for the first time; "
+        "the policymaker is the one the recommender scores highest for that actor. "
+        "Greedy maximum coverage: within 1 - 1/e of the best plan of the same size."),
+    "community_bridges": _l(
+        "Each step adds one tie between a pair of the largest communities that is not "
+        "yet joined: the pair fewest ties short of joined first, then the most "
+        "separated (farthest apart in the graph of communities), then the largest; "
+        "the tie is between the two actors the recommender scores highest among each "
+        "community's five best-connected members."),
+}
+_PARTS = {
+    "common_contacts": _l("Contacts in common"),
+    "issue_areas": _l("Same issue areas"),
+    "populations": _l("Same populations"),
+    "phases": _l("Same migration phases"),
+    "geography": _l("Counterpart cities"),
+    "funding_channel": _l("Same funding channel"),
+    "bridge": _l("Bridges two groups"),
+}
+STATUS_LABELS = {"proposed": _l("Proposed"), "made": _l("Made"),
+                 "declined": _l("Declined")}
+_SUGGESTION_COLUMNS = {
+    "rank": _l("Rank"), "actor": _l("Actor id"), "name": _l("Name"), "kind": _l("Kind"),
+    "country": _l("Country"), "city": _l("City"), "score": _l("Score"),
+    "reasons": _l("Reasons"), "broker_type": _l("Broker type"), "broker": _l("Broker id"),
+    "broker_name": _l("Broker"), "broker_path": _l("Chain"),
+    "proposed": _l("Already proposed"), "illustrative": _l("Illustrative"),
+    "source": _l("Id of one side"), "source_name": _l("One side"),
+    "target": _l("Id of the other side"), "target_name": _l("Other side"),
+    "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
+}
+
+bp = Blueprint("introductions", __name__)
+api_bp = Blueprint("api_introductions", __name__)
+
+
+# --- parameters -------------------------------------------------------------
+
+class SuggestQuery(dict):
+    """``mode``, ``limit`` and the candidate filters, checked."""
+
+
+class PlanQuery(dict):
+    """``k``, ``goal`` and ``hops``, checked."""
+
+
+def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
+    r = _Reader(args)
+    mode = _one(r, "mode", r.choices("mode", MODES)) or "open"
+    limit = r.integer("limit", default_limit, 1, MAX_SUGGESTIONS)
+    kind = _one(r, "kind", r.choices("kind", ACTOR_KINDS))
+    country = _one(r, "country", r.countries("country"))
+    city = r.text("city", 100)
+    area = _one(r, "issue_area", r.labels("issue_area"))
+    r.done()
+    area = area.lower().replace(" ", "_").replace("-", "_") if area else None
+    return SuggestQuery(mode=mode, limit=limit, filters={
+        "country": country, "kind": kind, "city": city, "issue_area": area})
+
+
+def plan_query(args: MultiDict) -> PlanQuery:
+    r = _Reader(args)
+    k = r.integer("k", 10, 1, MAX_PLAN)
+    goal = _one(r, "goal", r.choices("goal", GOALS)) or "policymaker_reach"
+    hops = r.integer("hops", 2, 1, 3)
+    r.done()
+    return PlanQuery(k=k, goal=goal, hops=hops)
+
+
+# --- words in the request's language ---------------------------------------
+
+def _listing(items, limit: int = 4) -> str:
+    items = [str(x) for x in items]
+    if len(items) > limit:
+        items = items[:limit] + [_("%(n)d more", n=len(items) - limit)]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _words(values) -> list[str]:
+    return [str(v).replace("_", " ") for v in values]
+
+
+def reason_text(r: dict) -> str:
+    """One reason as a sentence in the request's language."""
+    code = r["code"]
+    if code == "common_contacts":
+        return ngettext("%(num)d contact in common (%(names)s)",
+                        "%(num)d contacts in common (%(names)s)", r["count"],
+                        names=_listing(r["names"], 3))
+    if code == "issue_areas":
+        return _("Both work on %(what)s", what=_listing(area_label(x) for x in r["shared"]))
+    if code == "populations":
+        return _("Both serve %(what)s", what=_listing(_words(r["shared"])))
+    if code == "phases":
+        return ngettext("Both work in the %(what)s phase", "Both work in the %(what)s phases",
+                        len(r["shared"]), what=_listing(_words(r["shared"])))
+    if code == "geography":
+        if r["relation"] == "same_city":
+            return _("Both are in %(city)s", city=r["city_u"])
+        if r["relation"] == "twin":
+            return _("Counterpart places across the border: %(a)s and %(b)s "
+                     "(twin border cities)", a=r["city_u"], b=r["city_v"])
+        return _("Counterpart places across the border: %(a)s and %(b)s (cities on "
+                 "the same border corridor)", a=r["city_u"], b=r["city_v"])
+    if code == "funding_channel":
+        return _("Both receive money that comes from %(who)s", who=_listing(r["names"]))
+    if code == "bridge":
+        return _("They sit in different groups of the network (the group around "
+                 "%(a)s and the one around %(b)s); the introduction would bridge the "
+                 "two groups", a=r["hub_u"], b=r["hub_v"])
+    return r.get("text", code)
+
+
+def _tie_kinds(kinds) -> str:
+    return _listing([tie_kind_label(k).lower() for k in kinds])
+
+
+def broker_text(b: dict | None) -> str:
+    """Who can make the introduction, as one sentence a facilitator can act on."""
+    if b is None:
+        return _("No one in the graph links them: the facilitator would make first "
+                 "contact directly.")
+    if b["type"] == "mutual_contact":
+        a, z, c = b["names"]
+        t1, t2 = b["ties"]
+        text = _("Ask %(broker)s: tied to %(a)s (%(kinds_a)s) and to %(b)s "
+                 "(%(kinds_b)s).", broker=z, kinds_a=_tie_kinds(t1["kinds"]),
+                 a=a, kinds_b=_tie_kinds(t2["kinds"]), b=c)
+        if b.get("others"):
+            text += " " + ngettext("%(num)d other mutual contact.",
+                                   "%(num)d other mutual contacts.", b["others"])
+        return text
+    steps = len(b["path"]) - 1
+    return ngettext("No mutual contact; the most trusted short chain is %(chain)s "
+                    "(%(num)d step).", "No mutual contact; the most trusted short chain "
+                    "is %(chain)s (%(num)d steps).", steps, chain=" → ".join(b["names"]))
+
+
+def _localise(items: list[dict]) -> None:
+    for s in items:
+        for r in s["reasons"]:
+            r["text"] = reason_text(r)
+        s["broker_text"] = broker_text(s["broker"])
+
+
+def _weights(report: dict) -> list[dict]:
+    return [{"code": w["code"], "weight": w["weight"], "label": str(_PARTS[w["code"]])}
+            for w in report.pop("weights")]
+
+
+# --- data functions ------------------------------------------------------------
+
+def _recorded(service: GraphService, G, actor_id: str) -> list[dict]:
+    """The actor's recorded introductions whose other side this access may see."""
+    out = []
+    for rec in service.store.introductions(actor_id):
+        d = rec.to_record()
+        other = d["target"] if d["source"] == actor_id else d["source"]
+        if other not in G or (d.get("via") and d["via"] not in G):
+            continue
+        d["other"] = {"id": other, "name": G.nodes[other].get("name") or other}
+        d["via_name"] = G.nodes[d["via"]].get("name") if d.get("via") else None
+        out.append(d)
+    return out
+
+
+def suggestions(service: GraphService, access: Access, actor_id: str,
+                query: SuggestQuery) -> dict:
+    """Ranked introductions for one actor, with reasons and brokers (the
+    engine's report data), and the introductions already recorded."""
+    _visible_actor(service, access, actor_id)
+    G = _snapshot(service, access)
+    if actor_id not in G:
+        raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
+    got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
+                                introductions=service.store.introductions(actor_id),
+                                **query["filters"])
+    report = suggestions_report(G, actor_id, got, mode=query["mode"],
+                                filters=query["filters"])
+    _localise(report["suggestions"])
+    report["mode_text"] = str(MODE_LABELS[query["mode"]])
+    report["actor"]["kind_text"] = kind_label(report["actor"]["kind"])
+    report["weights"] = _weights(report)
+    report["limit"] = query["limit"]
+    report["recorded"] = _recorded(service, G, actor_id)
+    return {"dataset": _dataset(service, G), **report}
+
+
+def plan(service: GraphService, access: Access, query: PlanQuery,
+         cache: dict | None = None) -> dict:
+    """A plan of ``k`` introductions chosen greedily to move one indicator.
+
+    ``cache`` keeps computed plans by store version, access and query (the
+    version moves with every write, recorded introductions included), so the
+    page and its CSV and JSON downloads compute a plan once.
+    """
+    G = _snapshot(service, access)
+    key = (G.graph.get("version"), access.include_restricted, query["k"], query["goal"],
+           query["hops"])
+    p = cache.get(key) if cache is not None else None
+    if p is None:
+        p = plan_introductions(G, query["k"], query["goal"],
+                               introductions=service.store.introductions(),
+                               hops=query["hops"])
+        if cache is not None:
+            with _PLAN_LOCK:
+                while len(cache) >= PLAN_CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
+                cache[key] = p
+    report = plan_report(G, copy.deepcopy(p))  # wording below is per request
+    _localise(report["steps"])
+    report["indicator"] = str(_REACH[query["hops"]] if query["goal"] == "policymaker_reach"
+                              else _("Share of pairs among the largest communities "
+                                     "joined by at least one tie"))
+    report["optimises"] = str(_OPTIMISES[query["goal"]])
+    report["goal_text"] = str(GOAL_LABELS[query["goal"]])
+    report["weights"] = _weights(report)
+    report.update(k=query["k"], hops=query["hops"])
+    return {"dataset": _dataset(service, G), **report}
+
+
+def record(service: GraphService, access: Access, form) -> dict:
+    """Record an introduction from a form or JSON body (``from``/``source``,
+    ``to``/``target``, ``via``, ``status``, ``note``); a made one becomes a
+    restricted informal tie. Ids must be visible to this access."""
+    r = _Reader(MultiDict(form))
+    source = r.text("from", 128) or r.text("source", 128)
+    target = r.text("to", 128) or r.text("target", 128)
+    via = r.text("via", 128)
+    status = _one(r, "status", r.choices("status", INTRODUCTION_STATUSES))
+    note = r.text("note", 2000)
+    for name, value in (("from", source), ("to", target), ("status", status)):
+        if not value:
+            r.bad(name, None, _("Required."))
+    r.done()
+    for actor_id in filter(None, (source, target, via)):
+        _visible_actor(service, access, actor_id)
+    intro = service.record_introduction(source, target, via=via, status=status,
+                                        note=note)
+    return intro.to_record()
+
+
+def report_rows(report: dict) -> str:
+    """The engine's CSV of a report, with column headings in the request's
+    language (values, including the formula guard, are the engine's)."""
+    rows = list(csv.reader(io.StringIO(report_csv(report))))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([str(_SUGGESTION_COLUMNS.get(h, h)) for h in rows[0]])
+    w.writerows(rows[1:])
+    return out.getvalue()
+
+
+# --- HTML pages ------------------------------------------------------------------
+
+def profile_section(actor_id: str, args) -> dict:
+    """The actor profile's suggestions (mode from ``?mode=``)."""
+    q = suggest_query(MultiDict({"mode": args.get("mode", "")}),
+                      default_limit=PROFILE_SUGGESTIONS)
+    return suggestions(get_service(), current_access(), actor_id, q)
+
+
+def _plan(args) -> dict:
+    cache = current_app.extensions.setdefault("graphsvc_plans", {})
+    return plan(get_service(), current_access(), plan_query(args), cache)
+
+
+def _download(text: str, mimetype: str, name: str) -> Response:
+    return Response(text, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={name}"})
+
+
+def _suggest_name(report: dict, ext: str) -> str:
+    stem = secure_filename(f"introductions-{report['actor']['id']}-{report['mode']}")
+    return f"{stem or 'introductions'}.{ext}"
+
+
+def _plan_name(report: dict, ext: str) -> str:
+    return f"introduction-plan-{report['goal']}-k{report['k']}.{ext}"
+
+
+@bp.get("/actors/<actor_id>/introductions")
+def actor_report(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    return render_template("introductions_report.html", page=report, r=report,
+                           modes=MODE_LABELS, statuses=STATUS_LABELS,
+                           facets=data.facets(get_service(), current_access()))
+
+
+@bp.get("/actors/<actor_id>/introductions.csv")
+def actor_report_csv(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    return _download(report_rows(report), "text/csv", _suggest_name(report, "csv"))
+
+
+@bp.get("/actors/<actor_id>/introductions.json")
+def actor_report_json(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    response = jsonify(report)
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename={_suggest_name(report, 'json')}"
+    return response
+
+
+@bp.get("/introductions/plan")
+def plan_page():
+    report = _plan(request.args)
+    return render_template("introductions_plan.html", page=report, r=report,
+                           goals=GOAL_LABELS)
+
+
+@bp.get("/introductions/plan.csv")
+def plan_csv():
+    report = _plan(request.args)
+    return _download(report_rows(report), "text/csv", _plan_name(report, "csv"))
+
+
+@bp.get("/introductions/plan.json")
+def plan_json():
+    report = _plan(request.args)
+    response = jsonify(report)
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename={_plan_name(report, 'json')}"
+    return response
+
+
+def _back(default: str) -> str:
+    """Where to return after a form: a path on this site only."""
+    target = request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme \
+            and not parts.netloc and "\\" not in target:
+        return target
+    return default
+
+
+@bp.post("/introductions")
+def record_page():
+    intro = record(get_service(), current_access(), request.form)
+    return redirect(_back(url_for("pages.actor", actor_id=intro["source"])), 303)
+
+
+# --- JSON API --------------------------------------------------------------------
+
+_suggest_params = [
+    _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
+                                    "default": "open"}),
+    _q("limit", f"How many (1-{MAX_SUGGESTIONS}).",
+       {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10}),
+    _q("kind", "Only candidates of this kind.",
+       {"type": "string", "enum": sorted(ACTOR_KINDS)}),
+    _q("country", "Only candidates in this country (ISO code or INT)."),
+    _q("city", "Only candidates in this city."),
+    _q("issue_area", "Only candidates working on this issue area."),
+]
+_plan_params = [
+    _q("k", f"How many introductions (1-{MAX_PLAN}).",
+       {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
+    _q("goal", "The indicator to move.", {"type": "string", "enum": list(GOALS),
+                                          "default": "policymaker_reach"}),
+    _q("hops", "policymaker_reach: steps from a US policymaker that count as reached.",
+       {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
+]
+_RECORD_BODY = {"required": True, "content": {
+    media: {"schema": {"type": "object", "required": ["from", "to", "status"],
+                       "properties": {
+                           "from": {"type": "string"}, "to": {"type": "string"},
+                           "via": {"type": "string"},
+                           "status": {"type": "string",
+                                      "enum": list(INTRODUCTION_STATUSES)},
+                           "note": {"type": "string"}}}}
+    for media in ("application/json", "application/x-www-form-urlencoded")}}
+
+
+@api_bp.get("/actors/<actor_id>/introductions")
+@operation("Suggested introductions", "Ranked candidates the actor has no tie with, "
+           "each with its score, reasons (code, points, text in the request's "
+           "language) and best broker.", params=_suggest_params,
+           path_params=["actor_id"], schema="IntroductionReport", tag="introductions")
+def actor_introductions(actor_id):
+    return jsonify(suggestions(get_service(), current_access(), actor_id,
+                               suggest_query(request.args)))
+
+
+@api_bp.get("/introductions/plan")
+@operation("Introductions plan", "K introductions chosen greedily to move a "
+           "cross-border indicator, each with its broker, and the indicator before "
+           "and after.", params=_plan_params, schema="IntroductionReport",
+           tag="introductions")
+def introductions_plan():
+    return jsonify(_plan(request.args))
+
+
+@api_bp.post("/introductions")
+@operation("Record an introduction", "Record an introduction's outcome; a `made` one "
+           "becomes a restricted informal tie, a `declined` one is never suggested "
+           "again.", schema="Introduction", body=_RECORD_BODY,
+           extra_responses=("400", "404", "422"), tag="introductions")
+def record_introduction():
+    body = request.get_json(silent=True) if request.is_json else request.form
+    if request.is_json and not isinstance(body, dict):
+        raise InvalidQuery([{"field": "body", "value": None,
+                             "message": _("Send a JSON object.")}])
+    body = {k: "" if v is None else str(v) for k, v in (body or {}).items()}
+    return jsonify(record(get_service(), current_access(), body)), 201
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
