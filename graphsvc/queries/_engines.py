@@ -1,0 +1,52 @@
+"""Fast engines behind the analysis functions.
+
+Every measure has a NetworkX reference implementation; where igraph (C) has
+the same measure, ``engine="auto"`` uses it, after converting the graph once
+per call. Tests check that both engines agree on small graphs, so the choice
+changes the time, not the answer.
+"""
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+
+ENGINES = ("auto", "networkx", "igraph")
+
+
+def have_igraph() -> bool:
+    try:
+        import igraph  # noqa: F401
+    except ImportError:  # pragma: no cover - igraph is a declared dependency
+        return False
+    return True
+
+
+def pick(engine: str) -> str:
+    """Resolve ``engine`` to "networkx" or "igraph"."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}': use auto, networkx or igraph")
+    if engine == "auto":
+        return "igraph" if have_igraph() else "networkx"
+    if engine == "igraph" and not have_igraph():  # pragma: no cover
+        raise ValueError("engine 'igraph' needs the igraph package")
+    return engine
+
+
+def to_igraph(G: nx.Graph, weight: str | None = None):
+    """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; weights in ``"w"``."""
+    import igraph as ig
+
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    g = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
+    if weight is not None:
+        g.es["w"] = [d.get(weight, 1.0) for _, _, d in G.edges(data=True)]
+    return g, nodes
+
+
+def sample_nodes(G: nx.Graph, k: int, seed) -> list:
+    """The ``k`` pivots NetworkX's own sampling would draw with this seed."""
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    return rng.sample(list(G), k)
