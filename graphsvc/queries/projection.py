@@ -22,6 +22,16 @@ funding    1.0
 informal   0.5
 =========  ======
 
+Funding channels
+----------------
+A funding tie records the funder and the final recipient; its ``channel``
+lists the intermediaries the money passed through (PRM -> UNHCR -> a Mexican
+CSO). Such a tie does not mean the recipient knows the funder. By default
+(``follow_channels=True``) it is projected along its chain, funder -> first
+intermediary -> ... -> recipient, one edge per hop, so the recipient is tied
+to the intermediary it deals with; with ``follow_channels=False`` it is one
+edge funder -> recipient. Intermediaries missing from the graph are skipped.
+
 Every projected edge carries ``weight`` (the combined trust, higher is
 closer), ``distance`` (``1 / weight``, for shortest-path measures where
 lower is closer), ``ties`` (how many ties were combined) and ``kinds`` (the
@@ -57,7 +67,8 @@ def tie_weight(attrs: Mapping, kind_weights: Mapping[str, float] = KIND_WEIGHTS)
 
 
 def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bool = False,
-            combine: str = "sum", kind_weights: Mapping[str, float] | None = None):
+            combine: str = "sum", kind_weights: Mapping[str, float] | None = None,
+            follow_channels: bool = True):
     """One simple graph from the tie snapshot, with one weighted edge per pair.
 
     Parameters
@@ -79,6 +90,10 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
         (two ties trust more than one), ``"max"`` keeps the strongest.
     kind_weights : mapping, optional
         Weight per tie kind, default :data:`KIND_WEIGHTS`.
+    follow_channels : bool, default True
+        Project a funding tie with a ``channel`` along its chain of
+        intermediaries (see the module docstring) rather than as one edge
+        funder -> recipient.
 
     Returns
     -------
@@ -112,6 +127,14 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     >>> D = project(S, kinds=["funding"], directed=True)
     >>> list(D.edges(data="weight"))
     [('f', 'a', 0.5)]
+
+    Money that passed through an intermediary ties each hop of its channel:
+
+    >>> _ = S.add_edge("f", "b", key="t4", kind="funding", directed=True, channel=["a"])
+    >>> sorted(project(S, kinds=["funding"], directed=True).edges())
+    [('a', 'b'), ('f', 'a')]
+    >>> sorted(project(S, kinds=["funding"], directed=True, follow_channels=False).edges())
+    [('f', 'a'), ('f', 'b')]
     """
     kinds = tuple(_ALL_KINDS if kinds is None else kinds)
     for k in kinds:
@@ -130,10 +153,16 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
         if kind not in wanted or u == v:
             continue
         w = tie_weight(a, kw)
-        if directed:
-            pairs = [(u, v)] if a.get("directed", kind == "funding") else [(u, v), (v, u)]
-        else:
-            pairs = [(u, v) if _ordered(u, v) else (v, u)]
+        hops = [(u, v)]
+        if follow_channels and a.get("channel"):
+            chain = [u, *(c for c in a["channel"] if c in G and c not in (u, v)), v]
+            hops = list(zip(chain, chain[1:]))
+        pairs = []
+        for x, y in hops:
+            if directed:
+                pairs += [(x, y)] if a.get("directed", kind == "funding") else [(x, y), (y, x)]
+            else:
+                pairs.append((x, y) if _ordered(x, y) else (y, x))
         for p in pairs:
             rec = acc.get(p)
             if rec is None:
@@ -146,7 +175,7 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     H = nx.DiGraph() if directed else nx.Graph()
     H.graph.update(G.graph)
     H.graph["projection"] = {"kinds": kinds, "directed": directed, "combine": combine,
-                             "kind_weights": kw}
+                             "kind_weights": kw, "follow_channels": follow_channels}
     H.add_nodes_from(G.nodes(data=True))
     H.add_edges_from(
         (u, v, {"weight": w, "distance": 1.0 / w if w > 0 else float("inf"),
