@@ -160,3 +160,14 @@ def test_table_has_documented_columns():
     assert list(t.columns) == ["betweenness", "closeness", "harmonic", "eigenvector",
                                "pagerank"]
     assert len(t) == len(GRAPHS["weighted"])
+
+
+def test_eigenvector_disconnected_uses_largest_component():
+    G = GRAPHS["undirected"]  # has isolates and a separate pair
+    core = max(nx.connected_components(G), key=len)
+    ref = nx.eigenvector_centrality_numpy(G.subgraph(core))
+    for engine in ("networkx", "igraph"):
+        e = C.eigenvector(G, weight=None, engine=engine)
+        assert all(e[v] == 0.0 for v in G if v not in core)
+        for v in core:
+            assert e[v] == pytest.approx(abs(ref[v]), rel=1e-5, abs=1e-8)

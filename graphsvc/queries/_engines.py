@@ -41,6 +41,7 @@ def to_igraph(G: nx.Graph, weight: str | None = None):
     index = {v: i for i, v in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v in G.edges()]
     g = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
+    g.vs["_id"] = range(len(nodes))  # survives subgraphs, maps back to nodes
     if weight is not None:
         g.es["w"] = [d.get(weight, 1.0) for _, _, d in G.edges(data=True)]
     return g, nodes

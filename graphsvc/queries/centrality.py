@@ -13,6 +13,7 @@ sampled source nodes (seeded) on large graphs.
 """
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 
 import networkx as nx
@@ -334,12 +335,15 @@ def harmonic(G: nx.Graph, distance: str | None = None, k: int | None = None, see
 
 
 def eigenvector(G: nx.Graph, weight: str | None = "weight", engine: str = "auto") -> dict:
-    """Eigenvector centrality, scaled to unit Euclidean norm as in NetworkX.
+    """Eigenvector centrality on the largest component, unit Euclidean norm.
 
-    In a directed graph an actor is central when central actors point to it
-    (the left eigenvector, as :func:`networkx.eigenvector_centrality_numpy`).
-    In a graph with several components the leading eigenvector lives on the
-    component with the largest eigenvalue; other actors get (about) 0.
+    The leading eigenvector is only well defined on a connected graph, and
+    a snapshot rarely is (untied actors, small islands). It is therefore
+    computed on the largest connected component (strongly connected, for a
+    directed graph) and scaled to unit Euclidean norm there, as
+    :func:`networkx.eigenvector_centrality_numpy` does; every actor outside
+    that component gets 0. In a directed graph an actor is central when
+    central actors point to it (the left eigenvector).
 
     Parameters
     ----------
@@ -355,9 +359,11 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight", engine: str = "auto"
 
     Examples
     --------
-    >>> c = eigenvector(nx.star_graph(4), weight=None)
-    >>> round(c[0], 4), round(c[1], 4)
-    (0.7071, 0.3536)
+    >>> G = nx.star_graph(4)
+    >>> G.add_edge(10, 11)  # a separate pair: outside the largest component
+    >>> c = eigenvector(G, weight=None)
+    >>> round(c[0], 4), round(c[1], 4), c[10]
+    (0.7071, 0.3536, 0.0)
 
     References
     ----------
@@ -365,16 +371,34 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight", engine: str = "auto"
        American Journal of Sociology 92(5):1170-1182, 1987.
     """
     engine = _engines.pick(engine)
+    out = dict.fromkeys(G, 0.0)
     if G.number_of_edges() == 0:
-        return dict.fromkeys(G, 0.0)
+        return out
     if engine == "networkx":
-        c = nx.eigenvector_centrality_numpy(G, weight=weight)
-        return {v: abs(float(x)) for v, x in c.items()}
+        comps = (nx.strongly_connected_components(G) if G.is_directed()
+                 else nx.connected_components(G))
+        core = max(comps, key=len)
+        if len(core) < 2:
+            return out
+        c = nx.eigenvector_centrality_numpy(G.subgraph(core), weight=weight)
+        out.update((v, abs(float(x))) for v, x in c.items())
+        return out
     g, nodes = _engines.to_igraph(G, weight)
-    x = np.abs(np.asarray(g.eigenvector_centrality(scale=True, weights="w" if weight else None),
-                          dtype=float))
+    core = g.connected_components(mode="strong" if G.is_directed() else "weak").giant()
+    if core.vcount() < 2:
+        return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        x = np.abs(np.asarray(core.eigenvector_centrality(
+            scale=True, weights="w" if weight else None), dtype=float))
     norm = np.linalg.norm(x)
-    return dict(zip(nodes, (x / norm if norm > 0 else x).tolist()))
+    x = x / norm if norm > 0 else x
+    # giant() keeps vertex order; map back through the kept vertex ids.
+    kept = core.vs["_id"] if "_id" in core.vs.attributes() else None
+    if kept is None:
+        raise RuntimeError("lost vertex ids")
+    out.update(zip((nodes[i] for i in kept), x.tolist()))
+    return out
 
 
 def pagerank(G: nx.Graph, alpha: float = 0.85, weight: str | None = "weight",
