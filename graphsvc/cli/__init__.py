@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import serve
+    from . import metrics, serve
 
-    for module in (serve,):
+    for module in (serve, metrics):
         for command in module.COMMANDS:
             main.add_command(command)
 
