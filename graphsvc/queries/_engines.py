@@ -7,7 +7,9 @@ changes the time, not the answer.
 """
 from __future__ import annotations
 
+import contextlib
 import random
+import threading
 
 import networkx as nx
 
@@ -33,8 +35,45 @@ def pick(engine: str) -> str:
     return engine
 
 
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def reuse_conversions():
+    """Within the block, convert each (graph, weight) to igraph once.
+
+    For callers that run many measures on one graph they do not modify
+    meanwhile (e.g. :func:`graphsvc.queries.metrics.actor_metrics`).
+    """
+    outer = getattr(_local, "cache", None)
+    if outer is None:
+        _local.cache = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _local.cache = None
+
+
 def to_igraph(G: nx.Graph, weight: str | None = None):
-    """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; weights in ``"w"``."""
+    """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; weights in ``"w"``.
+
+    Callers must not modify the returned igraph graph (it may be shared
+    inside :func:`reuse_conversions`).
+    """
+    cache = getattr(_local, "cache", None)
+    if cache is not None:
+        key = (id(G), weight)
+        hit = cache.get(key)
+        if hit is not None and hit[0] is G:
+            return hit[1], hit[2]
+        g, nodes = _convert(G, weight)
+        cache[key] = (G, g, nodes)  # holding G keeps its id from being reused
+        return g, nodes
+    return _convert(G, weight)
+
+
+def _convert(G: nx.Graph, weight: str | None):
     import igraph as ig
 
     nodes = list(G)

@@ -277,13 +277,19 @@ def closeness(G: nx.Graph, distance: str | None = None, k: int | None = None, se
     w = "w" if distance else None
     if n <= 1:
         return dict.fromkeys(nodes, 0.0)
-    # igraph gives 1/S unnormalised and (r-1)/S normalised: their ratio is r-1.
-    inv_s = np.nan_to_num(np.asarray(g.closeness(mode="in", weights=w, normalized=False),
-                                     dtype=float))
+    # igraph's normalised closeness is (r-1)/S over the r-1 actors that reach
+    # the node; r is the component size when undirected. When directed, the
+    # unnormalised 1/S gives it: (r-1)/S divided by 1/S.
     rm1_over_s = np.nan_to_num(np.asarray(g.closeness(mode="in", weights=w, normalized=True),
                                           dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rm1 = np.where(inv_s > 0, rm1_over_s / inv_s, 0.0)
+    if G.is_directed():
+        inv_s = np.nan_to_num(np.asarray(g.closeness(mode="in", weights=w, normalized=False),
+                                         dtype=float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rm1 = np.where(inv_s > 0, rm1_over_s / inv_s, 0.0)
+    else:
+        membership = np.asarray(g.connected_components().membership)
+        rm1 = np.bincount(membership)[membership] - 1.0
     out = rm1_over_s * rm1 / (n - 1)
     return dict(zip(nodes, out.tolist()))
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
-from . import brokerage, centrality, communities, influence
+from . import _engines, brokerage, centrality, communities, influence
 from .projection import project
 
 __all__ = ["ATTRIBUTE_COLUMNS", "COLUMNS", "actor_metrics"]
@@ -127,17 +127,8 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     True
     """
     H = project(G, kinds=kinds, directed=directed, combine=combine)
-    parts = [
-        _attributes(G),
-        centrality.degree_by_kind(G),
-        pd.Series(dict(H.degree(weight="weight")), name="strength", dtype=float),
-        centrality.centrality_table(H, k=k, seed=seed, engine=engine),
-        brokerage.structural_holes(H, weight="weight")[
-            ["effective_size", "efficiency", "constraint"]],
-        brokerage.brokerage_roles(H, group_by).add_prefix("brokerage_"),
-        pd.Series(communities.louvain(H, seed=seed, engine=engine), name="community"),
-        pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}"),
-    ]
+    with _engines.reuse_conversions():
+        parts = _parts(G, H, group_by, k, seed, reach, engine)
     index = pd.Index(list(G), name="id")
     df = pd.concat([p.reindex(index) for p in parts], axis=1)
     df.index.name = "id"
@@ -149,3 +140,17 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
         "reach": reach,
     })
     return df
+
+
+def _parts(G, H, group_by, k, seed, reach, engine) -> list:
+    return [
+        _attributes(G),
+        centrality.degree_by_kind(G),
+        pd.Series(dict(H.degree(weight="weight")), name="strength", dtype=float),
+        centrality.centrality_table(H, k=k, seed=seed, engine=engine),
+        brokerage.structural_holes(H, weight="weight")[
+            ["effective_size", "efficiency", "constraint"]],
+        brokerage.brokerage_roles(H, group_by).add_prefix("brokerage_"),
+        pd.Series(communities.louvain(H, seed=seed, engine=engine), name="community"),
+        pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}"),
+    ]
