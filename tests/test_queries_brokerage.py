@@ -183,3 +183,12 @@ def test_expected_counts_by_hand():
     G = nx.Graph([("a", "b"), ("b", "c")])
     e = B.expected_brokerage(G, {"a": "X", "b": "X", "c": "Y"})
     assert e.loc["b"].tolist() == [0.0, 0.0, 1.0, 1.0, 0.0]
+
+
+def test_burt_blocks_give_the_same_answer():
+    G = nx.gnm_random_graph(60, 240, seed=2)
+    for u, v in G.edges():
+        G[u][v]["weight"] = 1 + (u * v) % 4
+    whole = B.structural_holes(G, "weight")
+    blocked = B.structural_holes(G, "weight", block_paths=50)  # about one row per block
+    assert np.allclose(whole.values, blocked.values, equal_nan=True)

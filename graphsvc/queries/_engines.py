@@ -55,34 +55,60 @@ def reuse_conversions():
             _local.cache = None
 
 
+def cached(G, what: str, build):
+    """``build()``, remembered per graph object inside :func:`reuse_conversions`."""
+    cache = getattr(_local, "cache", None)
+    if cache is None:
+        return build()
+    key = (id(G), what)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is G:
+        return hit[1]
+    value = build()
+    cache[key] = (G, value)  # holding G keeps its id from being reused
+    return value
+
+
+def edge_index(G: nx.Graph):
+    """``(nodes, pairs)``: ``pairs`` an (m, 2) int array of node positions, in
+    ``G.edges()`` order."""
+    def build():
+        import numpy as np
+
+        nodes = list(G)
+        index = {v: i for i, v in enumerate(nodes)}
+        pairs = np.fromiter((index[x] for e in G.edges() for x in e), dtype=np.int64,
+                            count=2 * G.number_of_edges()).reshape(-1, 2)
+        return nodes, pairs
+    return cached(G, "edges", build)
+
+
+def edge_values(G: nx.Graph, attr: str, default: float = 1.0):
+    """Edge attribute values as a float array, in ``G.edges()`` order."""
+    import numpy as np
+
+    return cached(G, f"values:{attr}", lambda: np.fromiter(
+        (d.get(attr, default) for _, _, d in G.edges(data=True)), dtype=float,
+        count=G.number_of_edges()))
+
+
 def to_igraph(G: nx.Graph, weight: str | None = None):
     """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; weights in ``"w"``.
 
     Callers must not modify the returned igraph graph (it may be shared
     inside :func:`reuse_conversions`).
     """
-    cache = getattr(_local, "cache", None)
-    if cache is not None:
-        key = (id(G), weight)
-        hit = cache.get(key)
-        if hit is not None and hit[0] is G:
-            return hit[1], hit[2]
-        g, nodes = _convert(G, weight)
-        cache[key] = (G, g, nodes)  # holding G keeps its id from being reused
-        return g, nodes
-    return _convert(G, weight)
+    return cached(G, f"igraph:{weight}", lambda: _convert(G, weight))
 
 
 def _convert(G: nx.Graph, weight: str | None):
     import igraph as ig
 
-    nodes = list(G)
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in G.edges()]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed())
+    nodes, pairs = edge_index(G)
+    g = ig.Graph(n=len(nodes), edges=pairs.tolist(), directed=G.is_directed())
     g.vs["_id"] = range(len(nodes))  # survives subgraphs, maps back to nodes
     if weight is not None:
-        g.es["w"] = [d.get(weight, 1.0) for _, _, d in G.edges(data=True)]
+        g.es["w"] = edge_values(G, weight).tolist()
     return g, nodes
 
 

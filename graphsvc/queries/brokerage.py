@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from . import _engines
+
 __all__ = [
     "ROLES",
     "structural_holes",
@@ -38,12 +40,17 @@ _ROLE_NAMES = list(ROLES.values())
 
 def _mutual_matrices(G: nx.Graph, weight: str | None):
     """Row-sum- and row-max-normalised mutual weights, as in Burt (1992)."""
-    nodes = list(G)
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, format="csr",
-                                 dtype=float)
-    A.setdiag(0)
-    A.eliminate_zeros()
+    nodes, pairs = _engines.edge_index(G)
+    n = len(nodes)
+    w = (_engines.edge_values(G, weight) if weight is not None
+         else np.ones(len(pairs)))
+    keep = pairs[:, 0] != pairs[:, 1]
+    u, v, w = pairs[keep, 0], pairs[keep, 1], w[keep]
+    if not G.is_directed():  # an undirected edge is z_ij = z_ji
+        u, v, w = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([w, w])
+    A = sp.csr_array((w, (u, v)), shape=(n, n))
     W = sp.csr_array(A + A.T)  # mutual weight z_ij + z_ji
+    W.eliminate_zeros()
     deg = np.diff(W.indptr)  # distinct neighbours, in or out
     rowsum = np.asarray(W.sum(axis=1)).ravel()
     rowmax = np.asarray(W.max(axis=1).toarray()).ravel()
@@ -58,7 +65,8 @@ def _on_pattern(X, pattern):
     return np.asarray(X.multiply(pattern).sum(axis=1)).ravel()
 
 
-def structural_holes(G: nx.Graph, weight: str | None = None) -> pd.DataFrame:
+def structural_holes(G: nx.Graph, weight: str | None = None,
+                     block_paths: int = 2_000_000) -> pd.DataFrame:
     """Burt's effective size, efficiency and constraint of every actor.
 
     Ties are symmetrised into mutual weights ``z_ij + z_ji``; ``p_ij`` is
@@ -77,6 +85,8 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> pd.DataFrame:
         A projection; edge direction only matters through mutual weights.
     weight : str, optional
         Edge attribute for tie strength; default every tie weighs 1.
+    block_paths : int
+        Two-step paths handled per block of actors (bounds working memory).
 
     Returns
     -------
@@ -101,14 +111,28 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> pd.DataFrame:
        measures." Connections 20(1):35-38, 1997.
     """
     nodes, W, P, M, deg = _mutual_matrices(G, weight)
+    n = len(nodes)
     pattern = sp.csr_array((np.ones(W.nnz), W.indices, W.indptr), shape=W.shape)
-    # Redundancy of contact j for i: sum_q p_iq m_jq = (P @ M.T)[i, j]; kept
-    # only where j is a contact, so the product's size is bounded by the
-    # number of two-step paths, not n^2.
-    redundancy = _on_pattern(P @ M.T, pattern)
-    PP = P @ P
-    local = P + PP.multiply(pattern)
-    constraint_ = np.asarray(local.multiply(local).sum(axis=1)).ravel()
+    MT = sp.csr_array(M.T)
+    redundancy = np.zeros(n)
+    constraint_ = np.zeros(n)
+    # Redundancy of contact j for i: sum_q p_iq m_jq = (P @ M.T)[i, j], and
+    # indirect constraint sum_q p_iq p_qj = (P @ P)[i, j], both kept only
+    # where j is a contact. Rows go in blocks so the two-step products never
+    # hold more than ``block_paths`` entries at once: memory follows the
+    # number of ties, never n^2.
+    two_step = np.asarray((P != 0).astype(float) @ np.diff(P.indptr).astype(float)).ravel()
+    start = 0
+    while start < n:
+        stop, budget = start, 0.0
+        while stop < n and (stop == start or budget + two_step[stop] <= block_paths):
+            budget += two_step[stop]
+            stop += 1
+        Pb, patb = P[start:stop], pattern[start:stop]
+        redundancy[start:stop] = _on_pattern(Pb @ MT, patb)
+        local = Pb + (Pb @ P).multiply(patb)
+        constraint_[start:stop] = np.asarray(local.multiply(local).sum(axis=1)).ravel()
+        start = stop
     isolated = deg == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         esize = np.where(isolated, np.nan, deg - redundancy)
@@ -159,14 +183,14 @@ def _groups(G: nx.Graph, group) -> dict:
     return {v: a.get(group) for v, a in G.nodes(data=True)}
 
 
-def _arcs(G: nx.Graph, index: Mapping) -> tuple[np.ndarray, np.ndarray]:
+def _arcs(G: nx.Graph, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Unique arcs (no loops) as int arrays sorted by source; both ways if undirected."""
-    src = np.fromiter((index[u] for u, v in G.edges() if u != v), dtype=np.int64)
-    dst = np.fromiter((index[v] for u, v in G.edges() if u != v), dtype=np.int64)
+    _, pairs = _engines.edge_index(G)
+    src, dst = pairs[:, 0], pairs[:, 1]
     if not G.is_directed():
         src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-    n = len(index)
-    codes = np.unique(src * n + dst)
+    keep = src != dst
+    codes = np.unique(src[keep] * n + dst[keep])
     return codes // n, codes % n
 
 
@@ -242,7 +266,6 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     nodes = list(G)
     if engine == "networkx":
         return _brokerage_reference(G, groups, nodes)
-    index = {v: i for i, v in enumerate(nodes)}
     n = len(nodes)
     # Group codes; a missing group gets a code of its own per actor, so it
     # never equals anyone's.
@@ -251,7 +274,7 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     for i, v in enumerate(nodes):
         g = groups[v]
         code[i] = -1 - i if g is None else labels.setdefault(g, len(labels))
-    src, dst = _arcs(G, index)
+    src, dst = _arcs(G, n)
     arc_codes = src * n + dst  # sorted, as _arcs returns them
     outdeg = np.bincount(src, minlength=n)
     start = np.concatenate([[0], np.cumsum(outdeg)[:-1]])

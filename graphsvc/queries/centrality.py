@@ -14,13 +14,13 @@ sampled source nodes (seeded) on large graphs.
 from __future__ import annotations
 
 import warnings
-from collections import defaultdict
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from . import _engines
+from ._ties import tie_table
 
 __all__ = [
     "degree_by_kind",
@@ -76,40 +76,34 @@ def degree_by_kind(G: nx.MultiDiGraph) -> pd.DataFrame:
     >>> int(t.loc["f", "funding_ties_out"])
     2
     """
-    nbrs = {k: defaultdict(set) for k in ("any", "formal", "informal", "in", "out")}
-    strength = {k: defaultdict(float) for k in ("formal", "informal")}
-    fcount = {k: defaultdict(int) for k in ("in", "out")}
-    for u, v, a in G.edges(data=True):
-        if u == v:
-            continue
-        kind = a.get("kind")
-        nbrs["any"][u].add(v)
-        nbrs["any"][v].add(u)
-        if kind == "funding":
-            nbrs["out"][u].add(v)
-            nbrs["in"][v].add(u)
-            fcount["out"][u] += 1
-            fcount["in"][v] += 1
-        elif kind in strength:
-            nbrs[kind][u].add(v)
-            nbrs[kind][v].add(u)
-            s = a.get("strength")
-            s = 1.0 if s is None else float(s)
-            strength[kind][u] += s
-            strength[kind][v] += s
-    nodes = list(G)
+    T = tie_table(G)
+    n = len(T.nodes)
+    src, dst, kind, s = T.src, T.dst, T.kind, T.strength
+
+    def distinct_undirected(sel):
+        a, b = np.minimum(src[sel], dst[sel]), np.maximum(src[sel], dst[sel])
+        pairs = np.unique(a * n + b)
+        return (np.bincount(pairs // n, minlength=n) + np.bincount(pairs % n, minlength=n))
+
+    def both_ends(sel, weights=None):
+        wts = None if weights is None else weights[sel]
+        return (np.bincount(src[sel], weights=wts, minlength=n)
+                + np.bincount(dst[sel], weights=wts, minlength=n))
+
+    formal, informal, funding = kind == 0, kind == 1, kind == 2
+    arcs = np.unique(src[funding] * n + dst[funding])
     data = {
-        "degree": [len(nbrs["any"].get(n, ())) for n in nodes],
-        "degree_formal": [len(nbrs["formal"].get(n, ())) for n in nodes],
-        "degree_informal": [len(nbrs["informal"].get(n, ())) for n in nodes],
-        "funders": [len(nbrs["in"].get(n, ())) for n in nodes],
-        "recipients": [len(nbrs["out"].get(n, ())) for n in nodes],
-        "strength_formal": [strength["formal"].get(n, 0.0) for n in nodes],
-        "strength_informal": [strength["informal"].get(n, 0.0) for n in nodes],
-        "funding_ties_in": [fcount["in"].get(n, 0) for n in nodes],
-        "funding_ties_out": [fcount["out"].get(n, 0) for n in nodes],
+        "degree": distinct_undirected(np.ones(len(src), dtype=bool)),
+        "degree_formal": distinct_undirected(formal),
+        "degree_informal": distinct_undirected(informal),
+        "funders": np.bincount(arcs % n, minlength=n),
+        "recipients": np.bincount(arcs // n, minlength=n),
+        "strength_formal": both_ends(formal, s).astype(float),
+        "strength_informal": both_ends(informal, s).astype(float),
+        "funding_ties_in": np.bincount(dst[funding], minlength=n),
+        "funding_ties_out": np.bincount(src[funding], minlength=n),
     }
-    return pd.DataFrame(data, index=pd.Index(nodes, name="id"))
+    return pd.DataFrame(data, index=pd.Index(T.nodes, name="id"))
 
 
 def betweenness(G: nx.Graph, normalized: bool = True, distance: str | None = None,
@@ -210,7 +204,18 @@ def _pivot_distances(G, distance, k, seed, engine):
 
 
 def _estimates(G, distance, k, seed, engine):
-    """Per-node (reached pivots, sum of distances, sum of inverse distances, pivots used)."""
+    """Per-node (reached pivots, sum of distances, sum of inverse distances, pivots used).
+
+    Closeness and harmonic share these inside ``reuse_conversions``.
+    """
+    key = f"pivots:{distance}:{k}:{seed!r}:{engine}"
+    if isinstance(seed, int) or seed is None:
+        return _engines.cached(G, key, lambda: _compute_estimates(G, distance, k, seed,
+                                                                  engine))
+    return _compute_estimates(G, distance, k, seed, engine)
+
+
+def _compute_estimates(G, distance, k, seed, engine):
     D, nodes, pivots = _pivot_distances(G, distance, k, seed, engine)
     index = {v: i for i, v in enumerate(nodes)}
     for i, p in enumerate(pivots):  # a node is not its own pivot
@@ -474,6 +479,11 @@ def centrality_table(G: nx.Graph, distance: str | None = None, weight: str | Non
     >>> centrality_table(nx.path_graph(["a", "b", "c"]))["betweenness"].tolist()
     [0.0, 1.0, 0.0]
     """
+    with _engines.reuse_conversions():
+        return _table(G, distance, weight, k, seed, engine)
+
+
+def _table(G, distance, weight, k, seed, engine):
     cols = {
         "betweenness": betweenness(G, distance=distance, k=k, seed=seed, engine=engine),
         "closeness": closeness(G, distance=distance, k=k, seed=seed, engine=engine),

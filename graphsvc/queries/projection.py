@@ -42,6 +42,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
+import numpy as np
+
+from ._ties import KIND_NAMES, tie_table
 
 __all__ = ["KIND_WEIGHTS", "project", "tie_weight"]
 
@@ -143,50 +146,60 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     if combine not in _COMBINE:
         raise ValueError(f"unknown combine rule '{combine}': use sum or max")
     kw = dict(KIND_WEIGHTS if kind_weights is None else kind_weights)
-    wanted = set(kinds)
-
-    # Accumulate per (ordered or unordered) pair in plain dicts: far cheaper
-    # than updating NetworkX edge attributes tie by tie.
-    acc: dict[tuple, list] = {}
-    for u, v, a in G.edges(data=True):
-        kind = a.get("kind")
-        if kind not in wanted or u == v:
-            continue
-        w = tie_weight(a, kw)
-        hops = [(u, v)]
-        if follow_channels and a.get("channel"):
-            chain = [u, *(c for c in a["channel"] if c in G and c not in (u, v)), v]
-            hops = list(zip(chain, chain[1:]))
-        pairs = []
-        for x, y in hops:
-            if directed:
-                pairs += [(x, y)] if a.get("directed", kind == "funding") else [(x, y), (y, x)]
-            else:
-                pairs.append((x, y) if _ordered(x, y) else (y, x))
-        for p in pairs:
-            rec = acc.get(p)
-            if rec is None:
-                acc[p] = [w, 1, {kind}]
-            else:
-                rec[0] = rec[0] + w if combine == "sum" else max(rec[0], w)
-                rec[1] += 1
-                rec[2].add(kind)
+    T = tie_table(G)
+    n = len(T.nodes)
+    src, dst, kind, directed_tie = T.src, T.dst, T.kind, T.directed
+    w = np.asarray([kw.get(k, 0.0) for k in KIND_NAMES])[kind] * T.strength
+    if follow_channels and T.channels:
+        # Replace each channelled tie by one row per hop of its chain.
+        rows = np.fromiter(T.channels, dtype=np.int64, count=len(T.channels))
+        hs, hd, hk, hw, hdir = [], [], [], [], []
+        for r in rows.tolist():
+            chain = [int(src[r]), *(T.index[c] for c in T.channels[r] if c in T.index),
+                     int(dst[r])]
+            chain = [x for i, x in enumerate(chain) if i == 0 or x != chain[i - 1]]
+            for x, y in zip(chain, chain[1:]):
+                hs.append(x), hd.append(y), hk.append(kind[r]), hw.append(w[r])
+                hdir.append(directed_tie[r])
+        keep = np.ones(len(src), dtype=bool)
+        keep[rows] = False
+        src = np.concatenate([src[keep], np.asarray(hs, dtype=np.int64)])
+        dst = np.concatenate([dst[keep], np.asarray(hd, dtype=np.int64)])
+        kind = np.concatenate([kind[keep], np.asarray(hk, dtype=np.int8)])
+        w = np.concatenate([w[keep], np.asarray(hw, dtype=float)])
+        directed_tie = np.concatenate([directed_tie[keep], np.asarray(hdir, dtype=bool)])
+    sel = np.isin(kind, [KIND_NAMES.index(k) for k in kinds]) & (src != dst)
+    src, dst, kind, w, directed_tie = src[sel], dst[sel], kind[sel], w[sel], directed_tie[sel]
+    if directed:
+        both = ~directed_tie  # formal and informal ties run both ways
+        a = np.concatenate([src, dst[both]])
+        b = np.concatenate([dst, src[both]])
+        kind, w = np.concatenate([kind, kind[both]]), np.concatenate([w, w[both]])
+    else:
+        a, b = np.minimum(src, dst), np.maximum(src, dst)
+    pairs, inv = np.unique(a * n + b, return_inverse=True)
+    if combine == "sum":
+        weight = np.bincount(inv, weights=w, minlength=len(pairs))
+    else:
+        weight = np.full(len(pairs), -np.inf)
+        np.maximum.at(weight, inv, w)
+    ties = np.bincount(inv, minlength=len(pairs))
+    mask = np.zeros(len(pairs), dtype=np.int64)
+    np.bitwise_or.at(mask, inv, (1 << kind.astype(np.int64)))
+    labels = ["+".join(sorted(KIND_NAMES[i] for i in range(3) if m >> i & 1))
+              for m in range(8)]
+    with np.errstate(divide="ignore"):
+        dist = np.where(weight > 0, 1.0 / weight, np.inf)
 
     H = nx.DiGraph() if directed else nx.Graph()
     H.graph.update(G.graph)
     H.graph["projection"] = {"kinds": kinds, "directed": directed, "combine": combine,
                              "kind_weights": kw, "follow_channels": follow_channels}
     H.add_nodes_from(G.nodes(data=True))
+    nodes = T.nodes
     H.add_edges_from(
-        (u, v, {"weight": w, "distance": 1.0 / w if w > 0 else float("inf"),
-                "ties": n, "kinds": "+".join(sorted(ks))})
-        for (u, v), (w, n, ks) in acc.items()
-    )
+        (nodes[p // n], nodes[p % n],
+         {"weight": wt, "distance": d, "ties": t, "kinds": labels[m]})
+        for p, wt, d, t, m in zip(pairs.tolist(), weight.tolist(), dist.tolist(),
+                                  ties.tolist(), mask.tolist()))
     return H
-
-
-def _ordered(u, v) -> bool:
-    try:
-        return u <= v
-    except TypeError:  # mixed id types: any stable order will do
-        return str(u) <= str(v)
