@@ -81,3 +81,20 @@ def test_funding_channels_keep_currencies_apart():
     t = F.funding_channels(S)
     assert sorted(t["currency"]) == ["", "MXN", "USD"]
     assert t.set_index("currency").loc["", "ties_without_amount"] == 1
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_distance_to_agrees_with_nearest(directed):
+    H = project(corridor(), directed=directed)
+    for targets in ("us_policymakers", "funders"):
+        for dist in (None, "distance"):
+            d = F.distance_to(H, targets, dist)
+            for v in H:
+                r = F.nearest(H, v, targets, distance=dist)
+                is_target = F._target_pred(targets)(v, H.nodes[v])
+                if is_target:
+                    assert d[v] == 0.0
+                elif r is None:
+                    assert d[v] == float("inf")
+                else:
+                    assert d[v] == pytest.approx(r.cost), (targets, dist, v)

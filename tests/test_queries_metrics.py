@@ -62,3 +62,25 @@ def test_parameters_recorded_and_reach_column_named():
     assert "reach_3" in t.columns and "reach_2" not in t.columns
     assert t.attrs["kinds"] == ["formal"] and t.attrs["directed"] is True
     assert t.attrs["sample"] == 5
+
+
+def test_node_attributes_for_graph_export():
+    import networkx as nx
+    G = corridor()
+    attrs = metrics.node_attributes(metrics.actor_metrics(G))
+    assert "constraint" not in attrs["sen"]  # NaN left out
+    assert set(attrs["mx1"]) == set(metrics.COLUMNS) - set(metrics.ATTRIBUTE_COLUMNS)
+    assert all(type(x) in (int, float) for x in attrs["mx1"].values())
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from(G.edges())
+    nx.set_node_attributes(H, attrs)
+    nx.write_graphml(H, __import__("io").BytesIO())  # plain types: GraphML accepts them
+
+
+def test_readme_documents_every_column():
+    from pathlib import Path
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Metrics", 1)[1]
+    for col in metrics.COLUMNS:
+        assert f"`{col}`" in section, col

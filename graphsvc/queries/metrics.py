@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from . import _engines, brokerage, centrality, communities, influence
 from .projection import project
 
-__all__ = ["ATTRIBUTE_COLUMNS", "COLUMNS", "actor_metrics"]
+__all__ = ["ATTRIBUTE_COLUMNS", "COLUMNS", "actor_metrics", "node_attributes"]
 
 #: Actor attributes copied into the table (lists joined by ";").
 ATTRIBUTE_COLUMNS: dict[str, str] = {
@@ -59,6 +60,12 @@ _METRICS: dict[str, str] = {
     "brokerage_total": "All counted two-paths i -> j -> k brokered (sna rule)",
     "community": "Louvain community number (0 = largest), seeded",
     "reach_2": "Other actors within 2 ties (the number follows --reach)",
+    "hops_to_us_policymakers": "Ties on the shortest path to a US policymaker "
+                               "(0 for one; empty if none reachable)",
+    "cost_to_us_policymakers": "Cost of the most trusted path to a US policymaker "
+                               "(sum of 1/weight: formal tie 1, informal 2)",
+    "hops_to_funders": "Ties on the shortest path to a funder (0 for one)",
+    "cost_to_funders": "Cost of the most trusted path to a funder",
 }
 
 #: Every column of :func:`actor_metrics`, in order, with its definition.
@@ -142,6 +149,45 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     return df
 
 
+def node_attributes(table: pd.DataFrame, columns: Iterable[str] | None = None) -> dict:
+    """Per-actor metric values ready to set on graph nodes (GraphML, GEXF).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of :func:`actor_metrics`.
+    columns : iterable of str, optional
+        Columns to keep (default: the metric columns, not the attributes the
+        nodes already have).
+
+    Returns
+    -------
+    dict
+        Actor id -> {column: value} with plain Python ``int``/``float``/
+        ``str`` values; missing values (NaN, e.g. the constraint of an
+        untied actor) are left out, since GraphML and GEXF have no null.
+        Use with :func:`networkx.set_node_attributes`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"degree": [2, 0], "constraint": [0.5, float("nan")]},
+    ...                  index=pd.Index(["a", "b"], name="id"))
+    >>> node_attributes(t)
+    {'a': {'degree': 2, 'constraint': 0.5}, 'b': {'degree': 0}}
+    """
+    cols = [c for c in (columns or table.columns)
+            if columns is not None or c not in ATTRIBUTE_COLUMNS]
+    out = {}
+    for v, row in zip(table.index, table[cols].itertuples(index=False, name=None)):
+        attrs = {}
+        for c, x in zip(cols, row):
+            if x is None or (isinstance(x, float) and x != x):
+                continue
+            attrs[c] = x.item() if hasattr(x, "item") else x
+        out[v] = attrs
+    return out
+
+
 def _parts(G, H, group_by, k, seed, reach, engine) -> list:
     return [
         _attributes(G),
@@ -153,4 +199,8 @@ def _parts(G, H, group_by, k, seed, reach, engine) -> list:
         brokerage.brokerage_roles(H, group_by).add_prefix("brokerage_"),
         pd.Series(communities.louvain(H, seed=seed, engine=engine), name="community"),
         pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}"),
+        *(pd.Series(influence.distance_to(H, t, d), name=f"{col}_to_{t}").replace(
+            np.inf, np.nan)
+          for t in ("us_policymakers", "funders")
+          for col, d in (("hops", None), ("cost", "distance"))),
     ]
