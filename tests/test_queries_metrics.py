@@ -3,9 +3,10 @@ import doctest
 import importlib
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from graphsvc.queries import brokerage, metrics
+from graphsvc.queries import brokerage, centrality, influence, metrics
 from graphsvc.queries.projection import project
 from queries_corridor import ACTORS, corridor
 
@@ -45,6 +46,15 @@ def test_columns_match_the_functions():
     sh = brokerage.structural_holes(H, weight="weight")
     assert np.allclose(t["constraint"].fillna(-1), sh["constraint"].fillna(-1))
     assert np.isnan(t.loc["sen", "constraint"])  # untied senator
+    # actor_metrics reuses the projection's edge arrays; the standalone
+    # functions walk the graph: same numbers.
+    for engine in ("igraph", "networkx"):
+        ct = centrality.centrality_table(H, engine=engine)
+        assert np.allclose(t[ct.columns].astype(float), ct.astype(float), rtol=1e-6,
+                           atol=1e-9)
+    dist = influence.distance_to(H, "funders", "distance")
+    assert np.allclose(t["cost_to_funders"].fillna(-1), pd.Series(dist).replace(
+        np.inf, -1).reindex(t.index))
     assert t.loc["sen", "reach_2"] == 0
 
 

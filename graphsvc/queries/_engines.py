@@ -84,31 +84,47 @@ def edge_index(G: nx.Graph):
 
 
 def edge_values(G: nx.Graph, attr: str, default: float = 1.0):
-    """Edge attribute values as a float array, in ``G.edges()`` order."""
+    """Edge attribute values as a float array, in :func:`edge_index` order."""
     import numpy as np
 
-    return cached(G, f"values:{attr}", lambda: np.fromiter(
-        (d.get(attr, default) for _, _, d in G.edges(data=True)), dtype=float,
-        count=G.number_of_edges()))
+    def build():
+        nodes, pairs = edge_index(G)
+        adj = G._adj
+        return np.fromiter((adj[nodes[a]][nodes[b]].get(attr, default)
+                            for a, b in pairs.tolist()), dtype=float, count=len(pairs))
+    return cached(G, f"values:{attr}", build)
+
+
+def seed(G, what: str, value) -> None:
+    """Offer a value :func:`cached` would otherwise build (only inside
+    :func:`reuse_conversions`; a no-op elsewhere)."""
+    cache = getattr(_local, "cache", None)
+    if cache is not None:
+        cache[(id(G), what)] = (G, value)
 
 
 def to_igraph(G: nx.Graph, weight: str | None = None):
     """``(igraph.Graph, nodes)``: vertex i is ``nodes[i]``; weights in ``"w"``.
 
-    Callers must not modify the returned igraph graph (it may be shared
-    inside :func:`reuse_conversions`).
+    Inside :func:`reuse_conversions` one igraph graph serves every call for
+    ``G`` (``"w"`` is reset to the requested weight on each call); callers
+    must use it at once and not modify it.
     """
-    return cached(G, f"igraph:{weight}", lambda: _convert(G, weight))
+    g, nodes = cached(G, "igraph", lambda: _convert(G))
+    if weight is not None and g["_w"] != weight:
+        g.es["w"] = edge_values(G, weight)
+        g["_w"] = weight
+    return g, nodes
 
 
-def _convert(G: nx.Graph, weight: str | None):
+def _convert(G: nx.Graph):
     import igraph as ig
 
     nodes, pairs = edge_index(G)
-    g = ig.Graph(n=len(nodes), edges=pairs.tolist(), directed=G.is_directed())
+    g = ig.Graph(n=len(nodes), directed=G.is_directed())
+    g.add_edges(pairs)
     g.vs["_id"] = range(len(nodes))  # survives subgraphs, maps back to nodes
-    if weight is not None:
-        g.es["w"] = edge_values(G, weight).tolist()
+    g["_w"] = None
     return g, nodes
 
 

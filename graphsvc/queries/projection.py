@@ -44,6 +44,7 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 import numpy as np
 
+from . import _engines
 from ._ties import KIND_NAMES, tie_table
 
 __all__ = ["KIND_WEIGHTS", "project", "tie_weight"]
@@ -197,6 +198,11 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
                              "kind_weights": kw, "follow_channels": follow_channels}
     H.add_nodes_from(G.nodes(data=True))
     nodes = T.nodes
+    # Measures run inside reuse_conversions (actor_metrics) take the edge
+    # arrays from here rather than walking H's edges again.
+    _engines.seed(H, "edges", (list(H), np.stack([pairs // n, pairs % n], axis=1)))
+    _engines.seed(H, "values:weight", weight)
+    _engines.seed(H, "values:distance", dist)
     H.add_edges_from(
         (nodes[p // n], nodes[p % n],
          {"weight": wt, "distance": d, "ties": t, "kinds": labels[m]})
