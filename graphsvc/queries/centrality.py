@@ -9,7 +9,8 @@ kinds count, whether funding direction matters and how parallel ties combine.
 Every measure has the NetworkX definition; ``engine="auto"`` computes it with
 igraph's C code when installed (the results are the same: see the tests).
 Betweenness, closeness and harmonic accept ``k`` to estimate from ``k``
-sampled source nodes (seeded) on large graphs.
+sampled source nodes (seeded) on large graphs; the fast engine gets the
+sampled distances from SciPy's compiled shortest paths, in blocks of pivots.
 """
 from __future__ import annotations
 
@@ -184,23 +185,39 @@ def betweenness(G: nx.Graph, normalized: bool = True, distance: str | None = Non
 
 
 def _pivot_distances(G, distance, k, seed, engine):
-    """``(D, nodes, pivots)``: D[i, j] = distance from pivot i to node j (inf if none)."""
+    """NetworkX reference: ``(D, nodes, pivots)``, D[i, j] = distance from
+    pivot i to node j (inf if none)."""
     pivots = _engines.sample_nodes(G, k, seed)
-    if engine == "networkx":
-        nodes = list(G)
-        index = {v: i for i, v in enumerate(nodes)}
-        D = np.full((k, len(nodes)), np.inf)
-        for i, p in enumerate(pivots):
-            lengths = (nx.single_source_dijkstra_path_length(G, p, weight=distance)
-                       if distance else nx.single_source_shortest_path_length(G, p))
-            for v, d in lengths.items():
-                D[i, index[v]] = d
-        return D, nodes, pivots
-    g, nodes = _engines.to_igraph(G, distance)
+    nodes = list(G)
     index = {v: i for i, v in enumerate(nodes)}
-    D = np.asarray(g.distances(source=[index[p] for p in pivots],
-                               weights="w" if distance else None, mode="out"), dtype=float)
+    D = np.full((k, len(nodes)), np.inf)
+    for i, p in enumerate(pivots):
+        lengths = (nx.single_source_dijkstra_path_length(G, p, weight=distance)
+                   if distance else nx.single_source_shortest_path_length(G, p))
+        for v, d in lengths.items():
+            D[i, index[v]] = d
     return D, nodes, pivots
+
+
+def _pivot_blocks(G, distance, k, seed, block=32):
+    """Fast path: blocks of rows of the pivot distance matrix, from SciPy's
+    C shortest paths, so at most ``block`` rows are held at once."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import shortest_path
+
+    pivots = _engines.sample_nodes(G, k, seed)
+    nodes, pairs = _engines.edge_index(G)
+    n = len(nodes)
+    w = _engines.edge_values(G, distance) if distance else np.ones(len(pairs))
+    A = sp.csr_array((w, (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    index = {v: i for i, v in enumerate(nodes)}
+    rows = [index[p] for p in pivots]
+    for start in range(0, len(rows), block):
+        chunk = rows[start:start + block]
+        D = shortest_path(A, method="D", directed=G.is_directed(), indices=chunk,
+                          unweighted=distance is None)
+        yield D, chunk
+    return
 
 
 def _estimates(G, distance, k, seed, engine):
@@ -216,17 +233,27 @@ def _estimates(G, distance, k, seed, engine):
 
 
 def _compute_estimates(G, distance, k, seed, engine):
-    D, nodes, pivots = _pivot_distances(G, distance, k, seed, engine)
-    index = {v: i for i, v in enumerate(nodes)}
-    for i, p in enumerate(pivots):  # a node is not its own pivot
-        D[i, index[p]] = np.inf
-    used = np.full(len(nodes), float(k))
-    used[[index[p] for p in pivots]] -= 1
-    finite = np.isfinite(D)
-    reached = finite.sum(axis=0)
-    dsum = np.where(finite, D, 0.0).sum(axis=0)
-    with np.errstate(divide="ignore"):
-        inv = np.where(finite & (D > 0), 1.0 / D, 0.0).sum(axis=0)
+    n = len(G)
+    reached = np.zeros(n)
+    dsum = np.zeros(n)
+    inv = np.zeros(n)
+    used = np.full(n, float(k))
+    if engine == "networkx":
+        D, nodes, pivots = _pivot_distances(G, distance, k, seed, engine)
+        index = {v: i for i, v in enumerate(nodes)}
+        blocks = [(D, [index[p] for p in pivots])]
+    else:
+        nodes = list(G)
+        blocks = _pivot_blocks(G, distance, k, seed)
+    for D, rows in blocks:
+        D = np.array(D, dtype=float, copy=True)
+        D[np.arange(len(rows)), rows] = np.inf  # a node is not its own pivot
+        used[rows] -= 1
+        finite = np.isfinite(D)
+        reached += finite.sum(axis=0)
+        dsum += np.where(finite, D, 0.0).sum(axis=0)
+        with np.errstate(divide="ignore"):
+            inv += np.where(finite & (D > 0), 1.0 / D, 0.0).sum(axis=0)
     return nodes, reached, dsum, inv, used
 
 
