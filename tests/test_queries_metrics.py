@@ -56,6 +56,7 @@ def test_columns_match_the_functions():
     assert np.allclose(t["cost_to_funders"].fillna(-1), pd.Series(dist).replace(
         np.inf, -1).reindex(t.index))
     assert t.loc["sen", "reach_2"] == 0
+    assert t["strength"].to_dict() == pytest.approx(dict(H.degree(weight="weight")))
 
 
 def test_engines_agree_on_the_table():

@@ -133,8 +133,8 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     >>> list(t.columns) == list(COLUMNS)
     True
     """
-    H = project(G, kinds=kinds, directed=directed, combine=combine)
-    with _engines.reuse_conversions():
+    with _engines.reuse_conversions():  # one tie table, one igraph graph for all
+        H = project(G, kinds=kinds, directed=directed, combine=combine)
         parts = _parts(G, H, group_by, k, seed, reach, engine)
     index = pd.Index(list(G), name="id")
     df = pd.concat([p.reindex(index) for p in parts], axis=1)
@@ -188,11 +188,21 @@ def node_attributes(table: pd.DataFrame, columns: Iterable[str] | None = None) -
     return out
 
 
+def _strength(H) -> pd.Series:
+    """Sum of projected edge weights per actor (both ends; in + out if directed)."""
+    nodes, pairs = _engines.edge_index(H)
+    w = _engines.edge_values(H, "weight")
+    n = len(nodes)
+    s = np.bincount(pairs[:, 0], weights=w, minlength=n) + np.bincount(
+        pairs[:, 1], weights=w, minlength=n)
+    return pd.Series(s, index=pd.Index(nodes, name="id"), name="strength", dtype=float)
+
+
 def _parts(G, H, group_by, k, seed, reach, engine) -> list:
     return [
         _attributes(G),
         centrality.degree_by_kind(G),
-        pd.Series(dict(H.degree(weight="weight")), name="strength", dtype=float),
+        _strength(H),
         centrality.centrality_table(H, k=k, seed=seed, engine=engine),
         brokerage.structural_holes(H, weight="weight")[
             ["effective_size", "efficiency", "constraint"]],
