@@ -166,7 +166,9 @@ def indicators(fmt, unhcr, iom, public_only):
     for name, r in df.iterrows():
         value = "-" if r["value"] is None or pd.isna(r["value"]) else _fmt_value(name, r["value"])
         survey = "" if pd.isna(r["survey"]) else f"  (survey: {r['survey']:.0%})"
-        click.echo(f"{name:32} {value:>8}  = {r['numerator']:g} / {r['denominator']:g}{survey}")
+        ratio = ("" if name == "components"
+                 else f"  = {r['numerator']:g} / {r['denominator']:g}")
+        click.echo(f"{name:32} {value:>8}{ratio}{survey}")
         click.echo(f"    {r['definition']}")
 
 
@@ -203,7 +205,7 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
         return
     click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})")
     for c, r in prof.iterrows():
-        click.echo(f"[{c}] {r['size']} actors, {r['internal_ties']} ties inside, "
+        click.echo(f"[{c}] {r['size']} actor(s), {r['internal_ties']} ties inside, "
                    f"{r['external_ties']} out; countries: {r['countries']}")
         click.echo(f"    kinds: {r['kinds']}")
         click.echo(f"    issues: {r['issue_areas'] or '-'}")
