@@ -97,7 +97,8 @@ def bench_size(n, runs, k, reference, ties_per_actor):
     H = project(S)
     g, _ = _engines.to_igraph(H, "weight")
     centrality.pagerank(H)  # warm igraph up once, so no metric pays for it
-    print(f"\n== {n:,} actors, {S.number_of_edges():,} ties ({H.number_of_edges():,} tied "
+    print(f"\n== load average {os.getloadavg()[0]:.1f} ==")
+    print(f"== {n:,} actors, {S.number_of_edges():,} ties ({H.number_of_edges():,} tied "
           f"pairs, mean degree {2 * H.number_of_edges() / n:.1f}); snapshot built in "
           f"{build:.1f} s ==")
     ours = [
@@ -127,8 +128,9 @@ def bench_size(n, runs, k, reference, ties_per_actor):
     skip_exact = n > 20_000
     print("each metric alone (converting the graph itself); igraph on a prebuilt graph")
     print(f"{'metric':30} {'ours min':>9} {'ours med':>9} {'ours cpu':>9} {'igraph min':>10} "
-          f"{'ratio':>6}")
-    tot = {"exact": 0.0, "approx": 0.0, "ig_same": 0.0, "ours_same": 0.0}
+          f"{'ig cpu':>7} {'cpu ratio':>9}")
+    tot = {"exact": 0.0, "approx": 0.0, "ig_same": 0.0, "ours_same": 0.0,
+           "exact_cpu": 0.0, "approx_cpu": 0.0}
     for name, fn, igfn in ours:
         if skip_exact and name in exact_heavy:
             print(f"{name:30} {'(exact skipped at this size)':>40}")
@@ -137,22 +139,28 @@ def bench_size(n, runs, k, reference, ties_per_actor):
         line = f"{name:30} {mn:9.3f} {med:9.3f} {CPU[fn]:9.3f}"
         if igfn is not None:
             imn, _ = timed(igfn, runs)
-            tot["ig_same"] += imn
-            tot["ours_same"] += mn
-            line += f" {imn:10.3f} {mn / imn if imn else float('nan'):6.2f}"
+            tot["ig_same"] += CPU[igfn]
+            tot["ours_same"] += CPU[fn]
+            ratio = CPU[fn] / CPU[igfn] if CPU[igfn] else float("nan")
+            line += f" {imn:10.3f} {CPU[igfn]:7.3f} {ratio:9.2f}"
         print(line)
         tot["exact"] += mn
+        tot["exact_cpu"] += CPU[fn]
         if name not in exact_heavy:
             tot["approx"] += mn
+            tot["approx_cpu"] += CPU[fn]
     for name, fn in approx:
         mn, med = timed(fn, runs)
         print(f"{name:30} {mn:9.3f} {med:9.3f} {CPU[fn]:9.3f}")
         tot["approx"] += mn
+        tot["approx_cpu"] += CPU[fn]
     if not skip_exact:
-        print(f"{'TOTAL every metric, exact':30} {tot['exact']:9.3f}")
-        print(f"{'  measures igraph has: ours':30} {tot['ours_same']:9.3f} vs igraph "
+        print(f"{'TOTAL every metric, exact':30} {tot['exact']:9.3f} {'':9} "
+              f"{tot['exact_cpu']:9.3f}")
+        print(f"{'  measures igraph has, cpu: ours':30} {tot['ours_same']:9.3f} vs igraph "
               f"{tot['ig_same']:.3f} -> {tot['ours_same'] / tot['ig_same']:.2f}x")
-    print(f"{'TOTAL every metric, sampled':30} {tot['approx']:9.3f}   (sum of the lines above)")
+    print(f"{'TOTAL every metric, sampled':30} {tot['approx']:9.3f} {'':9} "
+          f"{tot['approx_cpu']:9.3f}   (sum of the lines above)")
     whole_runs = 1 if n > 20_000 else runs
     if not skip_exact:
         fn = lambda: actor_metrics(S, seed=0)  # noqa: E731
