@@ -8,7 +8,7 @@ path builds a dense n x n matrix). Results equal
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 import numpy as np
