@@ -192,3 +192,18 @@ def test_burt_blocks_give_the_same_answer():
     whole = B.structural_holes(G, "weight")
     blocked = B.structural_holes(G, "weight", block_paths=50)  # about one row per block
     assert np.allclose(whole.values, blocked.values, equal_nan=True)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_constraint_matches_igraph(directed):
+    import igraph as ig
+    G = nx.gnm_random_graph(50, 160, seed=4, directed=directed)
+    for i, (u, v) in enumerate(G.edges()):
+        G[u][v]["weight"] = 1 + i % 3
+    g = ig.Graph(n=len(G), edges=list(G.edges()), directed=directed)
+    ref = g.constraint(weights=[d["weight"] for *_, d in G.edges(data=True)])
+    ours = B.structural_holes(G, "weight")["constraint"]
+    for v in G:
+        if G.degree(v) == 0:
+            continue
+        assert ours[v] == pytest.approx(ref[v], rel=1e-9), v
