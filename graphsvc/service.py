@@ -137,3 +137,38 @@ class GraphService:
         if tie is not None:
             self.store.upsert(ties=[tie])
         return intro
+
+    def analysis(self, name: str, include_restricted: bool = True, **params):
+        """An analysis of the current snapshot, cached by (version, parameters).
+
+        ``name`` is ``"actor_metrics"`` (:func:`graphsvc.queries.metrics.actor_metrics`)
+        or ``"indicators"`` (:func:`graphsvc.queries.indicators.survey_indicators`);
+        ``params`` are passed on. A second request for the same snapshot
+        version and parameters returns a copy of the cached result without
+        recomputing; a write that moves the version drops the cache.
+        """
+        from .queries import indicators, metrics
+
+        functions = {"actor_metrics": metrics.actor_metrics,
+                     "indicators": indicators.survey_indicators}
+        if name not in functions:
+            raise ValueError(f"unknown analysis '{name}': use {', '.join(functions)}")
+        G = self.snapshot(include_restricted=include_restricted)
+        version = G.graph.get("version")
+        key = (name, include_restricted,
+               tuple(sorted((k, tuple(v) if isinstance(v, (list, set)) else v)
+                            for k, v in params.items())))
+        with self._lock:
+            cache = self.__dict__.setdefault("_analyses", {})
+            if cache.get("version") != version:
+                cache.clear()
+                cache["version"] = version
+            hit = cache.get(key)
+        if hit is None:
+            hit = functions[name](G, **params)
+            with self._lock:
+                if cache.get("version") == version:
+                    cache[key] = hit
+        out = hit.copy()
+        out.attrs = dict(hit.attrs)
+        return out

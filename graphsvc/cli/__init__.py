@@ -37,9 +37,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, introductions, serve, users
+    from . import data, demo, introductions, metrics, serve, users
 
-    for module in (serve, demo, data, introductions, users):
+    for module in (serve, demo, data, metrics, introductions, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,243 @@
+"""``graphsvc metrics``, ``indicators``, ``communities`` and ``influence``.
+
+Analyses of the current graph from the command line: the per-actor metric
+table for Gephi, R or pandas, the survey indicators, the silo view and an
+actor's routes to policymakers and funders.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ..errors import NotFound
+from .common import get_service
+
+ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
+                     "organizations' relationships.")
+_KINDS = ("formal", "informal", "funding")
+
+
+def _kinds(ctx, param, value):
+    if not value:
+        return None
+    kinds = [k.strip().lower() for v in value for k in v.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in _KINDS]
+    if bad:
+        raise click.BadParameter(f"unknown tie kind '{bad[0]}': use formal, informal or "
+                                 "funding (repeat the option or separate with commas)")
+    return sorted(set(kinds), key=_KINDS.index)
+
+
+def projection_options(f):
+    f = click.option("--kinds", multiple=True, callback=_kinds, metavar="KIND[,KIND]",
+                     help="Tie kinds that count: formal, informal, funding (default all).")(f)
+    f = click.option("--directed/--undirected", default=False, show_default=True,
+                     help="Whether funding direction (funder -> recipient) matters.")(f)
+    f = click.option("--combine", type=click.Choice(["sum", "max"]), default="sum",
+                     show_default=True,
+                     help="How the weights of parallel ties between a pair combine.")(f)
+    f = click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed for Louvain and for sampling.")(f)
+    f = click.option("--public-only", is_flag=True,
+                     help="Leave out restricted actors and ties.")(f)
+    return f
+
+
+def _note_illustrative(service) -> bool:
+    if service.illustrative:
+        click.echo(ILLUSTRATIVE_NOTE, err=True)
+        return True
+    return False
+
+
+def _jsonable(x):
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if hasattr(x, "item"):
+        return _jsonable(x.item())
+    return x
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for idx, row in zip(df.index, df.to_dict("records")):
+        rec = {df.index.name or "id": _jsonable(idx)}
+        rec.update({k: _jsonable(v) for k, v in row.items()})
+        out.append(rec)
+    return out
+
+
+def _infer_format(fmt, output):
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else ""
+    return suffix if suffix in ("csv", "xlsx", "json") else "csv"
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]),
+              help="Output format (default: from the file name, else csv).")
+@click.option("--output", "-o", required=True, metavar="PATH",
+              help="File to write; '-' writes csv or json to standard output.")
+@projection_options
+@click.option("--group-by", default="country", show_default=True,
+              help="Actor attribute defining groups for brokerage roles "
+                   "(country, kind, city, region...).")
+@click.option("--sample", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Estimate betweenness, closeness and harmonic from K sampled "
+                   "actors (for large graphs); default exact.")
+@click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Steps for the reach_<n> column.")
+def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, sample,
+            reach):
+    """Write every per-actor metric with the actor's attributes.
+
+    One row per actor; the columns are listed in the README ("Metrics").
+    """
+    fmt = _infer_format(fmt, output)
+    if fmt == "xlsx" and output == "-":
+        raise click.BadParameter("xlsx cannot go to standard output: give a file name",
+                                 param_hint="--output")
+    service = get_service(click.get_current_context())
+    illustrative = _note_illustrative(service)
+    G = service.snapshot(include_restricted=not public_only)
+    if group_by not in {k for _, a in G.nodes(data=True) for k in a} and len(G):
+        raise click.BadParameter(f"no actor has the attribute '{group_by}': use country, "
+                                 "kind, city or region", param_hint="--group-by")
+    df = service.analysis("actor_metrics", include_restricted=not public_only, kinds=kinds,
+                          directed=directed, combine=combine, group_by=group_by, k=sample,
+                          seed=seed, reach=reach)
+    about = {"illustrative": illustrative, "version": df.attrs.get("version"),
+             "parameters": {k: v for k, v in df.attrs.items()
+                            if k not in ("version", "illustrative")}}
+    if fmt == "json":
+        text = json.dumps({**about, "actors": _records(df)}, ensure_ascii=False, indent=1)
+        if output == "-":
+            click.echo(text)
+        else:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+    elif fmt == "csv":
+        out = df.copy()
+        if illustrative:
+            out.insert(0, "dataset", "illustrative")
+        if output == "-":
+            click.echo(out.to_csv(), nl=False)
+        else:
+            out.to_csv(output, encoding="utf-8")
+    else:
+        with pd.ExcelWriter(output, engine="openpyxl") as xw:
+            df.to_excel(xw, sheet_name="actors")
+            rows = [("illustrative", str(illustrative)), ("version", str(about["version"]))]
+            rows += [(k, json.dumps(v)) for k, v in about["parameters"].items()]
+            if illustrative:
+                rows.insert(0, ("note", ILLUSTRATIVE_NOTE))
+            pd.DataFrame(rows, columns=["key", "value"]).to_excel(
+                xw, sheet_name="about", index=False)
+    if output != "-":
+        click.echo(f"wrote {len(df)} actors x {df.shape[1]} columns to {output} ({fmt})",
+                   err=True)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("--unhcr", multiple=True, metavar="ID",
+              help="Actor ids that are UNHCR (default: matched by id, acronym or name).")
+@click.option("--iom", multiple=True, metavar="ID",
+              help="Actor ids that are IOM (default: matched by id, acronym or name).")
+@click.option("--public-only", is_flag=True, help="Leave out restricted actors and ties.")
+def indicators(fmt, unhcr, iom, public_only):
+    """Print the cross-border indicators beside the 2021 survey's figures."""
+    service = get_service(click.get_current_context())
+    illustrative = _note_illustrative(service)
+    df = service.analysis("indicators", include_restricted=not public_only,
+                          unhcr=list(unhcr) or None, iom=list(iom) or None)
+    if fmt == "json":
+        click.echo(json.dumps({"illustrative": illustrative, "indicators": _records(df)},
+                              ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        click.echo(df.to_csv(), nl=False)
+        return
+    for name, r in df.iterrows():
+        value = "-" if r["value"] is None or pd.isna(r["value"]) else _fmt_value(name, r["value"])
+        survey = "" if pd.isna(r["survey"]) else f"  (survey: {r['survey']:.0%})"
+        ratio = ("" if name == "components"
+                 else f"  = {r['numerator']:g} / {r['denominator']:g}")
+        click.echo(f"{name:32} {value:>8}{ratio}{survey}")
+        click.echo(f"    {r['definition']}")
+
+
+def _fmt_value(name, v):
+    if name in ("components",):
+        return f"{v:g}"
+    if name.startswith("ei_index") or name == "density":
+        return f"{v:.3f}"
+    return f"{v:.0%}"
+
+
+@click.command()
+@projection_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+def communities(kinds, directed, combine, seed, public_only, fmt):
+    """Print the Louvain communities with their mix of countries, kinds and issues."""
+    from ..queries import communities as C
+    from ..queries.projection import project
+
+    service = get_service(click.get_current_context())
+    illustrative = _note_illustrative(service)
+    H = project(service.snapshot(include_restricted=not public_only), kinds=kinds,
+                directed=directed, combine=combine)
+    part = C.louvain(H, seed=seed)
+    prof = C.community_profile(H, part)
+    q = C.modularity(H, part)
+    if fmt == "json":
+        click.echo(json.dumps({"illustrative": illustrative, "modularity": q, "seed": seed,
+                               "communities": _records(prof)}, ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        click.echo(prof.to_csv(), nl=False)
+        return
+    click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})")
+    for c, r in prof.iterrows():
+        click.echo(f"[{c}] {r['size']} actor(s), {r['internal_ties']} ties inside, "
+                   f"{r['external_ties']} out; countries: {r['countries']}")
+        click.echo(f"    kinds: {r['kinds']}")
+        click.echo(f"    issues: {r['issue_areas'] or '-'}")
+
+
+@click.command()
+@click.argument("actor")
+@projection_options
+@click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True)
+def influence(actor, kinds, directed, combine, seed, public_only, reach):
+    """Print ACTOR's shortest and most trusted paths to US policymakers and funders."""
+    from ..queries import influence as F
+    from ..queries.projection import project
+
+    service = get_service(click.get_current_context())
+    _note_illustrative(service)
+    H = project(service.snapshot(include_restricted=not public_only), kinds=kinds,
+                directed=directed, combine=combine)
+    if actor not in H:
+        raise NotFound(f"no actor with id '{actor}'",
+                       hint="Use an actor id as stored (see the actors list).")
+    for _, r in F.influence_paths(H, actor).iterrows():
+        head = f"{r['targets']:16} {r['route']:13}"
+        if r["target"] is None:
+            click.echo(f"{head} none reachable")
+        else:
+            click.echo(f"{head} {r['path']}  ({r['hops']} ties: {r['kinds']}; "
+                       f"cost {r['cost']:.2f})")
+    rr = F.reach(H, actor, k=reach)
+    click.echo(f"within {reach} ties: {rr.total} actors {rr.by_step}; policymakers: "
+               f"{', '.join(map(str, rr.policymakers)) or '-'}; funders: "
+               f"{', '.join(map(str, rr.funders)) or '-'}")
+
+
+COMMANDS = [metrics, indicators, communities, influence]
