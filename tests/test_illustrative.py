@@ -387,3 +387,23 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("seed", [DEFAULT_SEED, 7])
+def test_analyses_module_agrees_with_the_plain_count(seed):
+    """graphsvc.queries.indicators, counted independently of the loop above,
+    gives the same survey figures on the illustrative network."""
+    from graphsvc.queries import indicators as I
+    from graphsvc.stores.base import build_snapshot
+
+    actors, ties = build_illustrative(seed=seed)
+    G = build_snapshot(actors, ties)
+    plain = indicators(G, _us_org_civil_society)
+    assert I.share_tied_to_unhcr(G).value == pytest.approx(plain["unhcr"])
+    assert I.share_tied_to_iom(G).value == pytest.approx(plain["iom"])
+    assert I.share_tied_to_us_organizations(G).value == pytest.approx(plain["us_org"])
+    assert I.share_tied_to_us_policymakers(G).value == pytest.approx(plain["us_policymaker"])
+    assert I.formal_share_among_us_cooperators(G).value == pytest.approx(
+        plain["formal_given_us_org"])
+    assert I.informal_share_among_us_cooperators(G).value == pytest.approx(
+        plain["informal_given_us_org"])

@@ -60,8 +60,8 @@ def test_only_counted_kinds():
 
 def test_structure_indicators():
     G = corridor()
-    # 14 tied pairs (rsn-mx3 has two ties, one pair; prm's channelled money
-    # gives prm-unhcr and unhcr-mx2) among 15 actors: 105 possible pairs.
+    # 14 tied pairs (rsn-mx3 has two ties, one pair; the funding chain gives
+    # prm-unhcr and unhcr-mx2) among 15 actors: 105 possible pairs.
     d = I.density(G)
     assert (d.numerator, d.denominator) == (14, 105)
     assert I.component_count(G).value == 2  # everyone, and the untied senator

@@ -14,10 +14,10 @@ def test_shortest_and_most_trusted_paths_to_us_policymakers():
     assert t.loc["shortest", "path"] == "mx5 > mx1 > dhs"
     assert t.loc["shortest", "hops"] == 2
     # Trusted: informal costs 1/0.5 = 2, the weak informal tie 1/0.25 = 4, formal
-    # 1; PRM's two yearly grants through UNHCR add up (sum rule) to weight 2, cost
-    # 0.5: via dhs 2 + 4 = 6; via mx1 -formal- unhcr -funding- prm 2 + 1 + 0.5 = 3.5.
+    # 1, the one PRM -> UNHCR grant 1: via dhs 2 + 4 = 6; via
+    # mx1 -formal- unhcr -funding- prm 2 + 1 + 1 = 4.
     assert t.loc["most_trusted", "path"] == "mx5 > mx1 > unhcr > prm"
-    assert t.loc["most_trusted", "cost"] == pytest.approx(3.5)
+    assert t.loc["most_trusted", "cost"] == pytest.approx(4.0)
     assert t.loc["most_trusted", "kinds"] == "informal > formal > funding"
 
 
@@ -63,10 +63,11 @@ def test_reach_counts_engines_agree(k):
 def test_funding_channels():
     t = F.funding_channels(corridor())
     assert t[["funder", "via", "recipient", "currency", "amount", "ties"]].values.tolist() == [
-        ["prm", "unhcr", "mx2", "USD", 150.0, 2],
+        ["prm", "", "unhcr", "USD", 1000.0, 1],
+        ["prm", "unhcr", "mx2", "USD", 150.0, 2],  # origin prm, through unhcr
         ["rsn", "", "mx3", "USD", 20.0, 1],
     ]
-    assert t.loc[0, ["first_year", "last_year"]].tolist() == [2020, 2021]
+    assert t.loc[1, ["first_year", "last_year"]].tolist() == [2020, 2021]
     by = F.funding_channels(corridor(), by="intermediary")
     assert by.to_dict("records") == [{"intermediary": "unhcr", "currency": "USD",
                                       "amount": 150.0, "ties": 2, "funders": 1,

@@ -22,13 +22,14 @@ def _random_snapshot(seed=0):
     return S
 
 
-def _reference(S, kinds, directed, combine):
+def _reference(S, kinds, directed, combine, follow=False):
     acc = {}
     for u, v, a in S.edges(data=True):
         if a["kind"] not in kinds:
             continue
         w = KIND_WEIGHTS[a["kind"]] * (a["strength"] or 1.0)
-        chain = [u, *a.get("channel", []), v]
+        # the tie itself, after the upstream hops its channel implies
+        chain = [*a.get("channel", []), u, v] if follow else [u, v]
         for x, y in zip(chain, chain[1:]):
             arcs = ([(x, y)] if a["directed"] else [(x, y), (y, x)]) if directed \
                 else [tuple(sorted((x, y)))]
@@ -38,14 +39,15 @@ def _reference(S, kinds, directed, combine):
     return acc
 
 
+@pytest.mark.parametrize("follow", [False, True])
 @pytest.mark.parametrize("directed", [False, True])
 @pytest.mark.parametrize("combine", ["sum", "max"])
 @pytest.mark.parametrize("kinds", [("formal", "informal", "funding"), ("funding",),
                                    ("formal", "informal")])
-def test_matches_plain_loop(directed, combine, kinds):
+def test_matches_plain_loop(directed, combine, kinds, follow):
     S = _random_snapshot()
-    H = project(S, kinds=kinds, directed=directed, combine=combine)
-    ref = _reference(S, kinds, directed, combine)
+    H = project(S, kinds=kinds, directed=directed, combine=combine, follow_channels=follow)
+    ref = _reference(S, kinds, directed, combine, follow)
     got = {(u, v) if directed else tuple(sorted((u, v))): d["weight"]
            for u, v, d in H.edges(data=True)}
     assert got.keys() == ref.keys()

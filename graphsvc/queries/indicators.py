@@ -22,10 +22,9 @@ Who counts as what
   full English or Spanish name. Pass ``unhcr=[ids]`` / ``iom=[ids]`` to say
   exactly which actors count.
 - *tied*: at least one tie of the counted kinds (default all: formal,
-  informal, funding), in either direction. A funding tie that passed
-  through intermediaries (its ``channel``) ties each hop of the chain, not
-  the funder to the final recipient: money from PRM through UNHCR ties the
-  CSO to UNHCR, not to PRM (see :mod:`graphsvc.queries.projection`).
+  informal, funding), in either direction. A tie joins its own two ends
+  only: a grant UNHCR -> CSO whose money came from PRM (``channel``) ties
+  the CSO to UNHCR, not to PRM (see :mod:`graphsvc.queries.projection`).
 """
 from __future__ import annotations
 
@@ -175,15 +174,10 @@ def _neighbours_by_kind(G: nx.MultiDiGraph, of: set, kinds) -> dict:
         k = a.get("kind")
         if k not in wanted or u == v:
             continue
-        hops = [(u, v)]
-        if a.get("channel"):
-            chain = [u, *(c for c in a["channel"] if c in G and c not in (u, v)), v]
-            hops = list(zip(chain, chain[1:]))
-        for x, y in hops:
-            if x in of:
-                out[x][y].add(k)
-            if y in of:
-                out[y][x].add(k)
+        if u in of:
+            out[u][v].add(k)
+        if v in of:
+            out[v][u].add(k)
     return out
 
 

@@ -284,9 +284,12 @@ def reach_counts(G: nx.Graph, k: int = 2, engine: str = "auto") -> dict:
 def funding_channels(G: nx.MultiDiGraph, by: str = "channel") -> pd.DataFrame:
     """Funding aggregated along its channels, from the tie snapshot.
 
-    A funding tie runs funder -> recipient; its ``channel`` lists the
-    intermediaries the money passed through, in order (e.g. PRM -> UNHCR ->
-    a Mexican CSO is a tie ``prm -> cso`` with ``channel=["unhcr"]``).
+    A funding tie runs funder -> recipient; its ``channel`` names the
+    upstream funders the money came from, origin first (PRM -> UNHCR -> a
+    Mexican CSO is the tie ``unhcr -> cso`` with ``channel=["prm"]``). Each
+    tie is counted once, as origin -> intermediaries -> recipient: the origin
+    is the channel's first actor (the tie's funder when there is no channel),
+    the intermediaries the rest of the channel and then the tie's funder.
 
     Parameters
     ----------
@@ -312,12 +315,12 @@ def funding_channels(G: nx.MultiDiGraph, by: str = "channel") -> pd.DataFrame:
     Examples
     --------
     >>> S = nx.MultiDiGraph()
-    >>> _ = S.add_edge("prm", "cso1", kind="funding", amount=100.0, currency="USD",
-    ...                channel=["unhcr"], year=2020)
-    >>> _ = S.add_edge("prm", "cso1", kind="funding", amount=50.0, currency="USD",
-    ...                channel=["unhcr"], year=2021)
-    >>> _ = S.add_edge("prm", "cso2", kind="funding", amount=30.0, currency="USD",
-    ...                channel=["unhcr"])
+    >>> _ = S.add_edge("unhcr", "cso1", kind="funding", amount=100.0, currency="USD",
+    ...                channel=["prm"], year=2020)
+    >>> _ = S.add_edge("unhcr", "cso1", kind="funding", amount=50.0, currency="USD",
+    ...                channel=["prm"], year=2021)
+    >>> _ = S.add_edge("unhcr", "cso2", kind="funding", amount=30.0, currency="USD",
+    ...                channel=["prm"])
     >>> funding_channels(S)[["funder", "via", "recipient", "amount", "ties"]].values.tolist()
     [['prm', 'unhcr', 'cso1', 150.0, 2], ['prm', 'unhcr', 'cso2', 30.0, 1]]
     >>> funding_channels(S, by="intermediary").iloc[0].to_dict()
@@ -327,7 +330,9 @@ def funding_channels(G: nx.MultiDiGraph, by: str = "channel") -> pd.DataFrame:
     for u, v, a in G.edges(data=True):
         if a.get("kind") != "funding":
             continue
-        rows.append({"funder": u, "channel": tuple(a.get("channel") or ()), "recipient": v,
+        upstream = tuple(a.get("channel") or ())
+        funder, via = (upstream[0], (*upstream[1:], u)) if upstream else (u, ())
+        rows.append({"funder": funder, "channel": via, "recipient": v,
                      "currency": a.get("currency") or "", "amount": a.get("amount"),
                      "year": a.get("year")})
     if by == "intermediary":

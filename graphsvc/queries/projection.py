@@ -24,13 +24,15 @@ informal   0.5
 
 Funding channels
 ----------------
-A funding tie records the funder and the final recipient; its ``channel``
-lists the intermediaries the money passed through (PRM -> UNHCR -> a Mexican
-CSO). Such a tie does not mean the recipient knows the funder. By default
-(``follow_channels=True``) it is projected along its chain, funder -> first
-intermediary -> ... -> recipient, one edge per hop, so the recipient is tied
-to the intermediary it deals with; with ``follow_channels=False`` it is one
-edge funder -> recipient. Intermediaries missing from the graph are skipped.
+Each hop of a funding chain is its own tie, funder -> recipient; a tie's
+``channel`` names the upstream funders the money came from before it reached
+the tie's funder, origin first (PRM -> UNHCR -> a Mexican CSO is the tie
+``unhcr -> cso`` with ``channel=["prm"]``, usually beside a tie
+``prm -> unhcr``). So by default a funding tie is projected as the one edge
+it records: the CSO is tied to UNHCR, which it deals with, not to PRM. With
+``follow_channels=True`` the implied upstream hops (``prm -> unhcr``) are
+added as well, for graphs whose upstream hops were never recorded as ties.
+Channel actors missing from the graph are skipped.
 
 Every projected edge carries ``weight`` (the combined trust, higher is
 closer), ``distance`` (``1 / weight``, for shortest-path measures where
@@ -72,7 +74,7 @@ def tie_weight(attrs: Mapping, kind_weights: Mapping[str, float] = KIND_WEIGHTS)
 
 def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bool = False,
             combine: str = "sum", kind_weights: Mapping[str, float] | None = None,
-            follow_channels: bool = True):
+            follow_channels: bool = False):
     """One simple graph from the tie snapshot, with one weighted edge per pair.
 
     Parameters
@@ -94,10 +96,9 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
         (two ties trust more than one), ``"max"`` keeps the strongest.
     kind_weights : mapping, optional
         Weight per tie kind, default :data:`KIND_WEIGHTS`.
-    follow_channels : bool, default True
-        Project a funding tie with a ``channel`` along its chain of
-        intermediaries (see the module docstring) rather than as one edge
-        funder -> recipient.
+    follow_channels : bool, default False
+        Also project the upstream hops a funding tie's ``channel`` implies
+        (see the module docstring); the tie itself is always projected.
 
     Returns
     -------
@@ -132,13 +133,15 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     >>> list(D.edges(data="weight"))
     [('f', 'a', 0.5)]
 
-    Money that passed through an intermediary ties each hop of its channel:
+    A grant ``a -> b`` whose money came from ``g`` (``channel=["g"]``) ties
+    ``a`` and ``b``; following channels adds the implied hop ``g -> a``:
 
-    >>> _ = S.add_edge("f", "b", key="t4", kind="funding", directed=True, channel=["a"])
+    >>> S.add_node("g")
+    >>> _ = S.add_edge("a", "b", key="t4", kind="funding", directed=True, channel=["g"])
     >>> sorted(project(S, kinds=["funding"], directed=True).edges())
     [('a', 'b'), ('f', 'a')]
-    >>> sorted(project(S, kinds=["funding"], directed=True, follow_channels=False).edges())
-    [('f', 'a'), ('f', 'b')]
+    >>> sorted(project(S, kinds=["funding"], directed=True, follow_channels=True).edges())
+    [('a', 'b'), ('f', 'a'), ('g', 'a')]
     """
     kinds = tuple(_ALL_KINDS if kinds is None else kinds)
     for k in kinds:
@@ -152,12 +155,13 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     src, dst, kind, directed_tie = T.src, T.dst, T.kind, T.directed
     w = np.asarray([kw.get(k, 0.0) for k in KIND_NAMES])[kind] * T.strength
     if follow_channels and T.channels:
-        # Replace each channelled tie by one row per hop of its chain.
+        # Replace each channelled tie by one row per hop of its chain:
+        # upstream funders first, then the tie's own funder and recipient.
         rows = np.fromiter(T.channels, dtype=np.int64, count=len(T.channels))
         hs, hd, hk, hw, hdir = [], [], [], [], []
         for r in rows.tolist():
-            chain = [int(src[r]), *(T.index[c] for c in T.channels[r] if c in T.index),
-                     int(dst[r])]
+            chain = [*(T.index[c] for c in T.channels[r] if c in T.index),
+                     int(src[r]), int(dst[r])]
             chain = [x for i, x in enumerate(chain) if i == 0 or x != chain[i - 1]]
             for x, y in zip(chain, chain[1:]):
                 hs.append(x), hd.append(y), hk.append(kind[r]), hw.append(w[r])
