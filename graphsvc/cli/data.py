@@ -113,8 +113,11 @@ def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
 @click.option("--public-only", is_flag=True,
               help="Leave out restricted actors and ties (and ties touching a "
               "restricted actor).")
+@click.option("--with-metrics", is_flag=True,
+              help="Add every per-actor metric (README, 'Metrics') to the actors: node "
+              "attributes in GraphML and GEXF (for Gephi), columns in actors.csv.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def export(fmt, output, public_only, quiet):
+def export(fmt, output, public_only, with_metrics, quiet):
     """Export the whole graph to a file.
 
     \b
@@ -122,6 +125,7 @@ def export(fmt, output, public_only, quiet):
       graphsvc export --format json --output graph.json
       graphsvc export --format csv --output graph-csv/
       graphsvc export --output graph.graphml
+      graphsvc export --output graph.gexf --with-metrics
     """
     if fmt is None:
         fmt = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}.get(
@@ -130,8 +134,23 @@ def export(fmt, output, public_only, quiet):
             raise click.UsageError(
                 f"cannot tell the format from '{output}': give --format "
                 "json, csv, graphml or gexf.")
-    run_export(get_service(click.get_current_context()), fmt, output,
-               public_only=public_only, quiet=quiet)
+    service = get_service(click.get_current_context())
+    extra = metric_columns(service, public_only) if with_metrics else None
+    run_export(service, fmt, output, public_only=public_only, quiet=quiet,
+               extra_node_attrs=extra)
+
+
+def metric_columns(service, public_only: bool) -> dict:
+    """Every per-actor metric as ``{column: {actor id: value}}``, computed on
+    the same snapshot the export writes (cached per store version)."""
+    from ..queries.metrics import node_attributes
+
+    table = service.analysis("actor_metrics", include_restricted=not public_only)
+    columns: dict = {}
+    for actor, values in node_attributes(table).items():
+        for column, value in values.items():
+            columns.setdefault(column, {})[actor] = value
+    return columns
 
 
 def run_export(service, fmt: str, output: Path, *, public_only: bool = False,
