@@ -112,6 +112,29 @@ class GraphView:
         self.accounts.audit(self.principal.audit_name, action, target,
                             {"via": self.principal.via, **(details or {})}, self.ip)
 
+    def audit_export(self, target: str, details: dict | None = None) -> None:
+        """Check ``export`` and record a download this view's data went into
+        (a file the caller builds from :meth:`snapshot`, such as a map)."""
+        self.require("export")
+        self._audit("export", target, {"restricted_included": self.restricted,
+                                       **(details or {})})
+
+    def run_write(self, action: str, target: str, write, summary=None):
+        """Run ``write()``, a write done by code that holds the store itself
+        (an importer, the illustrative loader), as this principal.
+
+        ``action`` ("import" or "edit") is checked first and audited once
+        ``write()`` returns, with ``summary(result)`` as details; a write that
+        raises wrote nothing (importers validate before writing) and is not
+        logged. Returns what ``write()`` returned.
+        """
+        if action not in ("import", "edit"):
+            raise ValueError("action is 'import' or 'edit'")
+        self.require(action)
+        result = write()
+        self._audit(action, target, summary(result) if summary else None)
+        return result
+
     # --- what is visible ------------------------------------------------------
 
     def _visible_actor(self, actor: Actor | None) -> bool:

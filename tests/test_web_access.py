@@ -1,26 +1,33 @@
-"""Every data function honours Access: with restricted data excluded, no
-restricted actor or tie shows up anywhere in what it returns (the seam a
-permission layer plugs into)."""
+"""Every data function honours Access: for the public view (as for a
+viewer), no restricted actor or tie shows up anywhere in what it returns."""
 import json
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from graphsvc.access import GraphView
+from graphsvc.auth import PUBLIC as PUBLIC_PRINCIPAL
 from graphsvc.errors import NotFound
 from graphsvc.web import data, get_layouts
 from graphsvc.web.access import Access
 from graphsvc.web.params import actor_query, map_query, tie_query
 from web_fixtures import ACTORS, TIES, app, store  # noqa: F401
 
-PUBLIC = Access(include_restricted=False)
 RESTRICTED_NAMES = [a.name for a in ACTORS if a.visibility == "restricted"]
 RESTRICTED_TIES = [t.id for t in TIES if t.visibility == "restricted"]
 
 
+PUBLIC = None  # the public view's Access, made per app below
+
+
 @pytest.fixture
 def ctx(app):
+    global PUBLIC
+    service = app.extensions["graphsvc"]
+    PUBLIC = Access(GraphView(service, PUBLIC_PRINCIPAL, app.extensions["graphsvc.accounts"]))
+    assert PUBLIC.include_restricted is False
     with app.test_request_context():
-        yield app.extensions["graphsvc"]
+        yield service
 
 
 def outputs(service):
