@@ -368,3 +368,13 @@ def test_api_token_reads_as_its_user_without_csrf(app):
     assert c.post("/api/v1/actors", headers=auth).status_code == 405
     r = c.get("/api/v1/actors", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401 and r.json["error"]["code"] == "unauthorized"
+
+
+def test_production_app_refuses_to_start_without_a_secret_key(tmp_path):
+    from graphsvc.errors import ConfigError
+
+    store = SQLiteStore(tmp_path / "g.db")
+    with pytest.raises(ConfigError, match="no SECRET_KEY"):
+        create_app({"DB": str(tmp_path / "g.db"), "ENV": "production", "SECRET_KEY": None},
+                   service=GraphService(store), accounts=make_accounts(tmp_path / "a.db"))
+    store.close()
