@@ -83,6 +83,7 @@ class GraphView:
         self.ip = ip
         #: True when restricted actors and ties are visible to this principal.
         self.restricted = principal.can("view_restricted")
+        self._viewed: set[str] = set()  # restricted records already audited
 
     @classmethod
     def for_anonymous(cls, service: GraphService, accounts: Accounts, public_view: bool,
@@ -107,6 +108,14 @@ class GraphView:
             raise Unauthorized("sign in to do this")
         raise Forbidden(f"the {self.principal.role} role may not do this ({permission})",
                         hint="Ask an administrator for a role that may.")
+
+    def _audit_view(self, target: str) -> None:
+        """Audit a view of restricted data once per view (a web view lives
+        for one request, which may read the same record for several parts
+        of a page)."""
+        if target not in self._viewed:
+            self._viewed.add(target)
+            self._audit("view_restricted", target)
 
     def _audit(self, action: str, target: str | None = None, details: dict | None = None):
         self.accounts.audit(self.principal.audit_name, action, target,
@@ -205,7 +214,7 @@ class GraphView:
         if not self._visible_actor(actor):
             raise not_found_actor(actor_id)
         if actor.visibility == "restricted":
-            self._audit("view_restricted", f"actor:{actor.id}")
+            self._audit_view(f"actor:{actor.id}")
         return actor
 
     def get_tie(self, tie_id: str) -> Tie:
@@ -216,7 +225,7 @@ class GraphView:
             ends = [self.store.get_actor(x) for x in (tie.source, tie.target)]
             if tie.visibility == "restricted" or any(
                     a is not None and a.visibility == "restricted" for a in ends):
-                self._audit("view_restricted", f"tie:{tie.id}")
+                self._audit_view(f"tie:{tie.id}")
             return tie
         visible = self._visible_ids({tie.source, tie.target, *tie.channel})
         if tie.visibility != "public" or not {tie.source, tie.target} <= visible:

@@ -77,6 +77,8 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
             responses["400"] = {"$ref": "#/components/responses/BadRequest"}
         if not_found or path_params:
             responses["404"] = {"$ref": "#/components/responses/NotFound"}
+        # Every endpoint needs an account (or the public view, when published).
+        responses["401"] = {"$ref": "#/components/responses/Unauthorized"}
         responses["503"] = {"$ref": "#/components/responses/StoreUnavailable"}
         view.openapi = {"summary": summary, "description": description,
                         "tags": [tag], "operationId": view.__name__,
@@ -120,8 +122,17 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                    info={"description": "Actors and ties across the US-Mexico "
                          "migration corridor, and maps of them. Errors share one "
                          "shape: {\"error\": {\"code\", \"message\", \"details\"}}."},
-                   servers=[{"url": prefix}])
+                   servers=[{"url": prefix}],
+                   security=[{"bearerToken": []}, {"session": []}])
     c = spec.components
+    c.security_scheme("bearerToken", {
+        "type": "http", "scheme": "bearer",
+        "description": "An API token an administrator created "
+        "(graphsvc tokens create); it acts with its user's role."})
+    c.security_scheme("session", {
+        "type": "apiKey", "in": "cookie", "name": "graphsvc_session",
+        "description": "The browser session after signing in at /login "
+        "(__Host-graphsvc_session in production)."})
     c.schema("Error", _ERROR)
     c.schema("Actor", _model_schema(Actor))
     c.schema("Tie", _model_schema(Tie))
@@ -157,6 +168,8 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     for name, description in (("BadRequest", "A parameter is malformed or out of range."),
                               ("NotFound", "No such actor (or not visible)."),
+                              ("Unauthorized", "Not signed in, or the API token is "
+                               "not valid (and the public view is not published)."),
                               ("StoreUnavailable", "The graph database is unavailable.")):
         c.response(name, {"description": description, "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})

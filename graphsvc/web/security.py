@@ -181,6 +181,9 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     app.jinja_env.globals["csp_nonce"] = _nonce
     # Pages say who is signed in (and offer sign-out) or that this is the public view.
     app.context_processor(lambda: {"principal": current_principal()})
+    # The sign-in and refusal pages use the app's stylesheet when it has one.
+    app.context_processor(lambda: {"stylesheet": url_for("static", filename="style.css")
+                                   if current_app.has_static_folder else None})
     for exc in (Unauthorized, Forbidden, RateLimited):
         app.register_error_handler(exc, error_response)
     app.register_error_handler(CSRFError, _csrf_error)
