@@ -1,8 +1,8 @@
 """Walk every GET route of a Flask app as one client, for access tests.
 
-Used on the small app in test_web_security.py, and meant for the full app:
-walk it as anonymous and as each role, then check that no restricted name
-or id appears in what a viewer got.
+Used on the small app in test_web_security.py and on the full app in
+test_web_permissions.py: walk it as anonymous and as each role, then check
+that no restricted name or id appears in what a viewer got.
 """
 from __future__ import annotations
 

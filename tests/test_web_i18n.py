@@ -19,7 +19,8 @@ METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
             "lazy_gettext": None}
 PAGES = ["/", "/actors", "/actors/sinfronteras", "/map", "/map?ego=unhcr&depth=2",
-         "/import", "/export", "/actors/nobody", "/no/such/page"]
+         "/import", "/export", "/actors/nobody", "/no/such/page",
+         "/admin/audit.csv"]  # refused to the test client's editor: the refusal page
 
 
 def source_messages():

@@ -378,3 +378,19 @@ def test_production_app_refuses_to_start_without_a_secret_key(tmp_path):
         create_app({"DB": str(tmp_path / "g.db"), "ENV": "production", "SECRET_KEY": None},
                    service=GraphService(store), accounts=make_accounts(tmp_path / "a.db"))
     store.close()
+
+
+def test_every_post_form_in_the_templates_carries_a_csrf_token():
+    from pathlib import Path
+
+    import graphsvc.web
+
+    templates = Path(graphsvc.web.__file__).parent / "templates"
+    forms = []
+    for path in templates.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", text, re.S | re.I):
+            if re.search(r'method="post"', form, re.I):
+                forms.append(path.name)
+                assert "csrf_token" in form, f"{path.name}: a POST form without csrf_token"
+    assert {"base.html", "login.html", "import.html"} <= set(forms)
