@@ -20,6 +20,9 @@ def run_server(service: GraphService, host: str, port: int,
     from ..web import create_app
 
     app = create_app(settings, service=service)
+    if not app.config.get("PUBLIC_VIEW") and not app.extensions["graphsvc.accounts"].list_users():
+        click.echo("No accounts yet, and nothing is shown without one: create the first "
+                   "admin with graphsvc users create-admin --username NAME")
     click.echo(f"graphsvc serving {service.store.name} store on http://{host}:{port}/ "
                "(open it in your browser; Ctrl+C stops)")
     app.run(host=host, port=port, debug=False, use_reloader=False)
