@@ -394,3 +394,61 @@ def test_every_post_form_in_the_templates_carries_a_csrf_token():
                 forms.append(path.name)
                 assert "csrf_token" in form, f"{path.name}: a POST form without csrf_token"
     assert {"base.html", "login.html", "import.html"} <= set(forms)
+
+
+# --- the illustrative network -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def illustrative_apps(tmp_path_factory):
+    """The illustrative network as shipped, and (built independently) the same
+    network with its restricted actors, their ties and restricted ties deleted."""
+    from graphsvc.illustrative import build_illustrative
+
+    actors, ties = build_illustrative()
+    hidden = {a.id for a in actors if a.visibility == "restricted"}
+    public_actors = [a for a in actors if a.id not in hidden]
+    public_ties = [t.model_copy(update={"channel": [c for c in t.channel if c not in hidden]})
+                   for t in ties
+                   if t.visibility == "public" and not {t.source, t.target} & hidden]
+    tmp = tmp_path_factory.mktemp("illustrative")
+    full = build(tmp, actors, ties, name="full", PUBLIC_VIEW=True)
+    public = build(tmp, public_actors, public_ties, name="public")
+    yield actors, ties, full, public
+    for app in (full, public):
+        app.extensions["graphsvc.accounts"].close()
+        app.extensions["graphsvc"].close()
+
+
+@pytest.mark.parametrize("role", ["viewer", "public"])
+def test_illustrative_network_shows_a_viewer_nothing_restricted(illustrative_apps, role):
+    actors, ties, app, _public = illustrative_apps
+    hidden = sorted(a.id for a in actors if a.visibility == "restricted")
+    secret_ties = [t for t in ties if t.visibility == "restricted"
+                   or {t.source, t.target} & set(hidden)]
+    assert hidden and secret_ties  # the shipped network has both (see invented.py, ties.py)
+    # the public actors a hidden actor or tie touches: their pages are where a leak would be
+    near = sorted({x for t in secret_ties for x in (t.source, t.target)} - set(hidden))[:12]
+    urls = ["/", "/actors?limit=500", "/map", "/api/v1/dashboard", "/api/v1/map",
+            "/api/v1/actors?limit=500", "/api/v1/ties?limit=500"]
+    for actor in near + hidden:
+        urls += [f"/actors/{actor}", f"/api/v1/actors/{actor}",
+                 f"/api/v1/map?ego={actor}&depth=3"]
+    got = walk(client_as(app, role), urls)
+    for url, (status, _text) in got.items():
+        assert status == (404 if any(h in url for h in hidden) else 200), url
+    secrets = ([a.name for a in actors if a.id in hidden] + hidden
+               + [t.id for t in ties if t.visibility == "restricted"])
+    assert not leaked(got, secrets)
+
+
+def test_illustrative_viewer_numbers_are_those_without_restricted_records(illustrative_apps):
+    actors, _ties, app, public_app = illustrative_apps
+    viewer, reference = client_as(app, "viewer"), client_as(public_app, "analyst")
+    urls = ["/api/v1/dashboard", "/api/v1/actors?limit=500", "/api/v1/map",
+            "/api/v1/map?kind=cso&kind=shelter", "/api/v1/ties?limit=500"]
+    for url in urls:
+        assert _comparable(viewer.get(url).json) == _comparable(reference.get(url).json), url
+    n_public = sum(a.visibility == "public" for a in actors)
+    assert viewer.get("/api/v1/dashboard").json["counts"]["actors"] == n_public
+    assert client_as(app, "analyst").get(
+        "/api/v1/dashboard").json["counts"]["actors"] == len(actors)
