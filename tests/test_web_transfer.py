@@ -249,6 +249,12 @@ def test_openapi_documents_the_transfer_endpoints(client):
     assert "post" in spec["paths"]["/import"]
     assert spec["paths"]["/import"]["post"]["responses"]["413"]
     assert "get" in spec["paths"]["/export/{fmt}"]
+    # who may call each: the permission table, and 403 where the role matters
+    assert spec["paths"]["/import"]["post"]["x-permission"] == "import"
+    assert spec["paths"]["/export/{fmt}"]["get"]["x-permission"] == "export"
+    assert "403" in spec["paths"]["/export/{fmt}"]["get"]["responses"]
+    assert spec["paths"]["/actors"]["get"]["x-permission"] == "view"
+    assert "403" not in spec["paths"]["/actors"]["get"]["responses"]
 
 
 def test_export_then_import_the_full_graph_into_an_empty_store(client, store, tmp_path):
