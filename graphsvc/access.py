@@ -83,6 +83,7 @@ class GraphView:
         self.ip = ip
         #: True when restricted actors and ties are visible to this principal.
         self.restricted = principal.can("view_restricted")
+        self._viewed: set[str] = set()  # restricted records already audited
 
     @classmethod
     def for_anonymous(cls, service: GraphService, accounts: Accounts, public_view: bool,
@@ -108,9 +109,48 @@ class GraphView:
         raise Forbidden(f"the {self.principal.role} role may not do this ({permission})",
                         hint="Ask an administrator for a role that may.")
 
+    def _audit_view(self, target: str) -> None:
+        """Audit a view of restricted data once per view (a web view lives
+        for one request, which may read the same record for several parts
+        of a page)."""
+        if target not in self._viewed:
+            self._viewed.add(target)
+            self._audit("view_restricted", target)
+
     def _audit(self, action: str, target: str | None = None, details: dict | None = None):
         self.accounts.audit(self.principal.audit_name, action, target,
                             {"via": self.principal.via, **(details or {})}, self.ip)
+
+    def audit_export(self, target: str, details: dict | None = None) -> None:
+        """Check ``export`` and record a download this view's data went into
+        (a file the caller builds from :meth:`snapshot`, such as a map)."""
+        self.require("export")
+        self._audit("export", target, {"restricted_included": self.restricted,
+                                       **(details or {})})
+
+    def audit_download(self, target: str, details: dict | None = None) -> None:
+        """Record a download of a report built from this view's data that the
+        principal may already read as a page and through the API (an
+        introductions report or plan): no ``export`` permission needed, but
+        the download is in the log like any other."""
+        self._audit("export", target, {"restricted_included": self.restricted,
+                                       **(details or {})})
+
+    def run_write(self, action: str, target: str, write, summary=None):
+        """Run ``write()``, a write done by code that holds the store itself
+        (an importer, the illustrative loader), as this principal.
+
+        ``action`` ("import" or "edit") is checked first and audited once
+        ``write()`` returns, with ``summary(result)`` as details; a write that
+        raises wrote nothing (importers validate before writing) and is not
+        logged. Returns what ``write()`` returned.
+        """
+        if action not in ("import", "edit"):
+            raise ValueError("action is 'import' or 'edit'")
+        self.require(action)
+        result = write()
+        self._audit(action, target, summary(result) if summary else None)
+        return result
 
     # --- what is visible ------------------------------------------------------
 
@@ -182,7 +222,7 @@ class GraphView:
         if not self._visible_actor(actor):
             raise not_found_actor(actor_id)
         if actor.visibility == "restricted":
-            self._audit("view_restricted", f"actor:{actor.id}")
+            self._audit_view(f"actor:{actor.id}")
         return actor
 
     def get_tie(self, tie_id: str) -> Tie:
@@ -193,7 +233,7 @@ class GraphView:
             ends = [self.store.get_actor(x) for x in (tie.source, tie.target)]
             if tie.visibility == "restricted" or any(
                     a is not None and a.visibility == "restricted" for a in ends):
-                self._audit("view_restricted", f"tie:{tie.id}")
+                self._audit_view(f"tie:{tie.id}")
             return tie
         visible = self._visible_ids({tie.source, tie.target, *tie.channel})
         if tie.visibility != "public" or not {tie.source, tie.target} <= visible:

@@ -43,9 +43,19 @@ def pages(actor: str) -> list[tuple[str, str]]:
     ]
 
 
+def editor_token(app) -> str:
+    """An API token for a throwaway editor (pages need an account; the
+    benchmark imports as well as reads), in the accounts file beside the
+    temporary graph."""
+    accounts = app.extensions["graphsvc.accounts"]
+    accounts.create_user("bench", "bench-password", "editor", by="script")
+    return accounts.create_token("bench", by="script", name="script")[0]
+
+
 def bench(label: str, store: SQLiteStore, db: Path, actor: str, runs: int) -> None:
     app = create_app({"DB": str(db)}, service=GraphService(store))
     client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + editor_token(app)
     counts = store.counts()
     print(f"\n{label}: {counts}; {runs} runs after one warm-up request each")
     for name, path in pages(actor):

@@ -22,6 +22,14 @@ from werkzeug.serving import make_server  # noqa: E402
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
+
+
+def analyst_token(app) -> str:
+    """An API token for a throwaway analyst: pages need an account, and a
+    token header signs in every request the browser makes."""
+    accounts = app.extensions["graphsvc.accounts"]
+    accounts.create_user("analyst", "analyst-password", "analyst", by="script")
+    return accounts.create_token("analyst", by="script", name="script")[0]
 from synthetic_graph import fill  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,13 +55,14 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         store = fill(SQLiteStore(Path(tmp) / "shots.db"), opts.nodes, seed=3)
         app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=GraphService(store))
+        auth = {"Authorization": "Bearer " + analyst_token(app)}
         server = make_server("127.0.0.1", 0, app, threaded=True)
         base = f"http://127.0.0.1:{server.server_port}"
         threading.Thread(target=server.serve_forever, daemon=True).start()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, path, locale in SHOTS:
-                context = browser.new_context(locale=locale,
+                context = browser.new_context(locale=locale, extra_http_headers=auth,
                                               viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 page.goto(base + path)

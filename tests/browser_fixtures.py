@@ -83,8 +83,10 @@ def browser():
         b.close()
 
 
-def new_watch(browser, locale="en-US", viewport=(1400, 1000)) -> PageWatch:
-    context = browser.new_context(locale=locale,
+def new_watch(browser, locale="en-US", viewport=(1400, 1000), storage_state=None) -> PageWatch:
+    """A watched page in a new browser context; ``storage_state`` (from
+    :func:`sign_in_browser`) makes it start signed in."""
+    context = browser.new_context(locale=locale, storage_state=storage_state,
                                   viewport={"width": viewport[0], "height": viewport[1]})
     context.add_init_script(_TRAP)
     watch_box = {}
@@ -100,3 +102,18 @@ def new_watch(browser, locale="en-US", viewport=(1400, 1000)) -> PageWatch:
     watch = PageWatch(context)
     watch_box["w"] = watch
     return watch
+
+
+def sign_in_browser(browser, url, username, password, locale="en-US") -> dict:
+    """Sign in through the real sign-in form; the signed-in browser state
+    (its cookies), for :func:`new_watch`."""
+    w = new_watch(browser, locale=locale)
+    w.page.goto(url + "/login")
+    w.page.fill("#username", username)
+    w.page.fill("#password", password)
+    w.page.click("button[type=submit]")
+    w.page.wait_for_url(url + "/")
+    w.assert_clean()
+    state = w.page.context.storage_state()
+    w.page.context.close()
+    return state

@@ -1,13 +1,15 @@
 """Walk every GET route of a Flask app as one client, for access tests.
 
-Used on the small app in test_web_security.py, and meant for the full app:
-walk it as anonymous and as each role, then check that no restricted name
-or id appears in what a viewer got.
+Used on the small app in test_web_security.py and on the full app in
+test_web_permissions.py: walk it as anonymous and as each role, then check
+that no restricted name or id appears in what a viewer got.
 """
 from __future__ import annotations
 
 import html
+import io
 import json
+import zipfile
 
 
 def route_urls(app, values: dict[str, list[str]]) -> tuple[list[str], list[str]]:
@@ -41,10 +43,16 @@ def route_urls(app, values: dict[str, list[str]]) -> tuple[list[str], list[str]]
 
 def walk(client, urls: list[str], **kwargs) -> dict[str, tuple[int, str]]:
     """GET each URL; ``{url: (status, text)}``. JSON is re-serialised without
-    ASCII escapes, so an escaped accent cannot hide a name from a search."""
+    ASCII escapes, so an escaped accent cannot hide a name from a search; a
+    zip download (the CSV export) is the text of every file in it."""
     out = {}
     for url in urls:
         r = client.get(url, **kwargs)
+        if r.mimetype == "application/zip":
+            with zipfile.ZipFile(io.BytesIO(r.get_data())) as zf:
+                text = "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist())
+            out[url] = (r.status_code, text)
+            continue
         text = r.get_data(as_text=True)
         if r.is_json:
             text = json.dumps(r.get_json(), ensure_ascii=False)

@@ -181,6 +181,7 @@ def test_views_of_restricted_data_are_audited(world):
     v = view(world, "analyst")
     v.get_actor("p1")  # public: not audited
     v.get_actor("r1")
+    v.get_actor("r1")  # once per view (one web request): logged once
     v.get_tie("informal:p1--p4")
     v.export_records()
     got = [(e.actor, e.action, e.target, e.ip) for e in accounts.audit_entries()

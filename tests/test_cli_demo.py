@@ -133,10 +133,16 @@ def test_demo_serves_the_illustrative_home_page(tmp_path):
                 time.sleep(0.2)
         text = " ".join(re.sub(r"<[^>]+>", " ", page).split())  # what a reader sees
         assert "Illustrative network" in text
-        n_actors = len(build_illustrative()[0])
-        assert f"{n_actors} actors" in text
+        # Demo publishes the public view: no account needed, restricted actors
+        # neither shown nor counted.
+        assert "Public view: restricted records are hidden." in text
+        actors = build_illustrative()[0]
+        n_public = sum(a.visibility == "public" for a in actors)
+        assert 0 < n_public < len(actors)
+        assert f"{n_public} actors" in text
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert f"into the sqlite store at {db}" in out
     assert f"http://127.0.0.1:{port}/" in out
+    assert "graphsvc users create-admin --username NAME" in out

@@ -70,3 +70,5 @@ def test_serve_listens_on_loopback_only(tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
+    # a fresh install has no account yet: say how to make the first one
+    assert "graphsvc users create-admin --username NAME" in out

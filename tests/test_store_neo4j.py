@@ -475,17 +475,27 @@ def test_json_export_import_roundtrip_through_bolt(falkordb, falkordb_driver, sm
     last.close()
 
 
-def test_web_answers_503_while_the_server_is_down():
-    """Pages and API stay up and say the database is unavailable."""
+def test_web_answers_503_while_the_server_is_down(tmp_path):
+    """Pages and API stay up and say the database is unavailable (to a
+    signed-in user and a script's token: accounts live apart from the graph)."""
+    from auth_helpers import make_accounts
     from graphsvc.web import create_app
+    from web_fixtures import signed_in
 
     uri = f"bolt://127.0.0.1:{closed_port()}"
-    app = create_app({"NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "TESTING": True})
-    client = app.test_client()
+    accounts = make_accounts(tmp_path / "accounts.db")
+    app = create_app({"NEO4J_URI": uri, "NEO4J_PASSWORD": "x", "TESTING": True},
+                     accounts=accounts)
+    client = signed_in(app, "viewer")
     page = client.get("/", headers={"Accept-Language": "en"})
     assert page.status_code == 503
     assert "graph database unavailable" in page.get_data(as_text=True)
     api = client.get("/api/v1/actors")
     assert api.status_code == 503
     assert api.json["error"]["code"] == "store_unavailable"
+    token, _info = accounts.create_token("viewer1", by="test", name="script")
+    api = app.test_client().get("/api/v1/actors",
+                                headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 503 and api.json["error"]["code"] == "store_unavailable"
+    accounts.close()
     app.extensions["graphsvc"].store.close()

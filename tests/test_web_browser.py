@@ -2,11 +2,11 @@
 localhost, no console errors, and hostile names stay text everywhere."""
 import pytest
 
-from graphsvc.service import GraphService
+from auth_helpers import PASSWORD
 from graphsvc.stores.sqlite import SQLiteStore
-from graphsvc.web import create_app
-from browser_fixtures import LiveServer, browser, needs_chromium, new_watch  # noqa: F401
-from web_fixtures import ACTORS, HREF, IMG, JS_SITE, SCRIPT, TIES, fill
+from browser_fixtures import (LiveServer, browser, needs_chromium, new_watch,  # noqa: F401
+                              sign_in_browser)
+from web_fixtures import ACTORS, HREF, IMG, JS_SITE, SCRIPT, TIES, fill, make_app
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -17,20 +17,25 @@ MAP_PAGES = {"/actors/sinfronteras", "/actors/img", "/map", "/map?ego=unhcr&dept
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, browser):
     path = tmp_path_factory.mktemp("web") / "graph.db"
     store = fill(SQLiteStore(path), illustrative=True)
     # A javascript: address cannot be an actor's website (the model refuses
     # it), so it arrives as free text: it must show as text, never as a link.
     store.upsert([ACTORS[0].model_copy(update={"source_ref": JS_SITE})])
-    app = create_app({"DB": str(path), "TESTING": True}, service=GraphService(store))
+    app = make_app(store, path)
+    # an editor sees restricted records (the hostile names) and every page
+    app.extensions["graphsvc.accounts"].create_user("editor1", PASSWORD, "editor", by="test")
     with LiveServer(app) as server:
+        server.app = app
+        server.state = sign_in_browser(browser, server.url, "editor1", PASSWORD)
         yield server
     store.close()
+    app.extensions["graphsvc.accounts"].close()
 
 
 def open_page(browser, live, path, locale="en-US"):
-    w = new_watch(browser, locale=locale)
+    w = new_watch(browser, locale=locale, storage_state=live.state)
     response = w.page.goto(live.url + path)
     assert response.status == 200, path
     if path in MAP_PAGES:
@@ -223,4 +228,29 @@ def test_centre_the_map_on_an_actor(browser, live):
     # sinfronteras: grant, implementing partner, workshop
     assert drawn(w) == [3, 4]
     assert w.page.locator("h1").inner_text() == "Influence map: US State Department PRM"
+    w.assert_clean()
+
+
+def test_sign_in_see_the_dashboard_and_sign_out(browser, live):
+    live.app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer",
+                                                         by="test")
+    w = new_watch(browser)
+    w.page.goto(live.url + "/actors")
+    assert w.page.url == live.url + "/login?next=/actors"  # nothing without an account
+    w.page.fill("#username", "viewer1")
+    w.page.fill("#password", PASSWORD)
+    w.page.click("button[type=submit]")
+    w.page.wait_for_url(live.url + "/actors")
+    w.page.click("a.brand")
+    w.page.wait_for_url(live.url + "/")
+    assert w.page.locator("h1").inner_text() == "Dashboard"
+    assert "viewer1" in w.page.locator(".account .who").inner_text()
+    # a viewer sees the public graph only (web_fixtures: 3 public actors)
+    assert w.page.locator(".counts").inner_text().split()[:2] == ["3", "actors"]
+    assert w.page.locator("nav a", has_text="Import").count() == 0
+    w.page.click(".account form.signout button")
+    w.page.wait_for_url(live.url + "/login")
+    assert "You have signed out." in w.page.locator("main").inner_text()
+    w.page.goto(live.url + "/")
+    assert w.page.url == live.url + "/login?next=/"
     w.assert_clean()

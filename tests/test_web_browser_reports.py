@@ -9,27 +9,29 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from graphsvc.service import GraphService
+from auth_helpers import PASSWORD
 from graphsvc.stores.sqlite import SQLiteStore
-from graphsvc.web import create_app
-from browser_fixtures import LiveServer, browser, needs_chromium, new_watch  # noqa: F401
+from browser_fixtures import (LiveServer, browser, needs_chromium, new_watch,  # noqa: F401
+                              sign_in_browser)
 from ingest_helpers import state
-from web_fixtures import HREF, IMG, SCRIPT, fill
+from web_fixtures import HREF, IMG, SCRIPT, fill, make_app, signed_in
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, browser):
     path = tmp_path_factory.mktemp("web") / "graph.db"
     store = fill(SQLiteStore(path), illustrative=True)
-    app = create_app({"DB": str(path), "TESTING": True,
-                      "IMPORT_REPORT_DIR": str(path.parent / "rejected")},
-                     service=GraphService(store))
+    app = make_app(store, path, IMPORT_REPORT_DIR=str(path.parent / "rejected"))
+    # an editor imports, records outcomes and sees the restricted (hostile) names
+    app.extensions["graphsvc.accounts"].create_user("editor1", PASSWORD, "editor", by="test")
     with LiveServer(app) as server:
         server.store, server.app = store, app
+        server.state = sign_in_browser(browser, server.url, "editor1", PASSWORD)
         yield server
     store.close()
+    app.extensions["graphsvc.accounts"].close()
 
 
 def hosts(w):
@@ -41,7 +43,7 @@ def test_upload_with_one_bad_row_names_the_row(browser, live, tmp_path):
     upload.write_text("id,name,kind,country\ncasa_luz,Casa Luz,shelter,MX\n"
                       "mala,Casa Mala,banco,MX\nred_sd,Red SD,network,US\n", encoding="utf-8")
     before = state(live.store)
-    w = new_watch(browser)
+    w = new_watch(browser, storage_state=live.state)
     w.page.goto(live.url + "/import")
     w.page.set_input_files("input[name=actors]", str(upload))
     with w.page.expect_navigation() as nav:
@@ -63,7 +65,7 @@ def test_upload_with_one_bad_row_names_the_row(browser, live, tmp_path):
 
 
 def test_introductions_report_csv_download(browser, live, tmp_path):
-    w = new_watch(browser)
+    w = new_watch(browser, storage_state=live.state)
     w.page.goto(live.url + "/actors/sinfronteras/introductions?mode=open")
     with w.page.expect_download() as info:
         w.page.click("a.download-csv")
@@ -72,7 +74,7 @@ def test_introductions_report_csv_download(browser, live, tmp_path):
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    api = live.app.test_client().get(
+    api = signed_in(live.app).get(
         "/api/v1/actors/sinfronteras/introductions?mode=open").get_json()["suggestions"]
     assert [(r["Rank"], r["Actor id"], r["Name"], r["Broker id"]) for r in rows] == [
         (str(s["rank"]), s["actor"], s["name"], s["broker"]["broker"] if s["broker"] else "")
@@ -85,7 +87,7 @@ def test_introductions_report_csv_download(browser, live, tmp_path):
 @pytest.mark.parametrize("path", ["/actors/sinfronteras/introductions",
                                   "/introductions/plan?k=3"])
 def test_printable_report_is_clean_and_offline(browser, live, path):
-    w = new_watch(browser)
+    w = new_watch(browser, storage_state=live.state)
     response = w.page.goto(live.url + path)
     assert response.status == 200
     w.page.emulate_media(media="print")
@@ -106,7 +108,7 @@ def test_printable_report_is_clean_and_offline(browser, live, path):
                                   "/actors/sinfronteras",
                                   "/introductions/plan?k=3"])
 def test_hostile_names_in_introduction_reports_show_as_text(browser, live, path):
-    w = new_watch(browser)
+    w = new_watch(browser, storage_state=live.state)
     w.page.goto(live.url + path)
     text = w.page.locator("main").inner_text()
     shown = [name for name in (IMG, SCRIPT, HREF) if name in text]
@@ -120,7 +122,7 @@ def test_hostile_names_in_introduction_reports_show_as_text(browser, live, path)
 
 
 def test_record_an_outcome_from_the_profile(browser, live):
-    w = new_watch(browser)
+    w = new_watch(browser, storage_state=live.state)
     w.page.goto(live.url + "/actors/href")
     form = w.page.locator("form.record").first
     target = form.locator("input[name=to]").get_attribute("value")

@@ -16,7 +16,7 @@ import pytest
 
 from ingest_helpers import state
 from test_web_api import assert_error
-from web_fixtures import IMG, SCRIPT, app, client, store  # noqa: F401
+from web_fixtures import IMG, SCRIPT, app, bearer, client, csrf, store  # noqa: F401
 
 ES = {"Accept-Language": "es"}
 
@@ -81,7 +81,10 @@ def test_profile_shows_suggestions_with_broker_and_mode(client):
     assert "Not available yet in this version: suggested introductions" not in html
     assert 'class="suggestion-name" href="/actors/prm"' in html
     assert "Ask UNHCR" in html
-    assert 'name="csrf_token"' not in html  # CSRFProtect is not installed here
+    # the editor's page offers a form per suggestion, with its CSRF token
+    assert html.count('<form class="record"') == html.count(
+        'class="record" method="post" action="/introductions">\n  <input type="hidden" '
+        'name="csrf_token"') > 0
     html = client.get("/actors/sinfronteras?mode=policymaker").get_data(as_text=True)
     assert '<option value="policymaker" selected>' in html
     assert 'href="/actors/href"' not in html.split('id="introductions"')[1].split("</ol>")[0]
@@ -155,7 +158,7 @@ def test_bad_plan_parameters(client, query, fields):
 
 
 def test_record_from_the_form_redirects_back_and_changes_suggestions(client, store):
-    r = client.post("/introductions", data={
+    r = client.post("/introductions", data={"csrf_token": csrf(client),
         "from": "sinfronteras", "to": "prm", "via": "unhcr", "status": "declined",
         "note": SCRIPT, "next": "/actors/sinfronteras?mode=open#introductions"})
     assert r.status_code == 303
@@ -169,7 +172,7 @@ def test_record_from_the_form_redirects_back_and_changes_suggestions(client, sto
 
 
 def test_record_made_becomes_a_tie(client, store):
-    r = client.post("/api/v1/introductions", json={
+    r = client.post("/api/v1/introductions", headers=bearer(client), json={
         "from": "sinfronteras", "to": "href", "via": "img", "status": "made"})
     assert r.status_code == 201
     assert r.get_json()["status"] == "made"
@@ -181,7 +184,8 @@ def test_record_made_becomes_a_tie(client, store):
 
 def test_redirect_never_leaves_the_site(client):
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
-        r = client.post("/introductions", data={"from": "sinfronteras", "to": "isolated",
+        r = client.post("/introductions", data={"csrf_token": csrf(client),
+                                                "from": "sinfronteras", "to": "isolated",
                                                 "status": "proposed", "next": target})
         assert r.headers["Location"] == "/actors/sinfronteras"
 
@@ -197,13 +201,16 @@ def test_redirect_never_leaves_the_site(client):
 ])
 def test_record_bad_input_writes_nothing(client, store, body, status, code):
     before = state(store)
-    assert_error(client.post("/api/v1/introductions", json=body), status, code)
-    assert client.post("/introductions", data=body).status_code == status
+    assert_error(client.post("/api/v1/introductions", headers=bearer(client),
+                             json=body), status, code)
+    form = {**body, "csrf_token": csrf(client)}
+    assert client.post("/introductions", data=form).status_code == status
     assert state(store) == before
 
 
 def test_record_api_refuses_a_json_list(client):
-    assert_error(client.post("/api/v1/introductions", json=["x"]), 400, "bad_request")
+    assert_error(client.post("/api/v1/introductions", headers=bearer(client),
+                             json=["x"]), 400, "bad_request")
 
 
 def test_openapi_documents_the_introduction_endpoints(client):
@@ -226,7 +233,7 @@ def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, s
         [(s["source"], s["target"]) for s in first["steps"]]
     step = first["steps"][0]
     # recording the planned introduction as made moves the version: a new plan
-    r = client.post("/api/v1/introductions", json={
+    r = client.post("/api/v1/introductions", headers=bearer(client), json={
         "from": step["source"], "to": step["target"], "status": "made"})
     assert r.status_code == 201
     again = client.get("/api/v1/introductions/plan?k=1").get_json()
@@ -244,3 +251,18 @@ def test_report_filters(client):
     assert 'href="/actors/prm"' not in html.split('<ol class="suggestions">')[1]
     csv_link = 'introductions.csv?mode=open&amp;limit=10&amp;country=MX&amp;kind=faith_based'
     assert csv_link in html
+
+
+def test_only_editors_record_outcomes(app, store):
+    from web_fixtures import signed_in
+
+    before = state(store)
+    analyst = signed_in(app, "analyst")
+    html = analyst.get("/actors/sinfronteras").get_data(as_text=True)
+    assert "Ask UNHCR" in html and '<form class="record"' not in html
+    body = {"from": "sinfronteras", "to": "prm", "status": "declined"}
+    assert_error(analyst.post("/api/v1/introductions", headers=bearer(analyst, "analyst1"),
+                              json=body), 403, "forbidden")
+    r = analyst.post("/introductions", data={**body, "csrf_token": csrf(analyst)})
+    assert r.status_code == 403
+    assert state(store) == before

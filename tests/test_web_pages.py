@@ -4,11 +4,9 @@ import re
 
 import pytest
 
-from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
-from graphsvc.web import create_app
 from graphsvc.web.templating import safe_link
-from web_fixtures import HREF, IMG, SCRIPT, app, client, store  # noqa: F401
+from web_fixtures import HREF, IMG, SCRIPT, app, client, make_app, signed_in, store  # noqa: F401
 
 ROUTES = ["/", "/actors", "/actors?kind=cso&country=MX", "/actors?q=casa",
           "/actors/sinfronteras", "/actors/img", "/actors/script", "/actors/href",
@@ -59,20 +57,18 @@ def test_illustrative_banner_only_when_illustrative(app, client, store):
 
 
 def test_map_beyond_its_limit_keeps_the_most_tied(store, tmp_path):
-    app = create_app({"DB": str(tmp_path / "graph.db"), "MAP_MAX_NODES": 3},
-                     service=GraphService(store))
-    body = app.test_client().get("/api/v1/map").get_json()
+    client = signed_in(make_app(store, tmp_path / "graph.db", MAP_MAX_NODES=3))
+    body = client.get("/api/v1/map").get_json()
     # most ties (by hand): sinfronteras 5, unhcr 4, img 3
     assert {n["id"] for n in body["nodes"]} == {"sinfronteras", "unhcr", "img"}
     assert body["truncated"] == 4
-    html = app.test_client().get("/map").get_data(as_text=True)
+    html = client.get("/map").get_data(as_text=True)
     assert "4 more actors match" in html
 
 
 def test_empty_graph(tmp_path):
     store = SQLiteStore(tmp_path / "empty.db")
-    client = create_app({"DB": str(tmp_path / "empty.db")},
-                        service=GraphService(store)).test_client()
+    client = signed_in(make_app(store, tmp_path / "empty.db"))
     assert "The graph is empty." in client.get("/").get_data(as_text=True)
     assert client.get("/map").status_code == 200
     assert client.get("/api/v1/map").get_json()["nodes"] == []

@@ -14,12 +14,11 @@ import pytest
 from openpyxl import Workbook
 
 from graphsvc.model import Introduction
-from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
-from graphsvc.web import create_app
 from ingest_helpers import state
 from test_web_api import assert_error
-from web_fixtures import ACTORS, IMG, TIES, app, client, store  # noqa: F401
+from web_fixtures import (ACTORS, IMG, TIES, app, bearer, client, csrf,  # noqa: F401
+                          make_app, signed_in, store)
 
 HEADER = "id,name,kind,country,city\n"
 GOOD = "casa_luz,Casa Luz,shelter,MX,Tijuana\nred_sd,Red SD,network,US,San Diego\n"
@@ -47,7 +46,8 @@ def test_import_page_has_a_working_form(client):
 
 
 def test_import_page_writes_and_shows_counts(client, store, reports):
-    r = client.post("/import", data={"actors": upload(HEADER + GOOD)},
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload(HEADER + GOOD)},
                     content_type="multipart/form-data")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
@@ -59,7 +59,8 @@ def test_import_page_writes_and_shows_counts(client, store, reports):
 
 def test_import_page_validation_report_and_nothing_written(client, store, reports):
     before = state(store)
-    r = client.post("/import", data={"actors": upload(HEADER + GOOD + BAD_ROW)},
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload(HEADER + GOOD + BAD_ROW)},
                     content_type="multipart/form-data")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
@@ -71,7 +72,8 @@ def test_import_page_validation_report_and_nothing_written(client, store, report
 
 
 def test_import_page_skip_invalid_offers_the_rejected_rows(client, store, reports):
-    r = client.post("/import", data={"actors": upload(HEADER + GOOD + BAD_ROW),
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload(HEADER + GOOD + BAD_ROW),
                                      "skip_invalid": "1"},
                     content_type="multipart/form-data")
     assert r.status_code == 200
@@ -91,7 +93,8 @@ def test_rejected_report_addresses_are_not_paths(client, reports):
 
 
 def test_upload_names_are_never_paths(client, store, reports, tmp_path):
-    r = client.post("/import", data={"actors": upload(HEADER + GOOD, "../../evil.csv")},
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload(HEADER + GOOD, "../../evil.csv")},
                     content_type="multipart/form-data")
     assert r.status_code == 200
     assert store.get_actor("casa_luz").source_ref == "evil.csv"
@@ -100,10 +103,12 @@ def test_upload_names_are_never_paths(client, store, reports, tmp_path):
 
 def test_import_page_refuses_unknown_extensions_and_empty_forms(client, store):
     before = state(store)
-    r = client.post("/import", data={"actors": upload("x", "actores.exe")},
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload("x", "actores.exe")},
                     content_type="multipart/form-data")
     assert r.status_code == 400 and "actores.exe" in r.get_data(as_text=True)
-    r = client.post("/import", data={}, content_type="multipart/form-data")
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     }, content_type="multipart/form-data")
     assert r.status_code == 400
     assert "Choose an actors file, a ties file or both." in r.get_data(as_text=True)
     assert state(store) == before
@@ -117,7 +122,8 @@ def test_import_xlsx_and_ties_together(client, store, tmp_path, reports):
     wb.save(buf)
     buf.seek(0)
     ties = "source,target,kind\ncasa_luz,unhcr,informal\n"
-    r = client.post("/api/v1/import", data={"actors": (buf, "actores.xlsx"),
+    r = client.post("/api/v1/import", headers=bearer(client),
+                    data={"actors": (buf, "actores.xlsx"),
                                             "ties": upload(ties, "lazos.csv")},
                     content_type="multipart/form-data")
     assert r.status_code == 200, r.get_data(as_text=True)
@@ -132,7 +138,8 @@ def test_import_xlsx_and_ties_together(client, store, tmp_path, reports):
 
 def test_import_api_validation_failure_is_422_and_writes_nothing(client, store):
     before = state(store)
-    r = client.post("/api/v1/import", data={"actors": upload(HEADER + GOOD + BAD_ROW)},
+    r = client.post("/api/v1/import", headers=bearer(client),
+                    data={"actors": upload(HEADER + GOOD + BAD_ROW)},
                     content_type="multipart/form-data")
     err = assert_error(r, 422, "validation_failed")
     assert state(store) == before
@@ -144,7 +151,7 @@ def test_import_api_validation_failure_is_422_and_writes_nothing(client, store):
 def test_import_api_json_records_and_skip_invalid(client, store, reports):
     records = [{"id": "j1", "name": IMG, "kind": "cso", "country": "MX"},
                {"id": "j2", "name": "J Dos", "kind": "nada", "country": "MX"}]
-    r = client.post("/api/v1/import",
+    r = client.post("/api/v1/import", headers=bearer(client),
                     data={"actors": upload(json.dumps(records), "a.json"),
                           "skip_invalid": "true"},
                     content_type="multipart/form-data")
@@ -158,25 +165,27 @@ def test_import_api_json_records_and_skip_invalid(client, store, reports):
 
 
 def test_import_api_bad_requests(client):
-    assert_error(client.post("/api/v1/import", data={},
+    assert_error(client.post("/api/v1/import", headers=bearer(client), data={},
                              content_type="multipart/form-data"), 400, "bad_request")
-    err = assert_error(client.post("/api/v1/import", data={"ties": upload("x", "t.xls")},
+    err = assert_error(client.post("/api/v1/import", headers=bearer(client),
+                                   data={"ties": upload("x", "t.xls")},
                                    content_type="multipart/form-data"), 400, "bad_request")
     assert err["details"][0]["field"] == "ties"
     assert_error(client.get("/api/v1/import"), 405, "method_not_allowed")
 
 
 def test_upload_size_limit_is_413_in_the_error_shape(store, tmp_path):
-    app = create_app({"DB": str(tmp_path / "graph.db"), "TESTING": True,
-                      "MAX_CONTENT_LENGTH": 1000}, service=GraphService(store))
-    c = app.test_client()
+    app = make_app(store, tmp_path / "graph.db", MAX_CONTENT_LENGTH=1000)
+    c = signed_in(app)
     before = state(store)
     big = HEADER + GOOD * 100
-    assert_error(c.post("/api/v1/import", data={"actors": upload(big)},
+    assert_error(c.post("/api/v1/import", headers=bearer(c), data={"actors": upload(big)},
                         content_type="multipart/form-data"), 413, "too_large")
-    r = c.post("/import", data={"actors": upload(big)}, content_type="multipart/form-data")
+    r = c.post("/import", data={"csrf_token": csrf(c), "actors": upload(big)},
+               content_type="multipart/form-data")
     assert r.status_code == 413
     assert state(store) == before
+    app.extensions["graphsvc.accounts"].close()
 
 
 # --- export -----------------------------------------------------------------
@@ -217,11 +226,12 @@ def test_export_of_the_illustrative_network_says_so(tmp_path):
     from web_fixtures import fill
 
     s = fill(SQLiteStore(tmp_path / "g.db"), illustrative=True)
-    c = create_app({"DB": str(tmp_path / "g.db"), "TESTING": True},
-                   service=GraphService(s)).test_client()
+    app = make_app(s, tmp_path / "g.db")
+    c = signed_in(app, "analyst")
     r = c.get("/export/json")
     assert f"graphsvc-illustrative-v{s.version()}.json" in r.headers["Content-Disposition"]
     assert "Illustrative network." in c.get("/export").get_data(as_text=True)
+    app.extensions["graphsvc.accounts"].close()
     s.close()
 
 
@@ -239,29 +249,38 @@ def test_openapi_documents_the_transfer_endpoints(client):
     assert "post" in spec["paths"]["/import"]
     assert spec["paths"]["/import"]["post"]["responses"]["413"]
     assert "get" in spec["paths"]["/export/{fmt}"]
+    # who may call each: the permission table, and 403 where the role matters
+    assert spec["paths"]["/import"]["post"]["x-permission"] == "import"
+    assert spec["paths"]["/export/{fmt}"]["get"]["x-permission"] == "export"
+    assert "403" in spec["paths"]["/export/{fmt}"]["get"]["responses"]
+    assert spec["paths"]["/actors"]["get"]["x-permission"] == "view"
+    assert "403" not in spec["paths"]["/actors"]["get"]["responses"]
 
 
 def test_export_then_import_the_full_graph_into_an_empty_store(client, store, tmp_path):
     store.record_introduction(Introduction(source="img", target="prm", status="proposed"))
     exported = client.get("/export/json").data
     empty = SQLiteStore(tmp_path / "empty.db")
-    c = create_app({"DB": str(tmp_path / "empty.db"), "TESTING": True},
-                   service=GraphService(empty)).test_client()
-    r = c.post("/api/v1/import", data={"graph": (io.BytesIO(exported), "graph.json")},
+    app = make_app(empty, tmp_path / "empty.db")
+    c = signed_in(app)
+    r = c.post("/api/v1/import", headers=bearer(c),
+               data={"graph": (io.BytesIO(exported), "graph.json")},
                content_type="multipart/form-data")
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.get_json()["introductions_added"] == 1
     assert state(empty)[1:] == state(store)[1:]  # same content, its own version
+    app.extensions["graphsvc.accounts"].close()
     empty.close()
 
 
 def test_full_graph_upload_must_be_json_and_alone(client, store):
     before = state(store)
-    err = assert_error(client.post("/api/v1/import", data={
+    err = assert_error(client.post("/api/v1/import", headers=bearer(client), data={
         "graph": upload("{}", "g.json"), "actors": upload(HEADER + GOOD)},
         content_type="multipart/form-data"), 400, "bad_request")
     assert [d["field"] for d in err["details"]] == ["graph"]
-    err = assert_error(client.post("/api/v1/import", data={"graph": upload("x", "g.csv")},
+    err = assert_error(client.post("/api/v1/import", headers=bearer(client),
+                                   data={"graph": upload("x", "g.csv")},
                                    content_type="multipart/form-data"), 400, "bad_request")
     assert [d["field"] for d in err["details"]] == ["graph"]
     assert state(store) == before
@@ -269,13 +288,43 @@ def test_full_graph_upload_must_be_json_and_alone(client, store):
 
 def test_unreadable_file_is_reported_on_the_page(client, store):
     before = state(store)
-    r = client.post("/import", data={"actors": upload("not a workbook", "libro.xlsx")},
+    r = client.post("/import", data={"csrf_token": csrf(client),
+                                     "actors": upload("not a workbook", "libro.xlsx")},
                     content_type="multipart/form-data")
     assert r.status_code in (400, 422)
     html = r.get_data(as_text=True)
     assert "libro.xlsx" in html and 'class="problems"' in html
     assert state(store) == before
-    err = client.post("/api/v1/import", data={"actors": upload("not a workbook",
+    err = client.post("/api/v1/import", headers=bearer(client),
+                      data={"actors": upload("not a workbook",
                                                                 "libro.xlsx")},
                       content_type="multipart/form-data").get_json()
     assert set(err) == {"error"} and "libro.xlsx" in str(err["error"])
+
+
+# --- who may import and export ------------------------------------------------
+
+def test_rejected_rows_are_for_the_account_that_uploaded_them(app, client, reports):
+    r = client.post("/api/v1/import", headers=bearer(client),
+                    data={"actors": upload(HEADER + GOOD + BAD_ROW), "skip_invalid": "1"},
+                    content_type="multipart/form-data")
+    link = r.get_json()["rejected_csv"]
+    assert "mala" in client.get(link).get_data(as_text=True)  # the uploader, by session
+    other_editor = signed_in(app, "admin")  # may import too, but did not upload these
+    assert other_editor.get(link).status_code == 404
+    assert signed_in(app, "viewer").get(link).status_code == 403
+    assert signed_in(app, "analyst").get(link).status_code == 403
+
+
+def test_viewers_and_analysts_may_not_import_and_viewers_may_not_export(app, store):
+    before = state(store)
+    viewer, analyst = signed_in(app, "viewer"), signed_in(app, "analyst")
+    for c, name in ((viewer, "viewer1"), (analyst, "analyst1")):
+        r = c.post("/api/v1/import", headers=bearer(c, name),
+                   data={"actors": upload(HEADER + GOOD)}, content_type="multipart/form-data")
+        assert_error(r, 403, "forbidden")
+        assert c.get("/import").status_code == 403
+    assert state(store) == before
+    for path in ("/export", "/export/json", "/api/v1/export/csv"):
+        assert viewer.get(path).status_code == 403
+        assert analyst.get(path).status_code == 200

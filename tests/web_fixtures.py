@@ -1,11 +1,17 @@
 """A small hand-made graph on a real SQLite store, and the app over it.
 
 Names include the strings an attacker would try, so every page test is
-also an escaping test.
+also an escaping test. The app has a real accounts database; ``client`` is
+signed in through the real sign-in form as an editor (who sees restricted
+records and may use every page but the audit log).
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from auth_helpers import PASSWORD, make_accounts
 
 from graphsvc.model import Actor, Tie
 from graphsvc.service import GraphService
@@ -67,12 +73,60 @@ def store(tmp_path):
     s.close()
 
 
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def make_app(store, path, accounts=None, **config):
+    """The full app over ``store``, with accounts in a file beside ``path``."""
+    accounts = accounts or make_accounts(path.with_name(path.stem + ".accounts.db"))
+    return create_app({"DB": str(path), "TESTING": True, **config},
+                      service=GraphService(store), accounts=accounts)
+
+
+def sign_in(client, username, password=PASSWORD, **kwargs):
+    """Sign ``client`` in through the sign-in form (with its CSRF token)."""
+    page = client.get("/login", **kwargs)
+    token = _CSRF.search(page.get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": username, "password": password,
+                                            "csrf_token": token}, **kwargs)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def signed_in(app, role="editor"):
+    """A test client of ``app`` signed in as a user with ``role`` (created if needed)."""
+    accounts = app.extensions["graphsvc.accounts"]
+    name = f"{role}1"
+    if accounts.find_user(name) is None:
+        accounts.create_user(name, PASSWORD, role, by="test")
+    client = app.test_client()
+    sign_in(client, name)
+    return client
+
+
 @pytest.fixture
 def app(store, tmp_path):
-    return create_app({"DB": str(tmp_path / "graph.db"), "TESTING": True},
-                      service=GraphService(store))
+    app = make_app(store, tmp_path / "graph.db")
+    yield app
+    app.extensions["graphsvc.accounts"].close()
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return signed_in(app)
+
+
+_FORM_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(client, path="/"):
+    """The CSRF token a page gives ``client``: what its forms post back."""
+    return _FORM_CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def bearer(client, username="editor1"):
+    """``Authorization`` headers with a new API token of ``username`` (how a
+    script calls the API: no session, no CSRF token)."""
+    accounts = client.application.extensions["graphsvc.accounts"]
+    token, _info = accounts.create_token(username, by="test", name="tests")
+    return {"Authorization": f"Bearer {token}"}

@@ -9,6 +9,7 @@ import click
 
 from ..model import PROVENANCES
 from .common import get_service
+from .principal import cli_graph_view
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
@@ -37,6 +38,15 @@ def _bars(quiet: bool):
     finally:
         for bar in opened:
             bar.close()
+
+
+def _import_summary(result) -> dict:
+    """What the audit log keeps of an import."""
+    w = result.write
+    return {"actors_created": w.actors_created, "actors_updated": w.actors_updated,
+            "ties_created": w.ties_created, "ties_updated": w.ties_updated,
+            "rejected": len(result.rejected), "introductions": result.introductions_added,
+            "version": w.version}
 
 
 def _warn(warnings) -> None:
@@ -82,19 +92,23 @@ def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
     if report and not skip_invalid:
         raise click.UsageError("--report needs --skip-invalid.")
     service = get_service(click.get_current_context())
+    files = [str(p) for p in (graph_json, actors, ties) if p]
+    view = cli_graph_view()  # the importer writes; the log names this command
+
     with _bars(quiet) as progress:
-        if graph_json:
-            result = service.import_graph(graph_json, skip_invalid=skip_invalid,
-                                          report=report, progress=progress)
-        else:
-            result = service.import_files(actors, ties, skip_invalid=skip_invalid,
-                                          report=report, default_provenance=provenance,
-                                          progress=progress)
+        def write():
+            if graph_json:
+                return service.import_graph(graph_json, skip_invalid=skip_invalid,
+                                            report=report, progress=progress)
+            return service.import_files(actors, ties, skip_invalid=skip_invalid,
+                                        report=report, default_provenance=provenance,
+                                        progress=progress)
+
+        result = view.run_write("import", ", ".join(files), write, _import_summary)
     _warn(result.warnings)
     if result.rejected and not report:
         for r in result.rejected:
             click.echo(f"rejected: {r.file}, row {r.row}: {r.reasons}", err=True)
-    files = [str(p) for p in (graph_json, actors, ties) if p]
     summary = result.summary()
     click.echo(f"Imported {', '.join(files)}. {summary[0].upper()}{summary[1:]}.")
     if result.rejected and report:
@@ -138,6 +152,9 @@ def export(fmt, output, public_only, with_metrics, quiet):
     extra = metric_columns(service, public_only) if with_metrics else None
     run_export(service, fmt, output, public_only=public_only, quiet=quiet,
                extra_node_attrs=extra)
+    cli_graph_view().audit_export(str(output), {"format": fmt,
+                                                "restricted_included": not public_only,
+                                                "with_metrics": with_metrics})
 
 
 def metric_columns(service, public_only: bool) -> dict:

@@ -6,6 +6,7 @@ import click
 from ..illustrative import DEFAULT_SEED, load_illustrative
 from ..stores import GraphStore
 from .common import get_service
+from .principal import cli_graph_view
 from .serve import host_option, port_option, run_server
 
 
@@ -33,16 +34,31 @@ def demo(no_serve, seed, replace, host, port):
     invented ones (their names contain "Ejemplo" or "Example"), joined by
     invented ties. Running demo again reloads it. A store holding any other
     data is left alone unless --replace is given.
+
+    While demo serves, visitors who are not signed in see the public view
+    (restricted actors and ties hidden); sign in to see the rest.
     """
-    service = get_service(click.get_current_context())
+    ctx = click.get_current_context()
+    service = get_service(ctx)
     where = store_location(service.store)
-    result = load_illustrative(service.store, seed=seed, replace=replace, where=where)
+    result = cli_graph_view(ctx).run_write(
+        "import", "illustrative network",
+        lambda: load_illustrative(service.store, seed=seed, replace=replace, where=where),
+        lambda r: {"seed": r.seed, "actors": r.actors, "ties": r.ties,
+                   "replaced": r.replaced})
     click.echo(f"Loaded the illustrative network (seed {result.seed}: {result.actors} "
                f"actors, {result.ties} ties) into {where}.")
     click.echo("The data is illustrative: invented ties among real and invented "
                "organizations, not a record of real relationships.")
     if not no_serve:
-        run_server(service, host, port)
+        # The store now holds the invented network and nothing else (demo
+        # refuses a store with other data), so this process publishes its
+        # public view: a newcomer sees the app at once, without an account,
+        # and restricted records stay hidden until someone signs in.
+        click.echo("Showing the public view: restricted actors and ties are hidden. "
+                   "To see them, create an account in another terminal "
+                   "(graphsvc users create-admin --username NAME) and sign in.")
+        run_server(service, host, port, settings={"PUBLIC_VIEW": True})
 
 
 COMMANDS = [demo]

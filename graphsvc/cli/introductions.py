@@ -102,9 +102,17 @@ def record(source, target, via, status, note, public):
     """Record an introduction; a made one becomes an informal tie."""
     from ..model import tie_id
 
+    from .principal import cli_graph_view
+
     svc = _service()
-    intro = svc.record_introduction(source, target, via=via, status=status, note=note,
-                                    visibility="public" if public else "restricted")
+    visibility = "public" if public else "restricted"
+    intro = cli_graph_view().run_write(
+        "edit", "introduction",
+        lambda: svc.record_introduction(source, target, via=via, status=status, note=note,
+                                        visibility=visibility),
+        lambda i: {"source": i.source, "target": i.target, "via": i.via,
+                   "status": i.status, "tie": i.status == "made",
+                   "tie_visibility": visibility if i.status == "made" else None})
     via_text = f" via {intro.via}" if intro.via else ""
     click.echo(f"recorded {intro.status} introduction {intro.source} -> "
                f"{intro.target}{via_text}")

@@ -13,11 +13,16 @@ host_option = click.option(
 port_option = click.option("--port", default=5000, show_default=True, type=int)
 
 
-def run_server(service: GraphService, host: str, port: int) -> None:
-    """Serve the web app over ``service`` until interrupted."""
+def run_server(service: GraphService, host: str, port: int,
+               settings: dict | None = None) -> None:
+    """Serve the web app over ``service`` until interrupted; ``settings``
+    override the configuration for this process only."""
     from ..web import create_app
 
-    app = create_app(service=service)
+    app = create_app(settings, service=service)
+    if not app.config.get("PUBLIC_VIEW") and not app.extensions["graphsvc.accounts"].list_users():
+        click.echo("No accounts yet, and nothing is shown without one: create the first "
+                   "admin with graphsvc users create-admin --username NAME")
     click.echo(f"graphsvc serving {service.store.name} store on http://{host}:{port}/ "
                "(open it in your browser; Ctrl+C stops)")
     app.run(host=host, port=port, debug=False, use_reloader=False)

@@ -21,9 +21,17 @@ WEB_DEFAULTS = {
 }
 
 
-def create_app(test_config: dict | None = None, service: GraphService | None = None) -> Flask:
+def create_app(test_config: dict | None = None, service: GraphService | None = None,
+               accounts=None) -> Flask:
     """Build the app: configuration from defaults, the file, ``GRAPHSVC_*``
-    variables, then ``test_config``; the store is opened once per app."""
+    variables, then ``test_config``; the store is opened once per app.
+
+    Every request passes the security layer (:mod:`.security`: sessions,
+    tokens, CSRF, headers) and the endpoint permission table
+    (:mod:`.permissions`) before any view runs. ``accounts`` defaults to the
+    accounts database named by ``ACCOUNTS_DB``. Production (``ENV`` =
+    production) refuses to start without a ``SECRET_KEY``.
+    """
     app = Flask(__name__)
     app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
@@ -32,12 +40,14 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.extensions["graphsvc_layouts"] = LayoutCache()
     app.json.sort_keys = False
 
-    from . import api, errors, headers, i18n, pages, templating
+    from . import api, errors, i18n, pages, permissions, templating
+    from .security import init_security
 
-    headers.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app)  # Babel first: security's messages are translated
     templating.init_app(app)
     errors.init_app(app)
+    init_security(app, accounts=accounts)
+    permissions.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     from . import introductions, transfer

@@ -1,28 +1,40 @@
 """Who is asking, and what they may see.
 
 Every data function takes an :class:`Access`, and views get it from
-:func:`current_access` only, so a permission layer replaces that one
-function (and the data functions' checks) without touching the views.
+:func:`current_access` only. An Access wraps the request's
+:class:`~graphsvc.access.GraphView`, the one gate through which data leaves
+the store: data functions read the graph through ``access.view`` and never
+from the store, so every page, API answer, map and metric shows what the
+principal may see and counts nothing else.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..access import GraphView
 
 __all__ = ["Access", "current_access"]
 
 
 @dataclass(frozen=True)
 class Access:
-    """What the current request may see."""
+    """What the current request may see: the principal's view of the graph."""
 
-    #: restricted actors and ties are shown (and counted) when True
-    include_restricted: bool = True
+    view: GraphView
+
+    @property
+    def include_restricted(self) -> bool:
+        """True when restricted actors and ties are shown (and counted)."""
+        return self.view.restricted
+
+    def can(self, permission: str) -> bool:
+        return self.view.can(permission)
 
 
 def current_access() -> Access:
-    """The access of the current request.
+    """The access of the current request, for the signed-in user, the API
+    token's user or the public view (refused before any view runs when the
+    request has none of these; see :mod:`graphsvc.web.permissions`)."""
+    from .security import graph_view
 
-    There are no accounts yet: everyone who can reach the app sees
-    everything, which is why ``graphsvc serve`` binds 127.0.0.1.
-    """
-    return Access(include_restricted=True)
+    return Access(graph_view())

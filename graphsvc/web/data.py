@@ -40,7 +40,7 @@ PENDING_PROFILE = ("metrics",)
 
 
 def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:
-    return service.snapshot(include_restricted=access.include_restricted)
+    return access.view.snapshot()
 
 
 def _dataset(service: GraphService, G: nx.MultiDiGraph) -> dict:
@@ -107,8 +107,8 @@ def actors(service: GraphService, access: Access, query: ActorQuery) -> dict:
     """A page of actors matching the query, with their number of ties."""
     flt = ActorFilter(**{**query.filter.__dict__,
                          "include_restricted": access.include_restricted})
-    total = len(service.store.find_actors(flt))
-    page = service.store.find_actors(flt, limit=query.limit, offset=query.offset)
+    total = len(access.view.find_actors(flt))
+    page = access.view.find_actors(flt, limit=query.limit, offset=query.offset)
     G = _snapshot(service, access)
     degree = dict(G.degree())
     f = query.filter
@@ -124,20 +124,19 @@ def actors(service: GraphService, access: Access, query: ActorQuery) -> dict:
 
 
 def _visible_actor(service: GraphService, access: Access, actor_id: str):
-    a = service.store.get_actor(actor_id)
-    if a is None or (not access.include_restricted and a.visibility != "public"):
+    try:
+        return access.view.get_actor(actor_id)
+    except NotFound:
         # The same answer whether it does not exist or may not be seen.
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id),
-                       details={"id": actor_id})
-    return a
+                       details={"id": actor_id}) from None
 
 
 def actor(service: GraphService, access: Access, actor_id: str) -> dict:
     """One actor: attributes, ties grouped by kind with provenance."""
     a = _visible_actor(service, access, actor_id)
     groups: dict[str, list] = {k: [] for k in TIE_KINDS}
-    for tie, other in service.store.neighbours(
-            actor_id, include_restricted=access.include_restricted):
+    for tie, other in access.view.neighbours(actor_id):
         rec = tie.to_record()
         if tie.directed:
             rec["direction"] = "out" if tie.source == actor_id else "in"
@@ -162,8 +161,7 @@ def ties(service: GraphService, access: Access, query: TieQuery) -> dict:
     """A page of ties, optionally of one actor and of some kinds."""
     if query.actor is not None:
         _visible_actor(service, access, query.actor)
-    items = service.store.ties(query.actor, query.kinds or None,
-                               include_restricted=access.include_restricted)
+    items = access.view.ties(query.actor, query.kinds or None)
     G = _snapshot(service, access)
     return {
         "dataset": _dataset(service, G),

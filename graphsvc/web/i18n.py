@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
 __all__ = ["LANGUAGES", "select_locale", "init_app", "kind_label", "tie_kind_label",
-           "country_name", "provenance_label", "visibility_label", "area_label",
+           "country_name", "provenance_label", "visibility_label", "area_label", "role_label",
            "LANG_COOKIE"]
 
 #: Supported languages, in the order the switch shows them.
@@ -48,6 +48,8 @@ PROVENANCE_LABELS = {
     "illustrative": _l("Illustrative"),
 }
 VISIBILITY_LABELS = {"public": _l("Public"), "restricted": _l("Restricted")}
+ROLE_LABELS = {"viewer": _l("viewer"), "analyst": _l("analyst"), "editor": _l("editor"),
+               "admin": _l("administrator"), "public": _l("public view")}
 AREA_LABELS = {
     "legal_aid": _l("Legal aid"), "shelter": _l("Shelter"), "health": _l("Health"),
     "mental_health": _l("Mental health"), "documentation": _l("Documentation"),
@@ -92,6 +94,10 @@ def visibility_label(value) -> str:
     return _label(VISIBILITY_LABELS, value)
 
 
+def role_label(value) -> str:
+    return _label(ROLE_LABELS, value)
+
+
 def area_label(value) -> str:
     return _label(AREA_LABELS, value)
 
@@ -121,7 +127,7 @@ def _per_render(f):
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
-              area_label, country_name):
+              area_label, role_label, country_name):
         app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 

@@ -5,6 +5,14 @@ The numbers come from :mod:`graphsvc.queries.introductions` (its report
 data, unchanged); this module only puts the reasons, brokers, modes and
 goals into the request's language, so a facilitator reads them in Spanish
 or English, in the page, the CSV and the JSON alike.
+
+Everything is computed on the principal's view of the graph
+(``access.view``): its snapshot, in which restricted actors and ties do
+not exist for a reader who may not see them (so no restricted tie shows as
+a broker path, a contact in common or any other reason), and the
+introduction records that view lets through. Recording an outcome is a
+write through ``access.view.run_write("edit", ...)``, audited with the tie
+a made introduction adds; report downloads are audited too.
 """
 from __future__ import annotations
 
@@ -23,7 +31,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from ..errors import NotFound
-from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
+from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, tie_id
 from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_report,
                                      report_csv, suggest_introductions,
                                      suggestions_report)
@@ -222,10 +230,11 @@ def _weights(report: dict) -> list[dict]:
 
 # --- data functions ------------------------------------------------------------
 
-def _recorded(service: GraphService, G, actor_id: str) -> list[dict]:
-    """The actor's recorded introductions whose other side this access may see."""
+def _recorded(access: Access, G, actor_id: str) -> list[dict]:
+    """The actor's recorded introductions that this access may see (see
+    :meth:`GraphView.introductions`)."""
     out = []
-    for rec in service.store.introductions(actor_id):
+    for rec in access.view.introductions(actor_id):
         d = rec.to_record()
         other = d["target"] if d["source"] == actor_id else d["source"]
         if other not in G or (d.get("via") and d["via"] not in G):
@@ -245,7 +254,7 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     if actor_id not in G:
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
     got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
-                                introductions=service.store.introductions(actor_id),
+                                introductions=access.view.introductions(actor_id),
                                 **query["filters"])
     report = suggestions_report(G, actor_id, got, mode=query["mode"],
                                 filters=query["filters"])
@@ -254,7 +263,7 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     report["actor"]["kind_text"] = kind_label(report["actor"]["kind"])
     report["weights"] = _weights(report)
     report["limit"] = query["limit"]
-    report["recorded"] = _recorded(service, G, actor_id)
+    report["recorded"] = _recorded(access, G, actor_id)
     return {"dataset": _dataset(service, G), **report}
 
 
@@ -272,7 +281,7 @@ def plan(service: GraphService, access: Access, query: PlanQuery,
     p = cache.get(key) if cache is not None else None
     if p is None:
         p = plan_introductions(G, query["k"], query["goal"],
-                               introductions=service.store.introductions(),
+                               introductions=access.view.introductions(),
                                hops=query["hops"])
         if cache is not None:
             with _PLAN_LOCK:
@@ -294,7 +303,8 @@ def plan(service: GraphService, access: Access, query: PlanQuery,
 def record(service: GraphService, access: Access, form) -> dict:
     """Record an introduction from a form or JSON body (``from``/``source``,
     ``to``/``target``, ``via``, ``status``, ``note``); a made one becomes a
-    restricted informal tie. Ids must be visible to this access."""
+    restricted informal tie. Ids must be visible to this access; the write
+    needs ``edit`` and is audited (with the tie, for a made one)."""
     r = _Reader(MultiDict(form))
     source = r.text("from", 128) or r.text("source", 128)
     target = r.text("to", 128) or r.text("target", 128)
@@ -307,9 +317,22 @@ def record(service: GraphService, access: Access, form) -> dict:
     r.done()
     for actor_id in filter(None, (source, target, via)):
         _visible_actor(service, access, actor_id)
-    intro = service.record_introduction(source, target, via=via, status=status,
-                                        note=note)
+    intro = access.view.run_write(
+        "edit", "introduction",
+        lambda: service.record_introduction(source, target, via=via, status=status,
+                                            note=note),
+        _record_summary)
     return intro.to_record()
+
+
+def _record_summary(intro) -> dict:
+    """What the audit log keeps of a recorded introduction: the record, and
+    the restricted informal tie a made one adds."""
+    made = intro.status == "made"
+    return {"source": intro.source, "target": intro.target, "via": intro.via,
+            "status": intro.status,
+            "tie": tie_id(intro.source, intro.target, "informal", "introduction")
+            if made else None, "tie_visibility": "restricted" if made else None}
 
 
 def report_rows(report: dict) -> str:
@@ -360,10 +383,23 @@ def actor_report(actor_id):
                            facets=data.facets(get_service(), current_access()))
 
 
+def _audit_download(report: dict, fmt: str) -> None:
+    """Log a report download (restricted records included or not)."""
+    details = {"format": fmt, "version": report["dataset"]["version"]}
+    if report["type"] == "plan":
+        target = "introductions:plan"
+        details.update(goal=report["goal"], k=report["k"], hops=report["hops"])
+    else:
+        target = f"introductions:{report['actor']['id']}"
+        details.update(mode=report["mode"])
+    current_access().view.audit_download(target, details)
+
+
 @bp.get("/actors/<actor_id>/introductions.csv")
 def actor_report_csv(actor_id):
     report = suggestions(get_service(), current_access(), actor_id,
                          suggest_query(request.args))
+    _audit_download(report, "csv")
     return _download(report_rows(report), "text/csv", _suggest_name(report, "csv"))
 
 
@@ -371,6 +407,7 @@ def actor_report_csv(actor_id):
 def actor_report_json(actor_id):
     report = suggestions(get_service(), current_access(), actor_id,
                          suggest_query(request.args))
+    _audit_download(report, "json")
     response = jsonify(report)
     response.headers["Content-Disposition"] = \
         f"attachment; filename={_suggest_name(report, 'json')}"
@@ -387,12 +424,14 @@ def plan_page():
 @bp.get("/introductions/plan.csv")
 def plan_csv():
     report = _plan(request.args)
+    _audit_download(report, "csv")
     return _download(report_rows(report), "text/csv", _plan_name(report, "csv"))
 
 
 @bp.get("/introductions/plan.json")
 def plan_json():
     report = _plan(request.args)
+    _audit_download(report, "json")
     response = jsonify(report)
     response.headers["Content-Disposition"] = \
         f"attachment; filename={_plan_name(report, 'json')}"

@@ -82,6 +82,8 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
             responses["404"] = {"$ref": "#/components/responses/NotFound"}
         for status in extra_responses:
             responses[status] = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status]}"}
+        # Every endpoint needs an account (or the public view, when published).
+        responses["401"] = {"$ref": "#/components/responses/Unauthorized"}
         responses["503"] = {"$ref": "#/components/responses/StoreUnavailable"}
         view.openapi = {"summary": summary, "description": description,
                         "tags": [tag], "operationId": view.__name__,
@@ -130,8 +132,17 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                    info={"description": "Actors and ties across the US-Mexico "
                          "migration corridor, and maps of them. Errors share one "
                          "shape: {\"error\": {\"code\", \"message\", \"details\"}}."},
-                   servers=[{"url": prefix}])
+                   servers=[{"url": prefix}],
+                   security=[{"bearerToken": []}, {"session": []}])
     c = spec.components
+    c.security_scheme("bearerToken", {
+        "type": "http", "scheme": "bearer",
+        "description": "An API token an administrator created "
+        "(graphsvc tokens create); it acts with its user's role."})
+    c.security_scheme("session", {
+        "type": "apiKey", "in": "cookie", "name": "graphsvc_session",
+        "description": "The browser session after signing in at /login "
+        "(__Host-graphsvc_session in production)."})
     c.schema("Error", _ERROR)
     c.schema("Actor", _model_schema(Actor))
     c.schema("Tie", _model_schema(Tie))
@@ -191,6 +202,10 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                               ("TooLarge", "The upload exceeds MAX_CONTENT_LENGTH."),
                               ("Invalid", "The input has problems (one entry per "
                                "problem in details); nothing was written."),
+                              ("Unauthorized", "Not signed in, or the API token is "
+                               "not valid (and the public view is not published)."),
+                              ("Forbidden", "The account's role lacks the permission "
+                               "this operation needs (see x-permission)."),
                               ("StoreUnavailable", "The graph database is unavailable.")):
         c.response(name, {"description": description, "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
@@ -202,6 +217,14 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         op = getattr(view, "openapi", None)
         if op is None:
             continue
+        from .permissions import ENDPOINT_PERMISSIONS
+
+        permission = ENDPOINT_PERMISSIONS.get(rule.endpoint)
+        if permission is not None:
+            op = {**op, "x-permission": permission}
+            if permission != "view":  # every role reads; fewer import, export, edit
+                op["responses"] = {**op["responses"], "403": {
+                    "$ref": "#/components/responses/Forbidden"}}
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         path = path.removeprefix(prefix) or "/"
         methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})

@@ -57,7 +57,11 @@ def map_download():
     from .standalone import render_standalone
 
     query = map_query(request.args)
-    html, headers = render_standalone(_map(query), _("Influence map"))
+    access = current_access()
+    map_ = _map(query)
+    access.view.audit_export("map", {"nodes": map_["shown"]["nodes"],
+                                     "edges": map_["shown"]["edges"]})
+    html, headers = render_standalone(map_, _("Influence map"))
     return html, 200, headers
 
 

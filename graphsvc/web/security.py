@@ -38,6 +38,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user, session_protected
@@ -61,6 +62,8 @@ __all__ = [
     "require",
     "csp",
     "error_response",
+    "unauthorized",
+    "forbidden",
     "wants_json",
     "ERROR_STATUS",
     "DEFAULT_CSP",
@@ -71,19 +74,22 @@ __all__ = [
 ERROR_STATUS = {"unauthorized": 401, "forbidden": 403, "rate_limited": 429,
                 "csrf_failed": 400}
 
-#: The Content-Security-Policy every response gets. ``{nonce}`` is this
-#: request's nonce (``csp_nonce()`` in templates) for the rare inline script
-#: or style a page cannot avoid; everything else comes from this site only,
-#: which is why the maps' scripts and styles are served from local assets.
+#: The Content-Security-Policy every response gets: scripts, styles, fonts
+#: and images from this site only, and no inline script or style at all
+#: (pages carry none; map data travels as a JSON block, which is never
+#: executed), so injected markup stays inert even if some escaping were
+#: missed. A view that cannot avoid an inline script opts in with
+#: :func:`csp` and ``'nonce-{nonce}'`` (``csp_nonce()`` in its template); a
+#: view that sets its own policy header (the downloadable map) keeps it.
 DEFAULT_CSP: dict[str, str] = {
     "default-src": "'self'",
-    "script-src": "'self' 'nonce-{nonce}'",
-    "style-src": "'self' 'nonce-{nonce}'",
+    "script-src": "'self'",
+    "style-src": "'self'",
     "img-src": "'self' data:",
     "connect-src": "'self'",
     "font-src": "'self'",
     "object-src": "'none'",
-    "base-uri": "'self'",
+    "base-uri": "'none'",
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
@@ -163,6 +169,7 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
         Babel(app)
     app.jinja_env.globals.setdefault("get_locale", get_locale)
 
+    app.session_interface = _SessionInterface()
     login = LoginManager()
     login.session_protection = "strong"
     login.init_app(app)
@@ -174,10 +181,28 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     app.before_request(_before_request)
     app.after_request(_security_headers)
     app.jinja_env.globals["csp_nonce"] = _nonce
+    # Pages say who is signed in (and offer sign-out) or that this is the public view.
+    app.context_processor(lambda: {"principal": current_principal()})
+    # The sign-in and refusal pages use the app's stylesheet when it has one.
+    app.context_processor(lambda: {"stylesheet": url_for("static", filename="style.css")
+                                   if current_app.has_static_folder else None})
     for exc in (Unauthorized, Forbidden, RateLimited):
         app.register_error_handler(exc, error_response)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_blueprint(bp)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """No session cookie for a request that carries its own credentials
+    (``Authorization``): a script's token request is judged by the token
+    alone. A cookie set for it (a page's CSRF token) would make the script's
+    next request a session that never signed in, which Flask-Login's strong
+    protection refuses before the token is read."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if "Authorization" in request.headers:
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def get_accounts() -> Accounts:
@@ -253,17 +278,26 @@ def graph_view() -> GraphView:
     if "graph_view" not in g:
         principal = current_principal()
         if principal is None:
-            raise _unauthorized()
+            raise unauthorized()
         g.graph_view = GraphView(current_app.extensions["graphsvc"], principal,
                                  get_accounts(), ip=request.remote_addr)
     return g.graph_view
 
 
-def _unauthorized() -> Unauthorized:
+def unauthorized() -> Unauthorized:
+    """The error for a request that needs an account it does not carry."""
     if g.get("bad_token"):
-        return Unauthorized("the API token is not valid or has been revoked",
-                            hint="Ask an administrator for a new token.")
-    return Unauthorized("sign in to see this", hint="Ask an administrator for an account.")
+        return Unauthorized(_("The API token is not valid or has been revoked."),
+                            hint=_("Ask an administrator for a new token."))
+    return Unauthorized(_("Sign in to see this."),
+                        hint=_("Ask an administrator for an account."))
+
+
+def forbidden(principal: Principal, permission: str) -> Forbidden:
+    """The error for a principal whose role lacks ``permission``."""
+    return Forbidden(_("The %(role)s role may not do this (%(permission)s).",
+                       role=principal.role, permission=permission),
+                     hint=_("Ask an administrator for a role that may."))
 
 
 def login_required(view):
@@ -272,7 +306,7 @@ def login_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            raise _unauthorized()
+            raise unauthorized()
         return view(*args, **kwargs)
 
     return wrapper
@@ -288,10 +322,9 @@ def require(permission: str):
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if principal is None or (principal.is_public and not principal.can(permission)):
-                raise _unauthorized()
+                raise unauthorized()
             if not principal.can(permission):
-                raise Forbidden(f"the {principal.role} role may not do this ({permission})",
-                                hint="Ask an administrator for a role that may.")
+                raise forbidden(principal, permission)
             return view(*args, **kwargs)
 
         return wrapper
@@ -325,12 +358,16 @@ def csp(**directives):
 
 
 def _security_headers(response):
-    policy = dict(DEFAULT_CSP)
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    policy.update(getattr(view, "_csp", {}))
-    nonce = _nonce()
-    response.headers["Content-Security-Policy"] = "; ".join(
-        f"{k} {v.replace('{nonce}', nonce)}" for k, v in policy.items())
+    if "Content-Security-Policy" not in response.headers:
+        policy = dict(DEFAULT_CSP)
+        view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+        policy.update(getattr(view, "_csp", {}))
+        directives = []
+        for k, v in policy.items():
+            if "{nonce}" in v:
+                v = v.replace("{nonce}", _nonce())
+            directives.append(f"{k} {v}")
+        response.headers["Content-Security-Policy"] = "; ".join(directives)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     # same-origin, not no-referrer: Flask-WTF checks the Referer of HTTPS form posts.

@@ -4,9 +4,15 @@ JSON twins under ``/api/v1``.
 Uploads are saved in a fresh temporary directory under a name made safe by
 :func:`werkzeug.utils.secure_filename` (the extension picks the reader; the
 name reaches reports and ``source_ref``), then handed to
-:meth:`GraphService.import_files`, which checks every row before writing.
-Rejected rows of a ``skip_invalid`` import are kept as a CSV under a random
-token in ``IMPORT_REPORT_DIR`` so the page can offer them for download.
+:meth:`GraphService.import_files`, which checks every row before writing;
+the import runs through the principal's view (``run_write``), so it needs
+``import`` and is audited. Rejected rows of a ``skip_invalid`` import are
+kept as a CSV under a random token in ``IMPORT_REPORT_DIR``, in a folder of
+the account that uploaded them, so the page can offer them to that account
+only.
+
+Exports are built from the principal's view of the graph (its snapshot and
+the introduction records it may see), never from the store, and audited.
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from ..errors import GraphsvcError, ValidationFailed
+from ..access import GraphView
+from ..ingest import export as graph_export
 from ..ingest.export import EXPORT_FORMATS
 from ..service import GraphService
 from . import data, get_service
@@ -54,19 +62,22 @@ api_bp = Blueprint("api_transfer", __name__)
 
 # --- data functions ---------------------------------------------------------
 
-def report_dir() -> Path:
-    """Where rejected-row reports wait for download (``IMPORT_REPORT_DIR``)."""
+def report_dir(access: Access) -> Path:
+    """Where the rejected-row reports of this account wait for download
+    (a folder per account under ``IMPORT_REPORT_DIR``): a token someone else
+    obtained finds nothing."""
     configured = current_app.config.get("IMPORT_REPORT_DIR")
-    path = Path(configured) if configured else (
+    root = Path(configured) if configured else (
         Path(tempfile.gettempdir()) / "graphsvc-rejected")
     # rejected rows may hold restricted names: readable by this service only
+    path = root / f"user-{access.view.principal.user_id}"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
 def _prune(directory: Path) -> None:
     cutoff = time.time() - REPORT_MAX_AGE
-    for old in directory.glob("*.csv"):
+    for old in directory.parent.glob("user-*/*.csv"):
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
@@ -120,7 +131,8 @@ def import_upload(service: GraphService, access: Access, files, *,
     :class:`~graphsvc.errors.ValidationFailed` with nothing written, unless
     ``skip_invalid``: then the valid rows are written and the rejected ones
     returned, and kept as a CSV in ``reports`` under ``rejected_token``.
-    ``access`` is where a permission check on writing belongs.
+    The write runs through ``access.view.run_write("import", ...)``: it
+    needs ``import`` and is audited (a refused import logs nothing).
     """
     with tempfile.TemporaryDirectory(prefix="graphsvc-upload-") as tmp:
         paths = _saved_uploads(files, Path(tmp))
@@ -129,12 +141,16 @@ def import_upload(service: GraphService, access: Access, files, *,
             _prune(reports)
             token = secrets.token_hex(16)
             report = reports / f"{token}.csv"
-        if "graph" in paths:
-            result = service.import_graph(paths["graph"], skip_invalid=skip_invalid,
-                                          report=report)
-        else:
-            result = service.import_files(paths.get("actors"), paths.get("ties"),
-                                          skip_invalid=skip_invalid, report=report)
+
+        def write():
+            if "graph" in paths:
+                return service.import_graph(paths["graph"], skip_invalid=skip_invalid,
+                                            report=report)
+            return service.import_files(paths.get("actors"), paths.get("ties"),
+                                        skip_invalid=skip_invalid, report=report)
+
+        result = access.view.run_write("import", ", ".join(p.name for p in paths.values()),
+                                       write, _import_summary)
     if not result.rejected and report is not None:
         report.unlink(missing_ok=True)
         token = None
@@ -157,6 +173,15 @@ def import_upload(service: GraphService, access: Access, files, *,
     }
 
 
+def _import_summary(result) -> dict:
+    """What the audit log keeps of an import."""
+    w = result.write
+    return {"actors_created": w.actors_created, "actors_updated": w.actors_updated,
+            "ties_created": w.ties_created, "ties_updated": w.ties_updated,
+            "rejected": len(result.rejected), "introductions": result.introductions_added,
+            "version": w.version, "via": "web"}
+
+
 def rejected_report(reports: Path, token: str) -> Path:
     """The rejected-row CSV kept under ``token``, or 404."""
     path = reports / f"{token}.csv"
@@ -166,19 +191,22 @@ def rejected_report(reports: Path, token: str) -> Path:
 
 
 def export_download(service: GraphService, access: Access, fmt: str) -> dict:
-    """The whole graph (as this access may see it) in ``fmt``: the bytes, the
-    content type and a file name saying the version (and if illustrative)."""
+    """The whole graph as this access may see it, in ``fmt``: the bytes, the
+    content type and a file name saying the version (and if illustrative).
+
+    Needs ``export``; audited once the file is built."""
     if fmt not in EXPORT_TYPES:
         raise InvalidQuery([{"field": "format", "value": fmt[:50],
                              "message": _("Unknown value; use one of: %(values)s.",
                                           values=", ".join(EXPORT_TYPES))}])
+    access.view.require("export")
     ds = data.dataset(service, access)["dataset"]
     stem = "graphsvc-" + ("illustrative-" if ds["illustrative"] else "") + \
         f"v{ds['version']}"
     mimetype, ext = EXPORT_TYPES[fmt]
     with tempfile.TemporaryDirectory(prefix="graphsvc-export-") as tmp:
         target = Path(tmp) / (stem if fmt == "csv" else f"{stem}.{ext}")
-        written = service.export(fmt, target, include_restricted=access.include_restricted)
+        written = graph_export.export_graph(_Visible(access.view), fmt, target)
         if fmt == "csv":
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -187,7 +215,25 @@ def export_download(service: GraphService, access: Access, fmt: str) -> dict:
             body = buf.getvalue()
         else:
             body = Path(written[0]).read_bytes()
+    access.view.audit_export(f"graph.{fmt}", {"format": fmt, "version": ds["version"]})
     return {"body": body, "mimetype": mimetype, "filename": f"{stem}.{ext}"}
+
+
+class _Visible:
+    """What the export writers read, a snapshot and the introduction records
+    (``service.snapshot()`` and ``service.store.introductions()``), taken from
+    a principal's view: restricted records the principal may not see are
+    absent, and so are notes and made introductions that would betray them."""
+
+    def __init__(self, view: GraphView):
+        self._view = view
+        self.store = self
+
+    def snapshot(self, include_restricted: bool = True):
+        return self._view.snapshot()
+
+    def introductions(self, actor_id: str | None = None):
+        return self._view.introductions(actor_id)
 
 
 def _send(download: dict):
@@ -207,7 +253,7 @@ def import_upload_page():
     skip = _skip_invalid()
     try:
         result = import_upload(get_service(), current_access(), request.files,
-                               skip_invalid=skip, reports=report_dir())
+                               skip_invalid=skip, reports=report_dir(current_access()))
     except ValidationFailed as exc:
         return render_template("import.html", page=data.dataset(get_service(),
                                                                 current_access()),
@@ -227,7 +273,7 @@ def import_upload_page():
 
 @bp.get("/import/rejected/<token>.csv")
 def rejected_csv(token):
-    path = rejected_report(report_dir(), token)
+    path = rejected_report(report_dir(current_access()), token)
     return send_file(path, mimetype="text/csv", as_attachment=True,
                      download_name="rejected-rows.csv", max_age=0)
 
@@ -260,7 +306,7 @@ _UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": 
            extra_responses=("400", "413", "422"), tag="transfer")
 def import_files():
     result = import_upload(get_service(), current_access(), request.files,
-                           skip_invalid=_skip_invalid(), reports=report_dir())
+                           skip_invalid=_skip_invalid(), reports=report_dir(current_access()))
     token = result.pop("rejected_token")
     result["rejected_csv"] = url_for("transfer.rejected_csv", token=token) if token else None
     return jsonify(result)

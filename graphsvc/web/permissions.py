@@ -1,0 +1,111 @@
+"""Who may reach which endpoint: one explicit table, checked before every view.
+
+Default deny: an endpoint missing from :data:`ENDPOINT_PERMISSIONS` is
+refused (403) for everyone, and ``tests/test_web_permissions.py`` fails
+naming it, so a new view cannot go live without someone deciding who may
+see it. Add one line per endpoint; the permissions are those of
+:mod:`graphsvc.auth.roles`.
+
+``OPEN`` endpoints need no account (static files, signing in and out).
+``"view"`` lets in the public view when ``PUBLIC_VIEW`` is on; every other
+permission needs an account that holds it.
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import gettext as _
+
+from ..auth.roles import PERMISSIONS
+from ..errors import Forbidden
+from .security import current_principal, forbidden, unauthorized
+
+__all__ = ["OPEN", "ENDPOINT_PERMISSIONS", "permission_for", "missing_endpoints",
+           "init_app"]
+
+#: Marks an endpoint anyone may reach.
+OPEN = None
+
+ENDPOINT_PERMISSIONS: dict[str, str | None] = {
+    # assets and signing in and out
+    "static": OPEN,
+    "vendor.static": OPEN,
+    "auth.login": OPEN,
+    "auth.logout": OPEN,  # a POST: CSRF-checked; ends whatever session it carries
+    # pages
+    "pages.dashboard": "view",
+    "pages.actors": "view",
+    "pages.actor": "view",
+    "pages.influence_map": "view",
+    "pages.map_download": "export",
+    "pages.import_page": "import",
+    "pages.export_page": "export",
+    # JSON API
+    "api.index": "view",
+    "api.dashboard": "view",
+    "api.actors": "view",
+    "api.actor": "view",
+    "api.actor_ties": "view",
+    "api.ties": "view",
+    "api.influence_map": "view",
+    "api.openapi": "view",
+    # introductions: the profile's suggestions, the per-actor report and the
+    # plan are views of the graph the reader may see; their CSV and JSON
+    # downloads hold exactly what the page and its API twin show, so reading
+    # suffices (they are audited as downloads). Recording an outcome edits.
+    "introductions.actor_report": "view",
+    "introductions.actor_report_csv": "view",
+    "introductions.actor_report_json": "view",
+    "introductions.plan_page": "view",
+    "introductions.plan_csv": "view",
+    "introductions.plan_json": "view",
+    "introductions.record_page": "edit",
+    "api_introductions.actor_introductions": "view",
+    "api_introductions.introductions_plan": "view",
+    "api_introductions.record_introduction": "edit",
+    # import and export: the whole graph as a file needs export
+    "transfer.import_upload_page": "import",
+    "transfer.rejected_csv": "import",  # and only the account that uploaded
+    "transfer.export_file": "export",
+    "api_transfer.import_files": "import",
+    "api_transfer.export_graph": "export",
+    # administration
+    "auth.audit_export": "read_audit",
+}
+
+_UNLISTED = object()
+
+
+def permission_for(endpoint: str | None):
+    """The permission ``endpoint`` needs, :data:`OPEN`, or a private marker
+    when the endpoint is not in the table (refused)."""
+    return ENDPOINT_PERMISSIONS.get(endpoint, _UNLISTED)
+
+
+def missing_endpoints(app: Flask) -> list[str]:
+    """Endpoints ``app`` routes to that the table does not list."""
+    return sorted({r.endpoint for r in app.url_map.iter_rules()}
+                  - set(ENDPOINT_PERMISSIONS))
+
+
+def check_request() -> None:
+    """Refuse the request unless its principal holds its endpoint's permission."""
+    if request.endpoint is None:
+        return  # no such address or method: the 404/405 handlers answer
+    needed = permission_for(request.endpoint)
+    if needed is OPEN:
+        return
+    if needed is _UNLISTED:
+        raise Forbidden(_("This address has no access rule, so it is closed."),
+                        hint=_("Tell the administrator."))
+    principal = current_principal()
+    if principal is None or (principal.is_public and not principal.can(needed)):
+        raise unauthorized()
+    if not principal.can(needed):
+        raise forbidden(principal, needed)
+
+
+def init_app(app: Flask) -> None:
+    unknown = {p for p in ENDPOINT_PERMISSIONS.values() if p is not OPEN} - set(PERMISSIONS)
+    if unknown:
+        raise ValueError(f"unknown permissions in the endpoint table: {sorted(unknown)}")
+    app.before_request(check_request)
