@@ -13,7 +13,8 @@ RUN pip install .
 COPY app.py ./
 
 # Run as an unprivileged user; the embedded store's default folder is its home.
-RUN useradd --create-home --uid 10001 graphsvc
+RUN useradd --create-home --uid 10001 graphsvc \
+    && mkdir -p /var/lib/graphsvc && chown graphsvc /var/lib/graphsvc
 USER graphsvc
 
 EXPOSE 8000
