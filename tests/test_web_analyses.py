@@ -66,9 +66,9 @@ def test_dashboard_page_shows_indicators_brokers_and_communities(client, G):
     table = metrics.actor_metrics(G, seed=0)
     top = table["betweenness"].sort_values(ascending=False)
     best = top.index[0]
-    ranking = re.search(r'<ol class="ranking" id="brokers-betweenness">(.*?)</ol>', html,
-                        re.S).group(1)
-    assert f'/actors/{best}"' in ranking.split("</li>")[0]
+    ranking = re.search(r'<table class="ranking" id="brokers-betweenness">(.*?)</table>',
+                        html, re.S).group(1)
+    assert f'/actors/{best}"' in ranking.split("</tr>")[0]
     part = communities.louvain(project(G), seed=0)
     n = len(set(part.values()))
     assert f"{n} communit" in html

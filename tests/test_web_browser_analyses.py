@@ -59,7 +59,7 @@ def test_dashboard_shows_the_indicators(browser, live, G):
     policymakers = w.page.locator("#indicator-tied_to_us_policymakers").inner_text()
     assert f"{expected.loc['tied_to_us_policymakers', 'value']:.0%}" in policymakers
     assert "20%" in policymakers
-    assert w.page.locator("#brokers-betweenness li").count() == 10
+    assert w.page.locator("#brokers-betweenness tbody tr").count() == 10
     assert "Illustrative network." in w.page.locator(".illustrative").inner_text()
     hosts = {r.split("/")[2] for r in w.requests}
     assert hosts == {live.url.split("/")[2]}
