@@ -24,9 +24,11 @@ from flask_babel import lazy_gettext as _l
 from ..queries import brokerage, communities, indicators, influence, metrics
 from ..queries.projection import project
 from .access import Access
+from .params import GROUP_BY  # noqa: F401  (the groupings brokerage_table takes)
 
-__all__ = ["AnalysisCache", "SEED", "GROUP_BY", "METRIC_LABELS", "PROFILE_METRICS",
-           "INDICATOR_LABELS", "ROLE_LABELS", "cached", "metrics_table", "indicator_rows",
+__all__ = ["AnalysisCache", "SEED", "METRIC_LABELS", "PROFILE_METRICS",
+           "INDICATOR_LABELS", "ROLE_LABELS", "cached", "projection", "metrics_table",
+           "indicator_rows",
            "partition", "community_summary", "community_rows", "brokerage_table",
            "influence_rows", "clean"]
 
@@ -34,8 +36,6 @@ __all__ = ["AnalysisCache", "SEED", "GROUP_BY", "METRIC_LABELS", "PROFILE_METRIC
 #: communities on every page and in ``graphsvc metrics``.
 SEED = 0
 
-#: Attributes brokerage roles can be counted over (``group_by``).
-GROUP_BY = ("country", "kind", "community", "city")
 
 #: Readable names and definitions of the metric columns the pages show
 #: (the API carries every column of graphsvc.queries.metrics.COLUMNS).

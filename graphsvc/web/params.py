@@ -26,7 +26,7 @@ SIZE_MEASURES = ("degree", "betweenness", "pagerank", "eigenvector", "closeness"
                  "harmonic", "strength", "brokerage_total")
 #: What a map's node colour shows.
 COLOR_BY = ("kind", "community")
-#: Attributes brokerage roles count groups by (graphsvc.web.analyses.GROUP_BY).
+#: Attributes brokerage roles can group actors by (``group_by``).
 GROUP_BY = ("country", "kind", "community", "city")
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_ \-]{0,63}$")
 
