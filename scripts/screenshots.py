@@ -54,6 +54,7 @@ SHOTS = [("dashboard", "/", "en-US"), ("actors", "/actors?country=MX", "en-US"),
          ("actor", "/actors/{actor}", "en-US"),
          ("map", "/map?size_by=betweenness&color_by=community", "en-US"),
          ("map-ego-es", "/map?ego={actor}&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
+         ("communities", "/communities", "en-US"),
          ("introductions", "/actors/{actor}/introductions?mode=policymaker&limit=4", "en-US"),
          ("introductions-plan-es", "/introductions/plan?k=4", "es-MX")]
 

@@ -193,6 +193,22 @@ def test_communities_api_is_louvain_and_community_profile(client, G):
     assert sorted(m for i in body["items"] for m in i["members"]) == sorted(G)
 
 
+def test_communities_page_is_the_silo_view(client, G):
+    H = project(G)
+    part = communities.louvain(H, seed=0)
+    profile = communities.community_profile(H, part)
+    html = client.get("/communities", headers={"Accept-Language": "en"}).text
+    rows = re.findall(r'<tr id="community-(\d+)">(.*?)</tr>', html, re.S)
+    assert [int(c) for c, _row in rows] == list(profile.index)
+    for c, row in rows:
+        e = profile.loc[int(c)]
+        assert f">{e['size']}<" in row
+        assert f"{e['internal_ties']} / {e['external_ties']}" in row
+        assert f"community={c}" in row  # the map of that community
+    es = client.get("/communities", headers={"Accept-Language": "es"}).text
+    assert "Vínculos dentro / fuera" in es
+
+
 # --- the actor profile --------------------------------------------------------------
 
 def test_profile_metrics_roles_and_paths(client, G):

@@ -70,6 +70,12 @@ def map_download():
     return html, 200, headers
 
 
+@bp.get("/communities")
+def communities():
+    return render_template("communities.html",
+                           page=data.communities(get_service(), current_access()))
+
+
 @bp.get("/import")
 def import_page():
     return render_template("import.html", page=data.dataset(get_service(), current_access()))

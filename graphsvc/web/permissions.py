@@ -36,6 +36,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.actors": "view",
     "pages.actor": "view",
     "pages.influence_map": "view",
+    "pages.communities": "view",
     "pages.map_download": "export",
     "pages.import_page": "import",
     "pages.export_page": "export",
