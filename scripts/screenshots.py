@@ -1,7 +1,10 @@
 """Screenshots of the main pages for the README (docs/screenshots/).
 
-Serves the app over a small seeded synthetic graph (labelled illustrative)
-and captures each page in headless Chromium.
+Serves the app over the illustrative network (graphsvc.illustrative: an
+invented network, labelled as such on every page) as a viewer, so no
+restricted record appears, and captures each page in headless Chromium.
+The profile and introductions shown are those of the Mexican civil-society
+actor who brokers most across countries.
 
     python scripts/screenshots.py [--out docs/screenshots]
 """
@@ -24,27 +27,41 @@ from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
 
 
-def analyst_token(app) -> str:
-    """An API token for a throwaway analyst: pages need an account, and a
+from graphsvc.illustrative import load_illustrative  # noqa: E402
+from graphsvc.queries.metrics import actor_metrics  # noqa: E402
+
+
+def viewer_token(app) -> str:
+    """An API token for a throwaway viewer: pages need an account, and a
     token header signs in every request the browser makes."""
     accounts = app.extensions["graphsvc.accounts"]
-    accounts.create_user("analyst", "analyst-password", "analyst", by="script")
-    return accounts.create_token("analyst", by="script", name="script")[0]
-from synthetic_graph import fill  # noqa: E402
+    accounts.create_user("viewer", "viewer-password", "viewer", by="script")
+    return accounts.create_token("viewer", by="script", name="script")[0]
+
+
+def featured_actor(service: GraphService) -> str:
+    """The Mexican civil-society actor with the most Gould-Fernandez
+    brokerage across countries (in the public graph)."""
+    table = actor_metrics(service.snapshot(include_restricted=False), seed=0)
+    mx = table[(table["country"] == "MX")
+               & table["kind"].isin(["cso", "shelter", "faith_based", "migrant_led"])]
+    return str(mx["brokerage_total"].idxmax())
+
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = [("dashboard", "/", "en-US"), ("actors", "/actors?country=MX", "en-US"),
-         ("actor", "/actors/a3", "en-US"), ("map", "/map", "en-US"),
-         ("map-ego-es", "/map?ego=a3&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
-         ("introductions", "/actors/a3/introductions?mode=open&limit=4", "en-US"),
+         ("actor", "/actors/{actor}", "en-US"),
+         ("map", "/map?size_by=betweenness&color_by=community", "en-US"),
+         ("map-ego-es", "/map?ego={actor}&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
+         ("communities", "/communities", "en-US"),
+         ("introductions", "/actors/{actor}/introductions?mode=policymaker&limit=4", "en-US"),
          ("introductions-plan-es", "/introductions/plan?k=4", "es-MX")]
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--nodes", type=int, default=80)
     opts = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     out = Path(opts.out)
@@ -53,9 +70,12 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = fill(SQLiteStore(Path(tmp) / "shots.db"), opts.nodes, seed=3)
-        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=GraphService(store))
-        auth = {"Authorization": "Bearer " + analyst_token(app)}
+        store = SQLiteStore(Path(tmp) / "shots.db")
+        load_illustrative(store)
+        service = GraphService(store)
+        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service)
+        auth = {"Authorization": "Bearer " + viewer_token(app)}
+        actor = featured_actor(service)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         base = f"http://127.0.0.1:{server.server_port}"
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -65,7 +85,7 @@ def main():
                 context = browser.new_context(locale=locale, extra_http_headers=auth,
                                               viewport={"width": 1280, "height": 900})
                 page = context.new_page()
-                page.goto(base + path)
+                page.goto(base + path.format(actor=actor))
                 if page.locator(".graph-map").count():
                     page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
                 page.screenshot(path=str(out / f"{name}.png"), full_page=True)

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 PAGES = ["/", "/actors", "/actors/sinfronteras", "/actors/img", "/map",
          "/map?ego=unhcr&depth=2", "/import", "/export",
-         "/actors/sinfronteras/introductions", "/introductions/plan?k=3"]
+         "/actors/sinfronteras/introductions", "/introductions/plan?k=3", "/communities"]
 MAP_PAGES = {"/actors/sinfronteras", "/actors/img", "/map", "/map?ego=unhcr&depth=2"}
 
 
@@ -144,8 +144,8 @@ def test_hostile_text_shows_as_typed(browser, live):
 
 
 @pytest.mark.parametrize("locale, lang, nav", [
-    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Presentaciones", "Importar", "Exportar"]),
-    ("en-US", "en", ["Dashboard", "Actors", "Map", "Introductions", "Import", "Export"]),
+    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Presentaciones", "Importar", "Exportar"]),
+    ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Introductions", "Import", "Export"]),
 ])
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):

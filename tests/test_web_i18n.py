@@ -19,6 +19,7 @@ METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
             "lazy_gettext": None}
 PAGES = ["/", "/actors", "/actors/sinfronteras", "/map", "/map?ego=unhcr&depth=2",
+         "/map?size_by=betweenness&color_by=community", "/actors/isolated", "/communities",
          "/import", "/export", "/actors/nobody", "/no/such/page",
          "/actors/sinfronteras/introductions", "/introductions/plan?k=3",
          "/admin/audit.csv"]  # refused to the test client's editor: the refusal page

@@ -12,9 +12,11 @@ public data, analyst also restricted data and exports, editor imports,
 admin reads the audit log), written out below, not from the app's table.
 """
 import html
+import io
 import json
 import re
 
+import pandas as pd
 import pytest
 from flask import Blueprint
 
@@ -179,7 +181,18 @@ def all_urls(app):
                    "/actors/pub-office/introductions.csv?limit=50",
                    "/introductions/plan?goal=community_bridges&k=5",
                    "/introductions/plan.csv?k=5&hops=3",
-                   "/api/v1/introductions/plan?goal=community_bridges&k=5"]
+                   "/api/v1/introductions/plan?goal=community_bridges&k=5"] + ANALYSIS_URLS
+
+
+#: The analyses, every way they can be asked for (all computed on the
+#: snapshot of whoever asks).
+ANALYSIS_URLS = (["/api/v1/metrics?limit=500", "/api/v1/metrics?sort=-betweenness",
+                  "/api/v1/communities", "/api/v1/indicators",
+                  "/api/v1/map?size_by=betweenness&color_by=community",
+                  "/api/v1/map?size_by=pagerank&min_size=0.01&community=0",
+                  "/map?size_by=eigenvector&color_by=community&community=0"]
+                 + [f"/api/v1/brokerage?group_by={g}&limit=500"
+                    for g in ("country", "kind", "community", "city")])
 
 
 # --- the table ----------------------------------------------------------------------
@@ -296,10 +309,22 @@ def _public_graph():
     return actors, ties
 
 
+def _rounded(x):
+    """Floats to 9 significant digits: iterative measures (eigenvector,
+    PageRank) on the same graph built in another order differ in the last bits."""
+    if isinstance(x, float):
+        return float(f"{x:.9g}")
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    return x
+
+
 def _comparable(body):
     """An API answer without what differs between two stores holding the same
-    graph: the store version and the layout's coordinates."""
-    body = json.loads(json.dumps(body))
+    graph: the store version, the layout's coordinates, float rounding."""
+    body = _rounded(json.loads(json.dumps(body)))
     body.get("dataset", {}).pop("version", None)
     for key in ("version", "generated"):  # an introductions report's own
         body.pop(key, None)
@@ -317,7 +342,7 @@ def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_
     viewer, reference = client_as(app, "viewer"), client_as(public_app, "analyst")
     urls = ["/api/v1/dashboard", "/api/v1/actors?limit=500", "/api/v1/ties?limit=500",
             "/api/v1/map", "/api/v1/map?size_by=degree&min_degree=1",
-            "/api/v1/map?tie_kind=informal"]
+            "/api/v1/map?tie_kind=informal"] + [u for u in ANALYSIS_URLS if "/api/" in u]
     urls += ["/api/v1/introductions/plan?k=5&hops=3",
              "/api/v1/introductions/plan?goal=community_bridges&k=5"]
     for actor in PUBLIC_ACTORS:
@@ -332,6 +357,14 @@ def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_
     counts = viewer.get("/api/v1/dashboard").json["counts"]
     assert counts == {"actors": 5, "ties": 3, "countries": 3}
     assert viewer.get("/api/v1/actors/pub-shelter").json["degree"] == 2
+    # the metrics CSV too, and by hand: pub-network (US) brokers pub-shelter
+    # (MX) -> pub-office (US): one representative/gatekeeper count each way
+    pd.testing.assert_frame_equal(
+        *(pd.read_csv(io.StringIO(c.get("/api/v1/metrics.csv").text), index_col="id")
+          for c in (viewer, reference)), check_exact=False, rtol=1e-9)
+    roles = {r["id"]: r for r in viewer.get("/api/v1/brokerage?group_by=country").json["items"]}
+    assert roles["pub-network"]["total"] == 2
+    assert roles["pub-network"]["representative"] == roles["pub-network"]["gatekeeper"] == 1
     page = viewer.get("/").text
     assert re.search(r"\b5\b\s*</[^>]+>\s*<[^>]+>\s*actors", page) or "5 actors" in " ".join(
         re.sub(r"<[^>]+>", " ", page).split())
@@ -340,8 +373,19 @@ def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_
 
 
 def test_analyst_numbers_count_restricted_ties(app):
-    counts = client_as(app, "analyst").get("/api/v1/dashboard").json["counts"]
+    analyst = client_as(app, "analyst")
+    counts = analyst.get("/api/v1/dashboard").json["counts"]
     assert counts == {"actors": 7, "ties": 7, "countries": 3}
+    # the analyst's metrics count the restricted records; asked in turn, the
+    # viewer's cached result is not the analyst's, nor the other way round
+    viewer = client_as(app, "viewer")
+    for _round in range(2):
+        mine = {r["id"]: r for r in analyst.get("/api/v1/metrics?limit=500").json["items"]}
+        theirs = {r["id"]: r for r in viewer.get("/api/v1/metrics?limit=500").json["items"]}
+        assert len(mine) == 7 and len(theirs) == 5
+        # pub-shelter: pub-network, pub-funder, pub-office (restricted tie) and
+        # zz-hidden-defender for the analyst; pub-network and pub-funder for a viewer
+        assert mine["pub-shelter"]["degree"] == 4 and theirs["pub-shelter"]["degree"] == 2
 
 
 # --- CSRF -------------------------------------------------------------------------------
@@ -484,7 +528,8 @@ def test_illustrative_network_shows_a_viewer_nothing_restricted(illustrative_app
     # the public actors a hidden actor or tie touches: their pages are where a leak would be
     near = sorted({x for t in secret_ties for x in (t.source, t.target)} - set(hidden))[:12]
     urls = ["/", "/actors?limit=500", "/map", "/api/v1/dashboard", "/api/v1/map",
-            "/api/v1/actors?limit=500", "/api/v1/ties?limit=500"]
+            "/api/v1/actors?limit=500", "/api/v1/ties?limit=500", "/api/v1/metrics.csv",
+            *ANALYSIS_URLS]
     for actor in near + hidden:
         urls += [f"/actors/{actor}", f"/api/v1/actors/{actor}",
                  f"/api/v1/map?ego={actor}&depth=3"]
@@ -501,6 +546,7 @@ def test_illustrative_viewer_numbers_are_those_without_restricted_records(illust
     viewer, reference = client_as(app, "viewer"), client_as(public_app, "analyst")
     urls = ["/api/v1/dashboard", "/api/v1/actors?limit=500", "/api/v1/map",
             "/api/v1/map?kind=cso&kind=shelter", "/api/v1/ties?limit=500"]
+    urls += [u for u in ANALYSIS_URLS if "/api/" in u]
     for url in urls:
         assert _comparable(viewer.get(url).json) == _comparable(reference.get(url).json), url
     n_public = sum(a.visibility == "public" for a in actors)

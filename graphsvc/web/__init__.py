@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.config.update(config)
     app.extensions["graphsvc"] = service or GraphService.from_config(config)
     app.extensions["graphsvc_layouts"] = LayoutCache()
+    from .analyses import AnalysisCache
+
+    app.extensions["graphsvc_analyses"] = AnalysisCache()
     app.json.sort_keys = False
 
     from . import api, errors, i18n, pages, permissions, templating

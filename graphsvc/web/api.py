@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from . import data, get_layouts, get_service
 from .access import current_access
-from .openapi import (actor_params, map_params, operation, page_params, spec_for,
-                      tie_params)
-from .params import actor_query, map_query, tie_query
+from .openapi import (actor_params, brokerage_params, map_params, metrics_params, operation,
+                      page_params, spec_for, tie_params)
+from .params import actor_query, brokerage_query, map_query, metrics_query, tie_query
 
 bp = Blueprint("api", __name__)
 
@@ -25,6 +25,11 @@ def index():
         "actors": url_for(".actors"),
         "ties": url_for(".ties"),
         "map": url_for(".influence_map"),
+        "metrics": url_for(".metrics"),
+        "metrics_csv": url_for(".metrics_csv"),
+        "brokerage": url_for(".brokerage"),
+        "communities": url_for(".communities"),
+        "indicators": url_for(".indicators"),
     })
 
 
@@ -75,6 +80,54 @@ def ties():
 def influence_map():
     return jsonify(data.map_data(get_service(), current_access(), map_query(request.args),
                                  get_layouts(), current_app.config["MAP_MAX_NODES"]))
+
+
+@bp.get("/metrics")
+@operation("Metrics", "Every per-actor metric (graphsvc.queries.metrics.actor_metrics) "
+           "with the actor's attributes, one page at a time; `columns` defines each "
+           "column. Computed on the graph the caller may see.",
+           params=metrics_params + page_params, schema="MetricsPage")
+def metrics():
+    from ..queries.metrics import COLUMNS
+
+    query = metrics_query(request.args, COLUMNS)
+    return jsonify(data.metrics_page(get_service(), current_access(), query))
+
+
+@bp.get("/metrics.csv")
+@operation("Metrics as CSV", "The whole per-actor table: `id` then the documented "
+           "columns (the names `graphsvc metrics` writes).", tag="graph")
+def metrics_csv():
+    access = current_access()
+    text = data.metrics_csv(get_service(), access)
+    access.view.audit_download("metrics.csv")
+    return text, 200, {"Content-Type": "text/csv; charset=utf-8",
+                       "Content-Disposition": 'attachment; filename="metrics.csv"'}
+
+
+@bp.get("/brokerage")
+@operation("Brokerage", "Gould-Fernandez brokerage roles of every actor (counting "
+           "rule of R's sna::brokerage), actors grouped by `group_by`; most "
+           "brokering first.", params=brokerage_params + page_params, schema="BrokeragePage")
+def brokerage():
+    return jsonify(data.brokerage(get_service(), current_access(),
+                                  brokerage_query(request.args)))
+
+
+@bp.get("/communities")
+@operation("Communities", "Seeded Louvain communities, their count and modularity, "
+           "and the silo view: each community's mix of countries, kinds and issue "
+           "areas.", schema="Communities")
+def communities():
+    return jsonify(data.communities(get_service(), current_access()))
+
+
+@bp.get("/indicators")
+@operation("Cross-border indicators", "Each indicator with its value, numerator, "
+           "denominator, definition and the survey's figure beside it.",
+           schema="Indicators")
+def indicators():
+    return jsonify(data.indicators(get_service(), current_access()))
 
 
 @bp.get("/openapi.json")

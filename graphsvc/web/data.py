@@ -16,27 +16,48 @@ from flask_babel import gettext as _
 
 from ..errors import NotFound
 from ..model import TIE_KINDS
+from ..queries import metrics
 from ..service import GraphService
 from ..stores import ActorFilter
 from ..viz import LayoutCache, build_network, ego_graph, filter_graph, network_data
+from . import analyses
 from .access import Access
-from .i18n import country_name, kind_label, provenance_label, tie_kind_label
-from .params import ActorQuery, MapQuery, TieQuery
+from .i18n import country_name, kind_label, measure_label, provenance_label, tie_kind_label
+from .params import ActorQuery, BrokerageQuery, MapQuery, MetricsQuery, TieQuery
 
-__all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data", "facets", "MEASURES",
-           "PENDING_DASHBOARD", "PENDING_PROFILE"]
+__all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data",
+           "facets", "metrics_page", "metrics_csv", "brokerage", "communities", "indicators", "MEASURES",
+           "PENDING_DASHBOARD", "PENDING_PROFILE", "TOP_BROKERS"]
+
+
+def _column(name):
+    def measure(G, access):
+        table = analyses.metrics_table(access)
+        return {v: x for v, x in table[name].items() if x == x}  # NaN: no value
+    return measure
+
 
 #: Measures a map can be sized and filtered by: name -> function of the
-#: snapshot returning {actor id: value}. Centralities are added here (and
-#: their names in params.SIZE_MEASURES).
+#: snapshot and the access returning {actor id: value} (their names are in
+#: params.SIZE_MEASURES). ``degree`` counts ties, as the actors list does;
+#: the others are columns of graphsvc.queries.metrics.actor_metrics.
 MEASURES = {
-    "degree": lambda G: dict(G.degree()),
+    "degree": lambda G, access: dict(G.degree()),
+    "betweenness": _column("betweenness"),
+    "pagerank": _column("pagerank"),
+    "eigenvector": _column("eigenvector"),
+    "closeness": _column("closeness"),
+    "harmonic": _column("harmonic"),
+    "strength": _column("strength"),
+    "brokerage_total": _column("brokerage_total"),
 }
 
-#: Dashboard sections waiting for their analysis.
-PENDING_DASHBOARD = ("indicators", "top_brokers")
+#: Dashboard sections waiting for their analysis (none: every one has landed).
+PENDING_DASHBOARD = ()
 #: Profile sections waiting for their analysis.
-PENDING_PROFILE = ("metrics",)
+PENDING_PROFILE = ()
+#: How many brokers each dashboard list shows.
+TOP_BROKERS = 10
 
 
 def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:
@@ -73,8 +94,30 @@ def dashboard(service: GraphService, access: Access) -> dict:
         "ties_by_kind": [{"value": k, "count": ties_by_kind.get(k, 0)} for k in TIE_KINDS],
         "cross_border_ties": sum(
             1 for u, v in G.edges() if G.nodes[u].get("country") != G.nodes[v].get("country")),
+        "indicators": analyses.indicator_rows(access),
+        "top_brokers": _top_brokers(G, access),
+        "communities": analyses.community_summary(access),
         "unavailable": list(PENDING_DASHBOARD),
     }
+
+
+def _top(G, values, n=TOP_BROKERS) -> list[dict]:
+    """The ``n`` actors with the largest positive value (ties broken by id)."""
+    ranked = sorted(((v, x) for v, x in values.items() if x == x and x > 0),
+                    key=lambda vx: (-vx[1], str(vx[0])))[:n]
+    return [{"id": v, "name": G.nodes[v].get("name") or v, "kind": G.nodes[v].get("kind"),
+             "country": G.nodes[v].get("country"), "value": analyses.clean(x)}
+            for v, x in ranked]
+
+
+def _top_brokers(G, access: Access) -> dict:
+    """Who brokers most: by betweenness, and by Gould-Fernandez total and
+    liaison counts with actors grouped by country."""
+    table = analyses.metrics_table(access)
+    return {"betweenness": _top(G, table["betweenness"].to_dict()),
+            "brokerage_total": _top(G, table["brokerage_total"].to_dict()),
+            "brokerage_liaison": _top(G, table["brokerage_liaison"].to_dict()),
+            "group_by": table.attrs.get("group_by", "country")}
 
 
 def facets(service: GraphService, access: Access) -> dict:
@@ -153,7 +196,24 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "actor": a.to_record(),
         "degree": G.degree(actor_id) if actor_id in G else 0,
         "ties": groups,
+        **_actor_analyses(access, actor_id),
         "unavailable": list(PENDING_PROFILE),
+    }
+
+
+def _actor_analyses(access: Access, actor_id: str) -> dict:
+    """The actor's metrics, brokerage roles (groups by country) and influence paths."""
+    table = analyses.metrics_table(access)
+    if actor_id not in table.index:
+        return {"metrics": [], "brokerage": {}, "influence": []}
+    row = table.loc[actor_id]
+    return {
+        "metrics": [{"name": c, "value": analyses.clean(row[c])}
+                    for c in analyses.PROFILE_METRICS if c in row.index],
+        "brokerage": {"group_by": table.attrs.get("group_by", "country"),
+                      **{role: analyses.clean(row[f"brokerage_{role}"])
+                         for role in analyses.ROLE_LABELS}},
+        "influence": analyses.influence_rows(access, actor_id),
     }
 
 
@@ -192,7 +252,7 @@ class _Words:
         return self.provenances[value]
 
 
-def _node_title(G, w: _Words):
+def _node_title(G, w: _Words, shown_measure=None):
     def title(v, a):
         lines = [a.get("name") or str(v),
                  f"{w.kind}: {w.kinds.get(a.get('kind'), '')}",
@@ -200,6 +260,10 @@ def _node_title(G, w: _Words):
         if a.get("city"):
             lines.append(f"{w.city}: {a['city']}")
         lines.append(f"{w.ties}: {G.degree(v)}")
+        if shown_measure is not None:
+            label, values = shown_measure
+            x = values.get(v)
+            lines.append(f"{label}: {x:.3g}" if x is not None else f"{label}: -")
         return "\n".join(lines)
     return title
 
@@ -236,8 +300,14 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         if query.ego not in G:
             raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
         center = query.ego
-    measure = MEASURES[query.size_by](G)
+    measure = MEASURES[query.size_by](G, access)
     H = filter_graph(G, query.filter, measure)
+    if query.min_degree:
+        H = H.subgraph([v for v in H if G.degree(v) >= query.min_degree])
+    part = analyses.partition(access) if (query.communities
+                                          or query.color_by == "community") else {}
+    if query.communities:
+        H = H.subgraph([v for v in H if part.get(v) in query.communities])
     if center is not None:
         if center not in H:
             H = G.subgraph(set(H) | {center})
@@ -253,10 +323,15 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     # rather than hash every node and tie.
     positions = layouts.get(H, (G.graph.get("version"), access.include_restricted),
                             key=(query.filter, center, query.depth, query.size_by,
-                                 max_nodes))
+                                 query.min_degree, query.communities, max_nodes))
     words = _Words(H)
-    net = build_network(H, positions, measure=measure, node_title=_node_title(G, words),
-                        edge_title=_edge_title(G, words), highlight=center)
+    shown_measure = None if query.size_by == "degree" else (
+        str(measure_label(query.size_by)), measure)
+    net = build_network(H, positions, measure=measure,
+                        node_title=_node_title(G, words, shown_measure),
+                        edge_title=_edge_title(G, words), highlight=center,
+                        groups=({v: part.get(v) for v in H}
+                                if query.color_by == "community" else None))
     data = network_data(net)
     return {
         "dataset": _dataset(service, G),
@@ -267,4 +342,75 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         "ego": center,
         "depth": query.depth if center else None,
         "size_by": query.size_by,
+        "color_by": query.color_by,
+        "communities": sorted(query.communities),
     }
+
+
+def _records(table) -> list[dict]:
+    return [{"id": v, **{c: analyses.clean(x) for c, x in row.items()}}
+            for v, row in zip(table.index, table.to_dict("records"))]
+
+
+def metrics_page(service: GraphService, access: Access, query: MetricsQuery) -> dict:
+    """A page of :func:`graphsvc.queries.metrics.actor_metrics` of the
+    snapshot: one row per actor, every documented column."""
+    G = _snapshot(service, access)
+    table = analyses.metrics_table(access)
+    key = table[query.sort]
+    if key.dtype == object:
+        key = key.fillna("").astype(str).str.casefold()
+    order = key.sort_values(ascending=not query.descending, na_position="last",
+                            kind="stable").index
+    page = table.loc[order[query.offset:query.offset + query.limit]]
+    return {
+        "dataset": _dataset(service, G),
+        "columns": dict(metrics.COLUMNS),
+        "parameters": {k: v for k, v in table.attrs.items()
+                       if k not in ("version", "illustrative")},
+        "items": _records(page),
+        "total": len(table),
+        "limit": query.limit,
+        "offset": query.offset,
+        "sort": ("-" if query.descending else "") + query.sort,
+    }
+
+
+def metrics_csv(service: GraphService, access: Access) -> str:
+    """The whole per-actor table as CSV (``id`` then :data:`COLUMNS`)."""
+    return analyses.metrics_table(access).to_csv(index=True)
+
+
+def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> dict:
+    """Gould-Fernandez roles of every actor, groups given by ``group_by``;
+    most brokering first."""
+    G = _snapshot(service, access)
+    table = analyses.brokerage_table(access, query.group_by)
+    part = analyses.partition(access) if query.group_by == "community" else None
+    order = sorted(table.index, key=lambda v: (-int(table.at[v, "total"]), str(v)))
+    items = []
+    for v in order[query.offset:query.offset + query.limit]:
+        a = G.nodes[v]
+        items.append({"id": v, "name": a.get("name") or v, "kind": a.get("kind"),
+                      "country": a.get("country"),
+                      "group": analyses.clean(part.get(v) if part is not None
+                                              else a.get(query.group_by)),
+                      **{r: analyses.clean(table.at[v, r]) for r in analyses.ROLE_LABELS}})
+    return {"dataset": _dataset(service, G), "group_by": query.group_by,
+            "roles": {r: str(d) for r, (_label, d) in analyses.ROLE_LABELS.items()},
+            "items": items, "total": len(order), "limit": query.limit,
+            "offset": query.offset}
+
+
+def communities(service: GraphService, access: Access) -> dict:
+    """Seeded Louvain communities with modularity, and the silo view."""
+    G = _snapshot(service, access)
+    return {"dataset": _dataset(service, G), "seed": analyses.SEED,
+            **analyses.community_summary(access),
+            "items": analyses.community_rows(access)}
+
+
+def indicators(service: GraphService, access: Access) -> dict:
+    """The cross-border indicators with the survey's figures beside them."""
+    G = _snapshot(service, access)
+    return {"dataset": _dataset(service, G), "items": analyses.indicator_rows(access)}

@@ -60,6 +60,17 @@ AREA_LABELS = {
     "research": _l("Research"), "funding": _l("Funding"),
 }
 
+#: Measures a map can be sized by (graphsvc.web.data.MEASURES).
+MEASURE_LABELS = {
+    "degree": _l("Ties"), "betweenness": _l("Betweenness"), "pagerank": _l("PageRank"),
+    "eigenvector": _l("Eigenvector"), "closeness": _l("Closeness"),
+    "harmonic": _l("Harmonic closeness"), "strength": _l("Strength"),
+    "brokerage_total": _l("Brokerage (total)"),
+}
+#: Attributes brokerage can group actors by.
+GROUP_LABELS = {"country": _l("Country"), "kind": _l("Kind"),
+                "community": _l("Community"), "city": _l("City")}
+
 
 def select_locale() -> str:
     lang = request.args.get("lang")
@@ -102,6 +113,14 @@ def area_label(value) -> str:
     return _label(AREA_LABELS, value)
 
 
+def measure_label(value) -> str:
+    return _label(MEASURE_LABELS, value)
+
+
+def group_label(value) -> str:
+    return _label(GROUP_LABELS, value)
+
+
 def country_name(code) -> str:
     """The country's name in the current language; ``INT`` is international."""
     if not code:
@@ -127,7 +146,7 @@ def _per_render(f):
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
-              area_label, role_label, country_name):
+              area_label, role_label, measure_label, group_label, country_name):
         app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 

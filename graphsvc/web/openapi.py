@@ -13,10 +13,10 @@ import re
 from apispec import APISpec
 
 from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Tie
-from .params import DEFAULT_LIMIT, MAX_LIMIT, SIZE_MEASURES
+from .params import COLOR_BY, DEFAULT_LIMIT, GROUP_BY, MAX_LIMIT, SIZE_MEASURES
 
 __all__ = ["operation", "spec_for", "actor_params", "tie_params", "page_params",
-           "map_params"]
+           "map_params", "metrics_params", "brokerage_params"]
 
 
 def _q(name, description, schema=None, array=False):
@@ -59,8 +59,23 @@ map_params = [
     _q("ego", "Centre the map on this actor id."),
     _q("depth", "Ego map depth in ties.",
        {"type": "integer", "minimum": 1, "maximum": 3, "default": 1}),
-    _q("size_by", "Measure that sizes the nodes.",
+    _q("size_by", "Measure that sizes the nodes (degree counts ties; the others "
+       "are columns of the metrics table).",
        {"type": "string", "enum": list(SIZE_MEASURES), "default": "degree"}),
+    _q("min_size", "Only actors whose size measure is at least this.",
+       {"type": "number", "minimum": 0}),
+    _q("community", "Only actors of these communities (numbers as in /communities).",
+       {"type": "integer", "minimum": 0}, array=True),
+    _q("color_by", "Colour nodes by actor kind or by (seeded Louvain) community.",
+       {"type": "string", "enum": list(COLOR_BY), "default": "kind"}),
+]
+metrics_params = [
+    _q("sort", "Column to sort by (see `columns`); a leading '-' sorts descending.",
+       {"type": "string", "default": "name"}),
+]
+brokerage_params = [
+    _q("group_by", "Attribute that makes the groups (community: seeded Louvain).",
+       {"type": "string", "enum": list(GROUP_BY), "default": "country"}),
 ]
 
 
@@ -152,11 +167,23 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "version": {"type": "integer"}, "store": {"type": "string"}}})
     counted = {"type": "array", "items": {"type": "object", "properties": {
         "value": {"type": "string"}, "count": {"type": "integer"}}}}
+    indicator = {"type": "object", "properties": {
+        "name": {"type": "string"}, "label": {"type": "string"},
+        "definition": {"type": "string"},
+        "definition_source": {"type": "string", "description": "The analysis's own "
+                              "definition (English, exact)."},
+        "value": {"type": ["number", "null"]}, "numerator": {"type": "number"},
+        "denominator": {"type": "number"},
+        "survey": {"type": ["number", "null"], "description": "The survey's figure."}}}
     c.schema("Dashboard", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "counts": {"type": "object"}, "actors_by_kind": counted,
         "actors_by_country": counted, "ties_by_kind": counted,
         "cross_border_ties": {"type": "integer"},
+        "indicators": {"type": "array", "items": indicator},
+        "top_brokers": {"type": "object", "description": "Top actors by betweenness "
+                        "and by Gould-Fernandez total and liaison counts."},
+        "communities": {"type": "object", "description": "count and modularity"},
         "unavailable": {"type": "array", "items": {"type": "string"}}}})
     c.schema("ActorPage", _page("#/components/schemas/Actor"))
     c.schema("TiePage", _page("#/components/schemas/Tie"))
@@ -175,6 +202,43 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "shown": {"type": "object"}, "total": {"type": "object"},
         "truncated": {"type": "integer", "description": "Actors left out beyond the "
                       "node limit (largest measure kept)."},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("MetricsPage", {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"type": "object", "description":
+                  "One actor: `id` and every column of `columns` (null when "
+                  "undefined, e.g. no reachable policymaker)."}},
+        "columns": {"type": "object", "description": "Column name -> definition."},
+        "parameters": {"type": "object", "description": "How the table was computed "
+                       "(tie kinds, grouping, seed...)."},
+        "sort": {"type": "string"},
+        "total": {"type": "integer"}, "limit": {"type": "integer"},
+        "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    roles = {r: {"type": "integer"} for r in ("coordinator", "itinerant", "representative",
+                                               "gatekeeper", "liaison", "total")}
+    c.schema("BrokeragePage", {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "kind": {"type": "string"}, "country": {"type": "string"},
+            "group": {"description": "The actor's group under group_by."}, **roles}}},
+        "group_by": {"type": "string", "enum": list(GROUP_BY)},
+        "roles": {"type": "object", "description": "Role -> definition."},
+        "total": {"type": "integer"}, "limit": {"type": "integer"},
+        "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("Communities", {"type": "object", "properties": {
+        "count": {"type": "integer"},
+        "modularity": {"type": ["number", "null"]},
+        "seed": {"type": "integer"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "community": {"type": "integer"}, "size": {"type": "integer"},
+            "internal_ties": {"type": "integer"}, "external_ties": {"type": "integer"},
+            "countries": counted, "kinds": counted, "issue_areas": counted,
+            "top_issue_area": {"type": ["string", "null"]},
+            "top_issue_share": {"type": "number"},
+            "cross_border_share": {"type": "number"},
+            "members": {"type": "array", "items": {"type": "string"}}}}},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("Indicators", {"type": "object", "properties": {
+        "items": {"type": "array", "items": indicator},
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("ImportResult", {"type": "object", "properties": {
         "files": {"type": "object", "description": "Saved name of each upload."},

@@ -44,10 +44,15 @@ def actor(actor_id):
 
 @bp.get("/map")
 def influence_map():
+    from .analyses import community_rows
+    from .params import SIZE_MEASURES
+
     query = map_query(request.args)
     return render_template("map.html", map=_map(query), query=query,
                            facets=data.facets(get_service(), current_access()),
-                           choices=data.actor_choices(get_service(), current_access()))
+                           choices=data.actor_choices(get_service(), current_access()),
+                           size_measures=SIZE_MEASURES,
+                           community_choices=community_rows(current_access()))
 
 
 @bp.get("/map/download")
@@ -63,6 +68,12 @@ def map_download():
                                      "edges": map_["shown"]["edges"]})
     html, headers = render_standalone(map_, _("Influence map"))
     return html, 200, headers
+
+
+@bp.get("/communities")
+def communities():
+    return render_template("communities.html",
+                           page=data.communities(get_service(), current_access()))
 
 
 @bp.get("/import")

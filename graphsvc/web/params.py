@@ -14,14 +14,20 @@ from ..stores import ActorFilter
 from ..viz import MapFilter
 from .errors import InvalidQuery
 
-__all__ = ["ActorQuery", "TieQuery", "MapQuery", "actor_query", "tie_query",
-           "map_query", "SIZE_MEASURES", "MAX_LIMIT", "DEFAULT_LIMIT"]
+__all__ = ["ActorQuery", "TieQuery", "MapQuery", "MetricsQuery", "BrokerageQuery",
+           "actor_query", "tie_query", "map_query", "metrics_query", "brokerage_query",
+           "SIZE_MEASURES", "COLOR_BY", "GROUP_BY", "MAX_LIMIT", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 #: Measures a map can be sized (and filtered) by; each has its function in
 #: graphsvc.web.data.MEASURES.
-SIZE_MEASURES = ("degree",)
+SIZE_MEASURES = ("degree", "betweenness", "pagerank", "eigenvector", "closeness",
+                 "harmonic", "strength", "brokerage_total")
+#: What a map's node colour shows.
+COLOR_BY = ("kind", "community")
+#: Attributes brokerage roles can group actors by (``group_by``).
+GROUP_BY = ("country", "kind", "community", "city")
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_ \-]{0,63}$")
 
 
@@ -46,6 +52,24 @@ class MapQuery:
     ego: str | None = None
     depth: int = 1
     size_by: str = "degree"
+    min_degree: int | None = None
+    communities: frozenset = frozenset()
+    color_by: str = "kind"
+
+
+@dataclass(frozen=True)
+class MetricsQuery:
+    sort: str = "name"
+    descending: bool = False
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class BrokerageQuery:
+    group_by: str = "country"
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
 
 
 class _Reader:
@@ -114,6 +138,22 @@ class _Reader:
                 self.bad(name, v[:50], _("Use letters, digits, spaces, '-' or '_'."))
         return out
 
+    def number(self, name, lo=0.0):
+        raw = (self.args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            value = None
+        if value is None or value != value or value in (float("inf"), float("-inf")):
+            self.bad(name, raw[:50], _("Must be a number."))
+            return None
+        if value < lo:
+            self.bad(name, raw[:50], _("Must be at least %(lo)s.", lo=lo))
+            return None
+        return value
+
     def done(self):
         if self.problems:
             raise InvalidQuery(self.problems)
@@ -164,9 +204,39 @@ def map_query(args: MultiDict) -> MapQuery:
     ego = r.text("ego", 128)
     depth = r.integer("depth", 1, 1, 3)
     size_by = _one(r, "size_by", r.choices("size_by", SIZE_MEASURES)) or "degree"
+    min_size = r.number("min_size")
+    communities = []
+    for v in r.values("community"):
+        if v.isdigit() and len(v) < 7:
+            communities.append(int(v))
+        else:
+            r.bad("community", v[:50], _("Must be a community number (0, 1, 2...)."))
+    color_by = _one(r, "color_by", r.choices("color_by", COLOR_BY)) or "kind"
     r.done()
     flt = MapFilter(kinds=frozenset(kinds), countries=frozenset(countries),
                     cities=frozenset(cities), issue_areas=frozenset(areas),
-                    tie_kinds=frozenset(tie_kinds),
-                    min_size=float(min_degree) if min_degree else None)
-    return MapQuery(flt, ego, depth, size_by)
+                    tie_kinds=frozenset(tie_kinds), min_size=min_size or None)
+    return MapQuery(flt, ego, depth, size_by, min_degree or None, frozenset(communities),
+                    color_by)
+
+
+def metrics_query(args: MultiDict, columns) -> MetricsQuery:
+    """``sort`` is a column name, ``-`` in front for descending."""
+    r = _Reader(args)
+    sort = _one(r, "sort", r.values("sort")) or "name"
+    descending = sort.startswith("-")
+    if sort.lstrip("-") not in columns:
+        r.bad("sort", sort[:50], _("Unknown column; see the documented metric columns."))
+    limit = r.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = r.integer("offset", 0, 0, 10**9)
+    r.done()
+    return MetricsQuery(sort.lstrip("-"), descending, limit, offset)
+
+
+def brokerage_query(args: MultiDict) -> BrokerageQuery:
+    r = _Reader(args)
+    group_by = _one(r, "group_by", r.choices("group_by", GROUP_BY)) or "country"
+    limit = r.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = r.integer("offset", 0, 0, 10**9)
+    r.done()
+    return BrokerageQuery(group_by, limit, offset)

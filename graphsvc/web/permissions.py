@@ -36,6 +36,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.actors": "view",
     "pages.actor": "view",
     "pages.influence_map": "view",
+    "pages.communities": "view",
     "pages.map_download": "export",
     "pages.import_page": "import",
     "pages.export_page": "export",
@@ -48,6 +49,13 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api.ties": "view",
     "api.influence_map": "view",
     "api.openapi": "view",
+    # analyses: computed on the graph the reader may see; the CSV holds what
+    # the metrics API shows (audited as a download)
+    "api.metrics": "view",
+    "api.metrics_csv": "view",
+    "api.brokerage": "view",
+    "api.communities": "view",
+    "api.indicators": "view",
     # introductions: the profile's suggestions, the per-actor report and the
     # plan are views of the graph the reader may see; their CSV and JSON
     # downloads hold exactly what the page and its API twin show, so reading

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 
 from ..viz import COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE
 from .i18n import LANGUAGES
@@ -38,11 +38,28 @@ def page_url(**changes) -> str:
     return _url_with(**changes)
 
 
+def number(x, digits: int = 3) -> str:
+    """A figure in the reader's locale; a dash when there is none."""
+    if x is None:
+        return "–"
+    if float(x).is_integer():
+        return format_decimal(int(x), format="#,##0")
+    return format_decimal(x, format="#,##0." + "#" * digits)
+
+
+def percent(x) -> str:
+    return "–" if x is None else format_percent(x, format="#,##0%")
+
+
 def init_app(app: Flask) -> None:
+    from .analyses import INDICATOR_LABELS, METRIC_LABELS, ROLE_LABELS
+
     app.jinja_env.globals.update(
         languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
         kind_colors=KIND_COLORS, country_shapes=COUNTRY_SHAPES,
-        shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE)
+        shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE, number=number,
+        percent=percent, metric_labels=METRIC_LABELS, role_labels=ROLE_LABELS,
+        indicator_labels=INDICATOR_LABELS)
 
     @app.context_processor
     def locale():

@@ -1,0 +1,293 @@
+"""The analyses of :mod:`graphsvc.queries` as the web app serves them.
+
+Every figure is computed on the request's own snapshot
+(``access.view.snapshot()``), so a viewer's numbers are those of the graph
+without restricted records, and cached by (store version, restricted or
+not, analysis, parameters): an analyst's result is never handed to a
+viewer, and a write drops every cached result at the next request.
+
+Functions here return JSON-ready data (codes and numbers; NaN and infinity
+as ``None``). The labels and definitions shown to people are translated
+here, since the analyses' own docstrings and column definitions are
+English.
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+import networkx as nx
+import pandas as pd
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..queries import brokerage, communities, indicators, influence, metrics
+from ..queries.projection import project
+from .access import Access
+from .params import GROUP_BY  # noqa: F401  (the groupings brokerage_table takes)
+
+__all__ = ["AnalysisCache", "SEED", "METRIC_LABELS", "PROFILE_METRICS",
+           "INDICATOR_LABELS", "ROLE_LABELS", "cached", "projection", "metrics_table",
+           "indicator_rows",
+           "partition", "community_summary", "community_rows", "brokerage_table",
+           "influence_rows", "clean"]
+
+#: Seed of Louvain (and of any sampling): the same graph gives the same
+#: communities on every page and in ``graphsvc metrics``.
+SEED = 0
+
+
+#: Readable names and definitions of the metric columns the pages show
+#: (the API carries every column of graphsvc.queries.metrics.COLUMNS).
+METRIC_LABELS = {
+    "degree": (_l("Contacts"), _l("Distinct actors tied to this one by any tie.")),
+    "degree_formal": (_l("Formal contacts"), _l("Distinct actors tied by a formal tie.")),
+    "degree_informal": (_l("Informal contacts"),
+                        _l("Distinct actors tied by an informal tie.")),
+    "funders": (_l("Funders"), _l("Distinct actors recorded as funding this actor.")),
+    "recipients": (_l("Recipients"), _l("Distinct actors this actor is recorded as funding.")),
+    "betweenness": (_l("Betweenness"),
+                    _l("Share of shortest paths between other actors that pass "
+                       "through this one (0 to 1).")),
+    "closeness": (_l("Closeness"),
+                  _l("How near this actor is to all the others it can reach "
+                     "(Wasserman-Faust correction).")),
+    "eigenvector": (_l("Eigenvector"),
+                    _l("High when tied to actors that are themselves well connected.")),
+    "pagerank": (_l("PageRank"),
+                 _l("Share of time a random walk along ties spends here "
+                    "(damping 0.85, weighted).")),
+    "harmonic": (_l("Harmonic closeness"),
+                 _l("Sum of 1/distance to the other actors.")),
+    "strength": (_l("Strength"),
+                 _l("Sum of tie weights: formal ties weigh more than informal ones.")),
+    "effective_size": (_l("Effective size"),
+                       _l("Burt: contacts that are not tied to one another.")),
+    "constraint": (_l("Constraint"),
+                   _l("Burt: low for a broker between separate groups, high for an "
+                      "actor whose contacts all know each other.")),
+    "community": (_l("Community"), _l("Louvain community number (0 = largest), seeded.")),
+    "reach_2": (_l("Reach in two steps"), _l("Other actors within two ties.")),
+}
+
+#: The metrics an actor's profile shows, in order.
+PROFILE_METRICS = ("degree", "degree_formal", "degree_informal", "funders", "recipients",
+                   "betweenness", "closeness", "eigenvector", "pagerank", "effective_size",
+                   "constraint", "community", "reach_2")
+
+#: Gould-Fernandez roles: column -> (label, definition). Names as in R's
+#: sna::brokerage documentation.
+ROLE_LABELS = {
+    "coordinator": (_l("Coordinator"), _l("Broker and both ends in one group.")),
+    "itinerant": (_l("Itinerant"), _l("Both ends in one group, the broker in another.")),
+    "representative": (_l("Representative"),
+                       _l("The broker passes from its own group to another.")),
+    "gatekeeper": (_l("Gatekeeper"),
+                   _l("The broker lets another group into its own.")),
+    "liaison": (_l("Liaison"), _l("Broker and both ends in three different groups.")),
+    "total": (_l("Total"), _l("Every two-path the actor brokers.")),
+}
+
+#: Survey indicators: name -> (label, definition).
+INDICATOR_LABELS = {
+    "tied_to_unhcr": (_l("Mexican CSOs tied to UNHCR"),
+                      _l("Share of Mexican civil-society actors (CSOs, shelters, "
+                         "faith-based and migrant-led groups) with at least one tie "
+                         "of any kind to UNHCR.")),
+    "tied_to_iom": (_l("Mexican CSOs tied to IOM"),
+                    _l("Share of Mexican civil-society actors with at least one tie "
+                       "of any kind to IOM.")),
+    "tied_to_us_organizations": (
+        _l("Mexican CSOs tied to a US organization"),
+        _l("Share of Mexican civil-society actors with at least one tie of any kind "
+           "to a US civil-society organization, shelter or network.")),
+    "tied_to_us_policymakers": (
+        _l("Mexican CSOs tied to US policymakers"),
+        _l("Share of Mexican civil-society actors with at least one tie of any kind "
+           "to a US policymaker (government, official or the policymaker role).")),
+    "formal_among_us_cooperators": (
+        _l("Formal cooperation with US organizations"),
+        _l("Of the Mexican civil-society actors tied to a US organization, the share "
+           "with at least one formal or funding tie to one. The formal and informal "
+           "shares may add up to more than the whole.")),
+    "informal_among_us_cooperators": (
+        _l("Informal cooperation with US organizations"),
+        _l("Of the Mexican civil-society actors tied to a US organization, the share "
+           "with at least one informal tie to one.")),
+    "density": (_l("Density"), _l("Pairs of actors joined by at least one tie, over "
+                                  "all pairs.")),
+    "components": (_l("Components"), _l("Groups of actors joined by some path; an "
+                                        "untied actor is a group of its own.")),
+    "largest_component_share": (_l("Largest component"),
+                                _l("Share of actors in the largest connected group.")),
+    "ei_index_country": (_l("E-I index by country"),
+                         _l("(pairs across countries - pairs within) / all tied pairs: "
+                            "-1 all within, +1 all across.")),
+}
+
+
+class AnalysisCache:
+    """Results by (store version, restricted, analysis, parameters).
+
+    Only the current version is kept: the first request after a write
+    clears the results of the older one.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._version = None
+        self._results: dict = {}
+
+    def get(self, G: nx.MultiDiGraph, restricted: bool, name: str, params: tuple, compute):
+        version = G.graph.get("version")
+        key = (version, bool(restricted), name, params)
+        with self._lock:
+            if version != self._version:
+                self._results.clear()
+                self._version = version
+            if key in self._results:
+                return self._results[key]
+        result = compute(G)
+        with self._lock:
+            if self._version == version:
+                self._results[key] = result
+        return result
+
+
+def cached(access: Access, name: str, compute, *params):
+    """``compute(snapshot)`` for the request's snapshot, cached."""
+    G = access.view.snapshot()
+    cache: AnalysisCache = current_app.extensions["graphsvc_analyses"]
+    return cache.get(G, access.include_restricted, name, tuple(params), compute)
+
+
+def clean(x):
+    """A JSON-ready scalar: NaN/inf -> None, numpy numbers -> Python."""
+    if x is None:
+        return None
+    if hasattr(x, "item"):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if x is pd.NA or x is pd.NaT:
+        return None
+    return x
+
+
+def projection(access: Access) -> nx.Graph:
+    """The undirected projection of the snapshot (graphsvc.queries.projection)."""
+    return cached(access, "projection", project)
+
+
+def _actor_metrics(G: nx.MultiDiGraph) -> pd.DataFrame:
+    if G.number_of_nodes() == 0:  # actor_metrics needs at least one actor
+        table = pd.DataFrame(columns=list(metrics.COLUMNS),
+                             index=pd.Index([], name="id", dtype=object))
+        table.attrs.update({"version": G.graph.get("version"), "group_by": "country",
+                            "seed": SEED})
+        return table
+    return metrics.actor_metrics(G, seed=SEED)
+
+
+def metrics_table(access: Access) -> pd.DataFrame:
+    """:func:`graphsvc.queries.metrics.actor_metrics` of the snapshot (seeded)."""
+    return cached(access, "actor_metrics", _actor_metrics, SEED)
+
+
+def indicator_rows(access: Access) -> list[dict]:
+    """:func:`graphsvc.queries.indicators.survey_indicators`, one dict per
+    indicator with its label and definition in the request's language (the
+    analysis's own English definition is kept as ``definition_source``)."""
+    table = cached(access, "indicators", indicators.survey_indicators)
+    rows = []
+    for name, r in table.iterrows():
+        label, definition = INDICATOR_LABELS.get(name, (name, r["definition"]))
+        rows.append({"name": name, "label": str(label), "definition": str(definition),
+                     "share": name not in ("components", "ei_index_country", "density"),
+                     "definition_source": r["definition"],
+                     "value": clean(r["value"]), "numerator": clean(r["numerator"]),
+                     "denominator": clean(r["denominator"]), "survey": clean(r["survey"])})
+    return rows
+
+
+def partition(access: Access) -> dict:
+    """Seeded Louvain communities of the projection: actor id -> number."""
+    return cached(access, "louvain",
+                  lambda G: (communities.louvain(projection(access), seed=SEED)
+                             if G.number_of_nodes() else {}), SEED)
+
+
+def community_summary(access: Access) -> dict:
+    part = partition(access)
+    H = projection(access)
+    modularity = (communities.modularity(H, part)
+                  if H.number_of_edges() else None)
+    return {"count": len(set(part.values())), "modularity": clean(modularity)}
+
+
+def _mix(text) -> list[dict]:
+    out = []
+    for item in (text or "").split("; "):
+        if item:
+            value, _sp, n = item.rpartition(" ")
+            out.append({"value": value, "count": int(n)})
+    return out
+
+
+def community_rows(access: Access) -> list[dict]:
+    """The silo view (:func:`graphsvc.queries.communities.community_profile`),
+    with each mix as ``[{"value", "count"}]`` and the members' ids."""
+    part = partition(access)
+    if not part:
+        return []
+    table = communities.community_profile(projection(access), part)
+    members: dict = {}
+    for v, c in part.items():
+        members.setdefault(c, []).append(v)
+    rows = []
+    for c, r in table.iterrows():
+        rows.append({
+            "community": clean(c), "size": clean(r["size"]),
+            "internal_ties": clean(r["internal_ties"]),
+            "external_ties": clean(r["external_ties"]),
+            "countries": _mix(r["countries"]), "kinds": _mix(r["kinds"]),
+            "issue_areas": _mix(r["issue_areas"]),
+            "top_issue_area": clean(r["top_issue_area"]),
+            "top_issue_share": clean(r["top_issue_share"]),
+            "cross_border_share": clean(r["cross_border_share"]),
+            "members": sorted(members[c], key=str),
+        })
+    return rows
+
+
+def brokerage_table(access: Access, group_by: str) -> pd.DataFrame:
+    """Gould-Fernandez roles of every actor, groups by ``group_by`` (one of
+    :data:`GROUP_BY`; ``community`` is the seeded Louvain partition)."""
+    def compute(G):
+        group = partition(access) if group_by == "community" else group_by
+        if G.number_of_nodes() == 0:
+            return pd.DataFrame(columns=list(ROLE_LABELS), dtype=int)
+        return brokerage.brokerage_roles(projection(access), group)
+    return cached(access, "brokerage", compute, group_by)
+
+
+def influence_rows(access: Access, actor_id: str) -> list[dict]:
+    """Shortest and most trusted paths from ``actor_id`` to US policymakers
+    and to funders (:func:`graphsvc.queries.influence.influence_paths`)."""
+    H = projection(access)
+    if actor_id not in H:
+        return []
+    table = cached(access, "influence", lambda G: influence.influence_paths(H, actor_id),
+                   actor_id)
+    rows = []
+    for r in table.to_dict("records"):
+        # (a target set nobody reaches has no path: NaN in the table)
+        path = r["path"].split(" > ") if isinstance(r["path"], str) and r["path"] else []
+        rows.append({
+            "targets": r["targets"], "route": r["route"], "target": clean(r["target"]),
+            "target_name": clean(r["target_name"]), "hops": clean(r["hops"]),
+            "cost": clean(r["cost"]),
+            "path": [{"id": v, "name": H.nodes[v].get("name") or v} for v in path],
+            "kinds": r["kinds"].split(" > ") if isinstance(r["kinds"], str) and r["kinds"] else [],
+        })
+    return rows
