@@ -95,3 +95,10 @@ def test_readme_documents_every_column():
     section = readme.split("## Metrics", 1)[1]
     for col in metrics.COLUMNS:
         assert f"`{col}`" in section, col
+
+
+def test_empty_graph_gives_an_empty_table_with_every_column():
+    import networkx as nx
+
+    t = metrics.actor_metrics(nx.MultiDiGraph())
+    assert len(t) == 0 and list(t.columns) == list(metrics.COLUMNS)

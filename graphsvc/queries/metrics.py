@@ -135,9 +135,12 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     """
     with _engines.reuse_conversions():  # one tie table, one igraph graph for all
         H = project(G, kinds=kinds, directed=directed, combine=combine)
-        parts = _parts(G, H, group_by, k, seed, reach, engine)
-    index = pd.Index(list(G), name="id")
-    df = pd.concat([p.reindex(index) for p in parts], axis=1)
+        if G.number_of_nodes():
+            parts = _parts(G, H, group_by, k, seed, reach, engine)
+            index = pd.Index(list(G), name="id")
+            df = pd.concat([p.reindex(index) for p in parts], axis=1)
+        else:  # an empty graph has an empty table, with every column
+            df = pd.DataFrame(columns=list(COLUMNS), index=pd.Index([], dtype=object))
     df.index.name = "id"
     df.attrs.update({
         "version": G.graph.get("version"),

@@ -180,12 +180,6 @@ def projection(access: Access) -> nx.Graph:
 
 
 def _actor_metrics(G: nx.MultiDiGraph) -> pd.DataFrame:
-    if G.number_of_nodes() == 0:  # actor_metrics needs at least one actor
-        table = pd.DataFrame(columns=list(metrics.COLUMNS),
-                             index=pd.Index([], name="id", dtype=object))
-        table.attrs.update({"version": G.graph.get("version"), "group_by": "country",
-                            "seed": SEED})
-        return table
     return metrics.actor_metrics(G, seed=SEED)
 
 
