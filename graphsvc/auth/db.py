@@ -13,11 +13,9 @@ not in the graph store, because:
 from __future__ import annotations
 
 import sqlite3
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import StoreUnavailable
+from ..sqlite_file import SQLiteFile
 
 __all__ = ["AccountsDB", "SCHEMA_VERSION"]
 
@@ -78,76 +76,9 @@ MIGRATIONS: list[str] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def _statements(script: str):
-    """Split a migration into statements, keeping trigger bodies whole."""
-    out, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        text = "\n".join(buf).strip()
-        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER")
-                                   or text.upper().endswith("END;")):
-            out.append(text)
-            buf = []
-    if "\n".join(buf).strip():
-        out.append("\n".join(buf).strip())
-    return out
-
-
-class AccountsDB:
+class AccountsDB(SQLiteFile):
     """Connections (one per thread) and transactions on the accounts file."""
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = 30_000):
-        self.path = Path(path)
-        self.busy_timeout_ms = busy_timeout_ms
-        self._local = threading.local()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._migrate()
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(
-                str(self.path), str(exc),
-                hint="Check that the folder exists and is writable, or point "
-                "GRAPHSVC_ACCOUNTS_DB at another file.") from exc
-
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def tx(self, write: bool = True):
-        conn = self.conn()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        if self.conn().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-            return
-        with self.tx() as c:
-            current = c.execute("PRAGMA user_version").fetchone()[0]
-            if current > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(
-                    f"the file has schema version {current}, newer than this "
-                    f"graphsvc understands ({SCHEMA_VERSION}); upgrade graphsvc")
-            for i in range(current, SCHEMA_VERSION):
-                for stmt in _statements(MIGRATIONS[i]):
-                    c.execute(stmt)
-            c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        super().__init__(path, MIGRATIONS, setting="GRAPHSVC_ACCOUNTS_DB",
+                         busy_timeout_ms=busy_timeout_ms, row_factory=sqlite3.Row)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import unicodedata
 from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import StoreUnavailable
+from ..sqlite_file import SQLiteFile
 from ..model import Actor, Introduction, Tie
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 
@@ -88,66 +86,14 @@ class SQLiteStore(GraphStore):
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = 30_000):
         self.path = Path(path)
-        self.busy_timeout_ms = busy_timeout_ms
-        self._local = threading.local()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._migrate()
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnavailable(
-                str(self.path), str(exc),
-                hint="Check that the folder exists and is writable, or point "
-                "GRAPHSVC_DB at another file.") from exc
-
-    # --- connections and transactions -------------------------------------
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def _tx(self, write: bool):
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        # Check first without the write lock, so opening a store never waits
-        # behind a long import that is already running.
-        if self._conn().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-            return
-        with self._tx(write=True) as c:
-            current = c.execute("PRAGMA user_version").fetchone()[0]
-            if current > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(
-                    f"the file has schema version {current}, newer than this "
-                    f"graphsvc understands ({SCHEMA_VERSION}); upgrade graphsvc")
-            for i in range(current, SCHEMA_VERSION):
-                for stmt in MIGRATIONS[i].split(";"):
-                    if stmt.strip():
-                        c.execute(stmt)
-            if current != SCHEMA_VERSION:
-                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._file = SQLiteFile(path, MIGRATIONS, setting="GRAPHSVC_DB",
+                                busy_timeout_ms=busy_timeout_ms,
+                                pragmas=("synchronous = NORMAL",))
+        self._conn = self._file.conn
+        self._tx = self._file.tx
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._file.close()
 
     @staticmethod
     def _bump(c: sqlite3.Connection) -> int:
