@@ -221,6 +221,9 @@ def test_openapi_documents_the_introduction_endpoints(client):
     assert "get" in spec["paths"]["/actors/{actor_id}/introductions"]
     assert "get" in spec["paths"]["/introductions/plan"]
     assert "post" in spec["paths"]["/introductions"]
+    # the document says what the endpoint answers: 201 Created
+    assert set(spec["paths"]["/introductions"]["post"]["responses"]) >= {"201", "422"}
+    assert "200" not in spec["paths"]["/introductions"]["post"]["responses"]
 
 
 def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, store):

@@ -509,7 +509,7 @@ def introductions_plan():
 @operation("Record an introduction", "Record an introduction's outcome; a `made` one "
            "becomes a restricted informal tie, a `declined` one is never suggested "
            "again.", schema="Introduction", body=_RECORD_BODY,
-           extra_responses=("400", "404", "422"), tag="introductions")
+           extra_responses=("400", "404", "422"), tag="introductions", ok_status="201")
 def record_introduction():
     body = request.get_json(silent=True) if request.is_json else request.form
     if request.is_json and not isinstance(body, dict):

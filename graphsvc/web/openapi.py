@@ -80,17 +80,19 @@ brokerage_params = [
 
 
 def operation(summary, description="", params=(), path_params=(), schema=None,
-              not_found=False, tag="graph", body=None, extra_responses=()):
+              not_found=False, tag="graph", body=None, extra_responses=(),
+              ok_status="200"):
     """Attach an OpenAPI operation to a view function.
 
     ``body`` is a requestBody object; ``extra_responses`` adds error
-    statuses (``"400"``, ``"413"``, ``"422"``) in the one error shape."""
+    statuses (``"400"``, ``"413"``, ``"422"``) in the one error shape;
+    ``ok_status`` is the success status the view answers ("201" for creation)."""
     def decorate(view):
-        ok = {"description": "OK"}
+        ok = {"description": "Created" if ok_status == "201" else "OK"}
         if schema:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{schema}"}}}
-        responses = {"200": ok}
+        responses = {ok_status: ok}
         if params:
             responses["400"] = {"$ref": "#/components/responses/BadRequest"}
         if not_found or path_params:
