@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +26,7 @@ from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
 from synthetic_graph import fill  # noqa: E402
+from web_bench_client import signed_in_client, time_pages  # noqa: E402
 
 
 def pages(actor: str) -> list[tuple[str, str]]:
@@ -46,30 +45,12 @@ def pages(actor: str) -> list[tuple[str, str]]:
     ]
 
 
-def viewer_token(app) -> str:
-    accounts = app.extensions["graphsvc.accounts"]
-    accounts.create_user("bench", "bench-password", "viewer", by="script")
-    return accounts.create_token("bench", by="script", name="script")[0]
-
 
 def bench(label: str, store: SQLiteStore, db: Path, actor: str, runs: int) -> None:
     app = create_app({"DB": str(db)}, service=GraphService(store))
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + viewer_token(app)
+    client = signed_in_client(app, "viewer")
     print(f"\n{label}: {store.counts()}; {runs} runs after the first request each")
-    for name, path in pages(actor):
-        t = time.perf_counter()
-        r = client.get(path)
-        first = time.perf_counter() - t
-        assert r.status_code == 200, (path, r.status_code)
-        xs = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            client.get(path)
-            xs.append(time.perf_counter() - t)
-        print(f"  {name:>36}: first {first * 1000:9.1f} ms; median "
-              f"{statistics.median(xs) * 1000:8.1f} ms, min {min(xs) * 1000:8.1f}, "
-              f"max {max(xs) * 1000:8.1f}")
+    time_pages(client, pages(actor), runs, width=36)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
 from synthetic_graph import fill  # noqa: E402
+from web_bench_client import signed_in_client, time_pages  # noqa: E402
 
 
 def pages(actor: str) -> list[tuple[str, str]]:
@@ -43,34 +44,13 @@ def pages(actor: str) -> list[tuple[str, str]]:
     ]
 
 
-def editor_token(app) -> str:
-    """An API token for a throwaway editor (pages need an account; the
-    benchmark imports as well as reads), in the accounts file beside the
-    temporary graph."""
-    accounts = app.extensions["graphsvc.accounts"]
-    accounts.create_user("bench", "bench-password", "editor", by="script")
-    return accounts.create_token("bench", by="script", name="script")[0]
-
 
 def bench(label: str, store: SQLiteStore, db: Path, actor: str, runs: int) -> None:
     app = create_app({"DB": str(db)}, service=GraphService(store))
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + editor_token(app)
+    client = signed_in_client(app, "editor")
     counts = store.counts()
     print(f"\n{label}: {counts}; {runs} runs after one warm-up request each")
-    for name, path in pages(actor):
-        t = time.perf_counter()
-        r = client.get(path)
-        first = time.perf_counter() - t
-        assert r.status_code == 200, (path, r.status_code)
-        xs = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            client.get(path)
-            xs.append(time.perf_counter() - t)
-        print(f"  {name:>32}: first {first * 1000:8.1f} ms; median "
-              f"{statistics.median(xs) * 1000:8.1f} ms, min {min(xs) * 1000:8.1f}, "
-              f"max {max(xs) * 1000:8.1f}")
+    time_pages(client, pages(actor), runs, width=32)
     # an import of 200 new actors, checked and written (the store changes each run)
     xs = []
     for i in range(runs):
