@@ -1,7 +1,7 @@
 """A small hand-built corridor network (invented, for tests): every expected
 value in the query tests is counted by hand from the lists below."""
 from graphsvc.model import Actor, Tie
-from graphsvc.stores.base import build_snapshot
+from graphsvc.snapshot import build_snapshot
 
 ACTORS = [
     dict(id="unhcr", name="UNHCR", kind="international_org", country="INT"),

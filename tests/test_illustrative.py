@@ -394,7 +394,7 @@ def test_analyses_module_agrees_with_the_plain_count(seed):
     """graphsvc.queries.indicators, counted independently of the loop above,
     gives the same survey figures on the illustrative network."""
     from graphsvc.queries import indicators as I
-    from graphsvc.stores.base import build_snapshot
+    from graphsvc.snapshot import build_snapshot
 
     actors, ties = build_illustrative(seed=seed)
     G = build_snapshot(actors, ties)

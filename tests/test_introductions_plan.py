@@ -4,7 +4,7 @@ import pytest
 
 from graphsvc.model import Actor, Introduction, Tie
 from graphsvc.queries.introductions import plan_introductions, policymaker_reach
-from graphsvc.stores.base import build_snapshot
+from graphsvc.snapshot import build_snapshot
 
 
 def reach_graph():

@@ -10,7 +10,7 @@ from graphsvc.model import Actor, Tie
 from graphsvc.queries.introductions import plan_introductions, suggest_introductions
 from graphsvc.queries.introductions.report import (
     plan_report, render_report_html, report_csv, report_json, suggestions_report)
-from graphsvc.stores.base import build_snapshot
+from graphsvc.snapshot import build_snapshot
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = '"><script>alert(1)</script>'

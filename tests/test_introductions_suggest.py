@@ -9,7 +9,7 @@ from graphsvc.model import Introduction
 from graphsvc.queries.introductions import (
     WEIGHTS, best_broker, mutual_brokers, suggest_introductions, trusted_path)
 from graphsvc.queries.introductions._index import index_for
-from graphsvc.stores.base import build_snapshot
+from graphsvc.snapshot import build_snapshot
 from intro_graphs import corridor_records
 
 

@@ -4,7 +4,7 @@ import json
 import networkx as nx
 import pytest
 
-from graphsvc.stores import build_snapshot
+from graphsvc.snapshot import build_snapshot
 from graphsvc.viz import (COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE, MapFilter,
                           build_network, ego_graph, filter_graph, layout, network_data)
 from graphsvc.viz.layout import LayoutCache

@@ -318,7 +318,7 @@ class SQLiteStore(GraphStore):
 
     def snapshot(self, include_restricted: bool = True):
         # One read transaction, so actors, ties and version agree.
-        from .base import build_snapshot
+        from ..snapshot import build_snapshot
 
         vis = "" if include_restricted else " WHERE visibility = 'public'"
         with self._tx(write=False) as c:

@@ -27,7 +27,7 @@ import networkx as nx
 
 from ._index import index_for
 from .scoring import score_all
-from ...stores.base import build_snapshot
+from ...snapshot import build_snapshot
 from .synthetic import synthetic_network
 
 __all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",

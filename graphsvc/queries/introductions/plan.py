@@ -298,7 +298,7 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
 
     Examples
     --------
-    >>> from graphsvc.stores.base import build_snapshot
+    >>> from graphsvc.snapshot import build_snapshot
     >>> from graphsvc.model import Actor, Tie
     >>> G = build_snapshot(
     ...     [Actor(id="net", name="Red", kind="network", country="MX"),

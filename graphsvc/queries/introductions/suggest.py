@@ -63,7 +63,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
 
     Examples
     --------
-    >>> from graphsvc.stores.base import build_snapshot
+    >>> from graphsvc.snapshot import build_snapshot
     >>> from graphsvc.model import Actor, Tie
     >>> G = build_snapshot(
     ...     [Actor(id="mx", name="Casa", kind="shelter", country="MX", city="Tijuana",

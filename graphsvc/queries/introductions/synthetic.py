@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 from ...model import CIVIL_SOCIETY_KINDS, ISSUE_AREAS, PHASES, POPULATIONS, Actor, Tie
-from ...stores.base import build_snapshot
+from ...snapshot import build_snapshot
 from .geography import COUNTERPART_CITIES
 
 __all__ = ["synthetic_network"]
