@@ -80,7 +80,7 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     Parameters
     ----------
     G : nx.MultiDiGraph
-        The snapshot (see ``graphsvc.stores.base.build_snapshot``): edges
+        The snapshot (see ``graphsvc.snapshot.build_snapshot``): edges
         carry ``kind``, optional ``strength`` and ``directed``.
     kinds : iterable of {"formal", "informal", "funding"}, optional
         Tie kinds that count (default: all three). Every actor stays in the

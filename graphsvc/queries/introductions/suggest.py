@@ -25,7 +25,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     Parameters
     ----------
     G : nx.MultiDiGraph
-        The snapshot (see :func:`graphsvc.stores.base.build_snapshot`).
+        The snapshot (see :func:`graphsvc.snapshot.build_snapshot`).
     actor : actor id
     mode : {"peer", "policymaker", "funder", "open"}
         ``peer``: for a Mexican actor, US civil society and networks doing

@@ -44,7 +44,7 @@ def synthetic_network(n: int = 400, seed: int = 0, *, mean_degree: float = 6.0,
     Returns
     -------
     nx.MultiDiGraph
-        Built by :func:`graphsvc.stores.base.build_snapshot`; ``G.graph`` has
+        Built by :func:`graphsvc.snapshot.build_snapshot`; ``G.graph`` has
         ``synthetic = "true"`` and the seed.
 
     Examples
