@@ -14,7 +14,6 @@ an export that includes restricted records); every write is audited.
 """
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -25,15 +24,10 @@ from .auth.roles import PUBLIC, Principal
 from .errors import Forbidden, NotFound, Unauthorized
 from .model import Actor, Introduction, Tie
 from .service import GraphService
+from .snapshot import visible_channel
 from .stores import ActorFilter, WriteResult
 
 __all__ = ["GraphView", "not_found_actor"]
-
-# Public snapshots whose funding channels named hidden actors, scrubbed once
-# per cached snapshot object (the service hands out one object per version).
-_SCRUBBED: "weakref.WeakKeyDictionary[nx.MultiDiGraph, nx.MultiDiGraph]" = (
-    weakref.WeakKeyDictionary())
-
 
 def not_found_actor(actor_id: str) -> NotFound:
     """The one message for an actor that is missing or hidden from the asker."""
@@ -162,7 +156,7 @@ class GraphView:
         are left out of ``channel``."""
         if self.restricted or not tie.channel:
             return tie
-        kept = [c for c in tie.channel if c in visible]
+        kept = visible_channel(tie.channel, visible)
         return tie if kept == tie.channel else tie.model_copy(update={"channel": kept})
 
     def _visible_ids(self, ids: Iterable[str]) -> set[str]:
@@ -176,24 +170,20 @@ class GraphView:
     def snapshot(self) -> nx.MultiDiGraph:
         """The graph every analysis should run on; read-only and shared.
 
-        Without ``view_restricted`` it is the store's public snapshot:
-        restricted actors, their ties and restricted ties are absent, and a
-        funding tie's ``channel`` names only actors in the graph.
+        The reader's snapshot (:func:`graphsvc.snapshot.reader_graph`):
+        without ``view_restricted``, restricted actors, their ties and
+        restricted ties are absent, and no field names a hidden actor.
         """
-        G = self.service.snapshot(include_restricted=self.restricted)
-        if self.restricted:
-            return G
-        scrubbed = _SCRUBBED.get(G)
-        if scrubbed is None:
-            scrubbed = G
-            hidden = [(u, v, k, ch) for u, v, k, ch in G.edges(keys=True, data="channel")
-                      if ch and any(c not in G for c in ch)]
-            if hidden:
-                scrubbed = G.copy()
-                for u, v, k, ch in hidden:
-                    scrubbed.edges[u, v, k]["channel"] = [c for c in ch if c in G]
-            _SCRUBBED[G] = scrubbed
-        return scrubbed
+        return self.service.snapshot(include_restricted=self.restricted)
+
+    def cached(self, name: str, compute, params=()):
+        """``compute(self.snapshot())`` from the one versioned cache, keyed
+        by this reader's visibility (see :meth:`GraphService.cached`)."""
+        return self.service.cached(self.restricted, name, compute, params)
+
+    def partition(self) -> dict:
+        """The snapshot's community partition (one per snapshot)."""
+        return self.service.partition(self.restricted)
 
     def counts(self) -> dict[str, int]:
         """``{"actors": n, "ties": m}`` over what the principal may see."""
@@ -266,49 +256,11 @@ class GraphView:
         return [(self._scrub_tie(t, visible), a) for t, a in pairs]
 
     def introductions(self, actor_id: str | None = None) -> list[Introduction]:
-        """Introduction records, oldest first.
-
-        Without ``view_restricted``: only records whose parties and broker
-        are all public, without the facilitator's note (free text may name
-        anyone), and a ``made`` introduction only when a public tie joins
-        the pair (otherwise the record would reveal a restricted tie).
-        """
+        """Introduction records the principal may see, oldest first (see
+        :func:`graphsvc.snapshot.reader_introductions`)."""
         if actor_id is not None:
             self._check_actor(actor_id)
-        records = self.store.introductions(actor_id)
-        if self.restricted:
-            return records
-        G = self.snapshot()
-        out = []
-        for r in records:
-            people = [r.source, r.target] + ([r.via] if r.via else [])
-            if any(p not in G for p in people):
-                continue
-            if r.status == "made" and not (G.has_edge(r.source, r.target)
-                                           or G.has_edge(r.target, r.source)):
-                continue
-            out.append(r.model_copy(update={"note": None}) if r.note else r)
-        return out
-
-    def export_records(self) -> dict:
-        """Everything the principal may see, as plain records, for a download.
-
-        Needs ``export``. Audited, noting whether restricted records were in it.
-        """
-        self.require("export")
-        flt = ActorFilter(include_restricted=self.restricted)
-        actors = self.store.find_actors(flt)
-        ties = self.ties()
-        intros = self.introductions()
-        restricted = {"actors": sum(a.visibility == "restricted" for a in actors),
-                      "ties": sum(t.visibility == "restricted" for t in ties)}
-        self._audit("export", "graph", {"actors": len(actors), "ties": len(ties),
-                                        "introductions": len(intros),
-                                        "restricted": restricted})
-        return {"actors": [a.to_record() for a in actors],
-                "ties": [t.to_record() for t in ties],
-                "introductions": [i.to_record() for i in intros],
-                "meta": self.store.meta()}
+        return self.service.introductions(self.restricted, actor_id)
 
     # --- writes (editors) ---------------------------------------------------------
 

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_VIEW": False,
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
+    "CACHE_SIZE": 64,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -65,9 +66,11 @@ DESCRIPTIONS: dict[str, str] = {
     "SESSION_IDLE_MINUTES": "A web session ends after this many minutes without a request.",
     "LOGIN_RATE_LIMIT": "Failed sign-ins allowed per address and user name, e.g. "
     "'5 per 15 minutes' (an address may try four times as many across user names).",
+    "CACHE_SIZE": "Results (snapshots, analyses, plans, map layouts) kept per process for "
+    "the current store version; the least recently used go first.",
 }
 
-_INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES"}
+_INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
 _BOOLS = {"PUBLIC_VIEW"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

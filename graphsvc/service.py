@@ -1,27 +1,40 @@
 """The service facade: what the CLI and the web app ask of the graph.
 
-It owns the store and caches snapshots per store version, so analyses over
-an unchanged graph cost one snapshot, however many requests ask.
+It owns the store and the one versioned cache (:mod:`graphsvc.cache`):
+snapshots, analyses, the community partition, plans and layouts are kept
+per (store version, visibility, parameters), so work over an unchanged
+graph is done once, however many commands or requests ask. Every read of
+the graph goes through the snapshot stage (:mod:`graphsvc.snapshot`), the
+one visibility gate.
 """
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import networkx as nx
 
+from .cache import CacheKey, VersionedCache, freeze
 from .config import load_config
+from .model import Introduction
+from .snapshot import reader_graph, reader_introductions
 from .stores import GraphStore, get_store
 
-__all__ = ["GraphService"]
+__all__ = ["GraphService", "SEED"]
+
+T = TypeVar("T")
+
+#: Seed of the snapshot's community partition (and of any sampling) unless a
+#: caller asks for another: the same graph gives the same communities on
+#: every page, in every command and in every export.
+SEED = 0
 
 
 class GraphService:
     def __init__(self, store: GraphStore, config: Mapping | None = None):
         self.store = store
         self.config = dict(config or {})
-        self._lock = threading.Lock()
-        self._snapshots: dict[bool, nx.MultiDiGraph] = {}
+        self.cache = VersionedCache(int(self.config.get("CACHE_SIZE") or 64))
 
     @classmethod
     def from_config(cls, config: Mapping | None = None) -> "GraphService":
@@ -29,20 +42,51 @@ class GraphService:
         return cls(get_store(config), config)
 
     def snapshot(self, include_restricted: bool = True) -> nx.MultiDiGraph:
-        """The graph as NetworkX, rebuilt only when the store's version moved.
+        """The graph as a reader sees it (:func:`graphsvc.snapshot.reader_graph`),
+        rebuilt only when the store's version moved.
 
-        Callers must treat the result as read-only: it is shared.
+        ``include_restricted=False`` is the view of a reader who may not
+        see restricted records (a viewer, the public view,
+        ``--public-only``). Callers must treat the result as read-only: it
+        is shared.
         """
         version = self.store.version()
-        cached = self._snapshots.get(include_restricted)
-        if cached is not None and cached.graph.get("version") == version:
-            return cached
-        with self._lock:
-            cached = self._snapshots.get(include_restricted)
-            if cached is None or cached.graph.get("version") != self.store.version():
-                cached = self.store.snapshot(include_restricted=include_restricted)
-                self._snapshots[include_restricted] = cached
-            return cached
+        full = self.cache.get(CacheKey(version, True, "snapshot"), self.store.snapshot)
+        if include_restricted:
+            return full
+        return self.cache.get(CacheKey(version, False, "snapshot"),
+                              lambda: reader_graph(full, restricted=False))
+
+    def introductions(self, include_restricted: bool = True,
+                      actor_id: str | None = None) -> list[Introduction]:
+        """Introduction records as a reader sees them
+        (:func:`graphsvc.snapshot.reader_introductions`), oldest first; only
+        those involving ``actor_id`` when given."""
+        records = self.store.introductions(actor_id)
+        if include_restricted:
+            return records
+        return reader_introductions(records, self.snapshot(False), restricted=False)
+
+    def cached(self, include_restricted: bool, name: str,
+               compute: Callable[[nx.MultiDiGraph], T], params: Any = ()) -> T:
+        """``compute(snapshot)`` for the reader's snapshot, from the one cache.
+
+        The key is (store version, visibility, ``name``, ``params``):
+        ``params`` must say everything besides the snapshot that the result
+        depends on. The result is shared: treat it as read-only.
+        """
+        G = self.snapshot(include_restricted)
+        key = CacheKey(G.graph.get("version", 0), include_restricted, name, freeze(params))
+        return self.cache.get(key, lambda: compute(G))
+
+    def partition(self, include_restricted: bool = True, seed: int = SEED) -> dict:
+        """The snapshot's community partition
+        (:func:`graphsvc.queries.communities.snapshot_partition`), computed
+        once per snapshot and seed."""
+        from .queries.communities import snapshot_partition
+
+        return self.cached(include_restricted, "partition",
+                           lambda G: snapshot_partition(G, seed=seed), (seed,))
 
     @property
     def illustrative(self) -> bool:
@@ -88,7 +132,8 @@ class GraphService:
         """
         from .ingest.export import export_graph
 
-        return export_graph(self, fmt, output, include_restricted=include_restricted,
+        return export_graph(self.snapshot(include_restricted), fmt, output,
+                            introductions=self.introductions(include_restricted),
                             extra_node_attrs=extra_node_attrs, progress=progress)
 
     def record_introduction(self, source: str, target: str, via: str | None = None,
@@ -139,36 +184,27 @@ class GraphService:
         return intro
 
     def analysis(self, name: str, include_restricted: bool = True, **params):
-        """An analysis of the current snapshot, cached by (version, parameters).
+        """An analysis of the reader's snapshot, from the one cache.
 
-        ``name`` is ``"actor_metrics"`` (:func:`graphsvc.queries.metrics.actor_metrics`)
-        or ``"indicators"`` (:func:`graphsvc.queries.indicators.survey_indicators`);
-        ``params`` are passed on. A second request for the same snapshot
-        version and parameters returns a copy of the cached result without
-        recomputing; a write that moves the version drops the cache.
+        ``name`` is ``"actor_metrics"`` (:func:`graphsvc.queries.metrics.actor_metrics`,
+        with the snapshot's partition as its ``community`` column) or
+        ``"indicators"`` (:func:`graphsvc.queries.indicators.survey_indicators`);
+        ``params`` are passed on. Returns a copy the caller may change.
         """
         from .queries import indicators, metrics
 
-        functions = {"actor_metrics": metrics.actor_metrics,
-                     "indicators": indicators.survey_indicators}
-        if name not in functions:
-            raise ValueError(f"unknown analysis '{name}': use {', '.join(functions)}")
-        G = self.snapshot(include_restricted=include_restricted)
-        version = G.graph.get("version")
-        key = (name, include_restricted,
-               tuple(sorted((k, tuple(v) if isinstance(v, (list, set)) else v)
-                            for k, v in params.items())))
-        with self._lock:
-            cache = self.__dict__.setdefault("_analyses", {})
-            if cache.get("version") != version:
-                cache.clear()
-                cache["version"] = version
-            hit = cache.get(key)
-        if hit is None:
-            hit = functions[name](G, **params)
-            with self._lock:
-                if cache.get("version") == version:
-                    cache[key] = hit
+        if name == "actor_metrics":
+            seed = params.get("seed", SEED)
+            part = self.partition(include_restricted, seed)
+
+            def compute(G):
+                return metrics.actor_metrics(G, partition=part, **params)
+        elif name == "indicators":
+            def compute(G):
+                return indicators.survey_indicators(G, **params)
+        else:
+            raise ValueError(f"unknown analysis '{name}': use actor_metrics, indicators")
+        hit = self.cached(include_restricted, name, compute, params)
         out = hit.copy()
         out.attrs = dict(hit.attrs)
         return out

@@ -10,6 +10,7 @@ from graphsvc.access import GraphView, not_found_actor
 from graphsvc.auth import PUBLIC
 from graphsvc.errors import Forbidden, NotFound, Unauthorized
 from graphsvc.illustrative import load_illustrative
+from graphsvc.ingest.export import graph_document
 from graphsvc.model import Actor, Introduction, Tie
 from graphsvc.service import GraphService
 from graphsvc.stores import ActorFilter
@@ -125,7 +126,7 @@ def test_no_restricted_name_or_id_reaches_a_viewer(world, role):
         assert f'"{rid}"' not in text
     assert "informal:p1--p4" not in text  # the restricted tie between public actors
     with pytest.raises((Forbidden, Unauthorized)):
-        v.export_records()
+        v.audit_export("graph")
 
 
 def test_viewer_sees_the_hand_worked_public_graph(world):
@@ -143,10 +144,10 @@ def test_viewer_sees_the_hand_worked_public_graph(world):
     # introductions: only the proposed one among public actors, without its note
     [intro] = v.introductions()
     assert (intro.source, intro.target, intro.via, intro.note) == ("p2", "p3", "p1", None)
-    # the shared cached snapshot itself is untouched
-    raw = v.service.snapshot(include_restricted=False)
+    # the shared whole snapshot itself is untouched
+    raw = v.service.snapshot(include_restricted=True)
     assert raw.edges["p3", "p1", "funding:p3->p1:2021"]["channel"] == ["r2"]
-    assert v.snapshot() is G  # scrubbed once per store version
+    assert v.snapshot() is G  # built once per store version
 
 
 def test_restricted_actor_is_not_found_like_a_missing_one(world):
@@ -170,7 +171,7 @@ def test_analysts_and_up_see_everything(world, role):
     assert v.get_actor("r1").name == "Defensora Oculta Uno"
     assert len(v.introductions()) == len(INTROS)
     assert v.introductions()[1].note == "ask Defensora Oculta Uno first"
-    rec = v.export_records()
+    rec = graph_document(v.snapshot(), v.introductions())
     assert len(rec["actors"]) == 6 and len(rec["ties"]) == 7 and len(rec["introductions"]) == 4
     text = json.dumps(rec, ensure_ascii=False)
     assert all(name in text for name in RESTRICTED_NAMES)
@@ -183,14 +184,14 @@ def test_views_of_restricted_data_are_audited(world):
     v.get_actor("r1")
     v.get_actor("r1")  # once per view (one web request): logged once
     v.get_tie("informal:p1--p4")
-    v.export_records()
+    v.audit_export("graph")
     got = [(e.actor, e.action, e.target, e.ip) for e in accounts.audit_entries()
            if e.actor == "analyst1"]
     assert got == [("analyst1", "view_restricted", "actor:r1", "10.0.0.7"),
                    ("analyst1", "view_restricted", "tie:informal:p1--p4", "10.0.0.7"),
                    ("analyst1", "export", "graph", "10.0.0.7")]
     export = accounts.audit_entries(action="export")[0]
-    assert export.details["restricted"] == {"actors": 2, "ties": 2}
+    assert export.details["restricted_included"] is True
 
 
 def test_anonymous_is_refused_unless_the_public_view_is_published(world):

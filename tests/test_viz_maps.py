@@ -7,7 +7,6 @@ import pytest
 from graphsvc.snapshot import build_snapshot
 from graphsvc.viz import (COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE, MapFilter,
                           build_network, ego_graph, filter_graph, layout, network_data)
-from graphsvc.viz.layout import LayoutCache
 from web_fixtures import ACTORS, IMG, TIES
 
 
@@ -104,14 +103,15 @@ def test_ego_graph_follows_ties_both_ways(G):
         ego_graph(G, "prm", 4)
 
 
-def test_layout_is_seeded_and_cached(G):
+def test_layout_is_seeded_and_independent_of_node_order(G):
     assert layout(G, seed=1) == layout(G, seed=1)
     assert layout(G, seed=1) != layout(G, seed=2)
-    cache = LayoutCache(maxsize=2)
-    first = cache.get(G, 3)
-    assert cache.get(G, 3) is first
-    assert cache.get(G.subgraph(["prm", "unhcr"]), 3) is not first
-    assert cache.get(G, 4) is not first  # a new store version lays out again
+    # A subgraph view lists its nodes in set order, which changes with the
+    # process's hash seed: the same nodes must get the same positions.
+    shuffled = nx.MultiDiGraph()
+    shuffled.add_nodes_from(reversed(list(G.nodes(data=True))))
+    shuffled.add_edges_from(reversed(list(G.edges(keys=True, data=True))))
+    assert layout(shuffled, seed=1) == layout(G, seed=1)
 
 
 def test_add_edge_is_not_used_for_big_maps():

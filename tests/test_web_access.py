@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from graphsvc.access import GraphView
 from graphsvc.auth import PUBLIC as PUBLIC_PRINCIPAL
 from graphsvc.errors import NotFound
-from graphsvc.web import data, get_layouts
+from graphsvc.web import data
 from graphsvc.web.access import Access
 from graphsvc.web.params import actor_query, map_query, tie_query
 from web_fixtures import ACTORS, TIES, app, store  # noqa: F401
@@ -41,9 +41,9 @@ def outputs(service, access):
         if a.visibility == "public":
             yield data.actor(service, access, a.id)
     yield data.ties(service, access, tie_query(MultiDict({"limit": "500"})))
-    yield data.map_data(service, access, map_query(MultiDict()), get_layouts())
+    yield data.map_data(service, access, map_query(MultiDict()))
     yield data.map_data(service, access, map_query(MultiDict({"ego": "sinfronteras",
-                                                             "depth": "3"})), get_layouts())
+                                                             "depth": "3"})))
 
 
 def test_nothing_restricted_leaves_the_data_functions(ctx, public):
@@ -66,7 +66,7 @@ def test_counts_are_those_of_the_public_graph(ctx, public):
 @pytest.mark.parametrize("call", [
     lambda s, a: data.actor(s, a, "img"),
     lambda s, a: data.ties(s, a, tie_query(MultiDict({"actor": "script"}))),
-    lambda s, a: data.map_data(s, a, map_query(MultiDict({"ego": "href"})), get_layouts()),
+    lambda s, a: data.map_data(s, a, map_query(MultiDict({"ego": "href"}))),
 ])
 def test_restricted_actors_are_not_found(ctx, public, call):
     with pytest.raises(NotFound) as exc:

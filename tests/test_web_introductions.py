@@ -226,11 +226,17 @@ def test_openapi_documents_the_introduction_endpoints(client):
     assert "200" not in spec["paths"]["/introductions"]["post"]["responses"]
 
 
+def _plans(app) -> list:
+    return [k for k in app.extensions["graphsvc"].cache.keys() if k.name == "plan"]
+
+
 def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, store):
     first = client.get("/api/v1/introductions/plan?k=1").get_json()
-    assert len(app.extensions["graphsvc_plans"]) == 1
+    [key] = _plans(app)
+    misses = app.extensions["graphsvc"].cache.misses
     es = client.get("/api/v1/introductions/plan?k=1", headers=ES).get_json()
-    assert len(app.extensions["graphsvc_plans"]) == 1  # served from the cache
+    assert _plans(app) == [key]  # served from the cache
+    assert app.extensions["graphsvc"].cache.misses == misses
     assert es["indicator"].startswith("Proporción") and first["indicator"].startswith("Share")
     assert [(s["source"], s["target"]) for s in es["steps"]] == \
         [(s["source"], s["target"]) for s in first["steps"]]
@@ -240,7 +246,8 @@ def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, s
         "from": step["source"], "to": step["target"], "status": "made"})
     assert r.status_code == 201
     again = client.get("/api/v1/introductions/plan?k=1").get_json()
-    assert len(app.extensions["graphsvc_plans"]) == 2
+    [new] = _plans(app)  # the old version's plan is gone with its version
+    assert new.version > key.version
     assert again["before"]["count"] == first["after"]["count"]
 
 

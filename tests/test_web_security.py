@@ -13,6 +13,7 @@ from auth_helpers import PASSWORD, FakeClock, make_accounts
 from graphsvc.config import load_config
 from graphsvc.errors import ConfigError, NotFound
 from graphsvc.model import Actor
+from graphsvc.ingest.export import graph_document
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web.security import (
@@ -70,7 +71,9 @@ def build_app(tmp_path, clock, **overrides):
     @app.get("/api/v1/export")
     @require("export")
     def export():
-        return jsonify(graph_view().export_records())
+        view = graph_view()
+        view.audit_export("graph")
+        return jsonify(graph_document(view.snapshot(), view.introductions()))
 
     @app.get("/form")
     @login_required

@@ -68,7 +68,8 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
                        hint="Leave out --public-only to include restricted actors.")
     filters = {"country": country, "kind": kind, "city": city, "issue_area": issue_area}
     got = suggest_introductions(G, actor_id, mode, limit=limit,
-                                introductions=svc.store.introductions(actor_id), **filters)
+                                introductions=svc.introductions(not public_only, actor_id),
+                                partition=svc.partition(not public_only), **filters)
     report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
     if fmt != "text":
         _emit(_render(report, fmt), output, f"{len(got)} suggestions")
@@ -151,8 +152,9 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
 
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
-    p = plan_introductions(G, k, goal, introductions=svc.store.introductions(), seed=seed,
-                           communities=communities, min_ties=min_ties, hops=hops)
+    p = plan_introductions(G, k, goal, introductions=svc.introductions(not public_only),
+                           seed=seed, communities=communities, min_ties=min_ties, hops=hops,
+                           partition=svc.partition(not public_only, seed))
     report = plan_report(G, p)
     if fmt != "text":
         _emit(_render(report, fmt), output, f"a plan of {len(p['steps'])} introductions")

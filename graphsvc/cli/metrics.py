@@ -32,6 +32,16 @@ def _kinds(ctx, param, value):
     return sorted(set(kinds), key=_KINDS.index)
 
 
+def public_only_option(f):
+    return click.option("--public-only", is_flag=True,
+                        help="Leave out restricted actors and ties.")(f)
+
+
+def seed_option(f):
+    return click.option("--seed", type=int, default=0, show_default=True,
+                        help="Seed for Louvain and for sampling.")(f)
+
+
 def projection_options(f):
     f = click.option("--kinds", multiple=True, callback=_kinds, metavar="KIND[,KIND]",
                      help="Tie kinds that count: formal, informal, funding (default all).")(f)
@@ -40,11 +50,7 @@ def projection_options(f):
     f = click.option("--combine", type=click.Choice(["sum", "max"]), default="sum",
                      show_default=True,
                      help="How the weights of parallel ties between a pair combine.")(f)
-    f = click.option("--seed", type=int, default=0, show_default=True,
-                     help="Seed for Louvain and for sampling.")(f)
-    f = click.option("--public-only", is_flag=True,
-                     help="Leave out restricted actors and ties.")(f)
-    return f
+    return public_only_option(f)
 
 
 def _note_illustrative(service) -> bool:
@@ -84,9 +90,10 @@ def _infer_format(fmt, output):
 @click.option("--output", "-o", required=True, metavar="PATH",
               help="File to write; '-' writes csv or json to standard output.")
 @projection_options
+@seed_option
 @click.option("--group-by", default="country", show_default=True,
               help="Actor attribute defining groups for brokerage roles "
-                   "(country, kind, city, region...).")
+                   "(country, kind, city, region...), or community.")
 @click.option("--sample", type=click.IntRange(min=2), default=None, metavar="K",
               help="Estimate betweenness, closeness and harmonic from K sampled "
                    "actors (for large graphs); default exact.")
@@ -105,7 +112,8 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
     service = get_service(click.get_current_context())
     illustrative = _note_illustrative(service)
     G = service.snapshot(include_restricted=not public_only)
-    if group_by not in {k for _, a in G.nodes(data=True) for k in a} and len(G):
+    if (group_by != "community" and len(G)
+            and group_by not in {k for _, a in G.nodes(data=True) for k in a}):
         raise click.BadParameter(f"no actor has the attribute '{group_by}': use country, "
                                  "kind, city or region", param_hint="--group-by")
     df = service.analysis("actor_metrics", include_restricted=not public_only, kinds=kinds,
@@ -182,10 +190,16 @@ def _fmt_value(name, v):
 
 @click.command()
 @projection_options
+@seed_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True)
 def communities(kinds, directed, combine, seed, public_only, fmt):
-    """Print the Louvain communities with their mix of countries, kinds and issues."""
+    """Print the Louvain communities with their mix of countries, kinds and issues.
+
+    The communities are the snapshot's one partition (seeded Louvain over
+    every tie), the same the web app and the metrics show; --kinds,
+    --directed and --combine choose the ties counted inside and between them.
+    """
     from ..queries import communities as C
     from ..queries.projection import project
 
@@ -193,17 +207,27 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
     illustrative = _note_illustrative(service)
     H = project(service.snapshot(include_restricted=not public_only), kinds=kinds,
                 directed=directed, combine=combine)
-    part = C.louvain(H, seed=seed)
+    part = service.partition(include_restricted=not public_only, seed=seed)
+    if not part:
+        if fmt == "json":
+            click.echo(json.dumps({"illustrative": illustrative, "modularity": None,
+                                   "seed": seed, "communities": []}, indent=1))
+        elif fmt == "table":
+            click.echo("No actors, so no communities: import actors and ties first "
+                       "(graphsvc import --help).")
+        return
     prof = C.community_profile(H, part)
-    q = C.modularity(H, part)
+    q = C.modularity(H, part) if H.number_of_edges() else float("nan")
     if fmt == "json":
-        click.echo(json.dumps({"illustrative": illustrative, "modularity": q, "seed": seed,
+        click.echo(json.dumps({"illustrative": illustrative, "modularity": _jsonable(q),
+                               "seed": seed,
                                "communities": _records(prof)}, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
         click.echo(prof.to_csv(), nl=False)
         return
-    click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})")
+    click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})"
+               .replace("modularity nan", "no ties"))
     for c, r in prof.iterrows():
         click.echo(f"[{c}] {r['size']} actor(s), {r['internal_ties']} ties inside, "
                    f"{r['external_ties']} out; countries: {r['countries']}")
@@ -215,7 +239,7 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
 @click.argument("actor")
 @projection_options
 @click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True)
-def influence(actor, kinds, directed, combine, seed, public_only, reach):
+def influence(actor, kinds, directed, combine, public_only, reach):
     """Print ACTOR's shortest and most trusted paths to US policymakers and funders."""
     from ..queries import influence as F
     from ..queries.projection import project

@@ -11,25 +11,29 @@
   left out, and each edge keeps ``directed`` (true only for funding) because
   one file holds undirected and directed ties at once.
 
-Every writer takes ``extra_node_attrs`` (column -> {actor id: value}) so
-computed columns, such as centrality scores, can ride along with the actors.
+Like NetworkX's writers, each writer takes the graph to write: the reader's
+snapshot (:mod:`graphsvc.snapshot`), so an export holds exactly what its
+reader may see, and the JSON writer the introduction records that reader
+may see. Every writer takes ``extra_node_attrs`` (column -> {actor id:
+value}) so computed columns, such as centrality scores, can ride along with
+the actors.
 """
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import networkx as nx
 
 from ..errors import GraphsvcError
-from ..model import Actor, Tie
+from ..model import Actor, Introduction, Tie
 from .columns import EXPORT_LIST_SEPARATOR
 from .importer import GRAPH_FORMAT, GRAPH_FORMAT_VERSION, Progress
 
-__all__ = ["EXPORT_FORMATS", "export_graph", "graph_document", "actor_records",
-           "tie_records", "flat_graph"]
+__all__ = ["EXPORT_FORMATS", "export_graph", "graph_document", "write_json", "write_csv",
+           "write_graphml", "write_gexf", "actor_records", "tie_records", "flat_graph"]
 
 EXPORT_FORMATS = {
     "json": "Lossless full graph (graphsvc import --json reads it back)",
@@ -43,7 +47,6 @@ TIE_FIELDS = list(Tie.model_fields)
 # Tie fields first in a useful order for reading: id, ends, kind.
 TIE_COLUMNS = ["id", "source", "target", "kind"] + [
     f for f in TIE_FIELDS if f not in ("id", "source", "target", "kind")]
-SNAPSHOT_ONLY_EDGE_ATTRS = ("directed",)
 
 ExtraAttrs = Mapping[str, Mapping[str, object]] | None
 
@@ -69,13 +72,15 @@ def tie_records(G: nx.MultiDiGraph) -> list[dict]:
     return out
 
 
-def graph_document(service, *, include_restricted: bool = True,
+def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (), *,
                    extra_node_attrs: ExtraAttrs = None) -> dict:
-    """The full-graph JSON document (what ``export --format json`` writes)."""
-    G = service.snapshot(include_restricted=include_restricted)
+    """The full-graph JSON document (what ``export --format json`` writes).
+
+    ``introductions`` are written as given: pass the records the reader may
+    see (:meth:`graphsvc.service.GraphService.introductions`).
+    """
     meta = {k: v for k, v in G.graph.items() if k != "version"}
-    intros = [i.to_record() for i in service.store.introductions()
-              if all(x in G for x in (i.source, i.target, i.via) if x)]
+    intros = [i.to_record() for i in introductions]
     doc = {"format": GRAPH_FORMAT, "format_version": GRAPH_FORMAT_VERSION,
            "meta": meta, "actors": actor_records(G), "ties": tie_records(G),
            "introductions": intros}
@@ -137,13 +142,61 @@ def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.Mu
     return H
 
 
-def export_graph(service, fmt: str, output, *, include_restricted: bool = True,
+def write_json(G: nx.MultiDiGraph, path, introductions: Iterable[Introduction] = (), *,
+               extra_node_attrs: ExtraAttrs = None) -> None:
+    """Write :func:`graph_document` to ``path``."""
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(graph_document(G, introductions, extra_node_attrs=extra_node_attrs),
+                  fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+
+
+def write_csv(G: nx.MultiDiGraph, directory, *, extra_node_attrs: ExtraAttrs = None,
+              progress: Progress | None = None) -> list[Path]:
+    """Write ``actors.csv`` and ``ties.csv`` into ``directory`` (created if
+    missing); return their paths."""
+    output = Path(directory)
+    if output.exists() and not output.is_dir():
+        raise GraphsvcError(
+            f"{output} is a file; CSV export writes actors.csv and ties.csv "
+            "into a directory.", hint="Give a directory for --output.")
+    output.mkdir(parents=True, exist_ok=True)
+    actors, ties = actor_records(G), tie_records(G)
+    extra = dict(extra_node_attrs or {})
+    for rec in actors:
+        for name, values in extra.items():
+            rec[name] = values.get(rec["id"])
+    tick = progress("writing CSV", len(actors) + len(ties)) if progress else None
+    paths = [output / "actors.csv", output / "ties.csv"]
+    _write_csv(paths[0], ACTOR_FIELDS + list(extra), actors, tick)
+    _write_csv(paths[1], TIE_COLUMNS, ties, tick)
+    return paths
+
+
+def write_graphml(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = None) -> None:
+    """GraphML of :func:`flat_graph` (R/igraph, Gephi, Cytoscape)."""
+    # The tie id is both the GraphML edge id and an "id" data key: igraph
+    # 1.0 misreads edge ids (and says it keeps the data key instead),
+    # NetworkX reads both.
+    nx.write_graphml(flat_graph(G, extra_node_attrs), path, encoding="utf-8",
+                     prettyprint=True)
+
+
+def write_gexf(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = None) -> None:
+    """GEXF of :func:`flat_graph` (Gephi)."""
+    nx.write_gexf(flat_graph(G, extra_node_attrs), path, encoding="utf-8", prettyprint=True)
+
+
+def export_graph(G: nx.MultiDiGraph, fmt: str, output, *,
+                 introductions: Iterable[Introduction] = (),
                  extra_node_attrs: ExtraAttrs = None,
                  progress: Progress | None = None) -> list[str]:
-    """Write the graph in ``fmt`` to ``output``; return the files written.
+    """Write ``G`` in ``fmt`` to ``output``; return the files written.
 
-    ``output`` is a file for json, graphml and gexf, and a directory
-    (created if missing) for csv, which gets ``actors.csv`` and ``ties.csv``.
+    ``G`` is the reader's snapshot and ``introductions`` the records that
+    reader may see (only the JSON format holds them). ``output`` is a file
+    for json, graphml and gexf, and a directory (created if missing) for
+    csv, which gets ``actors.csv`` and ``ties.csv``.
     """
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
@@ -151,42 +204,16 @@ def export_graph(service, fmt: str, output, *, include_restricted: bool = True,
                             hint=f"Use one of: {', '.join(EXPORT_FORMATS)}.")
     output = Path(output)
     try:
-        if fmt == "json":
-            doc = graph_document(service, include_restricted=include_restricted,
-                                 extra_node_attrs=extra_node_attrs)
-            tick = progress("writing JSON", 1) if progress else None
-            with open(output, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False, indent=1)
-                fh.write("\n")
-            if tick:
-                tick(1)
-            return [str(output)]
-        G = service.snapshot(include_restricted=include_restricted)
         if fmt == "csv":
-            if output.exists() and not output.is_dir():
-                raise GraphsvcError(
-                    f"{output} is a file; CSV export writes actors.csv and ties.csv "
-                    "into a directory.", hint="Give a directory for --output.")
-            output.mkdir(parents=True, exist_ok=True)
-            actors, ties = actor_records(G), tie_records(G)
-            extra = dict(extra_node_attrs or {})
-            for rec in actors:
-                for name, values in extra.items():
-                    rec[name] = values.get(rec["id"])
-            tick = progress("writing CSV", len(actors) + len(ties)) if progress else None
-            paths = [output / "actors.csv", output / "ties.csv"]
-            _write_csv(paths[0], ACTOR_FIELDS + list(extra), actors, tick)
-            _write_csv(paths[1], TIE_COLUMNS, ties, tick)
-            return [str(p) for p in paths]
+            return [str(p) for p in write_csv(G, output, extra_node_attrs=extra_node_attrs,
+                                              progress=progress)]
         tick = progress(f"writing {fmt}", 1) if progress else None
-        H = flat_graph(G, extra_node_attrs)
-        if fmt == "graphml":
-            # The tie id is both the GraphML edge id and an "id" data key:
-            # igraph 1.0 misreads edge ids (and says it keeps the data key
-            # instead), NetworkX reads both.
-            nx.write_graphml(H, output, encoding="utf-8", prettyprint=True)
+        if fmt == "json":
+            write_json(G, output, introductions, extra_node_attrs=extra_node_attrs)
+        elif fmt == "graphml":
+            write_graphml(G, output, extra_node_attrs=extra_node_attrs)
         else:
-            nx.write_gexf(H, output, encoding="utf-8", prettyprint=True)
+            write_gexf(G, output, extra_node_attrs=extra_node_attrs)
         if tick:
             tick(1)
         return [str(output)]

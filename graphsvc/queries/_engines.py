@@ -36,6 +36,26 @@ def pick(engine: str) -> str:
 
 
 _local = threading.local()
+_IGRAPH_RNG_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def igraph_rng(seed: int = 0):
+    """Within the block igraph draws from ``random.Random(seed)``.
+
+    igraph has one process-wide generator (Python's ``random`` module by
+    default): results that use it (Louvain's visiting order, ARPACK's start
+    vector) change from call to call unless it is seeded. The lock keeps
+    two threads from sharing the seeded generator.
+    """
+    import igraph as ig
+
+    with _IGRAPH_RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 @contextlib.contextmanager

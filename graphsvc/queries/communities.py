@@ -1,15 +1,21 @@
 """Communities (Louvain) and the silo view: who clusters with whom.
 
+A snapshot has **one** partition, :func:`snapshot_partition`: seeded
+Louvain on the snapshot's undirected projection (every tie kind, weights
+summed). The dashboard, the communities page, map colours, the metrics'
+``community`` column, Gould-Fernandez roles by community and the reasons of
+suggested introductions all use it, so no page contradicts another.
+
 Louvain is random (the order nodes are visited); every function here takes a
-``seed`` so a result can be repeated. The reference engine is python-louvain;
-``engine="auto"`` uses igraph's multilevel implementation (same algorithm,
-C speed) seeded from a private random generator. The two engines may split
-a graph differently, with close modularity; the tests check both.
+``seed`` so a result can be repeated. The reference engine is python-louvain, and
+``engine="auto"`` uses it up to :data:`LOUVAIN_IGRAPH_ABOVE` actors (the
+field's networks are far smaller); above that it uses igraph's multilevel
+implementation (same algorithm, C speed) seeded from a private random
+generator. The two engines may split a graph differently, with close
+modularity; the tests check that they agree.
 """
 from __future__ import annotations
 
-import random
-import threading
 from collections import Counter
 from collections.abc import Iterable
 
@@ -17,11 +23,13 @@ import networkx as nx
 import pandas as pd
 
 from . import _engines
+from .projection import project
 
-__all__ = ["louvain", "modularity", "community_profile"]
+__all__ = ["louvain", "snapshot_partition", "modularity", "community_profile",
+           "LOUVAIN_IGRAPH_ABOVE"]
 
-_IGRAPH_RNG_LOCK = threading.Lock()
-
+#: Above this many actors ``engine="auto"`` runs Louvain in igraph.
+LOUVAIN_IGRAPH_ABOVE = 5000
 
 def _undirected(G: nx.Graph, weight: str | None) -> nx.Graph:
     if not G.is_directed():
@@ -53,7 +61,9 @@ def louvain(G: nx.Graph, weight: str | None = "weight", resolution: float = 1.0,
     seed : int, default 0
         Same seed, same graph, same engine -> same communities.
     engine : {"auto", "networkx", "igraph"}
-        ``"networkx"`` uses python-louvain (``community.best_partition``).
+        ``"networkx"`` uses python-louvain (``community.best_partition``),
+        the reference; ``"auto"`` uses it up to :data:`LOUVAIN_IGRAPH_ABOVE`
+        actors and igraph's multilevel above.
 
     Returns
     -------
@@ -76,6 +86,8 @@ def louvain(G: nx.Graph, weight: str | None = "weight", resolution: float = 1.0,
        "Fast unfolding of communities in large networks." Journal of
        Statistical Mechanics P10008, 2008.
     """
+    if engine == "auto" and G.number_of_nodes() <= LOUVAIN_IGRAPH_ABOVE:
+        engine = "networkx"
     engine = _engines.pick(engine)
     H = _undirected(G, weight)
     w = "weight" if G.is_directed() else weight
@@ -87,18 +99,41 @@ def louvain(G: nx.Graph, weight: str | None = "weight", resolution: float = 1.0,
         raw = community_louvain.best_partition(H, weight=w or "__none__",
                                                resolution=resolution, random_state=seed)
     else:
-        import igraph as ig
-
         g, nodes = _engines.to_igraph(H, w)
-        with _IGRAPH_RNG_LOCK:
-            ig.set_random_number_generator(random.Random(seed))
-            try:
-                cl = g.community_multilevel(weights="w" if w else None,
-                                            resolution=resolution)
-            finally:
-                ig.set_random_number_generator(random)
+        with _engines.igraph_rng(seed):
+            cl = g.community_multilevel(weights="w" if w else None, resolution=resolution)
         raw = dict(zip(nodes, cl.membership))
     return _renumber(raw)
+
+
+def snapshot_partition(G: nx.MultiDiGraph, seed: int = 0, engine: str = "auto") -> dict:
+    """The community partition of a snapshot: the one every consumer uses.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The snapshot (:func:`graphsvc.snapshot.build_snapshot`), as the
+        reader sees it.
+    seed : int, default 0
+    engine : {"auto", "networkx", "igraph"}
+        See :func:`louvain`.
+
+    Returns
+    -------
+    dict
+        Actor id -> community number (0 = largest), every actor included;
+        ``{}`` for an empty graph.
+
+    Examples
+    --------
+    >>> from graphsvc.snapshot import build_snapshot
+    >>> S = build_snapshot([], [])
+    >>> snapshot_partition(S)
+    {}
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    return louvain(project(G), seed=seed, engine=engine)
 
 
 def _renumber(raw: dict) -> dict:

@@ -87,7 +87,8 @@ def _attributes(G: nx.Graph) -> pd.DataFrame:
 def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
                   directed: bool = False, combine: str = "sum",
                   group_by: str = "country", k: int | None = None, seed: int = 0,
-                  reach: int = 2, engine: str = "auto") -> pd.DataFrame:
+                  reach: int = 2, engine: str = "auto",
+                  partition: dict | None = None) -> pd.DataFrame:
     """Every per-actor metric of the snapshot, joined with the actor's attributes.
 
     Parameters
@@ -102,7 +103,8 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     combine : {"sum", "max"}
         How parallel ties between a pair combine.
     group_by : str, default "country"
-        Node attribute defining groups for the brokerage roles.
+        Node attribute defining groups for the brokerage roles, or
+        ``"community"`` for the snapshot's partition.
     k : int, optional
         Sample size for approximate betweenness, closeness and harmonic
         centrality (seeded); default exact.
@@ -111,6 +113,12 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     reach : int, default 2
         Steps for the ``reach_<n>`` column.
     engine : {"auto", "networkx", "igraph"}
+    partition : dict, optional
+        The snapshot's communities (actor id -> number) for the
+        ``community`` column; default
+        :func:`~graphsvc.queries.communities.snapshot_partition` of ``G``
+        with ``seed``, whatever ``kinds`` and ``directed`` say, so the
+        column is the partition every other view of the snapshot shows.
 
     Returns
     -------
@@ -136,7 +144,9 @@ def actor_metrics(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None,
     with _engines.reuse_conversions():  # one tie table, one igraph graph for all
         H = project(G, kinds=kinds, directed=directed, combine=combine)
         if G.number_of_nodes():
-            parts = _parts(G, H, group_by, k, seed, reach, engine)
+            if partition is None:
+                partition = communities.snapshot_partition(G, seed=seed, engine=engine)
+            parts = _parts(G, H, group_by, k, seed, reach, engine, partition)
             index = pd.Index(list(G), name="id")
             df = pd.concat([p.reindex(index) for p in parts], axis=1)
         else:  # an empty graph has an empty table, with every column
@@ -201,7 +211,7 @@ def _strength(H) -> pd.Series:
     return pd.Series(s, index=pd.Index(nodes, name="id"), name="strength", dtype=float)
 
 
-def _parts(G, H, group_by, k, seed, reach, engine) -> list:
+def _parts(G, H, group_by, k, seed, reach, engine, partition) -> list:
     return [
         _attributes(G),
         centrality.degree_by_kind(G),
@@ -209,8 +219,9 @@ def _parts(G, H, group_by, k, seed, reach, engine) -> list:
         centrality.centrality_table(H, k=k, seed=seed, engine=engine),
         brokerage.structural_holes(H, weight="weight")[
             ["effective_size", "efficiency", "constraint"]],
-        brokerage.brokerage_roles(H, group_by).add_prefix("brokerage_"),
-        pd.Series(communities.louvain(H, seed=seed, engine=engine), name="community"),
+        brokerage.brokerage_roles(
+            H, partition if group_by == "community" else group_by).add_prefix("brokerage_"),
+        pd.Series(partition, name="community", dtype="Int64"),
         pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}"),
         *(pd.Series(influence.distance_to(H, t, d), name=f"{col}_to_{t}").replace(
             np.inf, np.nan)

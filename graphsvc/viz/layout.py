@@ -3,20 +3,20 @@
 vis-network's own physics needs minutes to settle on a few thousand nodes;
 a force-directed layout in igraph's C core takes well under a second, and
 the browser then only draws. Layouts are seeded, so a map looks the same on
-every request, and cached by the caller per store version.
+every request and in every process (nodes are laid out in sorted order,
+never in the order a set happened to hash them), and cached in the
+service's one cache per store version and query.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 import threading
-from collections import OrderedDict
 
 import igraph
 import networkx as nx
 
-__all__ = ["layout", "LayoutCache", "graph_key"]
+__all__ = ["layout"]
 
 _rng_lock = threading.Lock()
 
@@ -44,7 +44,7 @@ def layout(G: nx.Graph, seed: int = 7, spread: float = 90.0) -> dict:
     >>> sorted(pos) == [0, 1, 2]
     True
     """
-    nodes = list(G)
+    nodes = sorted(G, key=lambda v: (type(v).__name__, str(v)))
     n = len(nodes)
     if n == 0:
         return {}
@@ -70,40 +70,3 @@ def layout(G: nx.Graph, seed: int = 7, spread: float = 90.0) -> dict:
     scale = spread * math.sqrt(n) / extent * 2
     return {v: (round((x - cx) * scale, 1), round((y - cy) * scale, 1))
             for v, (x, y) in zip(nodes, coords)}
-
-
-def graph_key(G: nx.Graph) -> str:
-    """A digest of the nodes and edges: equal graphs share a layout."""
-    h = hashlib.blake2b(digest_size=16)
-    for v in sorted(map(str, G)):
-        h.update(v.encode())
-        h.update(b"\0")
-    h.update(b"\1")
-    for u, v in sorted(tuple(sorted((str(u), str(v)))) for u, v in G.edges()):
-        h.update(f"{u}\0{v}\0".encode())
-    return h.hexdigest()
-
-
-class LayoutCache:
-    """Layouts by a caller's key (e.g. store version and the query that chose
-    the nodes) or, by default, by store version and a digest of the graph;
-    least recently used dropped."""
-
-    def __init__(self, maxsize: int = 32, seed: int = 7):
-        self.maxsize = maxsize
-        self.seed = seed
-        self._lock = threading.Lock()
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, G: nx.Graph, version, key=None) -> dict:
-        key = (version, graph_key(G) if key is None else key)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        pos = layout(G, seed=self.seed)
-        with self._lock:
-            self._items[key] = pos
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-        return pos

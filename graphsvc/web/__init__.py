@@ -8,7 +8,6 @@ from flask import Blueprint, Flask
 
 from ..config import load_config
 from ..service import GraphService
-from ..viz import LayoutCache
 
 #: vis-network as shipped inside the pyvis package: served by the app itself,
 #: so maps work with no internet connection.
@@ -37,10 +36,6 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     config = load_config(test_config)
     app.config.update(config)
     app.extensions["graphsvc"] = service or GraphService.from_config(config)
-    app.extensions["graphsvc_layouts"] = LayoutCache()
-    from .analyses import AnalysisCache
-
-    app.extensions["graphsvc_analyses"] = AnalysisCache()
     app.json.sort_keys = False
 
     from . import api, errors, i18n, pages, permissions, templating
@@ -66,9 +61,3 @@ def get_service() -> GraphService:
     from flask import current_app
 
     return current_app.extensions["graphsvc"]
-
-
-def get_layouts() -> LayoutCache:
-    from flask import current_app
-
-    return current_app.extensions["graphsvc_layouts"]

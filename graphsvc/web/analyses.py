@@ -14,27 +14,23 @@ English.
 from __future__ import annotations
 
 import math
-import threading
 
 import networkx as nx
 import pandas as pd
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..queries import brokerage, communities, indicators, influence, metrics
 from ..queries.projection import project
+from ..service import SEED
 from .access import Access
 from .params import GROUP_BY  # noqa: F401  (the groupings brokerage_table takes)
 
-__all__ = ["AnalysisCache", "SEED", "METRIC_LABELS", "PROFILE_METRICS",
+__all__ = ["SEED", "METRIC_LABELS", "PROFILE_METRICS",
            "INDICATOR_LABELS", "ROLE_LABELS", "cached", "projection", "metrics_table",
            "indicator_rows",
            "partition", "community_summary", "community_rows", "brokerage_table",
            "influence_rows", "clean"]
 
-#: Seed of Louvain (and of any sampling): the same graph gives the same
-#: communities on every page and in ``graphsvc metrics``.
-SEED = 0
 
 
 #: Readable names and definitions of the metric columns the pages show
@@ -126,39 +122,11 @@ INDICATOR_LABELS = {
 }
 
 
-class AnalysisCache:
-    """Results by (store version, restricted, analysis, parameters).
-
-    Only the current version is kept: the first request after a write
-    clears the results of the older one.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._version = None
-        self._results: dict = {}
-
-    def get(self, G: nx.MultiDiGraph, restricted: bool, name: str, params: tuple, compute):
-        version = G.graph.get("version")
-        key = (version, bool(restricted), name, params)
-        with self._lock:
-            if version != self._version:
-                self._results.clear()
-                self._version = version
-            if key in self._results:
-                return self._results[key]
-        result = compute(G)
-        with self._lock:
-            if self._version == version:
-                self._results[key] = result
-        return result
-
-
 def cached(access: Access, name: str, compute, *params):
-    """``compute(snapshot)`` for the request's snapshot, cached."""
-    G = access.view.snapshot()
-    cache: AnalysisCache = current_app.extensions["graphsvc_analyses"]
-    return cache.get(G, access.include_restricted, name, tuple(params), compute)
+    """``compute(snapshot)`` for the request's snapshot, from the service's
+    one versioned cache (keyed by store version, visibility, name and
+    ``params``)."""
+    return access.view.cached(name, compute, params)
 
 
 def clean(x):
@@ -179,13 +147,12 @@ def projection(access: Access) -> nx.Graph:
     return cached(access, "projection", project)
 
 
-def _actor_metrics(G: nx.MultiDiGraph) -> pd.DataFrame:
-    return metrics.actor_metrics(G, seed=SEED)
-
-
 def metrics_table(access: Access) -> pd.DataFrame:
-    """:func:`graphsvc.queries.metrics.actor_metrics` of the snapshot (seeded)."""
-    return cached(access, "actor_metrics", _actor_metrics, SEED)
+    """:func:`graphsvc.queries.metrics.actor_metrics` of the snapshot (seeded),
+    its ``community`` column the snapshot's partition."""
+    part = partition(access)
+    return cached(access, "actor_metrics",
+                  lambda G: metrics.actor_metrics(G, seed=SEED, partition=part), SEED)
 
 
 def indicator_rows(access: Access) -> list[dict]:
@@ -205,10 +172,9 @@ def indicator_rows(access: Access) -> list[dict]:
 
 
 def partition(access: Access) -> dict:
-    """Seeded Louvain communities of the projection: actor id -> number."""
-    return cached(access, "louvain",
-                  lambda G: (communities.louvain(projection(access), seed=SEED)
-                             if G.number_of_nodes() else {}), SEED)
+    """The snapshot's one community partition
+    (:func:`graphsvc.queries.communities.snapshot_partition`, seeded)."""
+    return access.view.partition()
 
 
 def community_summary(access: Access) -> dict:

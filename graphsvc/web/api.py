@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from . import data, get_layouts, get_service
+from . import data, get_service
 from .access import current_access
 from .openapi import (actor_params, brokerage_params, map_params, metrics_params, operation,
                       page_params, spec_for, tie_params)
@@ -79,7 +79,7 @@ def ties():
            schema="MapData", not_found=True)
 def influence_map():
     return jsonify(data.map_data(get_service(), current_access(), map_query(request.args),
-                                 get_layouts(), current_app.config["MAP_MAX_NODES"]))
+                                 current_app.config["MAP_MAX_NODES"]))
 
 
 @bp.get("/metrics")

@@ -19,7 +19,7 @@ from ..model import TIE_KINDS
 from ..queries import metrics
 from ..service import GraphService
 from ..stores import ActorFilter
-from ..viz import LayoutCache, build_network, ego_graph, filter_graph, network_data
+from ..viz import build_network, layout, ego_graph, filter_graph, network_data
 from . import analyses
 from .access import Access
 from .i18n import country_name, kind_label, measure_label, provenance_label, tie_kind_label
@@ -285,11 +285,11 @@ def _edge_title(G, w: _Words):
 
 
 def map_data(service: GraphService, access: Access, query: MapQuery,
-             layouts: LayoutCache, max_nodes: int = 5000) -> dict:
+             max_nodes: int = 5000) -> dict:
     """What vis-network needs to draw the map the query asks for.
 
-    Positions come from the layout cache (per store version, access and
-    query).
+    Positions come from the service's cache (per store version, access
+    and query).
     Beyond ``max_nodes`` the actors with the largest measure are kept and
     ``truncated`` says how many were left out.
     """
@@ -321,9 +321,10 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         H = H.copy()  # iterating nested subgraph views is slow on big maps
     # The snapshot version and the query determine the graph: key on them
     # rather than hash every node and tie.
-    positions = layouts.get(H, (G.graph.get("version"), access.include_restricted),
-                            key=(query.filter, center, query.depth, query.size_by,
-                                 query.min_degree, query.communities, max_nodes))
+    positions = access.view.cached(
+        "layout", lambda _G: layout(H),
+        (query.filter, center, query.depth, query.size_by, query.min_degree,
+         query.communities, max_nodes))
     words = _Words(H)
     shown_measure = None if query.size_by == "degree" else (
         str(measure_label(query.size_by)), measure)

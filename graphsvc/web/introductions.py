@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import csv
 import io
-import threading
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
@@ -53,9 +52,6 @@ MAX_SUGGESTIONS = 50
 MAX_PLAN = 50
 #: How many suggestions the actor profile shows (the report has the rest).
 PROFILE_SUGGESTIONS = 5
-#: Plans kept per app (see :func:`plan`).
-PLAN_CACHE_SIZE = 16
-_PLAN_LOCK = threading.Lock()
 
 MODE_LABELS = {
     "peer": _l("Peers: Mexican civil society and US organizations doing similar work"),
@@ -255,7 +251,7 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
     got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
                                 introductions=access.view.introductions(actor_id),
-                                **query["filters"])
+                                partition=access.view.partition(), **query["filters"])
     report = suggestions_report(G, actor_id, got, mode=query["mode"],
                                 filters=query["filters"])
     _localise(report["suggestions"])
@@ -267,27 +263,20 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     return {"dataset": _dataset(service, G), **report}
 
 
-def plan(service: GraphService, access: Access, query: PlanQuery,
-         cache: dict | None = None) -> dict:
+def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
     """A plan of ``k`` introductions chosen greedily to move one indicator.
 
-    ``cache`` keeps computed plans by store version, access and query (the
-    version moves with every write, recorded introductions included), so the
-    page and its CSV and JSON downloads compute a plan once.
+    Plans are kept in the service's one cache by store version, access and
+    query (the version moves with every write, recorded introductions
+    included), so the page and its CSV and JSON downloads compute a plan once.
     """
     G = _snapshot(service, access)
-    key = (G.graph.get("version"), access.include_restricted, query["k"], query["goal"],
-           query["hops"])
-    p = cache.get(key) if cache is not None else None
-    if p is None:
-        p = plan_introductions(G, query["k"], query["goal"],
-                               introductions=access.view.introductions(),
-                               hops=query["hops"])
-        if cache is not None:
-            with _PLAN_LOCK:
-                while len(cache) >= PLAN_CACHE_SIZE:
-                    cache.pop(next(iter(cache)))
-                cache[key] = p
+    part = access.view.partition()
+    p = access.view.cached(
+        "plan", lambda G: plan_introductions(G, query["k"], query["goal"],
+                                             introductions=access.view.introductions(),
+                                             hops=query["hops"], partition=part),
+        (query["k"], query["goal"], query["hops"]))
     report = plan_report(G, copy.deepcopy(p))  # wording below is per request
     _localise(report["steps"])
     report["indicator"] = str(_REACH[query["hops"]] if query["goal"] == "policymaker_reach"
@@ -356,8 +345,7 @@ def profile_section(actor_id: str, args) -> dict:
 
 
 def _plan(args) -> dict:
-    cache = current_app.extensions.setdefault("graphsvc_plans", {})
-    return plan(get_service(), current_access(), plan_query(args), cache)
+    return plan(get_service(), current_access(), plan_query(args))
 
 
 def _download(text: str, mimetype: str, name: str) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from . import data, get_layouts, get_service
+from . import data, get_service
 from .access import current_access
 from .params import actor_query, map_query
 
@@ -12,7 +12,7 @@ bp = Blueprint("pages", __name__)
 
 
 def _map(query):
-    return data.map_data(get_service(), current_access(), query, get_layouts(),
+    return data.map_data(get_service(), current_access(), query,
                          current_app.config["MAP_MAX_NODES"])
 
 

@@ -30,7 +30,6 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from ..errors import GraphsvcError, ValidationFailed
-from ..access import GraphView
 from ..ingest import export as graph_export
 from ..ingest.export import EXPORT_FORMATS
 from ..service import GraphService
@@ -206,7 +205,8 @@ def export_download(service: GraphService, access: Access, fmt: str) -> dict:
     mimetype, ext = EXPORT_TYPES[fmt]
     with tempfile.TemporaryDirectory(prefix="graphsvc-export-") as tmp:
         target = Path(tmp) / (stem if fmt == "csv" else f"{stem}.{ext}")
-        written = graph_export.export_graph(_Visible(access.view), fmt, target)
+        written = graph_export.export_graph(access.view.snapshot(), fmt, target,
+                                            introductions=access.view.introductions())
         if fmt == "csv":
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -217,23 +217,6 @@ def export_download(service: GraphService, access: Access, fmt: str) -> dict:
             body = Path(written[0]).read_bytes()
     access.view.audit_export(f"graph.{fmt}", {"format": fmt, "version": ds["version"]})
     return {"body": body, "mimetype": mimetype, "filename": f"{stem}.{ext}"}
-
-
-class _Visible:
-    """What the export writers read, a snapshot and the introduction records
-    (``service.snapshot()`` and ``service.store.introductions()``), taken from
-    a principal's view: restricted records the principal may not see are
-    absent, and so are notes and made introductions that would betray them."""
-
-    def __init__(self, view: GraphView):
-        self._view = view
-        self.store = self
-
-    def snapshot(self, include_restricted: bool = True):
-        return self._view.snapshot()
-
-    def introductions(self, actor_id: str | None = None):
-        return self._view.introductions(actor_id)
 
 
 def _send(download: dict):

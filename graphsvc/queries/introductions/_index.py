@@ -2,7 +2,10 @@
 
 The snapshot is a MultiDiGraph with parallel ties; suggestions want a plain
 undirected neighbourhood with one trust value per pair, attribute sets, the
-funders upstream of each actor and a community partition. Building that is
+funders upstream of each actor and the snapshot's community partition
+(:func:`graphsvc.queries.communities.snapshot_partition`, the one every
+other view shows, so a reason never contradicts the communities page).
+Building that is
 linear in the graph; it is cached per graph object and checked against the
 snapshot's ``version`` (snapshots are read-only; a hand-built graph without a
 version is checked by its node and edge counts instead), so repeated
@@ -18,9 +21,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ...model import is_civil_society, is_funder, is_policymaker
+from ..communities import snapshot_partition
 from .geography import city_key
 
-__all__ = ["TIE_TRUST", "tie_trust", "SnapshotIndex", "index_for", "louvain_communities"]
+__all__ = ["TIE_TRUST", "tie_trust", "SnapshotIndex", "index_for"]
 
 #: How much a tie of each kind can be relied on to carry an introduction.
 #: Formal ties (agreements, partnerships) carry most; money creates a working
@@ -34,18 +38,6 @@ def tie_trust(attrs: dict) -> float:
     base = TIE_TRUST.get(attrs.get("kind"), 0.5)
     strength = attrs.get("strength")
     return base * (strength if strength else 1.0)
-
-
-def louvain_communities(H: nx.Graph, seed: int = 0) -> dict:
-    """Louvain partition of an undirected weighted graph, seeded.
-
-    Kept in one small function so a shared community module can replace it.
-    """
-    import community as community_louvain  # python-louvain
-
-    if H.number_of_edges() == 0:
-        return {n: i for i, n in enumerate(H)}
-    return community_louvain.best_partition(H, weight="weight", random_state=seed)
 
 
 @dataclass
@@ -64,6 +56,8 @@ class SnapshotIndex:
     #: funders whose money reaches each actor: direct funders and channels
     upstream: dict
     seed: int = 0
+    #: the snapshot itself (weakly: the index is cached per snapshot)
+    graph: "weakref.ref[nx.MultiDiGraph] | None" = field(default=None, repr=False)
     _communities: dict | None = field(default=None, repr=False)
     _hubs: dict | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -80,12 +74,10 @@ class SnapshotIndex:
         if self._communities is None:
             with self._lock:
                 if self._communities is None:
-                    H = nx.Graph()
-                    H.add_nodes_from(self.adj)
-                    H.add_weighted_edges_from(
-                        (u, v, t) for u, nb in self.adj.items()
-                        for v, (t, _) in nb.items() if u < v)
-                    self._communities = louvain_communities(H, seed=self.seed)
+                    G = self.graph() if self.graph is not None else None
+                    if G is None:  # pragma: no cover - the index lives with its graph
+                        raise RuntimeError("the snapshot of this index is gone")
+                    self._communities = snapshot_partition(G, seed=self.seed)
         return self._communities
 
     @property
@@ -130,15 +122,21 @@ def _key(G) -> tuple:
     return (None, G.number_of_nodes(), G.number_of_edges())
 
 
-def index_for(G: nx.MultiDiGraph, seed: int = 0) -> SnapshotIndex:
-    """The cached index of ``G``, built on first use or when ``G`` changed."""
+def index_for(G: nx.MultiDiGraph, seed: int = 0,
+              partition: dict | None = None) -> SnapshotIndex:
+    """The cached index of ``G``, built on first use or when ``G`` changed.
+
+    ``partition``, when given, is ``G``'s partition for ``seed`` already
+    computed by the caller (the service computes it once per snapshot).
+    """
     key = (*_key(G), seed)
     idx = _CACHE.get(G)
-    if idx is not None and idx.key == key:
-        return idx
-    idx = _build(G, key, seed)
-    with _CACHE_LOCK:
-        _CACHE[G] = idx
+    if idx is None or idx.key != key:
+        idx = _build(G, key, seed)
+        with _CACHE_LOCK:
+            _CACHE[G] = idx
+    if partition is not None and idx._communities is None:
+        idx._communities = partition
     return idx
 
 
@@ -172,4 +170,5 @@ def _build(G, key, seed) -> SnapshotIndex:
         city={n: city_key(a.get("city")) for n, a in attrs.items()},
         upstream={n: frozenset(s) for n, s in upstream.items()},
         seed=seed,
+        graph=weakref.ref(G),
     )

@@ -263,7 +263,8 @@ def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
 
 def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
                        introductions=(), seed: int = 0, communities: int = 10,
-                       min_ties: int = 1, hops: int = 2) -> dict:
+                       min_ties: int = 1, hops: int = 2,
+                       partition: dict | None = None) -> dict:
     """Choose ``k`` introductions that move the ``goal`` indicator most (greedy).
 
     Parameters
@@ -278,6 +279,9 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         Pairs recorded as made or declined are never planned.
     seed : int
         Seed of the community detection.
+    partition : dict, optional
+        ``G``'s community partition for ``seed`` when the caller already has
+        it; default :func:`graphsvc.queries.communities.snapshot_partition`.
     communities : int
         For ``community_bridges``: how many of the largest communities count.
     min_ties : int
@@ -317,7 +321,7 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     k = int(k)
     if k < 1:
         raise ValueError("k must be at least 1")
-    idx = index_for(G, seed)
+    idx = index_for(G, seed, partition)
     closed, _ = introduction_pairs(introductions)
     if goal == "policymaker_reach":
         if not 1 <= int(hops) <= 3:

@@ -19,7 +19,8 @@ def _actor_summary(idx, n) -> dict:
 
 def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 10,
                           country=None, kind=None, city=None, issue_area=None,
-                          introductions=(), seed: int = 0, max_hops: int = 6) -> list[dict]:
+                          introductions=(), seed: int = 0, max_hops: int = 6,
+                          partition: dict | None = None) -> list[dict]:
     """Actors to introduce ``actor`` to, best first, with reasons and a broker.
 
     Parameters
@@ -45,6 +46,9 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
         Seed of the community detection behind the ``bridge`` reason.
     max_hops : int
         Longest chain considered when there is no mutual contact.
+    partition : dict, optional
+        ``G``'s community partition for ``seed`` when the caller already has
+        it; default :func:`graphsvc.queries.communities.snapshot_partition`.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
-    idx = index_for(G, seed)
+    idx = index_for(G, seed, partition)
     check_actor(idx, actor)
     closed, proposed = introduction_pairs(introductions, actor)
     cands = candidate_ids(idx, actor, mode, country=country, kind=kind, city=city,
