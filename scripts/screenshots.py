@@ -1,4 +1,4 @@
-"""Screenshots of the main pages for the README (docs/screenshots/).
+"""Screenshots of the main pages for the README and the manual (docs/screenshots/).
 
 Serves the app over the illustrative network (graphsvc.illustrative: an
 invented network, labelled as such on every page) as a viewer, so no

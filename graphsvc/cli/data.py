@@ -128,7 +128,7 @@ def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
               help="Leave out restricted actors and ties (and ties touching a "
               "restricted actor).")
 @click.option("--with-metrics", is_flag=True,
-              help="Add every per-actor metric (README, 'Metrics') to the actors: node "
+              help="Add every per-actor metric (docs/metrics.md) to the actors: node "
               "attributes in GraphML and GEXF (for Gephi), columns in actors.csv.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def export(fmt, output, public_only, with_metrics, quiet):

@@ -103,7 +103,7 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
             reach):
     """Write every per-actor metric with the actor's attributes.
 
-    One row per actor; the columns are listed in the README ("Metrics").
+    One row per actor; docs/metrics.md lists and defines the columns.
     """
     fmt = _infer_format(fmt, output)
     if fmt == "xlsx" and output == "-":

@@ -3,8 +3,10 @@
 Burt's measures are computed with sparse matrices over each actor's
 neighbourhood, so memory grows with the number of ties and two-step paths,
 never with the square of the number of actors (NetworkX's own all-nodes
-path builds a dense n x n matrix). Results equal
-:func:`networkx.effective_size` and :func:`networkx.constraint`.
+path builds a dense n x n matrix). Results are Burt's measures as UCINET and
+igraph compute them; they equal :func:`networkx.constraint` and
+:func:`networkx.effective_size` called with ``nodes=`` (its default
+all-nodes path gives other values for weighted or directed graphs).
 """
 from __future__ import annotations
 
