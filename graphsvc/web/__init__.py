@@ -1,17 +1,11 @@
 """The Flask application factory."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyvis
 from flask import Blueprint, Flask
 
 from ..config import load_config
 from ..service import GraphService
-
-#: vis-network as shipped inside the pyvis package: served by the app itself,
-#: so maps work with no internet connection.
-VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+from . import state
 
 WEB_DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads
@@ -35,7 +29,7 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
     app.config.update(config)
-    app.extensions["graphsvc"] = service or GraphService.from_config(config)
+    state.init_app(app, service=service or GraphService.from_config(config))
     app.json.sort_keys = False
 
     from . import api, errors, i18n, pages, permissions, templating
@@ -52,12 +46,6 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
 
     transfer.init_app(app)
     introductions.init_app(app)
-    app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(VIS_DIR),
+    app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
     return app
-
-
-def get_service() -> GraphService:
-    from flask import current_app
-
-    return current_app.extensions["graphsvc"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from . import data, get_service
+from . import data
+from .state import get_service
 from .access import current_access
 from .openapi import (actor_params, brokerage_params, map_params, metrics_params, operation,
                       page_params, spec_for, tie_params)

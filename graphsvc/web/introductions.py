@@ -35,7 +35,8 @@ from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_repo
                                      report_csv, suggest_introductions,
                                      suggestions_report)
 from ..service import GraphService
-from . import data, get_service
+from . import data
+from .state import get_service
 from .access import Access, current_access
 from .data import _dataset, _snapshot, _visible_actor
 from .errors import InvalidQuery

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from . import data, get_service
+from . import data
+from .state import get_service
 from .access import current_access
 from .params import actor_query, map_query
 

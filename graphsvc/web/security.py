@@ -1,7 +1,7 @@
 """Sign-in, sessions, CSRF, API tokens and security headers for the web app.
 
 ``init_security(app)`` sets everything up on an app whose configuration is
-loaded and whose ``app.extensions["graphsvc"]`` holds the GraphService.
+loaded and whose service is kept by :mod:`graphsvc.web.state`.
 Views then read the graph only through :func:`graph_view`, and guard
 themselves with :func:`login_required` or :func:`require`.
 
@@ -51,13 +51,14 @@ from ..access import GraphView
 from ..auth import Accounts
 from ..auth.roles import PUBLIC, Principal
 from ..errors import ConfigError, Forbidden, GraphsvcError, NotFound, RateLimited, Unauthorized
+from . import state
+from .state import get_accounts, get_service
 
 __all__ = [
     "init_security",
     "check_production_config",
     "graph_view",
     "current_principal",
-    "get_accounts",
     "login_required",
     "require",
     "csp",
@@ -95,8 +96,6 @@ DEFAULT_CSP: dict[str, str] = {
 }
 
 _MIN_SECRET = 32
-_EXT_ACCOUNTS = "graphsvc.accounts"
-
 bp = Blueprint("auth", __name__, template_folder="templates")
 csrf = CSRFProtect()
 
@@ -133,8 +132,8 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     ----------
     app : Flask
         Configured (``ENV``, ``SECRET_KEY``, ``ACCOUNTS_DB``, ``PUBLIC_VIEW``,
-        ``SESSION_IDLE_MINUTES``, ``LOGIN_RATE_LIMIT``), with the service in
-        ``app.extensions["graphsvc"]``.
+        ``SESSION_IDLE_MINUTES``, ``LOGIN_RATE_LIMIT``), with the service
+        kept by :func:`graphsvc.web.state.init_app`.
     accounts : Accounts, optional
         Default: opened from ``ACCOUNTS_DB``.
     clock : callable, optional
@@ -148,7 +147,7 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     clock = clock or time.time
     if accounts is None:
         accounts = Accounts.from_config(app.config, clock=clock)
-    app.extensions[_EXT_ACCOUNTS] = accounts
+    state.init_app(app, accounts=accounts)
     app.config.setdefault("PUBLIC_VIEW", False)
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
 
@@ -203,10 +202,6 @@ class _SessionInterface(SecureCookieSessionInterface):
         if "Authorization" in request.headers:
             return False
         return super().should_set_cookie(app, session)
-
-
-def get_accounts() -> Accounts:
-    return current_app.extensions[_EXT_ACCOUNTS]
 
 
 # --- who is asking ------------------------------------------------------------------
@@ -279,7 +274,7 @@ def graph_view() -> GraphView:
         principal = current_principal()
         if principal is None:
             raise unauthorized()
-        g.graph_view = GraphView(current_app.extensions["graphsvc"], principal,
+        g.graph_view = GraphView(get_service(), principal,
                                  get_accounts(), ip=request.remote_addr)
     return g.graph_view
 

@@ -32,7 +32,7 @@ def _inline(path: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _assets() -> dict:
-    from . import VIS_DIR
+    from .state import VIS_DIR
 
     static = Path(current_app.static_folder)
     assets = {

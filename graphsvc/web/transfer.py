@@ -33,7 +33,8 @@ from ..errors import GraphsvcError, ValidationFailed
 from ..ingest import export as graph_export
 from ..ingest.export import EXPORT_FORMATS
 from ..service import GraphService
-from . import data, get_service
+from . import data
+from .state import get_service
 from .access import Access, current_access
 from .errors import InvalidQuery
 from .openapi import operation
