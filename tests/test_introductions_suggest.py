@@ -154,7 +154,7 @@ def test_brokers_on_a_synthetic_network_are_tied_along_their_paths():
     # path is a tie in the graph, and a mutual contact is tied to both sides.
     import random
 
-    from graphsvc.queries.introductions.synthetic import synthetic_network
+    from graphsvc.synthetic import synthetic_network
 
     G = synthetic_network(300, seed=11)
     rng = random.Random(11)

@@ -189,10 +189,12 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
 def evaluate(seed, hide, k, graphs, fmt):
     """Hide ties, rank candidates, compare with link-prediction baselines."""
     from ..queries.introductions import evaluate as ev
+    from ..synthetic import evaluation_graphs
 
     store_graph = _service().snapshot() if "store" in graphs else None
-    results = ev.run_evaluations(graphs or None, seed=seed, hide=hide, k=k,
-                                 store_graph=store_graph)
+    results = ev.run_evaluations(
+        evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
+                          store_graph=store_graph), seed=seed, hide=hide, k=k)
     click.echo({"text": ev.format_table, "json": ev.results_json,
                 "csv": ev.results_csv}[fmt](results), nl=False)
 
