@@ -35,8 +35,10 @@ def test_suggest_text(run):
     assert lines[0] == "ILLUSTRATIVE network: not facts about real organizations."
     assert lines[1] == "Suggested introductions for Casa Tijuana (mx1), mode peer:"
     assert lines[2].startswith("  1. San Diego Aid (us1; cso, San Diego, US)  score 0.")
-    assert ("       broker: Ask UNHCR, which has formal and funding ties to Casa "
-            "Tijuana and a formal tie to San Diego Aid (1 other mutual contact).") in lines
+    # The broker in the web app's words (graphsvc.web.reports), in English.
+    assert ("       broker: Ask UNHCR: tied to Casa Tijuana (formal and funding) and to "
+            "San Diego Aid (formal). 1 other mutual contact.") in lines
+    assert "       - Both work on legal aid and shelter" in lines
 
 
 def test_suggest_formats_and_output(run, tmp_path):
@@ -44,7 +46,9 @@ def test_suggest_formats_and_output(run, tmp_path):
     data = json.loads(r.output)
     assert data["actor"]["id"] == "mx1" and len(data["suggestions"]) == 2
     r = run("suggest", "--actor", "mx1", "--mode", "funder", "--format", "csv")
-    assert {row["actor"] for row in csv.DictReader(io.StringIO(r.output))} == {"prm", "fund"}
+    # The facilitators' CSV: headings in the report's language.
+    rows = list(csv.DictReader(io.StringIO(r.output)))
+    assert {row["Actor id"] for row in rows} == {"prm", "fund"}
     out = tmp_path / "r.html"
     r = run("suggest", "--actor", "mx1", "--format", "html", "--output", str(out),
             "--country", "us", "--kind", "cso")

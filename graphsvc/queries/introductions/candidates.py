@@ -16,12 +16,10 @@ from .geography import city_key
 
 __all__ = ["MODES", "PEER_KINDS", "introduction_pairs", "candidate_ids", "check_actor"]
 
-MODES: dict[str, str] = {
-    "peer": "Mexican civil society <-> US organizations doing similar work",
-    "policymaker": "US officials and government bodies (via a broker)",
-    "funder": "Funders (any actor with the funder kind or role)",
-    "open": "Anyone not yet tied",
-}
+#: Who may be suggested: ``peer`` (Mexican civil society <-> US organizations
+#: doing similar work), ``policymaker`` (US officials and government bodies),
+#: ``funder``, ``open`` (anyone not yet tied).
+MODES: tuple[str, ...] = ("peer", "policymaker", "funder", "open")
 
 #: Kinds that count as "organizations doing similar work" in peer mode.
 PEER_KINDS = CIVIL_SOCIETY_KINDS | {"network"}
