@@ -22,7 +22,7 @@ import networkx as nx
 
 from .auth.accounts import Accounts
 from .auth.roles import PUBLIC, Principal
-from .errors import Forbidden, NotFound, Unauthorized
+from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
 from .model import Actor, Introduction, Tie
 from .service import GraphService
 from .stores import ActorFilter, WriteResult
@@ -33,12 +33,6 @@ __all__ = ["GraphView", "not_found_actor"]
 # per cached snapshot object (the service hands out one object per version).
 _SCRUBBED: "weakref.WeakKeyDictionary[nx.MultiDiGraph, nx.MultiDiGraph]" = (
     weakref.WeakKeyDictionary())
-
-
-def not_found_actor(actor_id: str) -> NotFound:
-    """The one message for an actor that is missing or hidden from the asker."""
-    return NotFound(f"no actor with id '{actor_id}'",
-                    hint="Search the actors list for the right id.")
 
 
 def _not_found_tie(tie_id: str) -> NotFound:

@@ -60,7 +60,8 @@ def test_suggest_formats_and_output(run, tmp_path):
 def test_suggest_unknown_actor_is_one_line(run):
     r = run("suggest", "--actor", "ghost")
     assert r.exit_code == 1
-    assert r.output == "Error: unknown actor 'ghost'. Use an actor id from the graph.\n"
+    assert r.output == ("Error: no actor with id 'ghost'. Search the actors list for the "
+                        "right id.\n")
 
 
 def test_record_made_then_suggest_no_longer_lists_the_pair(run):
@@ -83,8 +84,10 @@ def test_record_declined_then_never_suggested(run):
 def test_record_unknown_actor_is_one_line(run):
     r = run("record", "--from", "mx1", "--to", "ghost", "--status", "made")
     assert r.exit_code == 1
-    assert r.output == ("Error: unknown actor 'ghost' (to). Use ids the graph has; "
-                        "nothing was recorded.\n")
+    # A write naming a missing actor: a problem with that field, as for bad values.
+    assert r.output == ("  - field 'to': no actor with id 'ghost'. Use an id the graph has.\n"
+                        "Error: the introduction was not recorded. Correct the values "
+                        "listed and record it again.\n")
 
 
 def test_record_bad_status(run):
@@ -119,7 +122,7 @@ def test_evaluate_prints_the_comparison_table(run):
 def test_record_invalid_lists_the_problem(run):
     r = run("record", "--from", "mx1", "--to", "us1", "--via", "mx1", "--status", "made")
     assert r.exit_code == 1
-    assert r.output == ("  - the broker ('via') must be a third actor\n"
+    assert r.output == ("  - field 'via': the broker ('via') must be a third actor\n"
                         "Error: the introduction was not recorded. Correct the values "
                         "listed and record it again.\n")
 

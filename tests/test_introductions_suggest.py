@@ -131,7 +131,7 @@ def test_filters(G):
 
 
 def test_unknown_actor_and_mode(G):
-    with pytest.raises(NotFound, match="unknown actor 'ghost'"):
+    with pytest.raises(NotFound, match="no actor with id 'ghost'"):
         suggest_introductions(G, "ghost")
     with pytest.raises(ValueError, match="unknown mode 'friends'"):
         suggest_introductions(G, "mx1", "friends")

@@ -8,7 +8,7 @@ shortest chains, the one whose ties multiply to the highest trust.
 """
 from __future__ import annotations
 
-from ...errors import NotFound
+from ...errors import not_found_actor
 from ._index import index_for
 
 __all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from"]
@@ -42,7 +42,7 @@ def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
     idx = index_for(G, seed)
     for x in (u, v):
         if x not in idx.adj:
-            raise NotFound(f"unknown actor '{x}'")
+            raise not_found_actor(x)
     return _mutual(idx, u, v)
 
 
@@ -78,7 +78,7 @@ def trusted_paths_from(G, u, max_hops: int = 6, seed: int = 0) -> dict:
     """
     idx = index_for(G, seed)
     if u not in idx.adj:
-        raise NotFound(f"unknown actor '{u}'")
+        raise not_found_actor(u)
     return _paths(idx, u, max_hops)
 
 
@@ -142,7 +142,7 @@ def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dic
     idx = index_for(G, seed)
     for x in (u, v):
         if x not in idx.adj:
-            raise NotFound(f"unknown actor '{x}'")
+            raise not_found_actor(x)
     return broker_from_index(idx, u, v, paths=paths, max_hops=max_hops)
 
 

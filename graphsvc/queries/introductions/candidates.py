@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...errors import NotFound
+from ...errors import not_found_actor
 from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction
 from .geography import city_key
 
@@ -29,8 +29,7 @@ _COUNTERPART_COUNTRY = {"MX": {"US"}, "US": {"MX"}}
 
 def check_actor(idx, actor) -> None:
     if actor not in idx.adj:
-        raise NotFound(f"unknown actor '{actor}'",
-                       hint="Use an actor id from the graph.")
+        raise not_found_actor(actor)
 
 
 def introduction_pairs(introductions: Iterable, actor=None) -> tuple[set, set]:
