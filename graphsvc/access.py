@@ -21,7 +21,7 @@ import networkx as nx
 
 from .auth.accounts import Accounts
 from .auth.roles import PUBLIC, Principal
-from .errors import Forbidden, NotFound, Unauthorized
+from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
 from .model import Actor, Introduction, Tie
 from .service import GraphService
 from .snapshot import visible_channel
@@ -29,10 +29,6 @@ from .stores import ActorFilter, WriteResult
 
 __all__ = ["GraphView", "not_found_actor"]
 
-def not_found_actor(actor_id: str) -> NotFound:
-    """The one message for an actor that is missing or hidden from the asker."""
-    return NotFound(f"no actor with id '{actor_id}'",
-                    hint="Search the actors list for the right id.")
 
 
 def _not_found_tie(tie_id: str) -> NotFound:

@@ -17,6 +17,10 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "RateLimited",
+    "no_actor",
+    "not_found_actor",
+    "missing_actor",
+    "introduction_not_recorded",
 ]
 
 
@@ -81,19 +85,48 @@ class ValidationFailed(GraphsvcError):
 
     code = "validation_failed"
 
-    def __init__(self, problems: list[Problem], message: str | None = None):
+    def __init__(self, problems: list[Problem], message: str | None = None,
+                 hint: str | None = None):
         self.problems = list(problems)
         n = len(self.problems)
         super().__init__(
             message or f"{n} problem{'s' if n != 1 else ''} found; nothing was written.",
-            hint="Fix the rows listed and import again, or use --skip-invalid --report FILE "
-            "to import the valid rows and write the rejected ones with their reasons.",
+            hint=hint or "Fix the rows listed and import again, or use --skip-invalid "
+            "--report FILE to import the valid rows and write the rejected ones with "
+            "their reasons.",
             details=[p.to_dict() for p in self.problems],
         )
 
 
 class NotFound(GraphsvcError):
     code = "not_found"
+
+
+def no_actor(actor_id) -> str:
+    """The one wording for an actor id that names no actor (or none the asker
+    may see)."""
+    return f"no actor with id '{actor_id}'"
+
+
+def not_found_actor(actor_id) -> NotFound:
+    """A read asked for an actor that is missing or hidden from the asker."""
+    return NotFound(no_actor(actor_id), hint="Search the actors list for the right id.")
+
+
+def missing_actor(actor_id, field: str | None = None, hint: str = "Use an id the graph has.",
+                  **where) -> Problem:
+    """A write refers to an actor that is missing: a problem with that field.
+
+    ``where`` is the rest of the :class:`Problem`'s place (``file``, ``row``,
+    ``column``).
+    """
+    return Problem(no_actor(actor_id), hint=hint, field=field, value=actor_id, **where)
+
+
+def introduction_not_recorded(problems: list[Problem]) -> ValidationFailed:
+    """An introduction refused, for bad values or missing actors alike."""
+    return ValidationFailed(problems, message="the introduction was not recorded.",
+                            hint="Correct the values listed and record it again.")
 
 
 class StoreUnavailable(GraphsvcError):

@@ -17,9 +17,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
+
+from .errors import Problem
 
 __all__ = [
     "ACTOR_KINDS",
@@ -41,6 +44,7 @@ __all__ = [
     "is_policymaker",
     "is_funder",
     "is_civil_society",
+    "validation_problems",
 ]
 
 # --- vocabularies -----------------------------------------------------------
@@ -424,3 +428,63 @@ class Introduction(_Base):
     def pair(self) -> tuple[str, str]:
         """The unordered pair, as a sorted tuple: introductions are mutual."""
         return tuple(sorted((self.source, self.target)))
+
+
+# --- validation errors in plain words -----------------------------------------
+
+# Whole-record rules in the models, and the field each is about.
+_RULE_FIELDS = (
+    ("source equals target", "target"),
+    ("belong to funding ties only", "kind"),
+    ("needs its currency", "currency"),
+    ("'until' is before 'since'", "until"),
+    ("broker", "via"),
+    ("two different actors", "target"),
+)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def validation_problems(exc: ValidationError, names: dict[str, str] | None = None
+                        ) -> list[Problem]:
+    """pydantic's errors about one record as problems
+    (:class:`~graphsvc.errors.Problem`): one per error, in plain words, at
+    the field it is about (a whole-record rule names its field too), with the
+    value given.
+
+    ``names`` renames fields for the reader (``{"source": "from"}``). Where
+    the record came from (file, row, column) and hints are the caller's.
+    Every write that builds a model from user input (imports, recorded
+    introductions) goes through here, so a problem reads the same wherever
+    it is found.
+    """
+    out = []
+    for err in exc.errors():
+        loc = err.get("loc") or ()
+        fld = str(loc[0]) if loc else None
+        msg = err.get("msg", "")
+        typ = err.get("type", "")
+        value = err.get("input")
+        if typ == "value_error":
+            msg = msg.removeprefix("Value error, ")
+            if fld is None:
+                fld = next((f for key, f in _RULE_FIELDS if key in msg), None)
+        elif typ == "missing":
+            msg = f"missing {fld}"
+            value = None
+        elif typ in ("int_parsing", "int_from_float"):
+            msg = f"'{_text(value)}' is not a whole number"
+        elif typ == "float_parsing":
+            msg = f"'{_text(value)}' is not a number"
+        elif typ.startswith("date") or typ.startswith("datetime"):
+            msg = f"'{_text(value)}' is not a date"
+        elif msg.startswith("Input should be"):
+            msg = f"'{_text(value)}' s{msg[7:]}"  # "should be greater than 0"
+        elif typ == "string_too_long":
+            msg = f"too long: {msg[0].lower()}{msg[1:]}"
+        out.append(Problem(msg, field=(names or {}).get(fld, fld) if fld else None,
+                           value=None if value is None or isinstance(value, dict)
+                           else _text(value)))
+    return out

@@ -141,8 +141,10 @@ class GraphService:
                             visibility: str = "restricted"):
         """Record an introduction; a ``made`` one also becomes an informal tie.
 
-        Everything is checked before anything is written: the record's fields,
-        that the actors (and the broker) exist. The tie has subtype
+        Everything is checked before anything is written: the record's fields
+        (:func:`~graphsvc.model.validation_problems`), then, in the store,
+        that the actors (and the broker) exist; either failure is one
+        :class:`~graphsvc.errors.ValidationFailed` naming the fields. The tie has subtype
         ``introduction`` and provenance ``introduction``; it is ``restricted``
         unless ``visibility`` says otherwise, because an informal tie between a
         defender and an official can put people at risk if shown publicly.
@@ -150,8 +152,8 @@ class GraphService:
         """
         from pydantic import ValidationError
 
-        from .errors import NotFound, Problem, ValidationFailed
-        from .model import Introduction, Tie
+        from .errors import introduction_not_recorded
+        from .model import Introduction, Tie, validation_problems
 
         try:
             intro = Introduction(source=source, target=target, via=via or None,
@@ -163,22 +165,9 @@ class GraphService:
                           visibility=visibility, since=intro.recorded_at.date(),
                           note=intro.note)
         except ValidationError as exc:
-            names = {"source": "from", "target": "to"}
-            failed = ValidationFailed([
-                Problem(e["msg"].removeprefix("Value error, "),
-                        field=names.get(str(e["loc"][0]), str(e["loc"][0]))
-                        if e["loc"] else None)
-                for e in exc.errors()], message="the introduction was not recorded.")
-            failed.hint = "Correct the values listed and record it again."
-            raise failed from None
-        ends = {"from": intro.source, "to": intro.target, "via": intro.via}
-        known = self.store.existing_actor_ids(x for x in ends.values() if x)
-        missing = [f"'{x}' ({f})" for f, x in ends.items() if x and x not in known]
-        if missing:
-            raise NotFound(f"unknown actor{'s' if len(missing) > 1 else ''} "
-                           f"{', '.join(missing)}",
-                           hint="Use ids the graph has; nothing was recorded.")
-        self.store.record_introduction(intro)
+            raise introduction_not_recorded(
+                validation_problems(exc, {"source": "from", "target": "to"})) from None
+        self.store.record_introduction(intro)  # checks that the actors exist
         if tie is not None:
             self.store.upsert(ties=[tie])
         return intro

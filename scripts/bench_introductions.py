@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graphsvc.queries.introductions import plan_introductions, suggest_introductions  # noqa: E402
 from graphsvc.queries.introductions._index import index_for  # noqa: E402
-from graphsvc.queries.introductions.synthetic import synthetic_network  # noqa: E402
+from graphsvc.synthetic import synthetic_network  # noqa: E402
 
 
 CPU: list[float] = []  # CPU seconds of the last timed call, beside wall-clock

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.synthetic import fill_store  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
 
 
@@ -36,7 +37,6 @@ def analyst_token(app) -> str:
     accounts = app.extensions["graphsvc.accounts"]
     accounts.create_user("analyst", "analyst-password", "analyst", by="script")
     return accounts.create_token("analyst", by="script", name="script")[0]
-from synthetic_graph import fill  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,7 +54,7 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = fill(SQLiteStore(Path(tmp) / "bench.db"), opts.nodes, opts.seed)
+        store = fill_store(SQLiteStore(Path(tmp) / "bench.db"), opts.nodes, opts.seed)
         counts = store.counts()
         app = create_app({"DB": str(Path(tmp) / "bench.db")}, service=GraphService(store))
         auth = {"Authorization": "Bearer " + analyst_token(app)}

@@ -4,7 +4,7 @@ Usage: python scripts/bench_store.py [--runs 3] [--ties 100000] [--seed 7]
                                      [--uri bolt://... --user neo4j --password ...]
 
 For each dataset (the illustrative network, then a synthetic graph of
-``--ties`` ties) and each store, every run loads the whole graph into an
+about ``--ties`` ties from :mod:`graphsvc.synthetic`) and each store, every run loads the whole graph into an
 empty store in one ``upsert`` and times it, then times a second ``upsert`` of
 the same data (nothing changes; the store compares and skips) and a
 snapshot. Stores:
@@ -21,7 +21,6 @@ snapshot. Stores:
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
@@ -32,32 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the stand-in server helper
 
-from graphsvc.model import ACTOR_KINDS, Actor, Tie  # noqa: E402
+from graphsvc.model import Actor, Tie  # noqa: E402
 from graphsvc.stores.neo4j import Neo4jStore  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.synthetic import synthetic_records  # noqa: E402
 
 
 def synthetic(n_ties: int, seed: int) -> tuple[list[Actor], list[Tie]]:
-    """A random graph with ``n_ties`` ties over ``n_ties // 10`` actors."""
-    rng = random.Random(seed)
-    n_actors = max(10, n_ties // 10)
-    kinds = sorted(ACTOR_KINDS)
-    actors = [Actor(id=f"syn-a{i}", name=f"Synthetic actor {i}", kind=rng.choice(kinds),
-                    country=rng.choice(("MX", "US", "GT", "HN", "INT")),
-                    city=rng.choice(("Tijuana", "Ciudad Juárez", "Tapachula", None)),
-                    issue_areas=rng.sample(("legal_aid", "shelter", "health"), 2),
-                    provenance="import", visibility=rng.choice(("public", "restricted")))
-              for i in range(n_actors)]
-    ties = []
-    for i in range(n_ties):
-        s, t = rng.sample(range(n_actors), 2)
-        kind = rng.choice(("formal", "informal", "funding"))
-        extra = ({"amount": float(rng.randrange(1000, 10**6)), "currency": "USD",
-                  "year": rng.randrange(2015, 2025)} if kind == "funding" else
-                 {"strength": round(rng.random() * 0.9 + 0.1, 2)})
-        ties.append(Tie(id=f"syn-t{i}", source=f"syn-a{s}", target=f"syn-a{t}", kind=kind,
-                        visibility="public", **extra))
-    return actors, ties
+    """About ``n_ties`` invented ties over ``n_ties // 10`` actors, half of
+    them restricted (see :func:`graphsvc.synthetic.synthetic_records`)."""
+    return synthetic_records(max(10, n_ties // 10), seed, ties_per_actor=10,
+                             visibility=0.5, id_prefix="syn-a")
 
 
 def illustrative(seed: int) -> tuple[str, list[Actor], list[Tie]]:

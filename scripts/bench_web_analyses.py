@@ -24,8 +24,8 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 from graphsvc.illustrative import load_illustrative  # noqa: E402
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.synthetic import fill_store  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
-from synthetic_graph import fill  # noqa: E402
 from web_bench_client import signed_in_client, time_pages  # noqa: E402
 
 
@@ -68,7 +68,7 @@ def main() -> None:
         store.close()
         for n in opts.actors:
             db = Path(tmp) / f"syn{n}.db"
-            store = fill(SQLiteStore(db), n, seed=1)
+            store = fill_store(SQLiteStore(db), n, seed=1)
             bench(f"synthetic network ({n} actors)", store, db, "a3", opts.runs)
             store.close()
 

@@ -26,8 +26,8 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 from graphsvc.illustrative import load_illustrative  # noqa: E402
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.synthetic import fill_store  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
-from synthetic_graph import fill  # noqa: E402
 from web_bench_client import signed_in_client, time_pages  # noqa: E402
 
 
@@ -80,7 +80,7 @@ def main() -> None:
         bench("illustrative network", store, db, actor, opts.runs)
         store.close()
         db = Path(tmp) / "syn.db"
-        store = fill(SQLiteStore(db), opts.actors, seed=1)
+        store = fill_store(SQLiteStore(db), opts.actors, seed=1)
         bench(f"synthetic network ({opts.actors} actors)", store, db, "a3", opts.runs)
         store.close()
 

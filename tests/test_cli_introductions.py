@@ -35,8 +35,10 @@ def test_suggest_text(run):
     assert lines[0] == "ILLUSTRATIVE network: not facts about real organizations."
     assert lines[1] == "Suggested introductions for Casa Tijuana (mx1), mode peer:"
     assert lines[2].startswith("  1. San Diego Aid (us1; cso, San Diego, US)  score 0.")
-    assert ("       broker: Ask UNHCR, which has formal and funding ties to Casa "
-            "Tijuana and a formal tie to San Diego Aid (1 other mutual contact).") in lines
+    # The broker in the web app's words (graphsvc.web.reports), in English.
+    assert ("       broker: Ask UNHCR: tied to Casa Tijuana (formal and funding) and to "
+            "San Diego Aid (formal). 1 other mutual contact.") in lines
+    assert "       - Both work on legal aid and shelter" in lines
 
 
 def test_suggest_formats_and_output(run, tmp_path):
@@ -44,7 +46,9 @@ def test_suggest_formats_and_output(run, tmp_path):
     data = json.loads(r.output)
     assert data["actor"]["id"] == "mx1" and len(data["suggestions"]) == 2
     r = run("suggest", "--actor", "mx1", "--mode", "funder", "--format", "csv")
-    assert {row["actor"] for row in csv.DictReader(io.StringIO(r.output))} == {"prm", "fund"}
+    # The facilitators' CSV: headings in the report's language.
+    rows = list(csv.DictReader(io.StringIO(r.output)))
+    assert {row["Actor id"] for row in rows} == {"prm", "fund"}
     out = tmp_path / "r.html"
     r = run("suggest", "--actor", "mx1", "--format", "html", "--output", str(out),
             "--country", "us", "--kind", "cso")
@@ -56,7 +60,8 @@ def test_suggest_formats_and_output(run, tmp_path):
 def test_suggest_unknown_actor_is_one_line(run):
     r = run("suggest", "--actor", "ghost")
     assert r.exit_code == 1
-    assert r.output == "Error: unknown actor 'ghost'. Use an actor id from the graph.\n"
+    assert r.output == ("Error: no actor with id 'ghost'. Search the actors list for the "
+                        "right id.\n")
 
 
 def test_record_made_then_suggest_no_longer_lists_the_pair(run):
@@ -79,8 +84,10 @@ def test_record_declined_then_never_suggested(run):
 def test_record_unknown_actor_is_one_line(run):
     r = run("record", "--from", "mx1", "--to", "ghost", "--status", "made")
     assert r.exit_code == 1
-    assert r.output == ("Error: unknown actor 'ghost' (to). Use ids the graph has; "
-                        "nothing was recorded.\n")
+    # A write naming a missing actor: a problem with that field, as for bad values.
+    assert r.output == ("  - field 'to': no actor with id 'ghost'. Use an id the graph has.\n"
+                        "Error: the introduction was not recorded. Correct the values "
+                        "listed and record it again.\n")
 
 
 def test_record_bad_status(run):
@@ -115,7 +122,7 @@ def test_evaluate_prints_the_comparison_table(run):
 def test_record_invalid_lists_the_problem(run):
     r = run("record", "--from", "mx1", "--to", "us1", "--via", "mx1", "--status", "made")
     assert r.exit_code == 1
-    assert r.output == ("  - the broker ('via') must be a third actor\n"
+    assert r.output == ("  - field 'via': the broker ('via') must be a third actor\n"
                         "Error: the introduction was not recorded. Correct the values "
                         "listed and record it again.\n")
 

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-MODULES = ["geography", "brokers", "suggest", "plan", "evaluate", "synthetic"]
+MODULES = ["geography", "brokers", "suggest", "plan", "evaluate"]
 
 
 @pytest.mark.parametrize("name", MODULES)

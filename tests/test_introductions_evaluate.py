@@ -3,7 +3,7 @@ import pytest
 
 from graphsvc.queries.introductions.evaluate import (
     METHODS, _metrics, evaluate_hidden_ties, format_table, hide_ties, run_evaluations)
-from graphsvc.queries.introductions.synthetic import synthetic_network
+from graphsvc.synthetic import evaluation_graphs, synthetic_network
 
 
 def test_metrics_by_hand():
@@ -43,7 +43,7 @@ def test_recommender_beats_every_baseline_on_precision_at_10_on_synthetic():
 def test_illustrative_network_is_evaluated_and_labelled_or_reported_missing():
     import importlib.util
 
-    got = run_evaluations(["illustrative"], k=10, seed=0)
+    got = run_evaluations(evaluation_graphs(["illustrative"], seed=0), k=10, seed=0)
     if importlib.util.find_spec("graphsvc.illustrative") is None:
         assert got == [{"graph": "illustrative",
                         "unavailable": "graphsvc.illustrative is not in this build"}]
@@ -51,3 +51,18 @@ def test_illustrative_network_is_evaluated_and_labelled_or_reported_missing():
     else:
         assert got[0]["illustrative"] is True
         assert "[ILLUSTRATIVE]" in format_table(got)
+
+
+def test_a_graph_the_caller_does_not_have_is_reported_not_evaluated():
+    got = run_evaluations([("mine", "not in this build")])
+    assert got == [{"graph": "mine", "unavailable": "not in this build"}]
+    assert format_table(got) == "mine: not evaluated (not in this build)\n"
+
+
+def test_synthetic_graphs_are_two_sizes_built_with_the_seed():
+    pairs = evaluation_graphs(["synthetic"], seed=3)
+    assert [name for name, _ in pairs] == ["synthetic n=400 seed=3",
+                                           "synthetic n=1000 seed=3"]
+    assert [G.number_of_nodes() for _, G in pairs] == [400, 1000]
+    with pytest.raises(ValueError, match="unknown graph 'other'"):
+        evaluation_graphs(["other"])

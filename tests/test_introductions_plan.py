@@ -93,7 +93,7 @@ def test_bridge_plan_with_min_ties_completes_the_nearest_pair_first():
     assert {s["source"][0], s["target"][0]} == set("ab")
     assert (s["source"], s["target"]) != ("a0", "b0")
     assert p["before"]["count"] == 0 and p["after"]["count"] == 1 and s["gain"] == 1
-    assert p["indicator"].endswith("joined by at least 2 ties")
+    assert (p["goal"], p["min_ties"]) == ("community_bridges", 2)
 
 
 def test_bridge_plan_joins_separate_communities():
@@ -121,6 +121,5 @@ def test_reach_with_one_hop_counts_direct_ties():
     assert [s["source"] for s in p["steps"]] == ["c1", "c2"]
     assert p["before"] == {"value": 0.0, "count": 0, "total": 6}
     assert p["after"]["count"] == 2
-    assert p["indicator"] == ("Share of Mexican civil-society actors directly tied to "
-                              "a US policymaker")
+    assert (p["goal"], p["hops"]) == ("policymaker_reach", 1)
     assert policymaker_reach(G, [("c1", "dhs")], hops=1)["count"] == 1

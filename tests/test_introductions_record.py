@@ -1,7 +1,7 @@
 """Recording introduction outcomes through a real SQLite store."""
 import pytest
 
-from graphsvc.errors import NotFound, ValidationFailed
+from graphsvc.errors import ValidationFailed
 from graphsvc.queries.introductions import suggest_introductions
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
@@ -68,9 +68,12 @@ def test_bad_input_writes_nothing(service):
     with pytest.raises(ValidationFailed) as exc:
         service.record_introduction("mx1", "us1", status="maybe")
     assert exc.value.problems[0].field == "status"
-    with pytest.raises(NotFound) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         service.record_introduction("mx1", "ghost", via="nobody", status="made")
-    assert str(exc.value) == ("unknown actors 'ghost' (to), 'nobody' (via). "
-                              "Use ids the graph has; nothing was recorded.")
+    assert [str(p) for p in exc.value.problems] == [
+        "field 'to': no actor with id 'ghost'. Use an id the graph has.",
+        "field 'via': no actor with id 'nobody'. Use an id the graph has."]
+    assert str(exc.value) == ("the introduction was not recorded. Correct the values "
+                              "listed and record it again.")
     assert (service.store.version(), service.store.counts()) == before
     assert service.store.introductions() == []

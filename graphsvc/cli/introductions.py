@@ -23,11 +23,22 @@ def _emit(text: str, output: str | None, what: str) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def _render(report: dict, fmt: str) -> str:
-    from ..queries.introductions import report as rep
+def _render(report: dict, fmt: str, lang: str) -> str:
+    """The report as the web app renders it (same templates and catalogs)."""
+    from ..web.reports import render_report
 
-    return {"json": rep.report_json, "csv": rep.report_csv,
-            "html": rep.render_report_html}[fmt](report)
+    return render_report(report, fmt, lang)
+
+
+def _words(report: dict, lang: str) -> dict:
+    from ..web.reports import localised
+
+    return localised(report, lang)
+
+
+_LANG = click.option("--lang", type=click.Choice(["en", "es"]), default="en",
+                     show_default=True,
+                     help="Language of the report (html, csv, json; the reasons in text).")
 
 
 @click.group()
@@ -53,11 +64,11 @@ def introductions():
 @click.option("--issue-area", help="Only candidates working on this issue area.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out (for reports shared outside).")
+@_LANG
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
-            public_only):
+            public_only, lang):
     """Ranked introductions for one actor, with reasons and a broker."""
-    from ..queries.introductions import suggest_introductions
-    from ..queries.introductions.report import suggestions_report
+    from ..queries.introductions import suggest_introductions, suggestions_report
 
     from ..errors import NotFound
 
@@ -72,8 +83,9 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
                                 partition=svc.partition(not public_only), **filters)
     report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
     if fmt != "text":
-        _emit(_render(report, fmt), output, f"{len(got)} suggestions")
+        _emit(_render(report, fmt, lang), output, f"{len(got)} suggestions")
         return
+    got = _words(report, lang)["suggestions"]
     lines = []
     if report["illustrative"]:
         lines.append("ILLUSTRATIVE network: not facts about real organizations.")
@@ -145,10 +157,10 @@ def record(source, target, via, status, note, public):
               help="community_bridges: ties a pair of communities needs to be joined.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
-def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
+@_LANG
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, lang):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
-    from ..queries.introductions import plan_introductions
-    from ..queries.introductions.report import plan_report
+    from ..queries.introductions import plan_introductions, plan_report
 
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
@@ -157,8 +169,10 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
                            partition=svc.partition(not public_only, seed))
     report = plan_report(G, p)
     if fmt != "text":
-        _emit(_render(report, fmt), output, f"a plan of {len(p['steps'])} introductions")
+        _emit(_render(report, fmt, lang), output,
+              f"a plan of {len(p['steps'])} introductions")
         return
+    p = _words(report, lang)
     b, a = p["before"], p["after"]
     lines = []
     if report["illustrative"]:
@@ -191,10 +205,12 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only):
 def evaluate(seed, hide, k, graphs, fmt):
     """Hide ties, rank candidates, compare with link-prediction baselines."""
     from ..queries.introductions import evaluate as ev
+    from ..synthetic import evaluation_graphs
 
     store_graph = _service().snapshot() if "store" in graphs else None
-    results = ev.run_evaluations(graphs or None, seed=seed, hide=hide, k=k,
-                                 store_graph=store_graph)
+    results = ev.run_evaluations(
+        evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
+                          store_graph=store_graph), seed=seed, hide=hide, k=k)
     click.echo({"text": ev.format_table, "json": ev.results_json,
                 "csv": ev.results_csv}[fmt](results), nl=False)
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import ValidationError
 
-from ..errors import Problem
-from ..model import Actor, Introduction, Tie
+from ..errors import Problem, missing_actor
+from ..model import Actor, Introduction, Tie, validation_problems
 from .columns import (
     ACTOR_COLUMNS,
     LIST_FIELDS,
@@ -105,62 +105,28 @@ _FIELD_HINTS = {
     "year": "Write the year as four digits, e.g. 2021.",
     "strength": "Write a number above 0 and at most 1, e.g. 0.5.",
 }
-# Whole-record rules in the models, and the field each is about.
-_MODEL_RULE_FIELDS = (
-    ("source equals target", "target"),
-    ("belong to funding ties only", "kind"),
-    ("needs its currency", "currency"),
-    ("'until' is before 'since'", "until"),
-    ("broker", "via"),
-    ("two different actors", "target"),
-)
-
-
 def _cell_text(value) -> str:
     return "" if value is None else str(value)
 
 
 def model_problems(exc: ValidationError, label: str, number: int,
                    columns: dict[str, str]) -> list[Problem]:
-    """pydantic's errors as Problems at the columns the user wrote.
+    """pydantic's errors (in the words of :func:`graphsvc.model.validation_problems`)
+    at the columns the user wrote, with hints for fixing the file.
 
     ``columns`` maps a model field to the original header it came from.
     """
     out = []
-    for err in exc.errors():
-        loc = err.get("loc") or ()
-        fld = str(loc[0]) if loc else None
-        msg = err.get("msg", "")
-        typ = err.get("type", "")
-        value = err.get("input")
-        hint = ""
-        if typ == "value_error":
-            msg = msg.removeprefix("Value error, ")
-            if fld is None:
-                fld = next((f for key, f in _MODEL_RULE_FIELDS if key in msg), None)
-        elif typ == "missing":
-            msg = f"missing {fld}"
-            hint = _REQUIRED_HINTS.get(fld, "")
-            value = None
-        elif typ in ("int_parsing", "int_from_float"):
-            msg = f"'{_cell_text(value)}' is not a whole number"
-        elif typ == "float_parsing":
-            msg = f"'{_cell_text(value)}' is not a number"
-        elif typ.startswith("date") or typ.startswith("datetime"):
-            msg = f"'{_cell_text(value)}' is not a date"
-        elif msg.startswith("Input should be"):
-            msg = f"'{_cell_text(value)}' s{msg[7:]}"  # "should be greater than 0"
-        elif typ == "string_too_long":
-            msg = f"too long: {msg[0].lower()}{msg[1:]}"
+    for p in validation_problems(exc):
+        fld = p.field
+        hint = _REQUIRED_HINTS.get(fld, "") if p.message == f"missing {fld}" else ""
         hint = hint or _FIELD_HINTS.get(fld or "", "")
-        if msg.startswith("unknown actor kind"):
+        if p.message.startswith("unknown actor kind"):
             hint = "Spanish names work too (osc, albergue, gobierno, financiador, red)."
-        elif msg.startswith("unknown tie kind"):
+        elif p.message.startswith("unknown tie kind"):
             hint = "Spanish names work too (financiamiento for funding)."
-        out.append(Problem(msg, hint=hint, file=label, row=number,
-                           column=columns.get(fld) if fld else None, field=fld,
-                           value=None if value is None or isinstance(value, dict)
-                           else _cell_text(value)))
+        out.append(replace(p, hint=hint, file=label, row=number,
+                           column=columns.get(fld) if fld else None))
     return out
 
 
@@ -531,8 +497,7 @@ def check_introductions(records: list[dict], *, label: str, actor_ids: set[str],
         for fld in ("source", "target", "via"):
             x = getattr(r.record, fld)
             if x and x not in known:
-                r.problems.append(Problem(f"unknown actor '{x}'",
-                                          hint="Every introduction's actors must be in "
-                                          "the export's actors.", file=label,
-                                          row=r.number, field=fld, value=x))
+                r.problems.append(missing_actor(
+                    x, fld, hint="Every introduction's actors must be in the export's "
+                    "actors.", file=label, row=r.number))
     return checked

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..errors import Problem, ValidationFailed
+from ..errors import Problem, ValidationFailed, introduction_not_recorded, missing_actor
 from ..model import Actor, Introduction, Tie
 from ..snapshot import build_snapshot
 
@@ -184,10 +184,9 @@ class GraphStore(abc.ABC):
         ids = {intro.source, intro.target} | ({intro.via} if intro.via else set())
         missing = ids - self.existing_actor_ids(ids)
         if missing:
-            raise ValidationFailed([
-                Problem(f"unknown actor '{x}'", hint="Use an id the graph has.", field=f)
-                for f, x in (("from", intro.source), ("to", intro.target),
-                             ("via", intro.via)) if x in missing])
+            raise introduction_not_recorded([
+                missing_actor(x, f) for f, x in (("from", intro.source), ("to", intro.target),
+                                                 ("via", intro.via)) if x in missing])
 
     def _actors_by_ids(self, ids: Iterable[str]) -> list[Actor]:
         return [a for a in (self.get_actor(i) for i in ids) if a is not None]

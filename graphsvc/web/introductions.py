@@ -2,9 +2,10 @@
 report, the network plan, recording outcomes, and their JSON twins.
 
 The numbers come from :mod:`graphsvc.queries.introductions` (its report
-data, unchanged); this module only puts the reasons, brokers, modes and
+data, unchanged); :mod:`.reports` puts the reasons, brokers, modes and
 goals into the request's language, so a facilitator reads them in Spanish
-or English, in the page, the CSV and the JSON alike.
+or English, in the page, the CSV and the JSON alike (and the command line
+renders the same reports with the same code).
 
 Everything is computed on the principal's view of the graph
 (``access.view``): its snapshot, in which restricted actors and ties do
@@ -17,32 +18,28 @@ a made introduction adds; report downloads are audited too.
 from __future__ import annotations
 
 import copy
-import csv
-import io
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, tie_id
 from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_report,
-                                     report_csv, suggest_introductions,
-                                     suggestions_report)
+                                     suggest_introductions, suggestions_report)
 from ..service import GraphService
 from . import data
 from .state import get_service
 from .access import Access, current_access
 from .data import _dataset, _snapshot, _visible_actor
 from .errors import InvalidQuery
-from .i18n import area_label, kind_label, tie_kind_label
 from .openapi import operation, _q
 from .params import _one, _Reader
+from .reports import GOAL_LABELS, MODE_LABELS, localise, report_rows
 
 __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggestions",
            "plan", "record", "report_rows", "MODE_LABELS", "GOAL_LABELS",
@@ -54,56 +51,8 @@ MAX_PLAN = 50
 #: How many suggestions the actor profile shows (the report has the rest).
 PROFILE_SUGGESTIONS = 5
 
-MODE_LABELS = {
-    "peer": _l("Peers: Mexican civil society and US organizations doing similar work"),
-    "policymaker": _l("Policymakers: US officials and government bodies (via a broker)"),
-    "funder": _l("Funders"),
-    "open": _l("Anyone not yet tied"),
-}
-GOAL_LABELS = {
-    "policymaker_reach": _l("Reach of US policymakers"),
-    "community_bridges": _l("Bridges between communities"),
-}
-_REACH = {
-    1: _l("Share of Mexican civil-society actors directly tied to a US policymaker"),
-    2: _l("Share of Mexican civil-society actors within two steps of a US policymaker"),
-    3: _l("Share of Mexican civil-society actors within three steps of a US policymaker"),
-}
-_OPTIMISES = {
-    "policymaker_reach": _l(
-        "Each step adds the introduction between a US policymaker and the actor whose "
-        "introduction brings the most Mexican civil-society actors (itself and, beyond "
-        "one step, those near it) within reach of a US policymaker for the first time; "
-        "the policymaker is the one the recommender scores highest for that actor. "
-        "Greedy maximum coverage: within 1 - 1/e of the best plan of the same size."),
-    "community_bridges": _l(
-        "Each step adds one tie between a pair of the largest communities that is not "
-        "yet joined: the pair fewest ties short of joined first, then the most "
-        "separated (farthest apart in the graph of communities), then the largest; "
-        "the tie is between the two actors the recommender scores highest among each "
-        "community's five best-connected members."),
-}
-_PARTS = {
-    "common_contacts": _l("Contacts in common"),
-    "issue_areas": _l("Same issue areas"),
-    "populations": _l("Same populations"),
-    "phases": _l("Same migration phases"),
-    "geography": _l("Counterpart cities"),
-    "funding_channel": _l("Same funding channel"),
-    "bridge": _l("Bridges two groups"),
-}
 STATUS_LABELS = {"proposed": _l("Proposed"), "made": _l("Made"),
                  "declined": _l("Declined")}
-_SUGGESTION_COLUMNS = {
-    "rank": _l("Rank"), "actor": _l("Actor id"), "name": _l("Name"), "kind": _l("Kind"),
-    "country": _l("Country"), "city": _l("City"), "score": _l("Score"),
-    "reasons": _l("Reasons"), "broker_type": _l("Broker type"), "broker": _l("Broker id"),
-    "broker_name": _l("Broker"), "broker_path": _l("Chain"),
-    "proposed": _l("Already proposed"), "illustrative": _l("Illustrative"),
-    "source": _l("Id of one side"), "source_name": _l("One side"),
-    "target": _l("Id of the other side"), "target_name": _l("Other side"),
-    "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
-}
 
 bp = Blueprint("introductions", __name__)
 api_bp = Blueprint("api_introductions", __name__)
@@ -142,89 +91,6 @@ def plan_query(args: MultiDict) -> PlanQuery:
     return PlanQuery(k=k, goal=goal, hops=hops)
 
 
-# --- words in the request's language ---------------------------------------
-
-def _listing(items, limit: int = 4) -> str:
-    items = [str(x) for x in items]
-    if len(items) > limit:
-        items = items[:limit] + [_("%(n)d more", n=len(items) - limit)]
-    if len(items) <= 1:
-        return "".join(items)
-    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
-
-
-def _words(values) -> list[str]:
-    return [str(v).replace("_", " ") for v in values]
-
-
-def reason_text(r: dict) -> str:
-    """One reason as a sentence in the request's language."""
-    code = r["code"]
-    if code == "common_contacts":
-        return ngettext("%(num)d contact in common (%(names)s)",
-                        "%(num)d contacts in common (%(names)s)", r["count"],
-                        names=_listing(r["names"], 3))
-    if code == "issue_areas":
-        return _("Both work on %(what)s", what=_listing(area_label(x) for x in r["shared"]))
-    if code == "populations":
-        return _("Both serve %(what)s", what=_listing(_words(r["shared"])))
-    if code == "phases":
-        return ngettext("Both work in the %(what)s phase", "Both work in the %(what)s phases",
-                        len(r["shared"]), what=_listing(_words(r["shared"])))
-    if code == "geography":
-        if r["relation"] == "same_city":
-            return _("Both are in %(city)s", city=r["city_u"])
-        if r["relation"] == "twin":
-            return _("Counterpart places across the border: %(a)s and %(b)s "
-                     "(twin border cities)", a=r["city_u"], b=r["city_v"])
-        return _("Counterpart places across the border: %(a)s and %(b)s (cities on "
-                 "the same border corridor)", a=r["city_u"], b=r["city_v"])
-    if code == "funding_channel":
-        return _("Both receive money that comes from %(who)s", who=_listing(r["names"]))
-    if code == "bridge":
-        return _("They sit in different groups of the network (the group around "
-                 "%(a)s and the one around %(b)s); the introduction would bridge the "
-                 "two groups", a=r["hub_u"], b=r["hub_v"])
-    return r.get("text", code)
-
-
-def _tie_kinds(kinds) -> str:
-    return _listing([tie_kind_label(k).lower() for k in kinds])
-
-
-def broker_text(b: dict | None) -> str:
-    """Who can make the introduction, as one sentence a facilitator can act on."""
-    if b is None:
-        return _("No one in the graph links them: the facilitator would make first "
-                 "contact directly.")
-    if b["type"] == "mutual_contact":
-        a, z, c = b["names"]
-        t1, t2 = b["ties"]
-        text = _("Ask %(broker)s: tied to %(a)s (%(kinds_a)s) and to %(b)s "
-                 "(%(kinds_b)s).", broker=z, kinds_a=_tie_kinds(t1["kinds"]),
-                 a=a, kinds_b=_tie_kinds(t2["kinds"]), b=c)
-        if b.get("others"):
-            text += " " + ngettext("%(num)d other mutual contact.",
-                                   "%(num)d other mutual contacts.", b["others"])
-        return text
-    steps = len(b["path"]) - 1
-    return ngettext("No mutual contact; the most trusted short chain is %(chain)s "
-                    "(%(num)d step).", "No mutual contact; the most trusted short chain "
-                    "is %(chain)s (%(num)d steps).", steps, chain=" → ".join(b["names"]))
-
-
-def _localise(items: list[dict]) -> None:
-    for s in items:
-        for r in s["reasons"]:
-            r["text"] = reason_text(r)
-        s["broker_text"] = broker_text(s["broker"])
-
-
-def _weights(report: dict) -> list[dict]:
-    return [{"code": w["code"], "weight": w["weight"], "label": str(_PARTS[w["code"]])}
-            for w in report.pop("weights")]
-
-
 # --- data functions ------------------------------------------------------------
 
 def _recorded(access: Access, G, actor_id: str) -> list[dict]:
@@ -255,10 +121,7 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
                                 partition=access.view.partition(), **query["filters"])
     report = suggestions_report(G, actor_id, got, mode=query["mode"],
                                 filters=query["filters"])
-    _localise(report["suggestions"])
-    report["mode_text"] = str(MODE_LABELS[query["mode"]])
-    report["actor"]["kind_text"] = kind_label(report["actor"]["kind"])
-    report["weights"] = _weights(report)
+    localise(report)
     report["limit"] = query["limit"]
     report["recorded"] = _recorded(access, G, actor_id)
     return {"dataset": _dataset(service, G), **report}
@@ -278,14 +141,7 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
                                              introductions=access.view.introductions(),
                                              hops=query["hops"], partition=part),
         (query["k"], query["goal"], query["hops"]))
-    report = plan_report(G, copy.deepcopy(p))  # wording below is per request
-    _localise(report["steps"])
-    report["indicator"] = str(_REACH[query["hops"]] if query["goal"] == "policymaker_reach"
-                              else _("Share of pairs among the largest communities "
-                                     "joined by at least one tie"))
-    report["optimises"] = str(_OPTIMISES[query["goal"]])
-    report["goal_text"] = str(GOAL_LABELS[query["goal"]])
-    report["weights"] = _weights(report)
+    report = localise(plan_report(G, copy.deepcopy(p)))  # wording is per request
     report.update(k=query["k"], hops=query["hops"])
     return {"dataset": _dataset(service, G), **report}
 
@@ -323,17 +179,6 @@ def _record_summary(intro) -> dict:
             "status": intro.status,
             "tie": tie_id(intro.source, intro.target, "informal", "introduction")
             if made else None, "tie_visibility": "restricted" if made else None}
-
-
-def report_rows(report: dict) -> str:
-    """The engine's CSV of a report, with column headings in the request's
-    language (values, including the formula guard, are the engine's)."""
-    rows = list(csv.reader(io.StringIO(report_csv(report))))
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([str(_SUGGESTION_COLUMNS.get(h, h)) for h in rows[0]])
-    w.writerows(rows[1:])
-    return out.getvalue()
 
 
 # --- HTML pages ------------------------------------------------------------------

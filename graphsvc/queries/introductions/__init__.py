@@ -7,15 +7,15 @@ Functions take the snapshot graph first and return plain data:
 - :func:`plan_introductions`: a network plan moving a cross-border indicator;
 - :func:`evaluate_hidden_ties`: hidden-tie evaluation against link-prediction
   baselines;
-- :func:`render_report_html` and friends: reports a facilitator can read.
+- :func:`suggestions_report` and :func:`plan_report`: what a report holds,
+  as plain data (:mod:`graphsvc.web.reports` puts it into words).
 """
-from .brokers import best_broker, describe_broker, mutual_brokers, trusted_path
+from .brokers import best_broker, mutual_brokers, trusted_path
 from .candidates import MODES
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
 from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
-from .report import (
-    plan_report, render_report_html, report_csv, report_json, suggestions_report)
+from .report import plan_report, suggestions_report
 from .scoring import WEIGHTS
 from .suggest import suggest_introductions
 
@@ -27,7 +27,6 @@ __all__ = [
     "counterpart",
     "suggest_introductions",
     "best_broker",
-    "describe_broker",
     "mutual_brokers",
     "trusted_path",
     "plan_introductions",
@@ -36,7 +35,4 @@ __all__ = [
     "evaluate_hidden_ties",
     "suggestions_report",
     "plan_report",
-    "report_json",
-    "report_csv",
-    "render_report_html",
 ]

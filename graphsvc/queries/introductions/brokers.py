@@ -8,18 +8,10 @@ shortest chains, the one whose ties multiply to the highest trust.
 """
 from __future__ import annotations
 
-from ...errors import NotFound
+from ...errors import not_found_actor
 from ._index import index_for
 
-__all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from",
-           "describe_broker"]
-
-
-def _kinds_text(kinds) -> str:
-    """('formal',) -> 'a formal tie'; ('formal', 'funding') -> 'formal and funding ties'."""
-    if len(kinds) == 1:
-        return ("an " if kinds[0][0] in "aeiou" else "a ") + kinds[0] + " tie"
-    return " and ".join(kinds) + " ties"
+__all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from"]
 
 
 def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
@@ -50,7 +42,7 @@ def mutual_brokers(G, u, v, seed: int = 0) -> list[dict]:
     idx = index_for(G, seed)
     for x in (u, v):
         if x not in idx.adj:
-            raise NotFound(f"unknown actor '{x}'")
+            raise not_found_actor(x)
     return _mutual(idx, u, v)
 
 
@@ -86,7 +78,7 @@ def trusted_paths_from(G, u, max_hops: int = 6, seed: int = 0) -> dict:
     """
     idx = index_for(G, seed)
     if u not in idx.adj:
-        raise NotFound(f"unknown actor '{u}'")
+        raise not_found_actor(u)
     return _paths(idx, u, max_hops)
 
 
@@ -126,7 +118,7 @@ def trusted_path(G, u, v, max_hops: int = 6, seed: int = 0) -> list | None:
 
 
 def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dict | None:
-    """The best way to introduce ``u`` to ``v``, described for a facilitator.
+    """The best way to introduce ``u`` to ``v``: who, along which ties.
 
     Parameters
     ----------
@@ -150,7 +142,7 @@ def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dic
     idx = index_for(G, seed)
     for x in (u, v):
         if x not in idx.adj:
-            raise NotFound(f"unknown actor '{x}'")
+            raise not_found_actor(x)
     return broker_from_index(idx, u, v, paths=paths, max_hops=max_hops)
 
 
@@ -187,19 +179,3 @@ def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | Non
                  for a, b in zip(chain, chain[1:])],
         "others": 0,
     }
-
-
-def describe_broker(broker: dict | None) -> str:
-    """One sentence a facilitator can act on."""
-    if broker is None:
-        return ("No one in the graph links them: the facilitator would make first "
-                "contact directly.")
-    if broker["type"] == "mutual_contact":
-        a, z, b = broker["names"]
-        t1, t2 = broker["ties"]
-        n = broker["others"]
-        more = f" ({n} other mutual contact{'s' if n != 1 else ''})" if n else ""
-        return (f"Ask {z}, which has {_kinds_text(t1['kinds'])} to {a} and "
-                f"{_kinds_text(t2['kinds'])} to {b}{more}.")
-    return ("No mutual contact; the most trusted short chain is "
-            + " → ".join(broker["names"]) + f" ({len(broker['path']) - 1} steps).")

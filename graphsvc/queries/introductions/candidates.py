@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...errors import NotFound
+from ...errors import not_found_actor
 from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction
 from .geography import city_key
 
 __all__ = ["MODES", "PEER_KINDS", "introduction_pairs", "candidate_ids", "check_actor"]
 
-MODES: dict[str, str] = {
-    "peer": "Mexican civil society <-> US organizations doing similar work",
-    "policymaker": "US officials and government bodies (via a broker)",
-    "funder": "Funders (any actor with the funder kind or role)",
-    "open": "Anyone not yet tied",
-}
+#: Who may be suggested: ``peer`` (Mexican civil society <-> US organizations
+#: doing similar work), ``policymaker`` (US officials and government bodies),
+#: ``funder``, ``open`` (anyone not yet tied).
+MODES: tuple[str, ...] = ("peer", "policymaker", "funder", "open")
 
 #: Kinds that count as "organizations doing similar work" in peer mode.
 PEER_KINDS = CIVIL_SOCIETY_KINDS | {"network"}
@@ -31,8 +29,7 @@ _COUNTERPART_COUNTRY = {"MX": {"US"}, "US": {"MX"}}
 
 def check_actor(idx, actor) -> None:
     if actor not in idx.adj:
-        raise NotFound(f"unknown actor '{actor}'",
-                       hint="Use an actor id from the graph.")
+        raise not_found_actor(actor)
 
 
 def introduction_pairs(introductions: Iterable, actor=None) -> tuple[set, set]:

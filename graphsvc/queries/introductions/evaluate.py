@@ -27,8 +27,6 @@ import networkx as nx
 
 from ._index import index_for
 from .scoring import score_all
-from ...snapshot import build_snapshot
-from .synthetic import synthetic_network
 
 __all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",
            "results_json", "results_csv"]
@@ -103,10 +101,13 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
 
     Examples
     --------
-    >>> from graphsvc.queries.introductions.synthetic import synthetic_network
-    >>> r = evaluate_hidden_ties(synthetic_network(80, seed=2), k=5, seed=2)
-    >>> sorted(r["methods"]) == sorted(METHODS)
-    True
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edges_from([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"),
+    ...                   ("e", "c"), ("a", "e")])
+    [0, 0, 0, 0, 0, 0, 0]
+    >>> r = evaluate_hidden_ties(G, hide=0.3, k=2, seed=1)
+    >>> r["hidden"], sorted(r["methods"]) == sorted(METHODS)
+    (2, True)
     """
     V, hidden = hide_ties(G, hide, seed)
     H = nx.Graph()
@@ -149,49 +150,37 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
             "illustrative": G.graph.get("illustrative") == "true", "methods": out}
 
 
-def _illustrative():
-    """The illustrative network as shipped (its default seed), as a snapshot;
-    ``None`` when this build does not have it."""
-    try:
-        from ... import illustrative
-    except ImportError:
-        return None
-    built = illustrative.build_illustrative()
-    if isinstance(built, tuple):  # (actors, ties)
-        meta = dict(getattr(illustrative, "illustrative_meta", dict)())
-        meta["illustrative"] = "true"
-        return build_snapshot(*built, version="illustrative", meta=meta)
-    return built
+def run_evaluations(graphs, *, seed: int = 0, hide: float = 0.1,
+                    k: int = 10) -> list[dict]:
+    """:func:`evaluate_hidden_ties` on each graph the caller chose.
 
+    Parameters
+    ----------
+    graphs : iterable of (str, graph or str)
+        ``(name, G)`` pairs, in order. ``G`` may instead be a sentence saying
+        why that graph is not available: its result is then
+        ``{"graph": name, "unavailable": sentence}``.
+    seed, hide, k
+        As for :func:`evaluate_hidden_ties`.
 
-def run_evaluations(graphs=None, *, seed: int = 0, hide: float = 0.1, k: int = 10,
-                    store_graph=None) -> list[dict]:
-    """Evaluate on the named graphs: ``synthetic`` (two networks of 400 and
-    1,000 actors built with ``seed``), ``illustrative`` (the shipped network,
-    when this build has it; ``seed`` only chooses the hidden ties), ``store``
-    (``store_graph``). A graph that is not available gets a result with
-    ``"unavailable"`` saying why."""
-    graphs = list(graphs or ("synthetic", "illustrative"))
+    Returns
+    -------
+    list of dict
+        One result per pair.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    >>> [r["unavailable"] if "unavailable" in r else r["hidden"] for r in
+    ...  run_evaluations([("small", G), ("other", "not in this build")], k=2)]
+    [1, 'not in this build']
+    """
     results = []
-    for g in graphs:
-        if g == "synthetic":
-            for n in (400, 1000):
-                G = synthetic_network(n, seed=seed)
-                results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed,
-                                        name=f"synthetic n={n} seed={seed}"))
-        elif g == "illustrative":
-            G = _illustrative()
-            if G is None:
-                results.append({"graph": "illustrative", "unavailable":
-                                "graphsvc.illustrative is not in this build"})
-            else:
-                results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed,
-                                        name="illustrative (invented network)"))
-        elif g == "store":
-            results.append(evaluate_hidden_ties(store_graph, hide=hide, k=k, seed=seed,
-                                    name="store snapshot"))
+    for name, G in graphs:
+        if isinstance(G, str):
+            results.append({"graph": name, "unavailable": G})
         else:
-            raise ValueError(f"unknown graph '{g}': use synthetic, illustrative or store")
+            results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed, name=name))
     return results
 
 

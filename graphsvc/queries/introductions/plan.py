@@ -39,35 +39,14 @@ from itertools import combinations
 
 from ...model import is_civil_society, is_policymaker
 from ._index import index_for
-from .brokers import broker_from_index, describe_broker
+from .brokers import broker_from_index
 from .candidates import introduction_pairs
 from .scoring import explain, score_all
 
-__all__ = ["GOALS", "OPTIMISES", "plan_introductions", "policymaker_reach", "community_bridges"]
+__all__ = ["GOALS", "plan_introductions", "policymaker_reach", "community_bridges"]
 
-GOALS: dict[str, str] = {
-    "policymaker_reach": "Share of Mexican civil-society actors within two steps of a "
-                         "US policymaker",  # "two steps" follows ``hops``
-    "community_bridges": "Share of pairs among the largest communities joined by at "
-                         "least one tie",
-}
-
-
-#: One paragraph each, for reports: exactly what the greedy choice maximises.
-OPTIMISES: dict[str, str] = {
-    "policymaker_reach": (
-        "Each step adds the introduction between a US policymaker and the actor whose "
-        "introduction brings the most Mexican civil-society actors (itself and, beyond "
-        "one step, those near it) within reach of a US policymaker for the first time; "
-        "the policymaker is the one the recommender scores highest for that actor. "
-        "Greedy maximum coverage: within 1 - 1/e of the best plan of the same size."),
-    "community_bridges": (
-        "Each step adds one tie between a pair of the largest communities that is not "
-        "yet joined: the pair fewest ties short of joined first, then the most "
-        "separated (farthest apart in the graph of communities), then the largest; "
-        "the tie is between the two actors the recommender scores highest among each "
-        "community's five best-connected members."),
-}
+#: The indicators a plan can move (see the module notes).
+GOALS: tuple[str, ...] = ("policymaker_reach", "community_bridges")
 
 
 def _adjacency(G, extra=()) -> dict:
@@ -171,7 +150,7 @@ def _step(G, idx, a, b, gain, seed):
     broker = broker_from_index(idx, a, b)
     return {"source": a, "source_name": idx.name(a), "target": b,
             "target_name": idx.name(b), "score": round(score, 4), "reasons": reasons,
-            "broker": broker, "broker_text": describe_broker(broker), "gain": gain}
+            "broker": broker, "gain": gain}
 
 
 def _plan_reach(G, idx, k, closed, seed, hops):
@@ -295,10 +274,13 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     Returns
     -------
     dict
-        ``{"goal", "indicator", "optimises", "before", "after", "steps"}``;
-        ``before``/``after`` are ``{"value", "count", "total"}`` and each
-        step has ``source``, ``target``, names, ``score``, ``reasons``,
-        ``broker``, ``broker_text``, ``gain`` and ``indicator_after``.
+        ``{"goal", "hops", "communities", "min_ties", "before", "after",
+        "steps", "illustrative"}``: the goal and the arguments that define its
+        indicator; ``before``/``after`` are ``{"value", "count", "total"}``
+        and each step has ``rank``, ``source``, ``target``, their names,
+        ``score``, ``reasons`` (as in :func:`.scoring.explain`), ``broker``,
+        ``gain`` and ``indicator_after``. Putting the goal into words is the
+        report's job (:mod:`graphsvc.web.reports`).
 
     Examples
     --------
@@ -346,13 +328,6 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         count += s["gain"]
         s["indicator_after"] = count / before["total"] if before["total"] else 0.0
     after = measure(extra)
-    indicator = GOALS[goal]
-    if goal == "community_bridges" and min_ties != 1:
-        indicator = indicator.replace("one tie", f"{min_ties} ties")
-    if goal == "policymaker_reach" and hops != 2:
-        indicator = indicator.replace("within two steps of",
-                                      {1: "directly tied to", 3: "within three steps of"}[hops])
-    return {"goal": goal, "indicator": indicator,
-            "optimises": OPTIMISES[goal],
+    return {"goal": goal, "hops": hops, "communities": communities, "min_ties": min_ties,
             "before": before, "after": after, "steps": steps,
             "illustrative": G.graph.get("illustrative") == "true"}

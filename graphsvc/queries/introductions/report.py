@@ -1,37 +1,19 @@
-"""Reports of suggestions and plans: one data dict feeds JSON, CSV and HTML.
+"""What a report of suggestions or of a plan holds, as plain data.
 
 :func:`suggestions_report` and :func:`plan_report` gather what a facilitator
-needs (who, why, through whom, what the score means, whether the data is
-illustrative); :func:`report_json`, :func:`report_csv` and
-:func:`render_report_html` render it. The HTML template autoescapes every
-value, so names and notes from imported files cannot inject markup.
+needs (who, why, through whom, the weights behind the score, whether the
+data is illustrative) from the snapshot. Reasons, modes, goals and weights
+stay codes with their data: putting them into words, in the reader's
+language, and rendering HTML, CSV or JSON is the web layer's job
+(:mod:`graphsvc.web.reports`), for the web app and the command line alike.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
-from pathlib import Path
 
-import jinja2
-
-from ...model import ACTOR_KINDS
-from .candidates import MODES
 from .scoring import WEIGHTS
 
-__all__ = ["suggestions_report", "plan_report", "report_json", "report_csv",
-           "render_report_html"]
-
-PART_LABELS = {
-    "common_contacts": ("Contactos en común", "Contacts in common"),
-    "issue_areas": ("Mismos temas", "Same issue areas"),
-    "populations": ("Mismas poblaciones", "Same populations"),
-    "phases": ("Mismas fases", "Same migration phases"),
-    "geography": ("Ciudades contrapartes", "Counterpart cities"),
-    "funding_channel": ("Mismo canal de financiamiento", "Same funding channel"),
-    "bridge": ("Une dos grupos", "Bridges two groups"),
-}
+__all__ = ["suggestions_report", "plan_report"]
 
 
 def _now() -> str:
@@ -41,87 +23,66 @@ def _now() -> str:
 def _actor(G, n) -> dict:
     a = G.nodes[n]
     return {"id": n, "name": a.get("name") or n, "kind": a.get("kind"),
-            "kind_text": ACTOR_KINDS.get(a.get("kind"), a.get("kind")),
             "country": a.get("country"), "city": a.get("city")}
 
 
 def _meta(G) -> dict:
     return {"illustrative": G.graph.get("illustrative") == "true",
             "version": G.graph.get("version"), "generated": _now(),
-            "weights": [{"code": c, "weight": w, "label_es": PART_LABELS[c][0],
-                         "label_en": PART_LABELS[c][1]} for c, w in WEIGHTS.items()]}
+            "weights": [{"code": c, "weight": w} for c, w in WEIGHTS.items()]}
 
 
 def suggestions_report(G, actor, suggestions: list[dict], *, mode: str = "open",
                        filters: dict | None = None) -> dict:
-    """Everything a per-actor report shows, as plain data."""
+    """Everything a per-actor report shows, as plain data.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The snapshot the suggestions were computed on.
+    actor : actor id
+    suggestions : list of dict
+        From :func:`.suggest.suggest_introductions`.
+    mode : str
+    filters : dict, optional
+        The candidate filters used; empty ones are left out.
+
+    Returns
+    -------
+    dict
+        ``{"type": "suggestions", "illustrative", "version", "generated",
+        "weights": [{"code", "weight"}], "actor": {"id", "name", "kind",
+        "country", "city"}, "mode", "filters", "suggestions"}``.
+
+    Examples
+    --------
+    >>> from graphsvc.snapshot import build_snapshot
+    >>> from graphsvc.model import Actor
+    >>> G = build_snapshot([Actor(id="mx", name="Casa", kind="shelter", country="MX")],
+    ...                    [], version=3, meta={"illustrative": "true"})
+    >>> r = suggestions_report(G, "mx", [], mode="peer", filters={"kind": "cso",
+    ...                                                         "city": None})
+    >>> r["actor"]["name"], r["illustrative"], r["version"], r["filters"]
+    ('Casa', True, 3, {'kind': 'cso'})
+    >>> r["weights"][0]
+    {'code': 'common_contacts', 'weight': 0.5}
+    """
     return {"type": "suggestions", **_meta(G), "actor": _actor(G, actor),
-            "mode": mode, "mode_text": MODES.get(mode, mode),
-            "filters": {k: v for k, v in (filters or {}).items() if v},
+            "mode": mode, "filters": {k: v for k, v in (filters or {}).items() if v},
             "suggestions": suggestions}
 
 
 def plan_report(G, plan: dict) -> dict:
-    """Everything a plan report shows, as plain data."""
-    return {"type": "plan", **_meta(G), **plan}
+    """Everything a plan report shows, as plain data: ``plan`` (from
+    :func:`.plan.plan_introductions`) with ``"type": "plan"`` and the
+    metadata of :func:`suggestions_report`.
 
-
-def report_json(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2, default=str)
-
-
-def _cell(value):
-    # Spreadsheet programs run cells starting with = + - @ as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _broker_cols(b):
-    if not b:
-        return ["", "", "", ""]
-    return [b["type"], b["broker"], b["name"], " → ".join(b["names"])]
-
-
-def report_csv(report: dict) -> str:
-    """One row per suggestion or planned introduction."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    if report["type"] == "suggestions":
-        w.writerow(["rank", "actor", "name", "kind", "country", "city", "score",
-                    "reasons", "broker_type", "broker", "broker_name", "broker_path",
-                    "proposed", "illustrative"])
-        for s in report["suggestions"]:
-            w.writerow([_cell(x) for x in [
-                s["rank"], s["actor"], s["name"], s["kind"], s["country"], s["city"] or "",
-                s["score"], "; ".join(r["text"] for r in s["reasons"]),
-                *_broker_cols(s["broker"]), s["proposed"], report["illustrative"]]])
-    else:
-        w.writerow(["rank", "source", "source_name", "target", "target_name", "gain",
-                    "indicator_after", "score", "reasons", "broker_type", "broker",
-                    "broker_name", "broker_path", "illustrative"])
-        for s in report["steps"]:
-            w.writerow([_cell(x) for x in [
-                s["rank"], s["source"], s["source_name"], s["target"], s["target_name"],
-                s["gain"], s.get("indicator_after", ""), s["score"],
-                "; ".join(r["text"] for r in s["reasons"]), *_broker_cols(s["broker"]),
-                report["illustrative"]]])
-    return out.getvalue()
-
-
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-    autoescape=True,  # every value is escaped; the template never uses |safe
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True, lstrip_blocks=True,
-)
-_ENV.filters["pct"] = lambda x: f"{100 * x:.1f}%"
-
-
-def render_report_html(report: dict) -> str:
-    """A printable, self-contained HTML page for a suggestions or plan report.
-
-    Headings are in Spanish and English; an illustrative dataset is labelled
-    as such at the top of the page and in the title.
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> r = plan_report(nx.MultiDiGraph(version=2), {"goal": "community_bridges",
+    ...                                              "steps": []})
+    >>> r["type"], r["goal"], r["version"], r["illustrative"]
+    ('plan', 'community_bridges', 2, False)
     """
-    return _ENV.get_template("introductions_report.html").render(r=report)
+    return {"type": "plan", **_meta(G), **plan}

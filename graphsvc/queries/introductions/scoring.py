@@ -1,6 +1,7 @@
 """The score of a possible introduction: a weighted sum of explainable parts.
 
-Each part is between 0 and 1 and comes with a sentence (see ``reasons``):
+Each part is between 0 and 1 and comes with the data that explains it (a
+reason: a code and its details; the web layer puts it into words):
 
 ====================  ======  ==================================================
 part                  weight  value
@@ -36,7 +37,6 @@ from __future__ import annotations
 import math
 
 from .geography import _PAIRS
-from .reasons import reason_text
 
 __all__ = ["WEIGHTS", "common_contacts", "score_all", "explain"]
 
@@ -139,16 +139,19 @@ def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
 def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dict]]:
     """The score of ``(u, v)`` and its reasons, largest contribution first.
 
-    Each reason is ``{"code", "points", "text", ...details}``; ``points`` is
-    weight x value, and the points add up to the score.
+    Each reason is ``{"code", "points", ...details}``: ``code`` is a key of
+    :data:`WEIGHTS`, ``points`` is weight x value (the points add up to the
+    score), and the details are the data a sentence needs (``count`` and
+    ``names`` of common contacts, ``shared`` values, ``relation``,
+    ``city_u`` and ``city_v``, ``funders`` and their ``names``, the two
+    communities and the names of their hubs).
     """
     W = WEIGHTS
     reasons = []
 
     def add(code, value, **info):
         if value > 0:
-            reasons.append({"code": code, "points": W[code] * value,
-                            "text": reason_text(code, info), **info})
+            reasons.append({"code": code, "points": W[code] * value, **info})
 
     common = [z for z in idx.adj[u] if z in idx.adj[v] and z != v]
     if common:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import heapq
 
-from .brokers import _paths, broker_from_index, describe_broker
+from .brokers import _paths, broker_from_index
 from .candidates import MODES, candidate_ids, check_actor, introduction_pairs
 from ._index import index_for
 from .scoring import common_contacts, explain, score_all
@@ -54,9 +54,10 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     -------
     list of dict
         ``{"rank", "actor", "name", "kind", "country", "city", "score",
-        "reasons", "broker", "broker_text", "proposed"}``; the score is in
-        [0, 1] (see :mod:`.scoring`), reasons are largest first, ``broker``
-        is from :func:`.brokers.best_broker`.
+        "reasons", "broker", "proposed"}``; the score is in [0, 1] (see
+        :mod:`.scoring`), reasons are codes with their data, largest first
+        (see :func:`.scoring.explain`), ``broker`` is from
+        :func:`.brokers.best_broker`.
 
     Raises
     ------
@@ -107,6 +108,5 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
         out.append({"rank": i, "actor": v, **{k: x for k, x in _actor_summary(idx, v).items()
                                               if k != "id"},
                     "score": round(score, 4), "reasons": reasons, "broker": broker,
-                    "broker_text": describe_broker(broker),
                     "proposed": frozenset((actor, v)) in proposed})
     return out

@@ -1,0 +1,303 @@
+"""Introduction reports in words: one code for the web app and the command line.
+
+:mod:`graphsvc.queries.introductions` returns plain data (reasons are codes
+with their data, brokers are paths, goals and modes are codes). Here that
+data is put into the reader's language with the app's Flask-Babel catalogs
+and rendered:
+
+- :func:`localise` adds the words (reason sentences, who can introduce
+  them, mode, goal, indicator, weights) to a report, in the current locale;
+- :func:`report_rows` is the CSV a facilitator opens in a spreadsheet
+  (translated headings; cells a spreadsheet would run as formulas are
+  defused); :func:`report_json` the JSON;
+- :func:`render_report` renders any of them, HTML included, in a given
+  language outside a request (the command line): it uses the web app's own
+  templates, ``introductions_report.html`` and ``introductions_plan.html``,
+  as a self-contained page with no links, forms or scripts.
+
+Templates autoescape every value, so names and notes from imported files
+cannot inject markup.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
+
+__all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
+           "indicator_text", "localise", "localised", "report_rows", "report_json",
+           "render_report", "FORMATS"]
+
+#: What :func:`render_report` can produce.
+FORMATS = ("html", "csv", "json")
+
+MODE_LABELS = {
+    "peer": _l("Peers: Mexican civil society and US organizations doing similar work"),
+    "policymaker": _l("Policymakers: US officials and government bodies (via a broker)"),
+    "funder": _l("Funders"),
+    "open": _l("Anyone not yet tied"),
+}
+GOAL_LABELS = {
+    "policymaker_reach": _l("Reach of US policymakers"),
+    "community_bridges": _l("Bridges between communities"),
+}
+_REACH = {
+    1: _l("Share of Mexican civil-society actors directly tied to a US policymaker"),
+    2: _l("Share of Mexican civil-society actors within two steps of a US policymaker"),
+    3: _l("Share of Mexican civil-society actors within three steps of a US policymaker"),
+}
+_OPTIMISES = {
+    "policymaker_reach": _l(
+        "Each step adds the introduction between a US policymaker and the actor whose "
+        "introduction brings the most Mexican civil-society actors (itself and, beyond "
+        "one step, those near it) within reach of a US policymaker for the first time; "
+        "the policymaker is the one the recommender scores highest for that actor. "
+        "Greedy maximum coverage: within 1 - 1/e of the best plan of the same size."),
+    "community_bridges": _l(
+        "Each step adds one tie between a pair of the largest communities that is not "
+        "yet joined: the pair fewest ties short of joined first, then the most "
+        "separated (farthest apart in the graph of communities), then the largest; "
+        "the tie is between the two actors the recommender scores highest among each "
+        "community's five best-connected members."),
+}
+_PARTS = {
+    "common_contacts": _l("Contacts in common"),
+    "issue_areas": _l("Same issue areas"),
+    "populations": _l("Same populations"),
+    "phases": _l("Same migration phases"),
+    "geography": _l("Counterpart cities"),
+    "funding_channel": _l("Same funding channel"),
+    "bridge": _l("Bridges two groups"),
+}
+#: CSV columns: key in the report -> heading.
+COLUMNS = {
+    "rank": _l("Rank"), "actor": _l("Actor id"), "name": _l("Name"), "kind": _l("Kind"),
+    "country": _l("Country"), "city": _l("City"), "score": _l("Score"),
+    "reasons": _l("Reasons"), "broker_type": _l("Broker type"), "broker": _l("Broker id"),
+    "broker_name": _l("Broker"), "broker_path": _l("Chain"),
+    "proposed": _l("Already proposed"), "illustrative": _l("Illustrative"),
+    "source": _l("Id of one side"), "source_name": _l("One side"),
+    "target": _l("Id of the other side"), "target_name": _l("Other side"),
+    "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
+}
+_SUGGESTION_KEYS = ("rank", "actor", "name", "kind", "country", "city", "score", "reasons",
+                    "broker_type", "broker", "broker_name", "broker_path", "proposed",
+                    "illustrative")
+_PLAN_KEYS = ("rank", "source", "source_name", "target", "target_name", "gain",
+              "indicator_after", "score", "reasons", "broker_type", "broker", "broker_name",
+              "broker_path", "illustrative")
+
+
+# --- words in the current language ---------------------------------------------
+
+def _listing(items, limit: int = 4) -> str:
+    items = [str(x) for x in items]
+    if len(items) > limit:
+        items = items[:limit] + [_("%(n)d more", n=len(items) - limit)]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _words(values) -> list[str]:
+    return [str(v).replace("_", " ") for v in values]
+
+
+def reason_text(r: dict) -> str:
+    """One reason (a code and its data) as a sentence in the current language."""
+    code = r["code"]
+    if code == "common_contacts":
+        return ngettext("%(num)d contact in common (%(names)s)",
+                        "%(num)d contacts in common (%(names)s)", r["count"],
+                        names=_listing(r["names"], 3))
+    if code == "issue_areas":
+        return _("Both work on %(what)s",
+                 what=_listing(area_label(x).lower() for x in r["shared"]))
+    if code == "populations":
+        return _("Both serve %(what)s", what=_listing(_words(r["shared"])))
+    if code == "phases":
+        return ngettext("Both work in the %(what)s phase", "Both work in the %(what)s phases",
+                        len(r["shared"]), what=_listing(_words(r["shared"])))
+    if code == "geography":
+        if r["relation"] == "same_city":
+            return _("Both are in %(city)s", city=r["city_u"])
+        if r["relation"] == "twin":
+            return _("Counterpart places across the border: %(a)s and %(b)s "
+                     "(twin border cities)", a=r["city_u"], b=r["city_v"])
+        return _("Counterpart places across the border: %(a)s and %(b)s (cities on "
+                 "the same border corridor)", a=r["city_u"], b=r["city_v"])
+    if code == "funding_channel":
+        return _("Both receive money that comes from %(who)s", who=_listing(r["names"]))
+    if code == "bridge":
+        return _("They sit in different groups of the network (the group around "
+                 "%(a)s and the one around %(b)s); the introduction would bridge the "
+                 "two groups", a=r["hub_u"], b=r["hub_v"])
+    return str(code)
+
+
+def _tie_kinds(kinds) -> str:
+    return _listing([tie_kind_label(k).lower() for k in kinds])
+
+
+def broker_text(b: dict | None) -> str:
+    """Who can make the introduction, as one sentence a facilitator can act on."""
+    if b is None:
+        return _("No one in the graph links them: the facilitator would make first "
+                 "contact directly.")
+    if b["type"] == "mutual_contact":
+        a, z, c = b["names"]
+        t1, t2 = b["ties"]
+        text = _("Ask %(broker)s: tied to %(a)s (%(kinds_a)s) and to %(b)s "
+                 "(%(kinds_b)s).", broker=z, kinds_a=_tie_kinds(t1["kinds"]),
+                 a=a, kinds_b=_tie_kinds(t2["kinds"]), b=c)
+        if b.get("others"):
+            text += " " + ngettext("%(num)d other mutual contact.",
+                                   "%(num)d other mutual contacts.", b["others"])
+        return text
+    steps = len(b["path"]) - 1
+    return ngettext("No mutual contact; the most trusted short chain is %(chain)s "
+                    "(%(num)d step).", "No mutual contact; the most trusted short chain "
+                    "is %(chain)s (%(num)d steps).", steps, chain=" → ".join(b["names"]))
+
+
+def indicator_text(plan: dict) -> str:
+    """What a plan's indicator measures, with its ``hops`` or ``min_ties``."""
+    if plan["goal"] == "policymaker_reach":
+        return str(_REACH[plan.get("hops", 2)])
+    n = plan.get("min_ties", 1)
+    if n == 1:
+        return _("Share of pairs among the largest communities joined by at least one tie")
+    return _("Share of pairs among the largest communities joined by at least "
+             "%(num)d ties", num=n)
+
+
+def _localise_items(items: list[dict]) -> None:
+    for s in items:
+        for r in s["reasons"]:
+            r["text"] = reason_text(r)
+        s["broker_text"] = broker_text(s["broker"])
+
+
+def localise(report: dict) -> dict:
+    """Add the words to a report from :mod:`graphsvc.queries.introductions.report`,
+    in the current locale; returns ``report``, changed in place.
+
+    Each reason gets ``text``, each suggestion or step ``broker_text``,
+    each weight ``label``; a suggestions report gets ``mode_text`` and the
+    actor's ``kind_text``, a plan ``goal_text``, ``indicator`` and
+    ``optimises``.
+    """
+    for w in report["weights"]:
+        w["label"] = str(_PARTS[w["code"]])
+    if report["type"] == "plan":
+        _localise_items(report["steps"])
+        report["goal_text"] = str(GOAL_LABELS[report["goal"]])
+        report["indicator"] = indicator_text(report)
+        report["optimises"] = str(_OPTIMISES[report["goal"]])
+    else:
+        _localise_items(report["suggestions"])
+        report["mode_text"] = str(MODE_LABELS[report["mode"]])
+        report["actor"]["kind_text"] = kind_label(report["actor"]["kind"])
+    return report
+
+
+# --- CSV and JSON -----------------------------------------------------------------
+
+def _cell(value):
+    # Spreadsheet programs run cells starting with = + - @ as formulas.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _row(s: dict, report: dict) -> dict:
+    b = s["broker"] or {}
+    return {**s, "city": s.get("city") or "", "indicator_after": s.get("indicator_after", ""),
+            "reasons": "; ".join(r["text"] for r in s["reasons"]),
+            "broker_type": b.get("type", ""), "broker": b.get("broker", ""),
+            "broker_name": b.get("name", ""), "broker_path": " → ".join(b.get("names", ())),
+            "illustrative": report["illustrative"]}
+
+
+def report_rows(report: dict) -> str:
+    """A localised report as CSV: one row per suggestion or planned
+    introduction, headings in the current language."""
+    plan = report["type"] == "plan"
+    keys = _PLAN_KEYS if plan else _SUGGESTION_KEYS
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([str(COLUMNS[k]) for k in keys])
+    for s in report["steps" if plan else "suggestions"]:
+        row = _row(s, report)
+        w.writerow([_cell(row[k]) for k in keys])
+    return out.getvalue()
+
+
+def report_json(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2, default=str)
+
+
+# --- outside a request ---------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _renderer() -> Flask:
+    """An app with the web app's templates, catalogs and template helpers, and
+    no store: enough to render a report outside a request."""
+    from . import i18n, templating
+
+    app = Flask(__name__.rpartition(".")[0])
+    i18n.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+@functools.lru_cache(maxsize=1)
+def _style() -> Markup:
+    from .standalone import _inline
+
+    return Markup(_inline(Path(_renderer().static_folder) / "style.css"))
+
+
+def _html(report: dict) -> str:
+    template = ("introductions_plan.html" if report["type"] == "plan"
+                else "introductions_report.html")
+    return render_template(template, r=report, standalone=True, style=_style())
+
+
+def render_report(report: dict, fmt: str = "html", lang: str = "en") -> str:
+    """A report (plain data from :mod:`graphsvc.queries.introductions.report`)
+    rendered as ``html``, ``csv`` or ``json`` in ``lang``, outside a request.
+
+    The HTML is the web app's report page as one self-contained, printable
+    file: the same template, without links, forms or scripts. ``report`` is
+    not changed.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': use one of {', '.join(LANGUAGES)}")
+    with _renderer().test_request_context("/"), force_locale(lang):
+        r = localise(json.loads(json.dumps(report, default=str)))
+        if fmt == "json":
+            return report_json(r)
+        if fmt == "csv":
+            return report_rows(r)
+        return _html(r)
+
+
+def localised(report: dict, lang: str = "en") -> dict:
+    """A copy of ``report`` with its words (see :func:`localise`) in ``lang``,
+    outside a request."""
+    with _renderer().test_request_context("/"), force_locale(lang):
+        return localise(json.loads(json.dumps(report, default=str)))
