@@ -85,9 +85,9 @@ LOWEST_ROLE = {
     "pages.map_download": "analyst",  # a download is an export
     "pages.export_page": "analyst",
     "pages.import_page": "editor",
-    "transfer.export_file": "analyst",  # the whole graph as a file
-    "api_transfer.export_graph": "analyst",
-    "transfer.rejected_csv": "editor",  # rows an editor's import left out
+    "pages.export_file": "analyst",  # the whole graph as a file
+    "api.export_graph": "analyst",
+    "pages.rejected_csv": "editor",  # rows an editor's import left out
     "auth.audit_export": "admin",
 }
 OPEN_ENDPOINTS = {"auth.login", "vendor.static"}
@@ -159,7 +159,7 @@ def expected_status(app, role, url):
         return 403
     query = dict(re.findall(r"(actor|ego)=([^&]+)", url.partition("?")[2]))
     actor = args.get("actor_id") or query.get("actor") or query.get("ego")
-    if actor == "nobody-here" or endpoint == "transfer.rejected_csv":
+    if actor == "nobody-here" or endpoint == "pages.rejected_csv":
         return 404  # (no import left rejected rows under that token)
     if actor in HIDDEN_ACTORS and role in ("viewer", "public"):
         return 404  # the same answer as for an actor that does not exist

@@ -42,10 +42,6 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     permissions.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
-    from . import introductions, transfer
-
-    transfer.init_app(app)
-    introductions.init_app(app)
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
     return app

@@ -6,8 +6,18 @@ Each view carries its OpenAPI operation (``@operation``), which
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 
+from ..ingest.export import EXPORT_FORMATS
+from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
+from ..queries.introductions import GOALS, MODES
 from . import data
+from .errors import InvalidQuery
+from .introductions import (MAX_PLAN, MAX_SUGGESTIONS, plan_from_args, record, suggest_query,
+                            suggestions)
+from .openapi import _q
+from .transfer import (export_download, import_upload, report_dir, send_download,
+                       skip_invalid_requested)
 from .state import get_service
 from .access import current_access
 from .openapi import (actor_params, brokerage_params, map_params, metrics_params, operation,
@@ -135,3 +145,107 @@ def indicators():
 @operation("OpenAPI document", "This API described in OpenAPI 3.1.", tag="meta")
 def openapi():
     return jsonify(spec_for(current_app))
+
+
+# --- introductions ------------------------------------------------------------
+
+_suggest_params = [
+    _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
+                                    "default": "open"}),
+    _q("limit", f"How many (1-{MAX_SUGGESTIONS}).",
+       {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10}),
+    _q("kind", "Only candidates of this kind.",
+       {"type": "string", "enum": sorted(ACTOR_KINDS)}),
+    _q("country", "Only candidates in this country (ISO code or INT)."),
+    _q("city", "Only candidates in this city."),
+    _q("issue_area", "Only candidates working on this issue area."),
+]
+_plan_params = [
+    _q("k", f"How many introductions (1-{MAX_PLAN}).",
+       {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
+    _q("goal", "The indicator to move.", {"type": "string", "enum": list(GOALS),
+                                          "default": "policymaker_reach"}),
+    _q("hops", "policymaker_reach: steps from a US policymaker that count as reached.",
+       {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
+]
+_RECORD_BODY = {"required": True, "content": {
+    media: {"schema": {"type": "object", "required": ["from", "to", "status"],
+                       "properties": {
+                           "from": {"type": "string"}, "to": {"type": "string"},
+                           "via": {"type": "string"},
+                           "status": {"type": "string",
+                                      "enum": list(INTRODUCTION_STATUSES)},
+                           "note": {"type": "string"}}}}
+    for media in ("application/json", "application/x-www-form-urlencoded")}}
+
+
+@bp.get("/actors/<actor_id>/introductions")
+@operation("Suggested introductions", "Ranked candidates the actor has no tie with, "
+           "each with its score, reasons (code, points, text in the request's "
+           "language) and best broker.", params=_suggest_params,
+           path_params=["actor_id"], schema="IntroductionReport", tag="introductions")
+def actor_introductions(actor_id):
+    return jsonify(suggestions(get_service(), current_access(), actor_id,
+                               suggest_query(request.args)))
+
+
+@bp.get("/introductions/plan")
+@operation("Introductions plan", "K introductions chosen greedily to move a "
+           "cross-border indicator, each with its broker, and the indicator before "
+           "and after.", params=_plan_params, schema="IntroductionReport",
+           tag="introductions")
+def introductions_plan():
+    return jsonify(plan_from_args(request.args))
+
+
+@bp.post("/introductions")
+@operation("Record an introduction", "Record an introduction's outcome; a `made` one "
+           "becomes a restricted informal tie, a `declined` one is never suggested "
+           "again.", schema="Introduction", body=_RECORD_BODY,
+           extra_responses=("400", "404", "422"), tag="introductions", ok_status="201")
+def record_introduction():
+    body = request.get_json(silent=True) if request.is_json else request.form
+    if request.is_json and not isinstance(body, dict):
+        raise InvalidQuery([{"field": "body", "value": None,
+                             "message": _("Send a JSON object.")}])
+    body = {k: "" if v is None else str(v) for k, v in (body or {}).items()}
+    return jsonify(record(get_service(), current_access(), body)), 201
+
+
+# --- import and export ----------------------------------------------------------
+
+_UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {
+        "actors": {"type": "string", "format": "binary",
+                   "description": "Actors file (.csv, .xlsx or .json records)."},
+        "ties": {"type": "string", "format": "binary", "description": "Ties file."},
+        "graph": {"type": "string", "format": "binary", "description": "A full-graph "
+                  "JSON export (instead of actors and ties files)."},
+        "skip_invalid": {"type": "boolean", "description": "Write the valid rows and "
+                         "return the rejected ones (with a CSV link) instead of "
+                         "refusing the whole import."}}}}}}
+
+
+@bp.post("/import")
+@operation("Import files", "Upload an actors file and/or a ties file. Every row is "
+           "checked before anything is written: any problem answers 422 with one "
+           "entry per problem (file, row, column, message, hint) and the graph "
+           "unchanged, unless `skip_invalid`. Uploads over MAX_CONTENT_LENGTH "
+           "answer 413.", schema="ImportResult", body=_UPLOAD_BODY,
+           extra_responses=("400", "413", "422"), tag="transfer")
+def import_files():
+    result = import_upload(get_service(), current_access(), request.files,
+                           skip_invalid=skip_invalid_requested(), reports=report_dir(current_access()))
+    token = result.pop("rejected_token")
+    result["rejected_csv"] = url_for("pages.rejected_csv", token=token) if token else None
+    return jsonify(result)
+
+
+@bp.get("/export/<fmt>")
+@operation("Export the graph", "The whole graph as a file: `json` (lossless, "
+           "re-importable), `csv` (a zip of actors.csv and ties.csv), `graphml` or "
+           "`gexf`. Formats: " + ", ".join(f"`{f}` ({d})" for f, d in
+                                            EXPORT_FORMATS.items()) + ".",
+           path_params=["fmt"], extra_responses=("400",), tag="transfer")
+def export_graph(fmt):
+    return send_download(export_download(get_service(), current_access(), fmt))

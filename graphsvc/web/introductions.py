@@ -18,31 +18,24 @@ a made introduction adds; report downloads are audited too.
 from __future__ import annotations
 
 import copy
-from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
-                   request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from werkzeug.utils import secure_filename
 
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, tie_id
 from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_report,
                                      suggest_introductions, suggestions_report)
 from ..service import GraphService
-from . import data
 from .state import get_service
 from .access import Access, current_access
 from .data import _dataset, _snapshot, _visible_actor
-from .errors import InvalidQuery
-from .openapi import operation, _q
 from .params import _one, _Reader
 from .reports import GOAL_LABELS, MODE_LABELS, localise, report_rows
 
 __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggestions",
-           "plan", "record", "report_rows", "MODE_LABELS", "GOAL_LABELS",
+           "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS", "report_rows", "MODE_LABELS", "GOAL_LABELS",
            "MAX_SUGGESTIONS", "MAX_PLAN", "PROFILE_SUGGESTIONS"]
 
 MAX_SUGGESTIONS = 50
@@ -53,10 +46,6 @@ PROFILE_SUGGESTIONS = 5
 
 STATUS_LABELS = {"proposed": _l("Proposed"), "made": _l("Made"),
                  "declined": _l("Declined")}
-
-bp = Blueprint("introductions", __name__)
-api_bp = Blueprint("api_introductions", __name__)
-
 
 # --- parameters -------------------------------------------------------------
 
@@ -181,7 +170,7 @@ def _record_summary(intro) -> dict:
             if made else None, "tie_visibility": "restricted" if made else None}
 
 
-# --- HTML pages ------------------------------------------------------------------
+# --- for the request's views ------------------------------------------------
 
 def profile_section(actor_id: str, args) -> dict:
     """The actor profile's suggestions (mode from ``?mode=``)."""
@@ -190,169 +179,6 @@ def profile_section(actor_id: str, args) -> dict:
     return suggestions(get_service(), current_access(), actor_id, q)
 
 
-def _plan(args) -> dict:
+def plan_from_args(args) -> dict:
+    """The plan the request's query string asks for."""
     return plan(get_service(), current_access(), plan_query(args))
-
-
-def _download(text: str, mimetype: str, name: str) -> Response:
-    return Response(text, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename={name}"})
-
-
-def _suggest_name(report: dict, ext: str) -> str:
-    stem = secure_filename(f"introductions-{report['actor']['id']}-{report['mode']}")
-    return f"{stem or 'introductions'}.{ext}"
-
-
-def _plan_name(report: dict, ext: str) -> str:
-    return f"introduction-plan-{report['goal']}-k{report['k']}.{ext}"
-
-
-@bp.get("/actors/<actor_id>/introductions")
-def actor_report(actor_id):
-    report = suggestions(get_service(), current_access(), actor_id,
-                         suggest_query(request.args))
-    return render_template("introductions_report.html", page=report, r=report,
-                           modes=MODE_LABELS, statuses=STATUS_LABELS,
-                           facets=data.facets(get_service(), current_access()))
-
-
-def _audit_download(report: dict, fmt: str) -> None:
-    """Log a report download (restricted records included or not)."""
-    details = {"format": fmt, "version": report["dataset"]["version"]}
-    if report["type"] == "plan":
-        target = "introductions:plan"
-        details.update(goal=report["goal"], k=report["k"], hops=report["hops"])
-    else:
-        target = f"introductions:{report['actor']['id']}"
-        details.update(mode=report["mode"])
-    current_access().view.audit_download(target, details)
-
-
-@bp.get("/actors/<actor_id>/introductions.csv")
-def actor_report_csv(actor_id):
-    report = suggestions(get_service(), current_access(), actor_id,
-                         suggest_query(request.args))
-    _audit_download(report, "csv")
-    return _download(report_rows(report), "text/csv", _suggest_name(report, "csv"))
-
-
-@bp.get("/actors/<actor_id>/introductions.json")
-def actor_report_json(actor_id):
-    report = suggestions(get_service(), current_access(), actor_id,
-                         suggest_query(request.args))
-    _audit_download(report, "json")
-    response = jsonify(report)
-    response.headers["Content-Disposition"] = \
-        f"attachment; filename={_suggest_name(report, 'json')}"
-    return response
-
-
-@bp.get("/introductions/plan")
-def plan_page():
-    report = _plan(request.args)
-    return render_template("introductions_plan.html", page=report, r=report,
-                           goals=GOAL_LABELS)
-
-
-@bp.get("/introductions/plan.csv")
-def plan_csv():
-    report = _plan(request.args)
-    _audit_download(report, "csv")
-    return _download(report_rows(report), "text/csv", _plan_name(report, "csv"))
-
-
-@bp.get("/introductions/plan.json")
-def plan_json():
-    report = _plan(request.args)
-    _audit_download(report, "json")
-    response = jsonify(report)
-    response.headers["Content-Disposition"] = \
-        f"attachment; filename={_plan_name(report, 'json')}"
-    return response
-
-
-def _back(default: str) -> str:
-    """Where to return after a form: a path on this site only."""
-    target = request.form.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme \
-            and not parts.netloc and "\\" not in target:
-        return target
-    return default
-
-
-@bp.post("/introductions")
-def record_page():
-    intro = record(get_service(), current_access(), request.form)
-    return redirect(_back(url_for("pages.actor", actor_id=intro["source"])), 303)
-
-
-# --- JSON API --------------------------------------------------------------------
-
-_suggest_params = [
-    _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
-                                    "default": "open"}),
-    _q("limit", f"How many (1-{MAX_SUGGESTIONS}).",
-       {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10}),
-    _q("kind", "Only candidates of this kind.",
-       {"type": "string", "enum": sorted(ACTOR_KINDS)}),
-    _q("country", "Only candidates in this country (ISO code or INT)."),
-    _q("city", "Only candidates in this city."),
-    _q("issue_area", "Only candidates working on this issue area."),
-]
-_plan_params = [
-    _q("k", f"How many introductions (1-{MAX_PLAN}).",
-       {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
-    _q("goal", "The indicator to move.", {"type": "string", "enum": list(GOALS),
-                                          "default": "policymaker_reach"}),
-    _q("hops", "policymaker_reach: steps from a US policymaker that count as reached.",
-       {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
-]
-_RECORD_BODY = {"required": True, "content": {
-    media: {"schema": {"type": "object", "required": ["from", "to", "status"],
-                       "properties": {
-                           "from": {"type": "string"}, "to": {"type": "string"},
-                           "via": {"type": "string"},
-                           "status": {"type": "string",
-                                      "enum": list(INTRODUCTION_STATUSES)},
-                           "note": {"type": "string"}}}}
-    for media in ("application/json", "application/x-www-form-urlencoded")}}
-
-
-@api_bp.get("/actors/<actor_id>/introductions")
-@operation("Suggested introductions", "Ranked candidates the actor has no tie with, "
-           "each with its score, reasons (code, points, text in the request's "
-           "language) and best broker.", params=_suggest_params,
-           path_params=["actor_id"], schema="IntroductionReport", tag="introductions")
-def actor_introductions(actor_id):
-    return jsonify(suggestions(get_service(), current_access(), actor_id,
-                               suggest_query(request.args)))
-
-
-@api_bp.get("/introductions/plan")
-@operation("Introductions plan", "K introductions chosen greedily to move a "
-           "cross-border indicator, each with its broker, and the indicator before "
-           "and after.", params=_plan_params, schema="IntroductionReport",
-           tag="introductions")
-def introductions_plan():
-    return jsonify(_plan(request.args))
-
-
-@api_bp.post("/introductions")
-@operation("Record an introduction", "Record an introduction's outcome; a `made` one "
-           "becomes a restricted informal tie, a `declined` one is never suggested "
-           "again.", schema="Introduction", body=_RECORD_BODY,
-           extra_responses=("400", "404", "422"), tag="introductions", ok_status="201")
-def record_introduction():
-    body = request.get_json(silent=True) if request.is_json else request.form
-    if request.is_json and not isinstance(body, dict):
-        raise InvalidQuery([{"field": "body", "value": None,
-                             "message": _("Send a JSON object.")}])
-    body = {k: "" if v is None else str(v) for k, v in (body or {}).items()}
-    return jsonify(record(get_service(), current_access(), body)), 201
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -276,7 +276,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         c.response(name, {"description": description, "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        # the API blueprint and its siblings (api_transfer, api_introductions...)
+        # the API blueprint
         if not rule.endpoint.startswith("api"):
             continue
         view = app.view_functions[rule.endpoint]

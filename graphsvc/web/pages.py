@@ -1,10 +1,27 @@
-"""HTML pages: each view asks one data function and renders its result."""
+"""HTML pages: each view asks one data function and renders its result.
+
+The web app is organised in layers: the views (this module for pages,
+:mod:`.api` for their JSON twins) call data functions (:mod:`.data`,
+:mod:`.analyses`, :mod:`.introductions`, :mod:`.transfer`), which read the
+graph through the request's view of it (:mod:`.access`).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
-from werkzeug.datastructures import MultiDict
+from urllib.parse import urlsplit
 
+from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
+                   request, send_file, url_for)
+from werkzeug.datastructures import MultiDict
+from werkzeug.utils import secure_filename
+
+from ..errors import GraphsvcError, ValidationFailed
 from . import data
+from .errors import InvalidQuery
+from .introductions import (STATUS_LABELS, plan_from_args, profile_section, record,
+                            suggest_query, suggestions)
+from .reports import GOAL_LABELS, MODE_LABELS, report_rows
+from .transfer import (export_download, import_upload, rejected_report, report_dir,
+                       send_download, skip_invalid_requested)
 from .state import get_service
 from .access import current_access
 from .params import actor_query, map_query
@@ -36,8 +53,6 @@ def actor(actor_id):
     page = data.actor(get_service(), current_access(), actor_id)
     depth = map_query(request.args).depth
     ego = _map(map_query(MultiDict({"ego": actor_id, "depth": str(depth)})))
-    from .introductions import MODE_LABELS, STATUS_LABELS, profile_section
-
     return render_template("actor.html", page=page, map=ego, depth=depth,
                            intro=profile_section(actor_id, request.args),
                            modes=MODE_LABELS, statuses=STATUS_LABELS)
@@ -85,3 +100,136 @@ def import_page():
 @bp.get("/export")
 def export_page():
     return render_template("export.html", page=data.dataset(get_service(), current_access()))
+
+
+# --- introductions ------------------------------------------------------------
+
+def _download(text: str, mimetype: str, name: str) -> Response:
+    return Response(text, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={name}"})
+
+
+def _suggest_name(report: dict, ext: str) -> str:
+    stem = secure_filename(f"introductions-{report['actor']['id']}-{report['mode']}")
+    return f"{stem or 'introductions'}.{ext}"
+
+
+def _plan_name(report: dict, ext: str) -> str:
+    return f"introduction-plan-{report['goal']}-k{report['k']}.{ext}"
+
+
+@bp.get("/actors/<actor_id>/introductions")
+def actor_report(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    return render_template("introductions_report.html", page=report, r=report,
+                           modes=MODE_LABELS, statuses=STATUS_LABELS,
+                           facets=data.facets(get_service(), current_access()))
+
+
+def _audit_download(report: dict, fmt: str) -> None:
+    """Log a report download (restricted records included or not)."""
+    details = {"format": fmt, "version": report["dataset"]["version"]}
+    if report["type"] == "plan":
+        target = "introductions:plan"
+        details.update(goal=report["goal"], k=report["k"], hops=report["hops"])
+    else:
+        target = f"introductions:{report['actor']['id']}"
+        details.update(mode=report["mode"])
+    current_access().view.audit_download(target, details)
+
+
+@bp.get("/actors/<actor_id>/introductions.csv")
+def actor_report_csv(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    _audit_download(report, "csv")
+    return _download(report_rows(report), "text/csv", _suggest_name(report, "csv"))
+
+
+@bp.get("/actors/<actor_id>/introductions.json")
+def actor_report_json(actor_id):
+    report = suggestions(get_service(), current_access(), actor_id,
+                         suggest_query(request.args))
+    _audit_download(report, "json")
+    response = jsonify(report)
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename={_suggest_name(report, 'json')}"
+    return response
+
+
+@bp.get("/introductions/plan")
+def plan_page():
+    report = plan_from_args(request.args)
+    return render_template("introductions_plan.html", page=report, r=report,
+                           goals=GOAL_LABELS)
+
+
+@bp.get("/introductions/plan.csv")
+def plan_csv():
+    report = plan_from_args(request.args)
+    _audit_download(report, "csv")
+    return _download(report_rows(report), "text/csv", _plan_name(report, "csv"))
+
+
+@bp.get("/introductions/plan.json")
+def plan_json():
+    report = plan_from_args(request.args)
+    _audit_download(report, "json")
+    response = jsonify(report)
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename={_plan_name(report, 'json')}"
+    return response
+
+
+def _back(default: str) -> str:
+    """Where to return after a form: a path on this site only."""
+    target = request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme \
+            and not parts.netloc and "\\" not in target:
+        return target
+    return default
+
+
+@bp.post("/introductions")
+def record_page():
+    intro = record(get_service(), current_access(), request.form)
+    return redirect(_back(url_for("pages.actor", actor_id=intro["source"])), 303)
+
+
+# --- import and export ----------------------------------------------------------
+
+@bp.post("/import")
+def import_upload_page():
+    skip = skip_invalid_requested()
+    try:
+        result = import_upload(get_service(), current_access(), request.files,
+                               skip_invalid=skip, reports=report_dir(current_access()))
+    except ValidationFailed as exc:
+        return render_template("import.html", page=data.dataset(get_service(),
+                                                                current_access()),
+                               problems=exc.details, hint=exc.hint,
+                               skip_invalid=skip), 422
+    except InvalidQuery as exc:
+        return render_template("import.html", page=data.dataset(get_service(),
+                                                                current_access()),
+                               problems=exc.details, skip_invalid=skip), 400
+    except GraphsvcError as exc:  # a file that cannot be read at all
+        return render_template("import.html", page=data.dataset(get_service(),
+                                                                current_access()),
+                               problems=[{"message": exc.message, "hint": exc.hint}],
+                               skip_invalid=skip), 400
+    return render_template("import.html", page=result, result=result, skip_invalid=skip)
+
+
+@bp.get("/import/rejected/<token>.csv")
+def rejected_csv(token):
+    path = rejected_report(report_dir(current_access()), token)
+    return send_file(path, mimetype="text/csv", as_attachment=True,
+                     download_name="rejected-rows.csv", max_age=0)
+
+
+@bp.get("/export/<fmt>")
+def export_file(fmt):
+    return send_download(export_download(get_service(), current_access(), fmt))

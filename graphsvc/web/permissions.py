@@ -60,22 +60,22 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     # plan are views of the graph the reader may see; their CSV and JSON
     # downloads hold exactly what the page and its API twin show, so reading
     # suffices (they are audited as downloads). Recording an outcome edits.
-    "introductions.actor_report": "view",
-    "introductions.actor_report_csv": "view",
-    "introductions.actor_report_json": "view",
-    "introductions.plan_page": "view",
-    "introductions.plan_csv": "view",
-    "introductions.plan_json": "view",
-    "introductions.record_page": "edit",
-    "api_introductions.actor_introductions": "view",
-    "api_introductions.introductions_plan": "view",
-    "api_introductions.record_introduction": "edit",
+    "pages.actor_report": "view",
+    "pages.actor_report_csv": "view",
+    "pages.actor_report_json": "view",
+    "pages.plan_page": "view",
+    "pages.plan_csv": "view",
+    "pages.plan_json": "view",
+    "pages.record_page": "edit",
+    "api.actor_introductions": "view",
+    "api.introductions_plan": "view",
+    "api.record_introduction": "edit",
     # import and export: the whole graph as a file needs export
-    "transfer.import_upload_page": "import",
-    "transfer.rejected_csv": "import",  # and only the account that uploaded
-    "transfer.export_file": "export",
-    "api_transfer.import_files": "import",
-    "api_transfer.export_graph": "export",
+    "pages.import_upload_page": "import",
+    "pages.rejected_csv": "import",  # and only the account that uploaded
+    "pages.export_file": "export",
+    "api.import_files": "import",
+    "api.export_graph": "export",
     # administration
     "auth.audit_export": "read_audit",
 }

@@ -24,23 +24,19 @@ import time
 import zipfile
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, jsonify, render_template, request,
-                   send_file, url_for)
+from flask import (abort, current_app, request,
+                   send_file)
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from ..errors import GraphsvcError, ValidationFailed
 from ..ingest import export as graph_export
-from ..ingest.export import EXPORT_FORMATS
 from ..service import GraphService
 from . import data
-from .state import get_service
-from .access import Access, current_access
+from .access import Access
 from .errors import InvalidQuery
-from .openapi import operation
 
 __all__ = ["UPLOAD_EXTENSIONS", "EXPORT_TYPES", "import_upload", "export_download",
-           "rejected_report", "report_dir", "bp", "api_bp"]
+           "rejected_report", "report_dir", "send_download", "skip_invalid_requested"]
 
 #: Extensions the upload form accepts (the importer reads each by its extension).
 UPLOAD_EXTENSIONS = (".csv", ".xlsx", ".json")
@@ -55,10 +51,6 @@ EXPORT_TYPES = {
 REPORT_MAX_AGE = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _ROLES = ("actors", "ties", "graph")
-
-bp = Blueprint("transfer", __name__)
-api_bp = Blueprint("api_transfer", __name__)
-
 
 # --- data functions ---------------------------------------------------------
 
@@ -220,92 +212,11 @@ def export_download(service: GraphService, access: Access, fmt: str) -> dict:
     return {"body": body, "mimetype": mimetype, "filename": f"{stem}.{ext}"}
 
 
-def _send(download: dict):
+def send_download(download: dict):
     return send_file(io.BytesIO(download["body"]), mimetype=download["mimetype"],
                      as_attachment=True, download_name=download["filename"],
                      max_age=0)
 
 
-def _skip_invalid() -> bool:
+def skip_invalid_requested() -> bool:
     return request.form.get("skip_invalid", "").lower() in ("1", "true", "on", "yes")
-
-
-# --- HTML pages ---------------------------------------------------------------
-
-@bp.post("/import")
-def import_upload_page():
-    skip = _skip_invalid()
-    try:
-        result = import_upload(get_service(), current_access(), request.files,
-                               skip_invalid=skip, reports=report_dir(current_access()))
-    except ValidationFailed as exc:
-        return render_template("import.html", page=data.dataset(get_service(),
-                                                                current_access()),
-                               problems=exc.details, hint=exc.hint,
-                               skip_invalid=skip), 422
-    except InvalidQuery as exc:
-        return render_template("import.html", page=data.dataset(get_service(),
-                                                                current_access()),
-                               problems=exc.details, skip_invalid=skip), 400
-    except GraphsvcError as exc:  # a file that cannot be read at all
-        return render_template("import.html", page=data.dataset(get_service(),
-                                                                current_access()),
-                               problems=[{"message": exc.message, "hint": exc.hint}],
-                               skip_invalid=skip), 400
-    return render_template("import.html", page=result, result=result, skip_invalid=skip)
-
-
-@bp.get("/import/rejected/<token>.csv")
-def rejected_csv(token):
-    path = rejected_report(report_dir(current_access()), token)
-    return send_file(path, mimetype="text/csv", as_attachment=True,
-                     download_name="rejected-rows.csv", max_age=0)
-
-
-@bp.get("/export/<fmt>")
-def export_file(fmt):
-    return _send(export_download(get_service(), current_access(), fmt))
-
-
-# --- JSON API -------------------------------------------------------------------
-
-_UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {
-        "actors": {"type": "string", "format": "binary",
-                   "description": "Actors file (.csv, .xlsx or .json records)."},
-        "ties": {"type": "string", "format": "binary", "description": "Ties file."},
-        "graph": {"type": "string", "format": "binary", "description": "A full-graph "
-                  "JSON export (instead of actors and ties files)."},
-        "skip_invalid": {"type": "boolean", "description": "Write the valid rows and "
-                         "return the rejected ones (with a CSV link) instead of "
-                         "refusing the whole import."}}}}}}
-
-
-@api_bp.post("/import")
-@operation("Import files", "Upload an actors file and/or a ties file. Every row is "
-           "checked before anything is written: any problem answers 422 with one "
-           "entry per problem (file, row, column, message, hint) and the graph "
-           "unchanged, unless `skip_invalid`. Uploads over MAX_CONTENT_LENGTH "
-           "answer 413.", schema="ImportResult", body=_UPLOAD_BODY,
-           extra_responses=("400", "413", "422"), tag="transfer")
-def import_files():
-    result = import_upload(get_service(), current_access(), request.files,
-                           skip_invalid=_skip_invalid(), reports=report_dir(current_access()))
-    token = result.pop("rejected_token")
-    result["rejected_csv"] = url_for("transfer.rejected_csv", token=token) if token else None
-    return jsonify(result)
-
-
-@api_bp.get("/export/<fmt>")
-@operation("Export the graph", "The whole graph as a file: `json` (lossless, "
-           "re-importable), `csv` (a zip of actors.csv and ties.csv), `graphml` or "
-           "`gexf`. Formats: " + ", ".join(f"`{f}` ({d})" for f, d in
-                                            EXPORT_FORMATS.items()) + ".",
-           path_params=["fmt"], extra_responses=("400",), tag="transfer")
-def export_graph(fmt):
-    return _send(export_download(get_service(), current_access(), fmt))
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
