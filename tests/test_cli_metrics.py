@@ -95,3 +95,25 @@ def test_communities_and_influence(db):
     assert "mx5 > mx1 > dhs" in r.output and "mx5 > mx1 > unhcr > prm" in r.output
     r = run(db, "influence", "nobody")
     assert r.exit_code == 1 and "no actor with id 'nobody'" in r.output
+
+
+def test_analyses_of_an_empty_store_say_so(tmp_path):
+    empty = tmp_path / "empty.db"
+    SQLiteStore(empty).close()
+    r = run(empty, "communities")
+    assert r.exit_code == 0, r.output
+    assert r.output == ("No actors, so no communities: import actors and ties first "
+                        "(graphsvc import --help).\n")
+    r = run(empty, "communities", "--format", "json")
+    assert json.loads(r.output)["communities"] == []
+    r = run(empty, "metrics", "-o", "-", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.output)["actors"] == []
+
+
+def test_communities_are_the_snapshots_one_partition(db):
+    """The command prints the partition the metrics' community column holds."""
+    r = run(db, "communities", "--format", "json")
+    members = {c["community"]: c["size"] for c in json.loads(r.output)["communities"]}
+    r = run(db, "metrics", "-o", "-", "--format", "json")
+    column = pd.Series([a["community"] for a in json.loads(r.output)["actors"]])
+    assert column.value_counts().to_dict() == members
