@@ -115,7 +115,8 @@ LIST_FIELDS = frozenset({"issue_areas", "populations", "phases", "languages",
                          "roles", "channel"})
 
 
-def map_headers(headers: list[str], table: dict[str, str]) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
+def map_headers(headers: list[str], table: dict[str, str]
+                ) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
     """Map original headers to fields.
 
     Returns ``(mapping, unknown, clashes)``: original header -> field for

@@ -146,7 +146,7 @@ def model_problems(exc: ValidationError, label: str, number: int,
             msg = f"'{_cell_text(value)}' is not a whole number"
         elif typ == "float_parsing":
             msg = f"'{_cell_text(value)}' is not a number"
-        elif typ.startswith("date") or typ.startswith("datetime"):
+        elif typ.startswith(("date", "datetime")):
             msg = f"'{_cell_text(value)}' is not a date"
         elif msg.startswith("Input should be"):
             msg = f"'{_cell_text(value)}' s{msg[7:]}"  # "should be greater than 0"
@@ -342,7 +342,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     elif not by_pair:
         for fld in ("source", "target"):
             if fld not in given:
-                other = "actor_b" if "actor_a" in given else "actor_a" if "actor_b" in given else None
+                other = ("actor_b" if "actor_a" in given
+                         else "actor_a" if "actor_b" in given else None)
                 checked.file_problems.append(Problem(
                     f"no '{fld}' column",
                     hint=(f"Add the '{other}' column too." if other else

@@ -249,8 +249,9 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     >>> G.add_nodes_from([("mx1", {"country": "MX"}), ("mx2", {"country": "MX"}),
     ...                   ("us1", {"country": "US"})])
     >>> G.add_edges_from([("us1", "mx1"), ("mx1", "mx2")])
-    >>> brokerage_roles(G).loc["mx1"].to_dict()
-    {'coordinator': 0, 'itinerant': 0, 'representative': 0, 'gatekeeper': 1, 'liaison': 0, 'total': 1}
+    >>> brokerage_roles(G).loc["mx1"].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'coordinator': 0, 'itinerant': 0, 'representative': 0, 'gatekeeper': 1,
+     'liaison': 0, 'total': 1}
 
     References
     ----------
