@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -76,7 +77,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
     """Merge defaults, the config file, the environment and ``overrides``."""
     env = os.environ if environ is None else environ
-    config = dict(DEFAULTS)
+    config: dict[str, Any] = dict(DEFAULTS)
     path = env.get("GRAPHSVC_CONFIG")
     if path:
         try:

@@ -25,6 +25,7 @@ __all__ = [
     "ACTOR_KINDS",
     "CIVIL_SOCIETY_KINDS",
     "TIE_KINDS",
+    "TieKind",
     "DIRECTED_TIE_KINDS",
     "TIE_SUBTYPES",
     "PHASES",
@@ -129,6 +130,8 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
 _LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 ActorId = Annotated[str, Field(min_length=1, max_length=128)]
+#: The kinds of tie (:data:`TIE_KINDS`), as a type.
+TieKind = Literal["formal", "informal", "funding"]
 
 
 def _check_id(value: str) -> str:
@@ -269,7 +272,7 @@ class Tie(_Base):
     id: str | None = Field(default=None, max_length=400)
     source: ActorId
     target: ActorId
-    kind: Literal["formal", "informal", "funding"]
+    kind: TieKind
     subtype: str | None = None
     strength: float | None = Field(default=None, gt=0, le=1)
     amount: float | None = Field(default=None, ge=0)
@@ -423,4 +426,5 @@ class Introduction(_Base):
     @property
     def pair(self) -> tuple[str, str]:
         """The unordered pair, as a sorted tuple: introductions are mutual."""
-        return tuple(sorted((self.source, self.target)))
+        a, b = sorted((self.source, self.target))
+        return a, b

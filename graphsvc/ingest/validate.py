@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
+from typing import cast
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -140,7 +141,7 @@ def model_problems(exc: ValidationError, label: str, number: int,
                 fld = next((f for key, f in _MODEL_RULE_FIELDS if key in msg), None)
         elif typ == "missing":
             msg = f"missing {fld}"
-            hint = _REQUIRED_HINTS.get(fld, "")
+            hint = _REQUIRED_HINTS.get(fld or "", "")
             value = None
         elif typ in ("int_parsing", "int_from_float"):
             msg = f"'{_cell_text(value)}' is not a whole number"
@@ -248,7 +249,7 @@ def _mark_duplicates(checked: Checked, key: Callable[[CheckedRow], str | None],
 
 def _sort_problems(checked: Checked) -> None:
     """Each row's problems in the order of the file's columns."""
-    order = {h: i for i, h in enumerate(checked.headers)}
+    order: dict[str | None, int] = {h: i for i, h in enumerate(checked.headers)}
     for r in checked.rows:
         r.problems.sort(key=lambda p: order.get(p.column, len(order)))
 
@@ -403,7 +404,7 @@ def check_ties(table: Table, *, actors: Checked | None = None,
 
     _check_ends(checked, actors, ends)
     _mark_duplicates(
-        checked, lambda r: r.record.id if r.record is not None else None, "tie",
+        checked, lambda r: cast(Tie, r.record).id if r.record is not None else None, "tie",
         "Two rows describe the same tie (same ends, kind, subtype and, for funding, "
         "year): merge them, or give each its own id or subtype.",
         lambda r: r.columns.get("id"))
@@ -455,7 +456,9 @@ class _Ends:
     """
 
     def __init__(self, actors: Checked | None, stored_ids, stored_names):
-        self.valid, self.rejected, self.names = set(), {}, {}
+        self.valid: set[str] = set()
+        self.rejected: dict[str, int] = {}
+        self.names: dict[str, set[str]] = {}
         self.label = actors.label if actors is not None else None
         self.has_actors_file = actors is not None
         self.stored_ids, self.stored_names = stored_ids, stored_names
@@ -464,7 +467,7 @@ class _Ends:
                 continue
             if r.ok:
                 self.valid.add(r.key)
-                self.names.setdefault(header_key(r.record.name), set()).add(r.key)
+                self.names.setdefault(header_key(cast(Actor, r.record).name), set()).add(r.key)
             else:
                 self.rejected.setdefault(r.key, r.number)
         self.in_store: set[str] = set()
@@ -523,8 +526,8 @@ def check_introductions(records: list[dict], *, label: str, actor_ids: set[str],
         except ValidationError as exc:
             cr.problems += model_problems(exc, label, number, {})
         checked.rows.append(cr)
-    ends = {x for r in checked.rows if r.record is not None
-            for x in (r.record.source, r.record.target, r.record.via) if x}
+    intros = [cast(Introduction, r.record) for r in checked.rows if r.record is not None]
+    ends = {x for i in intros for x in (i.source, i.target, i.via) if x}
     known = actor_ids | stored_ids(ends - actor_ids)
     for r in checked.rows:
         if r.record is None:

@@ -272,9 +272,9 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     # never equals anyone's.
     labels: dict = {}
     code = np.empty(n, dtype=np.int64)
-    for i, v in enumerate(nodes):
+    for pos, v in enumerate(nodes):
         g = groups[v]
-        code[i] = -1 - i if g is None else labels.setdefault(g, len(labels))
+        code[pos] = -1 - pos if g is None else labels.setdefault(g, len(labels))
     src, dst = _arcs(G, n)
     arc_codes = src * n + dst  # sorted, as _arcs returns them
     outdeg = np.bincount(src, minlength=n)

@@ -413,8 +413,8 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight", engine: str = "auto"
     if G.number_of_edges() == 0:
         return out
     if engine == "networkx":
-        comps = (nx.strongly_connected_components(G) if G.is_directed()
-                 else nx.connected_components(G))
+        comps = (nx.strongly_connected_components(G)  # type: ignore[call-overload]
+                 if G.is_directed() else nx.connected_components(G))
         core = max(comps, key=len)
         if len(core) < 2:
             return out

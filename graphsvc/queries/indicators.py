@@ -440,7 +440,9 @@ def ei_index_by_group(G: nx.Graph, attribute: str = "country", kinds=None) -> pd
     {'MX': 0.0, 'US': 1.0}
     """
     H = _simple(G, kinds)
-    actors, ext, inn = defaultdict(int), defaultdict(int), defaultdict(int)
+    actors: defaultdict[str, int] = defaultdict(int)
+    ext: defaultdict[str, int] = defaultdict(int)
+    inn: defaultdict[str, int] = defaultdict(int)
     for _, a in H.nodes(data=True):
         if a.get(attribute) is not None:
             actors[a[attribute]] += 1

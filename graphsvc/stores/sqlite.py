@@ -129,7 +129,7 @@ class SQLiteStore(GraphStore):
                   record=excluded.record""", rows, progress, len(actors) - len(rows))
 
             old = self._records(c, "ties", [t.id for t in ties])
-            rows = []
+            tie_rows = []
             for t in ties:
                 text = _dump(t.to_record())
                 if t.id not in old:
@@ -139,14 +139,14 @@ class SQLiteStore(GraphStore):
                 else:
                     res.ties_unchanged += 1
                     continue
-                rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
+                tie_rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
             self._chunked(c, """
                 INSERT INTO ties(id, source, target, kind, visibility, record)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET source=excluded.source,
                   target=excluded.target, kind=excluded.kind,
                   visibility=excluded.visibility, record=excluded.record""",
-                          rows, progress, len(ties) - len(rows))
+                          tie_rows, progress, len(ties) - len(tie_rows))
 
             res.version = self._bump(c) if res.changed else self._version(c)
         return res
@@ -162,7 +162,7 @@ class SQLiteStore(GraphStore):
                 progress(len(chunk))
 
     @staticmethod
-    def _records(c, table: str, ids: list[str]) -> dict[str, str]:
+    def _records(c, table: str, ids: list) -> dict[str, str]:
         out = {}
         for i in range(0, len(ids), _CHUNK):
             part = ids[i:i + _CHUNK]
@@ -251,7 +251,8 @@ class SQLiteStore(GraphStore):
     def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,
                     offset: int = 0) -> list[Actor]:
         flt = flt or ActorFilter()
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if flt.q:
             where.append("search LIKE ? ESCAPE '\\'")
             q = fold(flt.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pyvis
 from flask import Blueprint, Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..config import load_config
 from ..service import GraphService
@@ -41,7 +42,8 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     from .analyses import AnalysisCache
 
     app.extensions["graphsvc_analyses"] = AnalysisCache()
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False
 
     from . import api, errors, i18n, pages, permissions, templating
     from .security import init_security

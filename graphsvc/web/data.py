@@ -387,7 +387,8 @@ def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> d
     G = _snapshot(service, access)
     table = analyses.brokerage_table(access, query.group_by)
     part = analyses.partition(access) if query.group_by == "community" else None
-    order = sorted(table.index, key=lambda v: (-int(table.at[v, "total"]), str(v)))
+    totals = table["total"].to_dict()
+    order = sorted(table.index, key=lambda v: (-int(totals[v]), str(v)))
     items = []
     for v in order[query.offset:query.offset + query.limit]:
         a = G.nodes[v]

@@ -52,12 +52,9 @@ def _wants_json() -> bool:
 
 def _respond(status: int, code: str, message: str, details=None, title: str | None = None):
     if _wants_json():
-        response = jsonify(error_body(code, message, details))
-    else:
-        response = render_template("error.html", status=status, code=code,
-                                   title=title or message, message=message,
-                                   details=details)
-    return response, status
+        return jsonify(error_body(code, message, details)), status
+    return render_template("error.html", status=status, code=code, title=title or message,
+                           message=message, details=details), status
 
 
 def _status_for(exc: GraphsvcError) -> int:

@@ -88,7 +88,7 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
     statuses (``"400"``, ``"413"``, ``"422"``) in the one error shape;
     ``ok_status`` is the success status the view answers ("201" for creation)."""
     def decorate(view):
-        ok = {"description": "Created" if ok_status == "201" else "OK"}
+        ok: dict[str, object] = {"description": "Created" if ok_status == "201" else "OK"}
         if schema:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{schema}"}}}
