@@ -11,7 +11,6 @@ import sys
 import click
 
 from ..errors import GraphsvcError, ValidationFailed
-from .common import pass_service  # noqa: F401  (re-exported for command modules)
 
 
 class DomainErrorGroup(click.Group):

@@ -33,11 +33,6 @@ __all__ = [
     "centrality_table",
 ]
 
-DEGREE_COLUMNS = (
-    "degree", "degree_formal", "degree_informal", "funders", "recipients",
-    "strength_formal", "strength_informal", "funding_ties_in", "funding_ties_out",
-)
-
 
 def degree_by_kind(G: nx.MultiDiGraph) -> pd.DataFrame:
     """Degree and strength of every actor, per tie kind.

@@ -34,9 +34,8 @@ def index():
 
 
 @bp.get("/dashboard")
-@operation("Dashboard", "Counts by actor kind, country and tie kind; "
-           "sections whose analysis is not available yet are listed in "
-           "`unavailable`.", schema="Dashboard")
+@operation("Dashboard", "Counts by actor kind, country and tie kind, indicators, "
+           "top brokers and communities.", schema="Dashboard")
 def dashboard():
     return jsonify(data.dashboard(get_service(), current_access()))
 

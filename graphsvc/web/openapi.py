@@ -185,8 +185,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "indicators": {"type": "array", "items": indicator},
         "top_brokers": {"type": "object", "description": "Top actors by betweenness "
                         "and by Gould-Fernandez total and liaison counts."},
-        "communities": {"type": "object", "description": "count and modularity"},
-        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+        "communities": {"type": "object", "description": "count and modularity"}}})
     c.schema("ActorPage", _page("#/components/schemas/Actor"))
     c.schema("TiePage", _page("#/components/schemas/Tie"))
     c.schema("ActorProfile", {"type": "object", "properties": {
@@ -195,8 +194,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "degree": {"type": "integer"},
         "ties": {"type": "object", "description": "Ties by kind (formal, informal, "
                  "funding), each with `other` (the actor at the other end) and "
-                 "`direction` (out/in for funding)."},
-        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+                 "`direction` (out/in for funding)."}}})
     c.schema("MapData", {"type": "object", "properties": {
         "nodes": {"type": "array", "items": {"type": "object"}},
         "edges": {"type": "array", "items": {"type": "object"}},
