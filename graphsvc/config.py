@@ -13,6 +13,7 @@ from typing import Any
 import platformdirs
 
 from .errors import ConfigError
+from .logs import parse_level
 
 __all__ = ["DEFAULTS", "DESCRIPTIONS", "load_config", "default_db_path",
            "default_accounts_path"]
@@ -47,6 +48,7 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_VIEW": False,
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
+    "LOG_LEVEL": "WARNING",
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -66,6 +68,9 @@ DESCRIPTIONS: dict[str, str] = {
     "SESSION_IDLE_MINUTES": "A web session ends after this many minutes without a request.",
     "LOGIN_RATE_LIMIT": "Failed sign-ins allowed per address and user name, e.g. "
     "'5 per 15 minutes' (an address may try four times as many across user names).",
+    "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
+    "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
+    "write and migration; DEBUG adds the files read and stores opened.",
 }
 
 _INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES"}
@@ -108,6 +113,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         if text not in _TRUE | _FALSE:
             raise ConfigError(f"{key} must be true or false, not '{value}'")
         config[key] = text in _TRUE
+    config["LOG_LEVEL"] = parse_level(config["LOG_LEVEL"])
     if not config.get("DB"):
         config["DB"] = default_db_path()
     if not config.get("ACCOUNTS_DB"):

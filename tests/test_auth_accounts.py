@@ -356,11 +356,3 @@ def test_settings_defaults_and_parsing(tmp_path):
     with pytest.raises(ConfigError, match="PUBLIC_VIEW must be true or false"):
         load_config(environ={"GRAPHSVC_PUBLIC_VIEW": "maybe"})
 
-
-@pytest.mark.parametrize("name", ["graphsvc.auth.roles", "graphsvc.auth.accounts"])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0

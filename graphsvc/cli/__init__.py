@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..errors import GraphsvcError, ValidationFailed
+from ..logs import configure_from_settings
 
 
 class DomainErrorGroup(click.Group):
@@ -33,6 +34,7 @@ def main():
     The graph lives in the embedded store (GRAPHSVC_DB, a SQLite file) unless
     GRAPHSVC_NEO4J_URI names a Neo4j server.
     """
+    configure_from_settings()
 
 
 def _register():

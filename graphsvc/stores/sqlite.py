@@ -9,6 +9,7 @@ trip is lossless and new optional fields need no migration.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from ..model import Actor, Introduction, Tie
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+log = logging.getLogger(__name__)
 
 # Each entry migrates the schema from version i to i + 1; never edit one
 # that has shipped, append a new one.
@@ -149,6 +152,7 @@ class SQLiteStore(GraphStore):
                           tie_rows, progress, len(ties) - len(tie_rows))
 
             res.version = self._bump(c) if res.changed else self._version(c)
+        log.info("%s: wrote %s (version %d)", self.path, res.summary(), res.version)
         return res
 
     @staticmethod
@@ -189,6 +193,7 @@ class SQLiteStore(GraphStore):
                 n += c.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part).rowcount
             if n:
                 self._bump(c)
+        log.info("%s: deleted %d of %d %s", self.path, n, len(ids), table)
         return n
 
     def clear(self) -> None:
@@ -198,6 +203,7 @@ class SQLiteStore(GraphStore):
             c.execute("DELETE FROM actors")
             c.execute("DELETE FROM meta WHERE key != 'version'")
             self._bump(c)
+        log.info("%s: cleared", self.path)
 
     def set_meta(self, key: str, value: str | None) -> None:
         if key == "version":

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..config import load_config
+from ..logs import configure_logging
 from ..service import GraphService
 from ..viz import LayoutCache
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app = Flask(__name__)
     app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
+    configure_logging(config["LOG_LEVEL"])
     app.config.update(config)
     app.extensions["graphsvc"] = service or GraphService.from_config(config)
     app.extensions["graphsvc_layouts"] = LayoutCache()

@@ -7,6 +7,8 @@ to statuses here, so views never build error responses themselves.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -15,6 +17,8 @@ from ..errors import (ConfigError, GraphsvcError, NotFound, StoreUnavailable,
                       ValidationFailed)
 
 __all__ = ["InvalidQuery", "error_body", "init_app", "STATUS"]
+
+log = logging.getLogger(__name__)
 
 
 class InvalidQuery(GraphsvcError):
@@ -69,7 +73,7 @@ def init_app(app: Flask) -> None:
     def store_unavailable(exc: StoreUnavailable):
         # The address and driver message stay in the log: they are for the
         # operator, not for whoever sent the request.
-        app.logger.error("store unavailable: %s", exc)
+        log.error("store unavailable (%s %s): %s", request.method, request.path, exc)
         return _respond(503, exc.code, _("graph database unavailable"),
                         {"hint": _("The graph database cannot be reached. "
                                    "Try again in a moment; if it persists, "
@@ -104,6 +108,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        app.logger.exception("unhandled error")
+        log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
         return _respond(500, "internal_error",
                         _("Something went wrong on our side; it has been logged."))
