@@ -355,4 +355,3 @@ def test_settings_defaults_and_parsing(tmp_path):
     assert c["PUBLIC_VIEW"] is True and c["SESSION_IDLE_MINUTES"] == 5
     with pytest.raises(ConfigError, match="PUBLIC_VIEW must be true or false"):
         load_config(environ={"GRAPHSVC_PUBLIC_VIEW": "maybe"})
-
