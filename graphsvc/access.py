@@ -77,7 +77,7 @@ class GraphView:
 
     @classmethod
     def for_anonymous(cls, service: GraphService, accounts: Accounts, public_view: bool,
-                      ip: str | None = None) -> "GraphView":
+                      ip: str | None = None) -> GraphView:
         """The public view, or :class:`Unauthorized` when it is not published."""
         if not public_view:
             raise Unauthorized("sign in to see the graph",
@@ -205,7 +205,7 @@ class GraphView:
         """The actor, or :class:`NotFound` (same message whether it is
         missing or hidden). An analyst opening a restricted actor is audited."""
         actor = self.store.get_actor(actor_id)
-        if not self._visible_actor(actor):
+        if actor is None or not self._visible_actor(actor):
             raise not_found_actor(actor_id)
         if actor.visibility == "restricted":
             self._audit_view(f"actor:{actor.id}")

@@ -35,7 +35,7 @@ class CacheKey:
     version: int
     restricted: bool
     name: str
-    params: tuple = ()
+    params: Hashable = ()
     as_of: str | None = None
 
 
@@ -134,5 +134,5 @@ def freeze(params: Any) -> Hashable:
     if isinstance(params, (list, tuple)):
         return tuple(freeze(v) for v in params)
     if isinstance(params, (set, frozenset)):
-        return tuple(sorted(freeze(v) for v in params))
+        return tuple(sorted((freeze(v) for v in params), key=repr))
     return params

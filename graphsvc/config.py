@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from .errors import ConfigError
+from .logs import parse_level
 
 __all__ = ["DEFAULTS", "DESCRIPTIONS", "load_config", "default_db_path",
            "default_accounts_path"]
@@ -47,6 +49,7 @@ DEFAULTS: dict[str, object] = {
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
     "CACHE_SIZE": 64,
+    "LOG_LEVEL": "WARNING",
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -68,6 +71,9 @@ DESCRIPTIONS: dict[str, str] = {
     "'5 per 15 minutes' (an address may try four times as many across user names).",
     "CACHE_SIZE": "Results (snapshots, analyses, plans, map layouts) kept per process for "
     "the current store version; the least recently used go first.",
+    "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
+    "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
+    "write and migration; DEBUG adds the files read and stores opened.",
 }
 
 _INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
@@ -79,7 +85,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 def load_config(overrides: dict | None = None, environ: dict | None = None) -> dict:
     """Merge defaults, the config file, the environment and ``overrides``."""
     env = os.environ if environ is None else environ
-    config = dict(DEFAULTS)
+    config: dict[str, Any] = dict(DEFAULTS)
     path = env.get("GRAPHSVC_CONFIG")
     if path:
         try:
@@ -110,6 +116,7 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         if text not in _TRUE | _FALSE:
             raise ConfigError(f"{key} must be true or false, not '{value}'")
         config[key] = text in _TRUE
+    config["LOG_LEVEL"] = parse_level(config["LOG_LEVEL"])
     if not config.get("DB"):
         config["DB"] = default_db_path()
     if not config.get("ACCOUNTS_DB"):

@@ -5,7 +5,7 @@ error shape, so nothing here knows about either.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 __all__ = [
     "GraphsvcError",

@@ -28,6 +28,7 @@ __all__ = [
     "ACTOR_KINDS",
     "CIVIL_SOCIETY_KINDS",
     "TIE_KINDS",
+    "TieKind",
     "DIRECTED_TIE_KINDS",
     "TIE_SUBTYPES",
     "PHASES",
@@ -133,6 +134,8 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
 _LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 ActorId = Annotated[str, Field(min_length=1, max_length=128)]
+#: The kinds of tie (:data:`TIE_KINDS`), as a type.
+TieKind = Literal["formal", "informal", "funding"]
 
 
 def _check_id(value: str) -> str:
@@ -273,7 +276,7 @@ class Tie(_Base):
     id: str | None = Field(default=None, max_length=400)
     source: ActorId
     target: ActorId
-    kind: Literal["formal", "informal", "funding"]
+    kind: TieKind
     subtype: str | None = None
     strength: float | None = Field(default=None, gt=0, le=1)
     amount: float | None = Field(default=None, ge=0)
@@ -320,7 +323,7 @@ class Tie(_Base):
         return [_check_id(x.strip()) for x in v if x and x.strip()]
 
     @model_validator(mode="after")
-    def _whole(self) -> "Tie":
+    def _whole(self) -> Tie:
         if self.source == self.target:
             raise ValueError("a tie needs two different actors (source equals target)")
         if self.kind != "funding" and (self.amount is not None or self.currency or self.channel):
@@ -414,20 +417,21 @@ class Introduction(_Base):
         return _check_choice(v, INTRODUCTION_STATUSES, "introduction status")
 
     @model_validator(mode="after")
-    def _whole(self) -> "Introduction":
+    def _whole(self) -> Introduction:
         if self.source == self.target:
             raise ValueError("an introduction needs two different actors")
         if self.via in (self.source, self.target):
             raise ValueError("the broker ('via') must be a third actor")
         if self.recorded_at is None:
-            self.__dict__["recorded_at"] = dt.datetime.now(dt.timezone.utc).replace(
+            self.__dict__["recorded_at"] = dt.datetime.now(dt.UTC).replace(
                 microsecond=0)
         return self
 
     @property
     def pair(self) -> tuple[str, str]:
         """The unordered pair, as a sorted tuple: introductions are mutual."""
-        return tuple(sorted((self.source, self.target)))
+        a, b = sorted((self.source, self.target))
+        return a, b
 
 
 # --- validation errors in plain words -----------------------------------------
@@ -478,7 +482,7 @@ def validation_problems(exc: ValidationError, names: dict[str, str] | None = Non
             msg = f"'{_text(value)}' is not a whole number"
         elif typ == "float_parsing":
             msg = f"'{_text(value)}' is not a number"
-        elif typ.startswith("date") or typ.startswith("datetime"):
+        elif typ.startswith(("date", "datetime")):
             msg = f"'{_text(value)}' is not a date"
         elif msg.startswith("Input should be"):
             msg = f"'{_text(value)}' s{msg[7:]}"  # "should be greater than 0"

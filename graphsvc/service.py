@@ -37,7 +37,7 @@ class GraphService:
         self.cache = VersionedCache(int(self.config.get("CACHE_SIZE") or 64))
 
     @classmethod
-    def from_config(cls, config: Mapping | None = None) -> "GraphService":
+    def from_config(cls, config: Mapping | None = None) -> GraphService:
         config = load_config() if config is None else config
         return cls(get_store(config), config)
 
@@ -162,7 +162,8 @@ class GraphService:
             if intro.status == "made":
                 tie = Tie(source=intro.source, target=intro.target, kind="informal",
                           subtype="introduction", provenance="introduction",
-                          visibility=visibility, since=intro.recorded_at.date(),
+                          visibility=visibility,
+                          since=intro.recorded_at.date() if intro.recorded_at else None,
                           note=intro.note)
         except ValidationError as exc:
             raise introduction_not_recorded(

@@ -34,7 +34,7 @@ __all__ = ["build_snapshot", "reader_graph", "reader_introductions", "visible_ch
 
 
 def build_snapshot(actors: Iterable[Actor | dict], ties: Iterable[Tie | dict],
-                   version: int = 0, meta: dict | None = None) -> nx.MultiDiGraph:
+                   version: int | str = 0, meta: dict | None = None) -> nx.MultiDiGraph:
     """Build the snapshot graph every analysis reads.
 
     A ``MultiDiGraph``: one node per actor (key: actor id; attributes: every
@@ -46,7 +46,7 @@ def build_snapshot(actors: Iterable[Actor | dict], ties: Iterable[Tie | dict],
     strings. ``G.graph`` holds ``version`` and the dataset metadata. Ties whose
     ends are not both present (filtered out) are dropped.
     """
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph = nx.MultiDiGraph()
     G.graph.update(meta or {})
     G.graph["version"] = version
     for a in actors:
@@ -103,7 +103,7 @@ def reader_graph(G: nx.MultiDiGraph, restricted: bool) -> nx.MultiDiGraph:
     """
     if restricted:
         return G
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.add_nodes_from((v, d) for v, d in G.nodes(data=True)
                      if d.get("visibility") == "public")

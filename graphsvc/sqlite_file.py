@@ -7,6 +7,7 @@ for it rather than fail, and migrations tracked by ``PRAGMA user_version``.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ from pathlib import Path
 from .errors import StoreUnavailable
 
 __all__ = ["SQLiteFile", "statements"]
+
+log = logging.getLogger(__name__)
 
 
 def statements(script: str) -> list[str]:
@@ -58,6 +61,7 @@ class SQLiteFile:
                 str(self.path), str(exc),
                 hint="Check that the folder exists and is writable, or point "
                 f"{setting} at another file.") from exc
+        log.debug("opened %s (schema version %d)", self.path, self.schema_version)
 
     @property
     def schema_version(self) -> int:
@@ -105,6 +109,10 @@ class SQLiteFile:
                 for stmt in statements(self._migrations[i]):
                     c.execute(stmt)
             c.execute(f"PRAGMA user_version = {target}")
+        if current == 0:
+            log.info("%s: created (schema version %d)", self.path, target)
+        else:
+            log.info("%s: schema migrated from version %d to %d", self.path, current, target)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -24,6 +24,7 @@ records.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from .model import CIVIL_SOCIETY_KINDS, ISSUE_AREAS, PHASES, POPULATIONS, Actor, Tie
 from .queries.introductions.geography import COUNTERPART_CITIES
@@ -82,11 +83,11 @@ def synthetic_records(n: int = 400, seed: int = 0, *, ties_per_actor: float = 3.
     """
     rng = random.Random(seed)
     share = visibility if isinstance(visibility, float) else None
-    fixed = {} if share is not None or visibility == "restricted" else {
+    fixed: dict[str, Any] = {} if share is not None or visibility == "restricted" else {
         "visibility": visibility}
     tie_fixed = {"visibility": "public"} if share is not None else fixed
     n_groups = max(2, n // group_size)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for _ in range(n_groups):
         groups.append({
             "issues": rng.sample(ISSUE_AREAS, 3),
@@ -94,7 +95,9 @@ def synthetic_records(n: int = 400, seed: int = 0, *, ties_per_actor: float = 3.
             "phases": rng.sample(list(PHASES), rng.choice((1, 2))),
             "corridor": rng.choice(COUNTERPART_CITIES),
         })
-    actors, member_of, by_group = [], {}, [[] for _ in range(n_groups)]
+    actors: list[Actor] = []
+    member_of: dict[str, int] = {}
+    by_group: list[list[str]] = [[] for _ in range(n_groups)]
     cs_kinds = sorted(CIVIL_SOCIETY_KINDS)
     for i in range(n):
         g = i % n_groups if i < n_groups else rng.randrange(n_groups)
@@ -137,8 +140,8 @@ def synthetic_records(n: int = 400, seed: int = 0, *, ties_per_actor: float = 3.
         by_group[g].append(aid)
     kinds = {a.id: a.kind for a in actors}
     ids = [a.id for a in actors]
-    adj = {i: set() for i in ids}
-    ties = {}
+    adj: dict[str, set[str]] = {i: set() for i in ids}
+    ties: dict[str, Tie] = {}
     target = int(n * ties_per_actor)
     attempts = 0
     while len(ties) < target and attempts < target * 20:
@@ -161,10 +164,10 @@ def synthetic_records(n: int = 400, seed: int = 0, *, ties_per_actor: float = 3.
             t = Tie(source=src, target=dst, kind="funding", amount=rng.randint(1, 100) * 1000,
                     currency="USD", year=2020, provenance="illustrative", **tie_fixed)
         else:
-            kind = "formal" if rng.random() < 0.45 else "informal"
-            t = Tie(source=u, target=v, kind=kind, provenance="illustrative",
-                    strength=rng.choice((None, 0.5, 1.0)), **tie_fixed)
-        ties[t.id] = t
+            t = Tie(source=u, target=v, kind="formal" if rng.random() < 0.45 else "informal",
+                    provenance="illustrative", strength=rng.choice((None, 0.5, 1.0)),
+                    **tie_fixed)
+        ties[str(t.id)] = t
     return actors, list(ties.values())
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphsvc.illustrative import build_illustrative, load_illustrative  # noqa: E402
-from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.illustrative import build_illustrative, load_illustrative
+from graphsvc.stores.sqlite import SQLiteStore
 
 
 def main(runs: int = 5) -> None:

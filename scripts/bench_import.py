@@ -16,12 +16,13 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graphsvc.service import GraphService  # noqa: E402
-from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.service import GraphService
+from graphsvc.stores.sqlite import SQLiteStore
 
 
 def write_files(folder: Path, n_actors: int, n_ties: int, seed: int):
@@ -75,19 +76,19 @@ def main(argv=None):
         results = {k: [] for k in ("first import", "re-import (no change)",
                                    "export json", "export csv", "export graphml",
                                    "export gexf")}
-        for run in range(args.runs):
+        for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
                 tmp = Path(tmp)
                 actors, ties = write_files(tmp, args.actors, n_ties, args.seed)
                 svc = GraphService(SQLiteStore(tmp / "bench.db"))
-                results["first import"].append(timed(lambda: svc.import_files(actors, ties)))
+                results["first import"].append(timed(partial(svc.import_files, actors, ties)))
                 results["re-import (no change)"].append(
-                    timed(lambda: svc.import_files(actors, ties)))
+                    timed(partial(svc.import_files, actors, ties)))
                 for fmt, out in (("json", "g.json"), ("csv", "csv"),
                                  ("graphml", "g.graphml"), ("gexf", "g.gexf")):
                     svc.snapshot()  # time the writer, not the first snapshot
                     results[f"export {fmt}"].append(
-                        timed(lambda: svc.export(fmt, tmp / out)))
+                        timed(partial(svc.export, fmt, tmp / out)))
                 svc.close()
         for label, times in results.items():
             report(label, times)

@@ -17,14 +17,14 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graphsvc.queries.introductions import plan_introductions, suggest_introductions  # noqa: E402
-from graphsvc.queries.introductions._index import index_for  # noqa: E402
-from graphsvc.synthetic import synthetic_network  # noqa: E402
-
+from graphsvc.queries.introductions import plan_introductions, suggest_introductions
+from graphsvc.queries.introductions._index import index_for
+from graphsvc.synthetic import synthetic_network
 
 CPU: list[float] = []  # CPU seconds of the last timed call, beside wall-clock
 
@@ -70,7 +70,7 @@ def main():
     for mode in ("open", "peer", "policymaker", "funder"):
         secs = []
         for a in actors:
-            secs.append(timed(lambda: suggest_introductions(G, a, mode, limit=10))[0])
+            secs.append(timed(partial(suggest_introductions, G, a, mode, limit=10))[0])
         summary(f"suggest --limit 10, mode {mode} (cached snapshot)", secs)
 
     # In the synthetic network every pair of large communities already has
@@ -79,7 +79,7 @@ def main():
         secs, last = [], None
         for r in range(args.plan_runs):
             G.graph["version"] = f"bench-plan-{goal}-{r}"  # cold: index rebuilt too
-            t, last = timed(lambda: plan_introductions(G, 20, goal, **kw))
+            t, last = timed(partial(plan_introductions, G, 20, goal, **kw))
             secs.append(t)
         summary(f"plan k=20 goal {goal} (cold snapshot)", secs, "s", 1)
         print(f"    indicator {last['before']['value']:.3f} -> {last['after']['value']:.3f}, "

@@ -27,15 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import igraph as ig  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
+import igraph as ig
+import networkx as nx
+import numpy as np
 
-from graphsvc.queries import (  # noqa: E402
-    _engines, brokerage, centrality, communities, influence)
-from graphsvc.queries.metrics import actor_metrics  # noqa: E402
-from graphsvc.queries.projection import project  # noqa: E402
-from graphsvc.synthetic import synthetic_network  # noqa: E402
+from graphsvc.queries import _engines, brokerage, centrality, communities, influence
+from graphsvc.queries.metrics import actor_metrics
+from graphsvc.queries.projection import project
+from graphsvc.synthetic import synthetic_network
+
 
 def synthetic_snapshot(n: int, ties_per_actor: int = 10, seed: int = 0) -> nx.MultiDiGraph:
     """A seeded invented snapshot: four planted groups, 80% of ties inside

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphsvc.access import GraphView  # noqa: E402
-from graphsvc.auth import Accounts  # noqa: E402
-from graphsvc.illustrative import load_illustrative  # noqa: E402
-from graphsvc.service import GraphService  # noqa: E402
-from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
+from graphsvc.access import GraphView
+from graphsvc.auth import Accounts
+from graphsvc.illustrative import load_illustrative
+from graphsvc.service import GraphService
+from graphsvc.stores.sqlite import SQLiteStore
 
 PASSWORD = "correct horse battery"
 

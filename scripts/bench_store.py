@@ -4,10 +4,10 @@ Usage: python scripts/bench_store.py [--runs 3] [--ties 100000] [--seed 7]
                                      [--uri bolt://... --user neo4j --password ...]
 
 For each dataset (the illustrative network, then a synthetic graph of
-about ``--ties`` ties from :mod:`graphsvc.synthetic`) and each store, every run loads the whole graph into an
-empty store in one ``upsert`` and times it, then times a second ``upsert`` of
-the same data (nothing changes; the store compares and skips) and a
-snapshot. Stores:
+about ``--ties`` ties from :mod:`graphsvc.synthetic`) and each store, every
+run loads the whole graph into an empty store in one ``upsert`` and times it,
+then times a second ``upsert`` of the same data (nothing changes; the store
+compares and skips) and a snapshot. Stores:
 
 - ``sqlite``: the embedded store in a temporary file;
 - ``bolt``: the Neo4j store over Bolt. Without ``--uri`` it talks to the
@@ -117,6 +117,7 @@ def main(argv=None):
         bolt_label = f"Neo4j at {args.uri}, batches of {args.batch_size}"
     else:
         import neo4j
+
         from bolt_server import STANDIN_MAX_BATCH_BYTES, find_binaries, start_falkordb
 
         binaries = find_binaries()

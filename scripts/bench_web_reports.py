@@ -23,12 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
+from web_bench_client import signed_in_client, time_pages  # noqa: E402
+
 from graphsvc.illustrative import load_illustrative  # noqa: E402
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.synthetic import fill_store  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
-from web_bench_client import signed_in_client, time_pages  # noqa: E402
 
 
 def pages(actor: str) -> list[tuple[str, str]]:

@@ -22,13 +22,11 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent)]
 
 from werkzeug.serving import make_server  # noqa: E402
 
+from graphsvc.illustrative import load_illustrative  # noqa: E402
+from graphsvc.queries.metrics import actor_metrics  # noqa: E402
 from graphsvc.service import GraphService  # noqa: E402
 from graphsvc.stores.sqlite import SQLiteStore  # noqa: E402
 from graphsvc.web import create_app  # noqa: E402
-
-
-from graphsvc.illustrative import load_illustrative  # noqa: E402
-from graphsvc.queries.metrics import actor_metrics  # noqa: E402
 
 
 def viewer_token(app) -> str:

@@ -113,7 +113,7 @@ class FalkorDBServer:
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
-    def start(self, wait_seconds: float = 60.0) -> "FalkorDBServer":
+    def start(self, wait_seconds: float = 60.0) -> FalkorDBServer:
         self.log = open(os.path.join(self.dir, "server.log"), "wb")
         self.proc = subprocess.Popen(
             [self.redis_server, "--port", str(self.port), "--bind", "127.0.0.1",

@@ -27,7 +27,10 @@ _TRAP = """
 window.__xssFired = false;
 for (const name of ["alert", "confirm", "prompt"]) {
   const original = window[name];
-  window[name] = function () { window.__xssFired = true; return original.apply(window, arguments); };
+  window[name] = function () {
+    window.__xssFired = true;
+    return original.apply(window, arguments);
+  };
 }
 """
 

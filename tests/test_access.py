@@ -94,12 +94,12 @@ def everything_a_reader_can_get(v: GraphView) -> dict:
     for kind in ("individual", "funder"):
         out["search"].append([a.to_record() for a in v.find_actors(ActorFilter(kind=kind))])
     for aid in all_actor_ids:
-        for key, call in (("actors", lambda: v.get_actor(aid).to_record()),
-                          ("ties_of", lambda: [t.to_record() for t in v.ties(aid)]),
-                          ("neighbours", lambda: [[t.to_record(), a.to_record()]
-                                                  for t, a in v.neighbours(aid)]),
-                          ("intros_of", lambda: [i.to_record()
-                                                 for i in v.introductions(aid)])):
+        for key, call in (("actors", lambda aid=aid: v.get_actor(aid).to_record()),
+                          ("ties_of", lambda aid=aid: [t.to_record() for t in v.ties(aid)]),
+                          ("neighbours", lambda aid=aid: [[t.to_record(), a.to_record()]
+                                                          for t, a in v.neighbours(aid)]),
+                          ("intros_of", lambda aid=aid: [i.to_record()
+                                                         for i in v.introductions(aid)])):
             try:
                 out[key].append(call())
             except NotFound as exc:

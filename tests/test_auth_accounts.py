@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 
 from auth_helpers import FAST_HASHER, PASSWORD, FakeClock, make_accounts
 from graphsvc.auth import PERMISSIONS, ROLE_PERMISSIONS, ROLES, Accounts, can, write_audit
-from graphsvc.auth.accounts import parse_rate_limit
+from graphsvc.auth.accounts import InvalidAccountInput, parse_rate_limit
 from graphsvc.config import DEFAULTS, DESCRIPTIONS, load_config
 from graphsvc.errors import (
     ConfigError,
@@ -18,9 +18,7 @@ from graphsvc.errors import (
     NotFound,
     RateLimited,
     Unauthorized,
-
 )
-from graphsvc.auth.accounts import InvalidAccountInput
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -355,12 +353,3 @@ def test_settings_defaults_and_parsing(tmp_path):
     assert c["PUBLIC_VIEW"] is True and c["SESSION_IDLE_MINUTES"] == 5
     with pytest.raises(ConfigError, match="PUBLIC_VIEW must be true or false"):
         load_config(environ={"GRAPHSVC_PUBLIC_VIEW": "maybe"})
-
-
-@pytest.mark.parametrize("name", ["graphsvc.auth.roles", "graphsvc.auth.accounts"])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name))
-    assert result.attempted > 0 and result.failed == 0

@@ -41,7 +41,7 @@ def test_results_are_kept_per_key_and_bounded():
 def test_a_new_version_drops_every_older_result():
     cache = VersionedCache(maxsize=10)
     for name in "abc":
-        cache.get(K(1, name), lambda: name)
+        cache.get(K(1, name), lambda name=name: name)
     cache.get(K(2, "a"), lambda: "new")
     assert [k.version for k in cache.keys()] == [2]
     # an answer computed for an older version while a newer one was seen is

@@ -246,9 +246,8 @@ def test_help(run, command):
 
 def _run_on_terminal(args, db):
     """Run graphsvc with stderr on a pseudo-terminal; return what it showed there."""
-    import pty
-
     import fcntl
+    import pty
     import struct
     import termios
 

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphsvc.cli import main
-from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.model import Actor, Tie
 from graphsvc.service import GraphService
 from graphsvc.snapshot import introduction_tie_id, reader_graph, reader_introductions
 from graphsvc.stores.sqlite import SQLiteStore

@@ -185,7 +185,7 @@ FILE_CASES = {
     "no kind column": ("actors.csv", b"name,country\nCasa,MX\n",
                        [("actors.csv, field 'kind'", "no 'kind' column")]),
     "two columns for one field": (
-        "actors.csv", "name,nombre,kind,country\nA,B,osc,MX\n".encode(),
+        "actors.csv", b"name,nombre,kind,country\nA,B,osc,MX\n",
         [("actors.csv, column 'nombre'", "columns 'name' and 'nombre' both give name")]),
     "ties without ends": ("ties.csv", b"kind,note\nformal,x\n",
                           [("ties.csv, field 'source'", "no 'source' column"),

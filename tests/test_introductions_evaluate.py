@@ -2,7 +2,13 @@
 import pytest
 
 from graphsvc.queries.introductions.evaluate import (
-    METHODS, _metrics, evaluate_hidden_ties, format_table, hide_ties, run_evaluations)
+    METHODS,
+    _metrics,
+    evaluate_hidden_ties,
+    format_table,
+    hide_ties,
+    run_evaluations,
+)
 from graphsvc.synthetic import evaluation_graphs, synthetic_network
 
 

@@ -11,7 +11,11 @@ import pytest
 
 from graphsvc.model import Actor, Tie
 from graphsvc.queries.introductions import (
-    plan_introductions, plan_report, suggest_introductions, suggestions_report)
+    plan_introductions,
+    plan_report,
+    suggest_introductions,
+    suggestions_report,
+)
 from graphsvc.snapshot import build_snapshot
 from graphsvc.web.reports import localised, render_report
 from intro_graphs import corridor_records

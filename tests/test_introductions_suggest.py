@@ -7,7 +7,12 @@ import pytest
 from graphsvc.errors import NotFound
 from graphsvc.model import Introduction
 from graphsvc.queries.introductions import (
-    WEIGHTS, best_broker, mutual_brokers, suggest_introductions, trusted_path)
+    WEIGHTS,
+    best_broker,
+    mutual_brokers,
+    suggest_introductions,
+    trusted_path,
+)
 from graphsvc.queries.introductions._index import index_for
 from graphsvc.snapshot import build_snapshot
 from intro_graphs import corridor_records

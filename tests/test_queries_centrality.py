@@ -140,7 +140,9 @@ def test_degree_by_kind_counts_distinct_actors_and_strength():
         "funding_ties_in": 2, "funding_ties_out": 0}
     assert t.loc["f", "recipients"] == 2 and t.loc["f", "funding_ties_out"] == 3
     assert t.loc["x", "degree"] == 0
-    assert list(t.columns) == list(C.DEGREE_COLUMNS)
+    assert list(t.columns) == [
+        "degree", "degree_formal", "degree_informal", "funders", "recipients",
+        "strength_formal", "strength_informal", "funding_ties_in", "funding_ties_out"]
 
 
 def test_projection_choices_change_centrality():

@@ -22,10 +22,9 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from bolt_server import (STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, find_binaries,
-                         start_falkordb)
+from bolt_server import STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, find_binaries, start_falkordb
 from graphsvc.errors import StoreUnavailable, ValidationFailed
-from graphsvc.model import Actor, Tie
+from graphsvc.model import Actor
 from graphsvc.stores import ActorFilter, get_store
 from graphsvc.stores import cypher as Q
 from graphsvc.stores.neo4j import Neo4jStore

@@ -5,8 +5,17 @@ import networkx as nx
 import pytest
 
 from graphsvc.snapshot import build_snapshot
-from graphsvc.viz import (COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE, MapFilter,
-                          build_network, ego_graph, filter_graph, layout, network_data)
+from graphsvc.viz import (
+    COUNTRY_SHAPES,
+    KIND_COLORS,
+    OTHER_SHAPE,
+    MapFilter,
+    build_network,
+    ego_graph,
+    filter_graph,
+    layout,
+    network_data,
+)
 from web_fixtures import ACTORS, IMG, TIES
 
 
@@ -123,7 +132,7 @@ def test_add_edge_is_not_used_for_big_maps():
         G.add_node(v, name=str(v), kind="cso", country="MX")
     for i, (u, v) in enumerate(H.edges()):
         G.add_edge(u, v, key=f"t{i}", kind="informal")
-    net = build_network(G, {v: (0, 0) for v in G})
+    net = build_network(G, dict.fromkeys(G, (0, 0)))
     assert len(net.edges) == 50000 and len(net.nodes) == 5000
 
 

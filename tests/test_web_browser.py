@@ -3,9 +3,8 @@ localhost, no console errors, and hostile names stay text everywhere."""
 import pytest
 
 from auth_helpers import PASSWORD
+from browser_fixtures import LiveServer, browser, needs_chromium, new_watch, sign_in_browser  # noqa: F401
 from graphsvc.stores.sqlite import SQLiteStore
-from browser_fixtures import (LiveServer, browser, needs_chromium, new_watch,  # noqa: F401
-                              sign_in_browser)
 from web_fixtures import ACTORS, HREF, IMG, JS_SITE, SCRIPT, TIES, fill, make_app
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -144,8 +143,10 @@ def test_hostile_text_shows_as_typed(browser, live):
 
 
 @pytest.mark.parametrize("locale, lang, nav", [
-    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Presentaciones", "Importar", "Exportar"]),
-    ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Introductions", "Import", "Export"]),
+    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Presentaciones", "Importar",
+                     "Exportar"]),
+    ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Introductions", "Import",
+                     "Export"]),
 ])
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):

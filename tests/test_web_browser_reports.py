@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from auth_helpers import PASSWORD
+from browser_fixtures import LiveServer, browser, needs_chromium, new_watch, sign_in_browser  # noqa: F401
 from graphsvc.stores.sqlite import SQLiteStore
-from browser_fixtures import (LiveServer, browser, needs_chromium, new_watch,  # noqa: F401
-                              sign_in_browser)
 from ingest_helpers import state
 from web_fixtures import HREF, IMG, SCRIPT, fill, make_app, signed_in
 

@@ -12,8 +12,8 @@ from flask import Flask, jsonify, render_template_string, request
 from auth_helpers import PASSWORD, FakeClock, make_accounts
 from graphsvc.config import load_config
 from graphsvc.errors import ConfigError, NotFound
-from graphsvc.model import Actor
 from graphsvc.ingest.export import graph_document
+from graphsvc.model import Actor
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web.security import (

@@ -17,8 +17,7 @@ from graphsvc.model import Introduction
 from graphsvc.stores.sqlite import SQLiteStore
 from ingest_helpers import state
 from test_web_api import assert_error
-from web_fixtures import (ACTORS, IMG, TIES, app, bearer, client, csrf,  # noqa: F401
-                          make_app, signed_in, store)
+from web_fixtures import ACTORS, IMG, TIES, app, bearer, client, csrf, make_app, signed_in, store  # noqa: F401
 
 HEADER = "id,name,kind,country,city\n"
 GOOD = "casa_luz,Casa Luz,shelter,MX,Tijuana\nred_sd,Red SD,network,US,San Diego\n"

@@ -12,7 +12,6 @@ import re
 import pytest
 
 from auth_helpers import PASSWORD, make_accounts
-
 from graphsvc.model import Actor, Tie
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore

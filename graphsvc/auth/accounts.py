@@ -205,7 +205,7 @@ class Accounts:
         self._dummy_hash: str | None = None
 
     @classmethod
-    def from_config(cls, config, **kwargs) -> "Accounts":
+    def from_config(cls, config, **kwargs) -> Accounts:
         return cls(config["ACCOUNTS_DB"],
                    login_limit=config.get("LOGIN_RATE_LIMIT") or "5 per 15 minutes", **kwargs)
 
@@ -213,7 +213,7 @@ class Accounts:
         self.db.close()
 
     def _now_iso(self) -> str:
-        return dt.datetime.fromtimestamp(self.clock(), tz=dt.timezone.utc).isoformat(
+        return dt.datetime.fromtimestamp(self.clock(), tz=dt.UTC).isoformat(
             timespec="seconds")
 
     # --- audit ------------------------------------------------------------
@@ -234,7 +234,8 @@ class Accounts:
     def audit_entries(self, since: str | None = None, action: str | None = None,
                       limit: int | None = None) -> list[AuditEntry]:
         """Entries oldest first; ``since`` is an ISO time (inclusive)."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if since:
             where.append("at >= ?")
             args.append(since)
@@ -390,7 +391,8 @@ class Accounts:
                 raise RateLimited(f"too many failed sign-in attempts; try again in "
                                   f"{wait} seconds", retry_after=wait)
 
-    def authenticate(self, username: str, password: str, ip: str | None = None) -> User:
+    def authenticate(self, username: str | None, password: str | None,
+                     ip: str | None = None) -> User:
         """The user whose password this is, else :class:`Unauthorized`.
 
         Throttled per address and user name (:class:`RateLimited`). Unknown
@@ -431,10 +433,11 @@ class Accounts:
         if reason:
             # Raised after the commit, so the failure stays counted and audited.
             raise Unauthorized(_LOGIN_FAILED)
+        assert row is not None  # no reason to refuse: the user was found
         with self.db.tx() as c:
             if self.hasher.check_needs_rehash(row["password_hash"]):
                 c.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                          (self.hasher.hash(password), row["id"]))
+                          (self.hasher.hash(password or ""), row["id"]))
             c.execute("UPDATE users SET last_login_at = ? WHERE id = ?",
                       (self._now_iso(), row["id"]))
             c.execute("DELETE FROM login_failures WHERE key = ?",

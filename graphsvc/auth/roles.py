@@ -58,7 +58,8 @@ _ADDS: dict[str, frozenset[str]] = {
 
 
 def _cumulative() -> dict[str, frozenset[str]]:
-    out, acc = {PUBLIC_ROLE: _ADDS[PUBLIC_ROLE]}, frozenset()
+    out = {PUBLIC_ROLE: _ADDS[PUBLIC_ROLE]}
+    acc: frozenset[str] = frozenset()
     for role in ROLES:
         acc = acc | _ADDS[role]
         out[role] = acc

@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..errors import GraphsvcError, ValidationFailed
-from .common import pass_service  # noqa: F401  (re-exported for command modules)
+from ..logs import configure_from_settings
 
 
 class DomainErrorGroup(click.Group):
@@ -34,6 +34,7 @@ def main():
     The graph lives in the embedded store (GRAPHSVC_DB, a SQLite file) unless
     GRAPHSVC_NEO4J_URI names a Neo4j server.
     """
+    configure_from_settings()
 
 
 def _register():

@@ -23,7 +23,7 @@ def _bars(quiet: bool):
     """
     from tqdm import tqdm
 
-    opened = []
+    opened: list = []
 
     def start(desc: str, total: int):
         if opened:  # stages run one after another: one bar at a time

@@ -68,9 +68,8 @@ def introductions():
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
             public_only, lang):
     """Ranked introductions for one actor, with reasons and a broker."""
-    from ..queries.introductions import suggest_introductions, suggestions_report
-
     from ..errors import NotFound
+    from ..queries.introductions import suggest_introductions, suggestions_report
 
     svc = _service()
     G = svc.snapshot(include_restricted=not public_only)
@@ -114,7 +113,6 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
 def record(source, target, via, status, note, public):
     """Record an introduction; a made one becomes an informal tie."""
     from ..model import tie_id
-
     from .principal import cli_graph_view
 
     svc = _service()

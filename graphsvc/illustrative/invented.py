@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Mapping
 
 __all__ = [
     "MARKERS",
@@ -146,7 +147,7 @@ _OFFICES = (  # (agency actor id, office label, city)
 )
 
 
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys], k=1)[0]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..model import CIVIL_SOCIETY_KINDS, Tie, is_policymaker
+from ..model import CIVIL_SOCIETY_KINDS, Tie, TieKind, is_policymaker
 from .invented import DEFENDER_AREAS, MX_CITIES, US_TIE_WEIGHT
 
 __all__ = ["SURVEY", "PRM", "build_ties", "survey_targets"]
@@ -97,7 +97,7 @@ class _TieMaker:
                 return True
         return False
 
-    def add(self, s: str, t: str, kind: str, subtype: str, what: str, **kw) -> bool:
+    def add(self, s: str, t: str, kind: TieKind, subtype: str, what: str, **kw) -> bool:
         rng = self.rng
         if kind == "formal" and "since" not in kw:
             kw["since"] = dt.date(rng.randint(2014, 2021), rng.randint(1, 12), 1)
@@ -110,6 +110,7 @@ class _TieMaker:
                   visibility="restricted" if self.sensitive(s, t, kind) else "public",
                   note=f"Illustrative, not a record of a real relationship: {what}.",
                   **kw)
+        assert tie.id is not None  # Tie fills in its id
         if tie.id in self.ties:
             return False
         self.ties[tie.id] = tie

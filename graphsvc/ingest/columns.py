@@ -115,7 +115,8 @@ LIST_FIELDS = frozenset({"issue_areas", "populations", "phases", "languages",
                          "roles", "channel"})
 
 
-def map_headers(headers: list[str], table: dict[str, str]) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
+def map_headers(headers: list[str], table: dict[str, str]
+                ) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
     """Map original headers to fields.
 
     Returns ``(mapping, unknown, clashes)``: original header -> field for
@@ -361,8 +362,8 @@ def actor_value(field: str, value):
     if field == "country":
         return country_code(value)
     if field in ("issue_areas", "populations"):
-        table = ISSUE_AREA_SYNONYMS if field == "issue_areas" else POPULATION_SYNONYMS
-        return [_label_value(table, v) for v in value]
+        synonyms = ISSUE_AREA_SYNONYMS if field == "issue_areas" else POPULATION_SYNONYMS
+        return [_label_value(synonyms, v) for v in value]
     table = _ACTOR_VALUE_TABLES.get(field)
     if table is None:
         return value

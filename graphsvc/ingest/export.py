@@ -119,7 +119,7 @@ def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.Mu
     Lists become ``;``-joined text, ``None`` and empty lists are left out,
     and nodes get ``label`` (the name) for Gephi.
     """
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph = nx.MultiDiGraph()
     H.graph.update({k: v for k, v in G.graph.items() if v is not None})
 
     def flat(attrs: Mapping) -> dict:

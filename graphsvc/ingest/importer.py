@@ -9,18 +9,27 @@ CSV report.
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GraphsvcError, Problem, ValidationFailed
 from ..stores.base import GraphStore, WriteResult
-from .readers import Table, file_failed, is_graph_document, read_json_document, read_table
-from .readers import table_from_records
+from .readers import (
+    Table,
+    file_failed,
+    is_graph_document,
+    read_json_document,
+    read_table,
+    table_from_records,
+)
 from .validate import Checked, check_actors, check_introductions, check_ties
 
 __all__ = ["ImportResult", "RejectedRow", "import_files", "import_graph", "write_report",
            "GRAPH_FORMAT", "GRAPH_FORMAT_VERSION", "Progress"]
+
+log = logging.getLogger(__name__)
 
 #: The ``format`` and ``format_version`` of a full-graph JSON export.
 GRAPH_FORMAT = "graphsvc-graph"
@@ -87,6 +96,8 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
     every = parts + ([introductions] if introductions else [])
     problems = [p for c in every for p in c.problems]
     if problems and not skip_invalid:
+        log.info("import refused, nothing written: %d problem%s", len(problems),
+                 "s" if len(problems) != 1 else "")
         raise ValidationFailed(problems)
 
     actors = [r for c in parts if c.what == "actors" for r in c.valid]
@@ -108,6 +119,9 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
         after_write()
     if introductions:
         result.introductions_added = _add_introductions(store, introductions.valid)
+    log.info("import of %s: %d actor rows and %d tie rows read; %s",
+             ", ".join(dict.fromkeys(c.label for c in every)), result.actors_read,
+             result.ties_read, result.summary())
     return result
 
 
@@ -128,6 +142,8 @@ def import_files(store: GraphStore, actors: str | Path | None = None,
     for what, path in (("actors", actors), ("ties", ties)):
         if path is not None:
             tables[what] = read_table(path)
+            log.debug("read %s (%s): %d rows", path, tables[what].format,
+                      len(tables[what].rows))
     parts = []
     checked_actors = None
     if "actors" in tables:
@@ -190,6 +206,8 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
         return table_from_records(path, records, what=key)
 
     actor_table, tie_table = section("actors"), section("ties")
+    log.debug("read %s (full-graph export): %d actor rows, %d tie rows", path,
+              len(actor_table.rows), len(tie_table.rows))
     actors = check_actors(actor_table, label=f"{path.name} actors", allow_empty=True,
                           tick=_ticker(progress, actor_table, f"{path.name} actors"))
     ties = check_ties(tie_table, actors=actors, stored_ids=store.existing_actor_ids,

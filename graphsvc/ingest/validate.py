@@ -20,6 +20,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from pydantic import ValidationError
 
@@ -119,7 +120,7 @@ def model_problems(exc: ValidationError, label: str, number: int,
     out = []
     for p in validation_problems(exc):
         fld = p.field
-        hint = _REQUIRED_HINTS.get(fld, "") if p.message == f"missing {fld}" else ""
+        hint = _REQUIRED_HINTS.get(fld or "", "") if p.message == f"missing {fld}" else ""
         hint = hint or _FIELD_HINTS.get(fld or "", "")
         if p.message.startswith("unknown actor kind"):
             hint = "Spanish names work too (osc, albergue, gobierno, financiador, red)."
@@ -214,7 +215,7 @@ def _mark_duplicates(checked: Checked, key: Callable[[CheckedRow], str | None],
 
 def _sort_problems(checked: Checked) -> None:
     """Each row's problems in the order of the file's columns."""
-    order = {h: i for i, h in enumerate(checked.headers)}
+    order: dict[str | None, int] = {h: i for i, h in enumerate(checked.headers)}
     for r in checked.rows:
         r.problems.sort(key=lambda p: order.get(p.column, len(order)))
 
@@ -308,7 +309,8 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     elif not by_pair:
         for fld in ("source", "target"):
             if fld not in given:
-                other = "actor_b" if "actor_a" in given else "actor_a" if "actor_b" in given else None
+                other = ("actor_b" if "actor_a" in given
+                         else "actor_a" if "actor_b" in given else None)
                 checked.file_problems.append(Problem(
                     f"no '{fld}' column",
                     hint=(f"Add the '{other}' column too." if other else
@@ -368,7 +370,7 @@ def check_ties(table: Table, *, actors: Checked | None = None,
 
     _check_ends(checked, actors, ends)
     _mark_duplicates(
-        checked, lambda r: r.record.id if r.record is not None else None, "tie",
+        checked, lambda r: cast(Tie, r.record).id if r.record is not None else None, "tie",
         "Two rows describe the same tie (same ends, kind, subtype and, for funding, "
         "year): merge them, or give each its own id or subtype.",
         lambda r: r.columns.get("id"))
@@ -420,7 +422,9 @@ class _Ends:
     """
 
     def __init__(self, actors: Checked | None, stored_ids, stored_names):
-        self.valid, self.rejected, self.names = set(), {}, {}
+        self.valid: set[str] = set()
+        self.rejected: dict[str, int] = {}
+        self.names: dict[str, set[str]] = {}
         self.label = actors.label if actors is not None else None
         self.has_actors_file = actors is not None
         self.stored_ids, self.stored_names = stored_ids, stored_names
@@ -429,7 +433,7 @@ class _Ends:
                 continue
             if r.ok:
                 self.valid.add(r.key)
-                self.names.setdefault(header_key(r.record.name), set()).add(r.key)
+                self.names.setdefault(header_key(cast(Actor, r.record).name), set()).add(r.key)
             else:
                 self.rejected.setdefault(r.key, r.number)
         self.in_store: set[str] = set()
@@ -488,8 +492,8 @@ def check_introductions(records: list[dict], *, label: str, actor_ids: set[str],
         except ValidationError as exc:
             cr.problems += model_problems(exc, label, number, {})
         checked.rows.append(cr)
-    ends = {x for r in checked.rows if r.record is not None
-            for x in (r.record.source, r.record.target, r.record.via) if x}
+    intros = [cast(Introduction, r.record) for r in checked.rows if r.record is not None]
+    ends = {x for i in intros for x in (i.source, i.target, i.via) if x}
     known = actor_ids | stored_ids(ends - actor_ids)
     for r in checked.rows:
         if r.record is None:

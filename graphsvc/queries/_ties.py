@@ -33,11 +33,15 @@ def tie_table(G: nx.MultiDiGraph) -> TieTable:
 def _build(G: nx.MultiDiGraph) -> TieTable:
     nodes = list(G)
     index = {v: i for i, v in enumerate(nodes)}
-    src, dst, kind, strength, directed = [], [], [], [], []
-    channels = {}
+    src: list[int] = []
+    dst: list[int] = []
+    kind: list[int] = []
+    strength: list[float] = []
+    directed: list[bool] = []
+    channels: dict = {}
     codes = KIND_CODES
     # Walk the adjacency dicts directly: the edge views cost twice as much.
-    for u, nbrs in G._adj.items():
+    for u, nbrs in G._adj.items():  # type: ignore[attr-defined]
         iu = index[u]
         for v, keyed in nbrs.items():
             if u == v:

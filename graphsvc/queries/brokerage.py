@@ -251,8 +251,9 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     >>> G.add_nodes_from([("mx1", {"country": "MX"}), ("mx2", {"country": "MX"}),
     ...                   ("us1", {"country": "US"})])
     >>> G.add_edges_from([("us1", "mx1"), ("mx1", "mx2")])
-    >>> brokerage_roles(G).loc["mx1"].to_dict()
-    {'coordinator': 0, 'itinerant': 0, 'representative': 0, 'gatekeeper': 1, 'liaison': 0, 'total': 1}
+    >>> brokerage_roles(G).loc["mx1"].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'coordinator': 0, 'itinerant': 0, 'representative': 0, 'gatekeeper': 1,
+     'liaison': 0, 'total': 1}
 
     References
     ----------
@@ -273,9 +274,9 @@ def brokerage_roles(G: nx.Graph, group: str | Mapping | Callable = "country",
     # never equals anyone's.
     labels: dict = {}
     code = np.empty(n, dtype=np.int64)
-    for i, v in enumerate(nodes):
+    for pos, v in enumerate(nodes):
         g = groups[v]
-        code[i] = -1 - i if g is None else labels.setdefault(g, len(labels))
+        code[pos] = -1 - pos if g is None else labels.setdefault(g, len(labels))
     src, dst = _arcs(G, n)
     arc_codes = src * n + dst  # sorted, as _arcs returns them
     outdeg = np.bincount(src, minlength=n)

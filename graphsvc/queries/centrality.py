@@ -33,11 +33,6 @@ __all__ = [
     "centrality_table",
 ]
 
-DEGREE_COLUMNS = (
-    "degree", "degree_formal", "degree_informal", "funders", "recipients",
-    "strength_formal", "strength_informal", "funding_ties_in", "funding_ties_out",
-)
-
 
 def degree_by_kind(G: nx.MultiDiGraph) -> pd.DataFrame:
     """Degree and strength of every actor, per tie kind.
@@ -413,8 +408,8 @@ def eigenvector(G: nx.Graph, weight: str | None = "weight", engine: str = "auto"
     if G.number_of_edges() == 0:
         return out
     if engine == "networkx":
-        comps = (nx.strongly_connected_components(G) if G.is_directed()
-                 else nx.connected_components(G))
+        comps = (nx.strongly_connected_components(G)  # type: ignore[call-overload]
+                 if G.is_directed() else nx.connected_components(G))
         core = max(comps, key=len)
         if len(core) < 2:
             return out

@@ -35,7 +35,7 @@ def _undirected(G: nx.Graph, weight: str | None) -> nx.Graph:
     if not G.is_directed():
         return G
     # Arcs both ways between a pair become one edge weighing their sum.
-    H = nx.Graph()
+    H: nx.Graph = nx.Graph()
     H.add_nodes_from(G.nodes(data=True))
     for u, v, d in G.edges(data=True):
         w = d.get(weight, 1.0) if weight else 1.0
@@ -220,9 +220,9 @@ def community_profile(G: nx.Graph, partition: dict, top: int = 5) -> pd.DataFram
     members: dict = {}
     for v, c in partition.items():
         members.setdefault(c, []).append(v)
-    internal = Counter()
-    external = Counter()
-    cross = Counter()
+    internal: Counter = Counter()
+    external: Counter = Counter()
+    cross: Counter = Counter()
     for u, v in G.edges():
         cu, cv = partition.get(u), partition.get(v)
         if cu == cv:

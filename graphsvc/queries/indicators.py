@@ -127,7 +127,8 @@ def find_organization(G: nx.Graph, spec: dict | Iterable[Hashable]) -> set:
     --------
     >>> G = nx.Graph()
     >>> G.add_node("unhcr-mx", name="ACNUR México")
-    >>> G.add_node("x1", name="Oficina del Alto Comisionado de las Naciones Unidas para los Refugiados")
+    >>> G.add_node("x1", name="Oficina del Alto Comisionado de las Naciones Unidas "
+    ...                       "para los Refugiados")
     >>> G.add_node("x2", name="Biomass Institute")  # 'iom' inside a word: no match
     >>> sorted(find_organization(G, UNHCR)), sorted(find_organization(G, IOM))
     (['unhcr-mx', 'x1'], [])
@@ -270,7 +271,8 @@ def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None) -> Indicator:
     Examples
     --------
     >>> S = nx.MultiDiGraph()
-    >>> S.add_node("dhs", kind="government", country="US"); S.add_node("a", kind="cso", country="MX")
+    >>> S.add_node("dhs", kind="government", country="US")
+    >>> S.add_node("a", kind="cso", country="MX")
     >>> S.add_node("b", kind="cso", country="MX")
     >>> _ = S.add_edge("a", "dhs", kind="formal")
     >>> share_tied_to_us_policymakers(S).value
@@ -438,8 +440,10 @@ def ei_index_by_group(G: nx.Graph, attribute: str = "country", kinds=None) -> pd
     {'MX': 0.0, 'US': 1.0}
     """
     H = _simple(G, kinds)
-    actors, ext, inn = defaultdict(int), defaultdict(int), defaultdict(int)
-    for v, a in H.nodes(data=True):
+    actors: defaultdict[str, int] = defaultdict(int)
+    ext: defaultdict[str, int] = defaultdict(int)
+    inn: defaultdict[str, int] = defaultdict(int)
+    for _, a in H.nodes(data=True):
         if a.get(attribute) is not None:
             actors[a[attribute]] += 1
     for u, v in H.edges():

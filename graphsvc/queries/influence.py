@@ -323,8 +323,9 @@ def funding_channels(G: nx.MultiDiGraph, by: str = "channel") -> pd.DataFrame:
     ...                channel=["prm"])
     >>> funding_channels(S)[["funder", "via", "recipient", "amount", "ties"]].values.tolist()
     [['prm', 'unhcr', 'cso1', 150.0, 2], ['prm', 'unhcr', 'cso2', 30.0, 1]]
-    >>> funding_channels(S, by="intermediary").iloc[0].to_dict()
-    {'intermediary': 'unhcr', 'currency': 'USD', 'amount': 180.0, 'ties': 3, 'funders': 1, 'recipients': 2}
+    >>> funding_channels(S, by="intermediary").iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'intermediary': 'unhcr', 'currency': 'USD', 'amount': 180.0, 'ties': 3, 'funders': 1,
+     'recipients': 2}
     """
     rows = []
     for u, v, a in G.edges(data=True):

@@ -74,7 +74,7 @@ COLUMNS: dict[str, str] = {**ATTRIBUTE_COLUMNS, **_METRICS}
 
 def _attributes(G: nx.Graph) -> pd.DataFrame:
     rows = []
-    for v, a in G.nodes(data=True):
+    for _, a in G.nodes(data=True):
         row = {}
         for c in ATTRIBUTE_COLUMNS:
             x = a.get(c)

@@ -164,7 +164,10 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
                      int(src[r]), int(dst[r])]
             chain = [x for i, x in enumerate(chain) if i == 0 or x != chain[i - 1]]
             for x, y in zip(chain, chain[1:]):
-                hs.append(x), hd.append(y), hk.append(kind[r]), hw.append(w[r])
+                hs.append(x)
+                hd.append(y)
+                hk.append(kind[r])
+                hw.append(w[r])
                 hdir.append(directed_tie[r])
         keep = np.ones(len(src), dtype=bool)
         keep[rows] = False
@@ -196,7 +199,7 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     with np.errstate(divide="ignore"):
         dist = np.where(weight > 0, 1.0 / weight, np.inf)
 
-    H = nx.DiGraph() if directed else nx.Graph()
+    H: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     H.graph.update(G.graph)
     H.graph["projection"] = {"kinds": kinds, "directed": directed, "combine": combine,
                              "kind_weights": kw, "follow_channels": follow_channels}

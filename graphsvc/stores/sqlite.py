@@ -9,16 +9,19 @@ trip is lossless and new optional fields need no migration.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..sqlite_file import SQLiteFile
 from ..model import Actor, Introduction, Tie
+from ..sqlite_file import SQLiteFile
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+log = logging.getLogger(__name__)
 
 # Each entry migrates the schema from version i to i + 1; never edit one
 # that has shipped, append a new one.
@@ -129,7 +132,7 @@ class SQLiteStore(GraphStore):
                   record=excluded.record""", rows, progress, len(actors) - len(rows))
 
             old = self._records(c, "ties", [t.id for t in ties])
-            rows = []
+            tie_rows = []
             for t in ties:
                 text = _dump(t.to_record())
                 if t.id not in old:
@@ -139,16 +142,17 @@ class SQLiteStore(GraphStore):
                 else:
                     res.ties_unchanged += 1
                     continue
-                rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
+                tie_rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
             self._chunked(c, """
                 INSERT INTO ties(id, source, target, kind, visibility, record)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET source=excluded.source,
                   target=excluded.target, kind=excluded.kind,
                   visibility=excluded.visibility, record=excluded.record""",
-                          rows, progress, len(ties) - len(rows))
+                          tie_rows, progress, len(ties) - len(tie_rows))
 
             res.version = self._bump(c) if res.changed else self._version(c)
+        log.info("%s: wrote %s (version %d)", self.path, res.summary(), res.version)
         return res
 
     @staticmethod
@@ -162,7 +166,7 @@ class SQLiteStore(GraphStore):
                 progress(len(chunk))
 
     @staticmethod
-    def _records(c, table: str, ids: list[str]) -> dict[str, str]:
+    def _records(c, table: str, ids: list) -> dict[str, str]:
         out = {}
         for i in range(0, len(ids), _CHUNK):
             part = ids[i:i + _CHUNK]
@@ -189,6 +193,7 @@ class SQLiteStore(GraphStore):
                 n += c.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part).rowcount
             if n:
                 self._bump(c)
+        log.info("%s: deleted %d of %d %s", self.path, n, len(ids), table)
         return n
 
     def clear(self) -> None:
@@ -198,6 +203,7 @@ class SQLiteStore(GraphStore):
             c.execute("DELETE FROM actors")
             c.execute("DELETE FROM meta WHERE key != 'version'")
             self._bump(c)
+        log.info("%s: cleared", self.path)
 
     def set_meta(self, key: str, value: str | None) -> None:
         if key == "version":
@@ -251,7 +257,8 @@ class SQLiteStore(GraphStore):
     def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,
                     offset: int = 0) -> list[Actor]:
         flt = flt or ActorFilter()
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if flt.q:
             where.append("search LIKE ? ESCAPE '\\'")
             q = fold(flt.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Colour per actor kind (colour-blind-safe where the palette allows).
-KIND_COLORS: dict[str, str] = {
+KIND_COLORS: dict[str | None, str] = {
     "cso": "#1f77b4",
     "shelter": "#17becf",
     "faith_based": "#9467bd",
@@ -65,7 +65,7 @@ COUNTRY_SHAPES: dict[str, str] = {
 OTHER_SHAPE = "hexagon"
 
 #: Base style per tie kind, in vis-network's edge options.
-TIE_STYLES: dict[str, dict] = {
+TIE_STYLES: dict[str | None, dict] = {
     "formal": {"color": "#444444", "dashes": False, "width": 2},
     "informal": {"color": "#888888", "dashes": [6, 5], "width": 1.5},
     "funding": {"color": "#2a9d8f", "dashes": False, "width": 1.5,
@@ -77,7 +77,7 @@ GROUP_COLORS: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
     "#ff9da7", "#9c755f", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a",
 )
-_KIND_ORDER = {"formal": 0, "informal": 1, "funding": 2}
+_KIND_ORDER: dict[str | None, int] = {"formal": 0, "informal": 1, "funding": 2}
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
 _MAX_FUNDING_WIDTH = 8.0
 
@@ -170,7 +170,7 @@ def node_sizes(measure: Mapping, nodes: Iterable) -> dict:
 def group_colors(groups: Mapping) -> dict:
     """``{group: colour}``, largest group first, so the colours a reader
     sees most are the most distinct."""
-    sizes = defaultdict(int)
+    sizes: defaultdict[object, int] = defaultdict(int)
     for g in groups.values():
         sizes[g] += 1
     order = sorted(sizes, key=lambda g: (-sizes[g], str(g)))
@@ -188,7 +188,7 @@ def _edge_curves(H: nx.MultiDiGraph) -> dict:
     for u, v, k, d in H.edges(keys=True, data=True):
         a, b = sorted((str(u), str(v)))
         pairs[(a, b)].append((_KIND_ORDER.get(d.get("kind"), 3), str(k), u, v, k))
-    curves = {}
+    curves: dict[object, bool | dict] = {}
     for (a, _b), items in pairs.items():
         items.sort()
         for i, (_o, _s, u, _v, k) in enumerate(items):
@@ -206,7 +206,7 @@ def _edge_curves(H: nx.MultiDiGraph) -> dict:
 def _funding_widths(H: nx.MultiDiGraph) -> dict:
     """Width per funding edge key, scaled within each currency (amounts in
     different currencies are not compared)."""
-    top = defaultdict(float)
+    top: defaultdict[str | None, float] = defaultdict(float)
     for _u, _v, d in H.edges(data=True):
         if d.get("kind") == "funding" and d.get("amount"):
             top[d.get("currency")] = max(top[d.get("currency")], float(d["amount"]))
@@ -279,7 +279,7 @@ def build_network(
             "country": a.get("country"),
             "borderWidth": 4 if v == highlight else 1,
         }
-        if palette is not None:
+        if palette is not None and groups is not None:
             node["group_id"] = groups.get(v)
             node["color"]["background"] = palette.get(groups.get(v), "#cccccc")
         if node_title is not None:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..config import load_config
+from ..logs import configure_logging
 from ..service import GraphService
 from . import state
 
@@ -28,9 +30,11 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app = Flask(__name__)
     app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
+    configure_logging(config["LOG_LEVEL"])
     app.config.update(config)
     state.init_app(app, service=service or GraphService.from_config(config))
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.sort_keys = False
 
     from . import api, errors, i18n, pages, permissions, templating
     from .security import init_security

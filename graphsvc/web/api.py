@@ -12,17 +12,36 @@ from ..ingest.export import EXPORT_FORMATS
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
 from ..queries.introductions import GOALS, MODES
 from . import data
-from .errors import InvalidQuery
-from .introductions import (MAX_PLAN, MAX_SUGGESTIONS, plan_from_args, record, suggest_query,
-                            suggestions)
-from .openapi import _q
-from .transfer import (export_download, import_upload, report_dir, send_download,
-                       skip_invalid_requested)
-from .state import get_service
 from .access import current_access
-from .openapi import (actor_params, brokerage_params, map_params, metrics_params, operation,
-                      page_params, spec_for, tie_params)
+from .errors import InvalidQuery
+from .introductions import (
+    MAX_PLAN,
+    MAX_SUGGESTIONS,
+    plan_from_args,
+    record,
+    suggest_query,
+    suggestions,
+)
+from .openapi import (
+    _q,
+    actor_params,
+    brokerage_params,
+    map_params,
+    metrics_params,
+    operation,
+    page_params,
+    spec_for,
+    tie_params,
+)
 from .params import actor_query, brokerage_query, map_query, metrics_query, tie_query
+from .state import get_service
+from .transfer import (
+    export_download,
+    import_upload,
+    report_dir,
+    send_download,
+    skip_invalid_requested,
+)
 
 bp = Blueprint("api", __name__)
 
@@ -45,9 +64,8 @@ def index():
 
 
 @bp.get("/dashboard")
-@operation("Dashboard", "Counts by actor kind, country and tie kind; "
-           "sections whose analysis is not available yet are listed in "
-           "`unavailable`.", schema="Dashboard")
+@operation("Dashboard", "Counts by actor kind, country and tie kind, indicators, "
+           "top brokers and communities.", schema="Dashboard")
 def dashboard():
     return jsonify(data.dashboard(get_service(), current_access()))
 
@@ -234,8 +252,9 @@ _UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": 
            "answer 413.", schema="ImportResult", body=_UPLOAD_BODY,
            extra_responses=("400", "413", "422"), tag="transfer")
 def import_files():
-    result = import_upload(get_service(), current_access(), request.files,
-                           skip_invalid=skip_invalid_requested(), reports=report_dir(current_access()))
+    access = current_access()
+    result = import_upload(get_service(), access, request.files,
+                           skip_invalid=skip_invalid_requested(), reports=report_dir(access))
     token = result.pop("rejected_token")
     result["rejected_csv"] = url_for("pages.rejected_csv", token=token) if token else None
     return jsonify(result)

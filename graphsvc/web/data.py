@@ -3,9 +3,7 @@ its JSON twin under ``/api/v1``.
 
 Each takes the service, the request's :class:`~graphsvc.web.access.Access`
 and parsed parameters, and returns JSON-ready dicts (codes, not labels:
-templates translate). Analyses join here as they land: a section that has
-no analysis behind it yet is reported in ``unavailable`` rather than
-filled with numbers nobody computed.
+templates translate).
 """
 from __future__ import annotations
 
@@ -19,15 +17,15 @@ from ..model import TIE_KINDS
 from ..queries import metrics
 from ..service import GraphService
 from ..stores import ActorFilter
-from ..viz import build_network, layout, ego_graph, filter_graph, network_data
+from ..viz import build_network, ego_graph, filter_graph, layout, network_data
 from . import analyses
 from .access import Access
 from .i18n import country_name, kind_label, measure_label, provenance_label, tie_kind_label
 from .params import ActorQuery, BrokerageQuery, MapQuery, MetricsQuery, TieQuery
 
 __all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data",
-           "facets", "metrics_page", "metrics_csv", "brokerage", "communities", "indicators", "MEASURES",
-           "PENDING_DASHBOARD", "PENDING_PROFILE", "TOP_BROKERS"]
+           "facets", "metrics_page", "metrics_csv", "brokerage", "communities", "indicators",
+           "MEASURES", "TOP_BROKERS"]
 
 
 def _column(name):
@@ -52,10 +50,6 @@ MEASURES = {
     "brokerage_total": _column("brokerage_total"),
 }
 
-#: Dashboard sections waiting for their analysis (none: every one has landed).
-PENDING_DASHBOARD = ()
-#: Profile sections waiting for their analysis.
-PENDING_PROFILE = ()
 #: How many brokers each dashboard list shows.
 TOP_BROKERS = 10
 
@@ -97,7 +91,6 @@ def dashboard(service: GraphService, access: Access) -> dict:
         "indicators": analyses.indicator_rows(access),
         "top_brokers": _top_brokers(G, access),
         "communities": analyses.community_summary(access),
-        "unavailable": list(PENDING_DASHBOARD),
     }
 
 
@@ -197,7 +190,6 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "degree": G.degree(actor_id) if actor_id in G else 0,
         "ties": groups,
         **_actor_analyses(access, actor_id),
-        "unavailable": list(PENDING_PROFILE),
     }
 
 
@@ -388,7 +380,8 @@ def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> d
     G = _snapshot(service, access)
     table = analyses.brokerage_table(access, query.group_by)
     part = analyses.partition(access) if query.group_by == "community" else None
-    order = sorted(table.index, key=lambda v: (-int(table.at[v, "total"]), str(v)))
+    totals = table["total"].to_dict()
+    order = sorted(table.index, key=lambda v: (-int(totals[v]), str(v)))
     items = []
     for v in order[query.offset:query.offset + query.limit]:
         a = G.nodes[v]

@@ -7,14 +7,17 @@ to statuses here, so views never build error responses themselves.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..errors import (ConfigError, GraphsvcError, NotFound, StoreUnavailable,
-                      ValidationFailed)
+from ..errors import ConfigError, GraphsvcError, NotFound, StoreUnavailable, ValidationFailed
 
 __all__ = ["InvalidQuery", "error_body", "init_app", "STATUS"]
+
+log = logging.getLogger(__name__)
 
 
 class InvalidQuery(GraphsvcError):
@@ -52,12 +55,9 @@ def _wants_json() -> bool:
 
 def _respond(status: int, code: str, message: str, details=None, title: str | None = None):
     if _wants_json():
-        response = jsonify(error_body(code, message, details))
-    else:
-        response = render_template("error.html", status=status, code=code,
-                                   title=title or message, message=message,
-                                   details=details)
-    return response, status
+        return jsonify(error_body(code, message, details)), status
+    return render_template("error.html", status=status, code=code, title=title or message,
+                           message=message, details=details), status
 
 
 def _status_for(exc: GraphsvcError) -> int:
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
     def store_unavailable(exc: StoreUnavailable):
         # The address and driver message stay in the log: they are for the
         # operator, not for whoever sent the request.
-        app.logger.error("store unavailable: %s", exc)
+        log.error("store unavailable (%s %s): %s", request.method, request.path, exc)
         return _respond(503, exc.code, _("graph database unavailable"),
                         {"hint": _("The graph database cannot be reached. "
                                    "Try again in a moment; if it persists, "
@@ -107,6 +107,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        app.logger.exception("unhandled error")
+        log.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
         return _respond(500, "internal_error",
                         _("Something went wrong on our side; it has been logged."))

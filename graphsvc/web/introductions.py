@@ -25,18 +25,25 @@ from werkzeug.datastructures import MultiDict
 
 from ..errors import NotFound
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, tie_id
-from ..queries.introductions import (GOALS, MODES, plan_introductions, plan_report,
-                                     suggest_introductions, suggestions_report)
+from ..queries.introductions import (
+    GOALS,
+    MODES,
+    plan_introductions,
+    plan_report,
+    suggest_introductions,
+    suggestions_report,
+)
 from ..service import GraphService
-from .state import get_service
 from .access import Access, current_access
 from .data import _dataset, _snapshot, _visible_actor
 from .params import _one, _Reader
 from .reports import GOAL_LABELS, MODE_LABELS, localise, report_rows
+from .state import get_service
 
 __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggestions",
-           "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS", "report_rows", "MODE_LABELS", "GOAL_LABELS",
-           "MAX_SUGGESTIONS", "MAX_PLAN", "PROFILE_SUGGESTIONS"]
+           "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS",
+           "report_rows", "MODE_LABELS", "GOAL_LABELS", "MAX_SUGGESTIONS", "MAX_PLAN",
+           "PROFILE_SUGGESTIONS"]
 
 MAX_SUGGESTIONS = 50
 #: The plan is greedy over the whole graph: a web request keeps it short.

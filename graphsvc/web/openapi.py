@@ -88,7 +88,7 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
     statuses (``"400"``, ``"413"``, ``"422"``) in the one error shape;
     ``ok_status`` is the success status the view answers ("201" for creation)."""
     def decorate(view):
-        ok = {"description": "Created" if ok_status == "201" else "OK"}
+        ok: dict[str, object] = {"description": "Created" if ok_status == "201" else "OK"}
         if schema:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{schema}"}}}
@@ -185,8 +185,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "indicators": {"type": "array", "items": indicator},
         "top_brokers": {"type": "object", "description": "Top actors by betweenness "
                         "and by Gould-Fernandez total and liaison counts."},
-        "communities": {"type": "object", "description": "count and modularity"},
-        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+        "communities": {"type": "object", "description": "count and modularity"}}})
     c.schema("ActorPage", _page("#/components/schemas/Actor"))
     c.schema("TiePage", _page("#/components/schemas/Tie"))
     c.schema("ActorProfile", {"type": "object", "properties": {
@@ -195,8 +194,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "degree": {"type": "integer"},
         "ties": {"type": "object", "description": "Ties by kind (formal, informal, "
                  "funding), each with `other` (the actor at the other end) and "
-                 "`direction` (out/in for funding)."},
-        "unavailable": {"type": "array", "items": {"type": "string"}}}})
+                 "`direction` (out/in for funding)."}}})
     c.schema("MapData", {"type": "object", "properties": {
         "nodes": {"type": "array", "items": {"type": "object"}},
         "edges": {"type": "array", "items": {"type": "object"}},
@@ -294,5 +292,5 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         path = path.removeprefix(prefix) or "/"
         methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
-        spec.path(path=path, operations={m: op for m in methods})
+        spec.path(path=path, operations=dict.fromkeys(methods, op))
     return spec.to_dict()

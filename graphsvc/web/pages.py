@@ -9,22 +9,43 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
-                   request, send_file, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from ..errors import GraphsvcError, ValidationFailed
 from . import data
-from .errors import InvalidQuery
-from .introductions import (STATUS_LABELS, plan_from_args, profile_section, record,
-                            suggest_query, suggestions)
-from .reports import GOAL_LABELS, MODE_LABELS, report_rows
-from .transfer import (export_download, import_upload, rejected_report, report_dir,
-                       send_download, skip_invalid_requested)
-from .state import get_service
 from .access import current_access
+from .errors import InvalidQuery
+from .introductions import (
+    STATUS_LABELS,
+    plan_from_args,
+    profile_section,
+    record,
+    suggest_query,
+    suggestions,
+)
 from .params import actor_query, map_query
+from .reports import GOAL_LABELS, MODE_LABELS, report_rows
+from .state import get_service
+from .transfer import (
+    export_download,
+    import_upload,
+    rejected_report,
+    report_dir,
+    send_download,
+    skip_invalid_requested,
+)
 
 bp = Blueprint("pages", __name__)
 

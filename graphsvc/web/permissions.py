@@ -86,6 +86,8 @@ _UNLISTED = object()
 def permission_for(endpoint: str | None):
     """The permission ``endpoint`` needs, :data:`OPEN`, or a private marker
     when the endpoint is not in the table (refused)."""
+    if endpoint is None:
+        return _UNLISTED
     return ENDPOINT_PERMISSIONS.get(endpoint, _UNLISTED)
 
 

@@ -27,10 +27,9 @@ import json
 from pathlib import Path
 
 from flask import Flask, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
@@ -266,7 +265,10 @@ def _renderer() -> Flask:
 def _style() -> Markup:
     from .standalone import _inline
 
-    return Markup(_inline(Path(_renderer().static_folder) / "style.css"))
+    static = _renderer().static_folder
+    if static is None:  # pragma: no cover - the renderer is built with its folder
+        raise RuntimeError("the report renderer has no static folder")
+    return Markup(_inline(Path(static) / "style.css"))
 
 
 def _html(report: dict) -> str:

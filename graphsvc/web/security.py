@@ -484,8 +484,10 @@ def audit_export(fmt):
 
     if fmt not in FORMATS:
         raise NotFound(f"no audit format '{fmt}'", hint="Use audit.csv or audit.json.")
+    principal = current_principal()
+    assert principal is not None  # require() let only a reader of the audit log in
     buf = io.StringIO()
-    export_audit(get_accounts(), buf, fmt, by=current_principal().audit_name,
+    export_audit(get_accounts(), buf, fmt, by=principal.audit_name,
                  since=request.args.get("since") or None, ip=request.remote_addr)
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     resp = current_app.response_class(buf.getvalue(), mimetype=mimetype)

@@ -34,6 +34,7 @@ def _inline(path: Path) -> str:
 def _assets() -> dict:
     from .state import VIS_DIR
 
+    assert current_app.static_folder is not None  # the app serves static/
     static = Path(current_app.static_folder)
     assets = {
         "vis_js": _inline(VIS_DIR / "vis-network.min.js"),

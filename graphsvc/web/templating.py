@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
@@ -21,7 +22,7 @@ def safe_link(url) -> bool:
 
 
 def _url_with(**changes) -> str:
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     for key, value in changes.items():
         args[key] = [str(value)]
     if request.endpoint is None:  # error pages for unknown addresses

@@ -24,8 +24,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from flask import (abort, current_app, request,
-                   send_file)
+from flask import abort, current_app, request, send_file
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 

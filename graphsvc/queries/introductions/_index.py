@@ -35,7 +35,7 @@ TIE_TRUST = {"formal": 1.0, "funding": 0.8, "informal": 0.5}
 
 def tie_trust(attrs: dict) -> float:
     """Trust carried by one tie (its kind's weight times its strength)."""
-    base = TIE_TRUST.get(attrs.get("kind"), 0.5)
+    base = TIE_TRUST.get(str(attrs.get("kind")), 0.5)
     strength = attrs.get("strength")
     return base * (strength if strength else 1.0)
 
@@ -57,7 +57,7 @@ class SnapshotIndex:
     upstream: dict
     seed: int = 0
     #: the snapshot itself (weakly: the index is cached per snapshot)
-    graph: "weakref.ref[nx.MultiDiGraph] | None" = field(default=None, repr=False)
+    graph: weakref.ref[nx.MultiDiGraph] | None = field(default=None, repr=False)
     _communities: dict | None = field(default=None, repr=False)
     _hubs: dict | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -108,7 +108,7 @@ class SnapshotIndex:
         return self.attrs[n].get("name") or str(n)
 
 
-_CACHE: "weakref.WeakKeyDictionary[nx.Graph, SnapshotIndex]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[nx.Graph, SnapshotIndex] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 
 

@@ -74,7 +74,7 @@ def _mode_ok(idx, u, mode):
 
 
 def candidate_ids(idx, u, mode: str = "open", *, country=None, kind=None, city=None,
-                  issue_area=None, closed: set = frozenset()) -> list:
+                  issue_area=None, closed: set | frozenset = frozenset()) -> list:
     """Actors that may be suggested to ``u`` in ``mode`` with these filters."""
     check_actor(idx, u)
     ok = _mode_ok(idx, u, mode)

@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import random
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 
@@ -55,8 +56,10 @@ def _baseline_scores(H, u, cands, method, rng):
     if method == "common_neighbours":
         nu = set(H[u])
         return {v: len(nu & set(H[v])) for v in cands}
-    fn = {"jaccard": nx.jaccard_coefficient, "adamic_adar": nx.adamic_adar_index,
-          "resource_allocation": nx.resource_allocation_index}[method]
+    functions: dict[str, Callable[..., Iterable[tuple]]] = {
+        "jaccard": nx.jaccard_coefficient, "adamic_adar": nx.adamic_adar_index,
+        "resource_allocation": nx.resource_allocation_index}
+    fn = functions[method]
     return {v: s for _, v, s in fn(H, [(u, v) for v in cands])}
 
 
@@ -110,7 +113,7 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
     (2, True)
     """
     V, hidden = hide_ties(G, hide, seed)
-    H = nx.Graph()
+    H: nx.Graph = nx.Graph()
     H.add_nodes_from(V)
     H.add_edges_from((u, v) for u, v in V.edges() if u != v)
     idx = index_for(V, seed)
@@ -190,7 +193,7 @@ def _verdict(r) -> str:
         return ""
     mine = ms["recommender"]["precision"]
     rivals = {m: v["precision"] for m, v in ms.items() if m != "recommender"}
-    best = max(rivals, key=rivals.get)
+    best = max(rivals, key=lambda m: rivals[m])
     if mine > rivals[best]:
         return (f"recommender beats every baseline on precision@{r['k']} "
                 f"(best baseline: {best}, {rivals[best]:.3f})")

@@ -50,7 +50,7 @@ GOALS: tuple[str, ...] = ("policymaker_reach", "community_bridges")
 
 
 def _adjacency(G, extra=()) -> dict:
-    adj = {n: set() for n in G}
+    adj: dict = {n: set() for n in G}
     for u, v in G.edges():
         if u != v:
             adj[u].add(v)
@@ -68,7 +68,7 @@ def _sets(G):
 
 
 def _distances(adj, sources, limit) -> dict:
-    dist = {s: 0 for s in sources}
+    dist = dict.fromkeys(sources, 0)
     q = deque(sources)
     while q:
         x = q.popleft()
@@ -168,7 +168,8 @@ def _plan_reach(G, idx, k, closed, seed, hops):
     heap = [(-gain(a), a not in mx, -len(adj[a]), str(a), a) for a in adj if a not in pm]
     heap = [h for h in heap if h[0] < 0]
     heapq.heapify(heap)
-    steps, used = [], set()
+    steps: list[dict] = []
+    used: set = set()
     while heap and len(steps) < k:
         g, nonmx, deg, key, a = heapq.heappop(heap)
         fresh = gain(a)
@@ -194,7 +195,9 @@ def _plan_reach(G, idx, k, closed, seed, hops):
 def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
     comm, big = _top_communities(G, seed, communities)
     links = _community_links(G, comm)
-    steps, used, given_up = [], set(), set()
+    steps: list[dict] = []
+    used: set = set()
+    given_up: set = set()
     top = {c: sorted(ms, key=lambda n: (-idx.degree(n), str(n)))[:5] for c, ms in big.items()}
     while len(steps) < k:
         # Distance between communities in the graph of communities (any tie).
@@ -211,7 +214,7 @@ def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
             break
         far = {c: _distances(cadj, [c], len(big)) for c in big}
 
-        def priority(p):
+        def priority(p, far=far):
             missing = min_ties - links.get(frozenset(p), 0)
             d = far[p[0]].get(p[1], len(big) + 1)
             return (missing, -d, -len(big[p[0]]) * len(big[p[1]]), p)

@@ -17,7 +17,7 @@ __all__ = ["suggestions_report", "plan_report"]
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _actor(G, n) -> dict:

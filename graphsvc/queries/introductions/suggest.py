@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import heapq
 
+from ._index import index_for
 from .brokers import _paths, broker_from_index
 from .candidates import MODES, candidate_ids, check_actor, introduction_pairs
-from ._index import index_for
 from .scoring import common_contacts, explain, score_all
 
 __all__ = ["suggest_introductions"]
