@@ -58,8 +58,19 @@ class GraphView:
 
     Examples
     --------
-    >>> view = GraphView(service, user.principal(), accounts)    # doctest: +SKIP
-    >>> nx.degree_centrality(nx.Graph(view.snapshot()))           # doctest: +SKIP
+    The public view of a store with one public and one restricted actor:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from graphsvc.stores.sqlite import SQLiteStore
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = SQLiteStore(folder / "graph.db")
+    >>> result = store.upsert([
+    ...     Actor(id="casa", name="Casa", kind="shelter", country="MX", visibility="public"),
+    ...     Actor(id="oculta", name="Oculta", kind="individual", country="MX")])
+    >>> view = GraphView(GraphService(store), PUBLIC, Accounts(folder / "accounts.db"))
+    >>> sorted(view.snapshot()), view.counts()
+    (['casa'], {'actors': 1, 'ties': 0})
     """
 
     def __init__(self, service: GraphService, principal: Principal, accounts: Accounts,
