@@ -347,6 +347,7 @@ class StoreContract:
         assert list(G.nodes) == sorted(G.nodes)
         assert list(G.nodes(data=True)) == list(ref.nodes(data=True))
         assert list(G.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+        assert list(G.in_edges(keys=True)) == list(ref.in_edges(keys=True))
         assert G.graph == ref.graph
         assert_same_answers(answers(G), answers(ref))
         # the graph is one where order matters: scrambled, Louvain differs
