@@ -183,6 +183,7 @@ from dataclasses import dataclass, field
 
 # Bolt message signatures
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
+PULL = 0x3F
 SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
 
 
@@ -261,7 +262,6 @@ def unpack(data: bytes, pos: int = 0):
         width = 2 ** (m - 0xC8)
         return int.from_bytes(data[pos:pos + width], "big", signed=True), pos + width
     elif m in (0xCC, 0xCD, 0xCE):
-        width = 2 ** (2 ** (m - 0xCC) - 1) if m != 0xCC else 1
         width = {0xCC: 1, 0xCD: 2, 0xCE: 4}[m]
         n = int.from_bytes(data[pos:pos + width], "big")
         pos += width
@@ -425,6 +425,10 @@ class BoltRelay:
                     self.requests.append(req)
                     if msg.tag != GOODBYE:  # every other request gets one answer
                         pending.append(req)
+                if msg.tag == GOODBYE:
+                    # Not passed on: after a GOODBYE the stand-in never answers
+                    # the next handshake (see above). Closing is as good a bye.
+                    raise ConnectionError
                 self._send(upstream, raw)
         except (ConnectionError, OSError, ValueError):
             self._shut(client, upstream)
