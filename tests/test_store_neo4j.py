@@ -801,3 +801,22 @@ def test_web_answers_503_while_the_server_is_down(tmp_path):
     assert api.status_code == 503 and api.json["error"]["code"] == "store_unavailable"
     accounts.close()
     app.extensions["graphsvc"].store.close()
+
+
+# --- the compose file says what is wrong with the password ------------------------
+
+def test_compose_password_message_states_the_rules():
+    import shutil
+
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        pytest.skip("docker-compose is not installed (Debian: apt-get install docker-compose)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NEO4J_PASSWORD", "COMPOSE_FILE")}
+    proc = subprocess.run([compose, "-f", str(ROOT / "docker-compose.yml"), "config"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**env, "SECRET_KEY": "k" * 32})
+    assert proc.returncode != 0
+    assert "NEO4J_PASSWORD" in proc.stderr
+    assert "no '/'" in proc.stderr
+    assert "only when the neo4j-data volume is first created" in proc.stderr
