@@ -421,10 +421,11 @@ class StoreContract:
         hubs = [actor(f"p{i:02d}") for i in range(16)]
         base = store.upsert(hubs).version
         ties_at = {base: 0}
-        done, errors, seen = threading.Event(), [], []
+        done, reading, errors, seen = threading.Event(), threading.Event(), [], []
 
         def writer():
             try:
+                reading.wait(timeout=60)
                 for k in range(25):
                     batch = [tie(f"p{(k + j) % 16:02d}", f"p{(k + j + 5) % 16:02d}",
                                  "informal", id=f"w{k:02d}-{j}") for j in range(3)]
@@ -437,9 +438,12 @@ class StoreContract:
 
         def reader():
             try:
-                while not done.is_set():
+                taken = 0
+                while not done.is_set() or taken < 3:
                     G = store.snapshot()
                     seen.append((G.graph["version"], G.number_of_edges()))
+                    taken += 1
+                    reading.set()
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
