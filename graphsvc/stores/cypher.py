@@ -38,8 +38,8 @@ from __future__ import annotations
 
 __all__ = [
     "NEO4J_SCHEMA", "NEO4J_TIE_ID_CONSTRAINT", "NEO4J_TIE_ID_INDEX", "NEO4J_CLASHING_INDEXES",
-    "NEO4J_CONSTRAINED", "PORTABLE_SCHEMA", "PORTABLE_INDEXES", "IS_NEO4J", "STANDIN_PROBE_ERROR",
-    "INIT_STATE",
+    "NEO4J_DROP_INDEX", "NEO4J_CONSTRAINED", "PORTABLE_SCHEMA", "PORTABLE_INDEXES", "IS_NEO4J",
+    "STANDIN_PROBE_ERROR",
     "LOCK_WRITERS", "FINISH_WRITE", "READ_VERSION", "READ_STATE",
     "ACTORS_BY_IDS", "ACTOR_IDS", "MERGE_ACTORS", "DELETE_ACTORS",
     "TIES_BY_IDS", "DELETE_TIES", "CREATE_TIES",
@@ -114,8 +114,11 @@ WHERE owningConstraint IS NULL AND size(properties) = 1
 RETURN name
 """
 
-#: The same, for index names: ``[[label or type, property], ...]`` of every
-#: uniqueness constraint graphsvc creates.
+#: Drops one of those by the name SHOW INDEXES gave (Neo4j 5.16 or newer).
+NEO4J_DROP_INDEX = "DROP INDEX $name IF EXISTS"
+
+#: The ``$schema`` of :data:`NEO4J_CLASHING_INDEXES`: ``[label or type,
+#: property]`` of every uniqueness constraint graphsvc creates.
 NEO4J_CONSTRAINED = (["Actor", "id"], ["TIE", "id"], ["GraphsvcState", "key"],
                      ["GraphsvcMeta", "key"])
 
@@ -130,10 +133,6 @@ PORTABLE_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, prop
 _STATE = """
 MERGE (s:GraphsvcState {key: 'state'})
 ON CREATE SET s.version = 0, s.introductions = 0"""
-
-INIT_STATE = _STATE + """
-RETURN s.version AS version
-"""
 
 
 #: First statement of every write transaction, whatever it writes: setting

@@ -362,7 +362,7 @@ class Neo4jStore(GraphStore):
             log.warning("dropping index %s on %s: graphsvc's uniqueness constraint on the "
                         "same property replaces it", name, self.address)
             try:
-                s.run("DROP INDEX $name IF EXISTS", name=name).consume()
+                s.run(Q.NEO4J_DROP_INDEX, name=name).consume()
             except nex.ClientError as exc:  # Neo4j before 5.16 takes no parameter here
                 raise StoreUnavailable(
                     self.address, f"index '{name}' blocks graphsvc's uniqueness "
