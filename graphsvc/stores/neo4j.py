@@ -46,7 +46,7 @@ from urllib.parse import urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as nex
 
-from ..errors import ConfigError, GraphsvcError, Problem, StoreUnavailable, ValidationFailed
+from ..errors import ConfigError, Problem, StoreUnavailable, ValidationFailed
 from ..model import Actor, Introduction, Tie
 from . import cypher as Q
 from .base import ActorFilter, GraphStore, Progress, WriteResult, build_snapshot
