@@ -42,6 +42,7 @@ DEFAULTS: dict[str, object] = {
     "NEO4J_PASSWORD": None,
     "NEO4J_DATABASE": None,
     "NEO4J_BATCH_SIZE": 500,
+    "NEO4J_MAX_TRANSACTION_ROWS": 50_000,
     "SECRET_KEY": None,
     "ENV": "development",
     "ACCOUNTS_DB": None,  # filled by default_accounts_path() when unset
@@ -60,6 +61,9 @@ DESCRIPTIONS: dict[str, str] = {
     "NEO4J_PASSWORD": "Neo4j password.",
     "NEO4J_DATABASE": "Neo4j database name (default: the server's default).",
     "NEO4J_BATCH_SIZE": "Rows per UNWIND batch when writing to Neo4j.",
+    "NEO4J_MAX_TRANSACTION_ROWS": "Largest write (actors plus ties) sent to Neo4j as one "
+    "transaction; a larger import is refused before anything is sent. Size it with the "
+    "server's heap (docs/neo4j.md).",
     "SECRET_KEY": "Secret for signing web sessions; required in production.",
     "ENV": "development or production.",
     "ACCOUNTS_DB": "Path of the SQLite file holding users, API tokens, sessions and the "
@@ -76,7 +80,7 @@ DESCRIPTIONS: dict[str, str] = {
     "write and migration; DEBUG adds the files read and stores opened.",
 }
 
-_INTS = {"NEO4J_BATCH_SIZE", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
+_INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
 _BOOLS = {"PUBLIC_VIEW"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -6,13 +6,20 @@ Nothing here knows which backend it runs on.
 """
 from __future__ import annotations
 
+import random
 import threading
 
 import networkx as nx
+import pandas as pd
 import pytest
 
 from graphsvc.errors import ValidationFailed
 from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.queries.communities import louvain
+from graphsvc.queries.introductions import suggest_introductions
+from graphsvc.queries.metrics import actor_metrics
+from graphsvc.queries.projection import project
+from graphsvc.snapshot import build_snapshot
 from graphsvc.stores import ActorFilter, GraphStore
 
 
@@ -50,6 +57,52 @@ def small():
         tie("cso1", "cso2", "informal", visibility="restricted"),
     ]
     return actors, ties
+
+
+def ordering_graph(seed: int = 0) -> tuple[list[Actor], list[Tie]]:
+    """40 actors and 110 ties across the border, in a scrambled order.
+
+    Small enough for every server, and a graph whose seeded Louvain
+    communities change with the order nodes and edges are added (checked in
+    :meth:`StoreContract.test_snapshot_order_is_by_id_whatever_the_insertion_order`).
+    No apostrophes: the stand-in cannot carry them.
+    """
+    rng = random.Random(seed)
+    actors = [actor(f"o{i:02d}", name=f"Org {i}",
+                    kind=rng.choice(["cso", "shelter", "government", "international_org"]),
+                    country=rng.choice(["MX", "US"]),
+                    city=rng.choice(["Tijuana", "San Diego", "Ciudad Juárez", "El Paso"]))
+              for i in range(40)]
+    ties, seen = [], set()
+    while len(ties) < 110:
+        a, b = rng.sample(range(40), 2)
+        kind = rng.choice(["formal", "informal", "funding"])
+        extra = ({"year": 2020 + rng.randint(0, 3), "amount": 1000 * rng.randint(1, 50),
+                  "currency": "USD"} if kind == "funding" else {})
+        t = tie(f"o{a:02d}", f"o{b:02d}", kind, strength=rng.randint(1, 20) / 20, **extra)
+        if t.id not in seen:
+            seen.add(t.id)
+            ties.append(t)
+    rng.shuffle(actors)
+    rng.shuffle(ties)
+    return actors, ties
+
+
+def answers(G: nx.MultiDiGraph) -> dict:
+    """What the seeded analyses say about a snapshot."""
+    H = project(G)
+    return {
+        "communities": {engine: louvain(H, seed=0, engine=engine)
+                        for engine in ("networkx", "igraph")},
+        "metrics": actor_metrics(G, seed=0),
+        "suggestions": {a: suggest_introductions(G, a, seed=0) for a in ("o00", "o07")},
+    }
+
+
+def assert_same_answers(A: dict, B: dict) -> None:
+    assert A["communities"] == B["communities"]
+    pd.testing.assert_frame_equal(A["metrics"], B["metrics"])
+    assert A["suggestions"] == B["suggestions"]
 
 
 class StoreContract:
@@ -167,7 +220,10 @@ class StoreContract:
 
     def test_find_actors_filters(self, store, small):
         store.upsert(*small)
-        ids = lambda **kw: [a.id for a in store.find_actors(ActorFilter(**kw))]
+
+        def ids(**kw):
+            return [a.id for a in store.find_actors(ActorFilter(**kw))]
+
         assert ids() == ["unhcr", "cso1", "prm", "cso2"]  # by name
         assert ids(q="nandu") == ["cso1"]  # accents and case folded
         assert ids(q="TIJUANA") == ["cso1"]  # city
@@ -274,3 +330,132 @@ class StoreContract:
                                                    status="made"))
         store.clear()
         assert store.introductions() == []
+
+    # --- same data, same answers; writers and readers at once -------------
+
+    def test_snapshot_order_is_by_id_whatever_the_insertion_order(self, store):
+        """Nodes and edges come in id order, so seeded analyses agree across stores.
+
+        The reference is built from the same records sorted by id; the store
+        was given them scrambled. A snapshot built in storage or insertion
+        order fails the order assertions, and (for this graph) the
+        communities with them.
+        """
+        actors, ties = ordering_graph()
+        store.upsert(actors, ties)
+        G = store.snapshot()
+        ref = build_snapshot(sorted(actors, key=lambda a: a.id),
+                             sorted(ties, key=lambda t: t.id),
+                             version=G.graph["version"], meta=store.meta())
+        assert list(G.nodes) == sorted(G.nodes)
+        assert list(G.nodes(data=True)) == list(ref.nodes(data=True))
+        assert list(G.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+        assert list(G.in_edges(keys=True)) == list(ref.in_edges(keys=True))
+        assert G.graph == ref.graph
+        assert_same_answers(answers(G), answers(ref))
+        # the graph is one where order matters: scrambled, Louvain differs
+        scrambled = build_snapshot(actors, ties)
+        assert answers(scrambled)["communities"] != answers(ref)["communities"]
+        # adjacency order too: each node's neighbours in the order of its ties' ids
+        for u in G:
+            firsts = {}
+            for _, v, k in sorted(G.out_edges(u, keys=True), key=lambda e: e[2]):
+                firsts.setdefault(v, k)
+            assert list(G.adj[u]) == sorted(firsts, key=firsts.get)
+
+    def test_concurrent_upserts_deletes_and_settings(self, store):
+        """Writers of every kind at once: none fails, none is counted twice.
+
+        Progress is reported once per row of each committed write, so a
+        write that a server retried (after a deadlock, say) cannot overshoot.
+        """
+        hubs = [actor(f"h{i:02d}") for i in range(12)]
+        doomed = [actor(f"d{i:02d}") for i in range(8)]
+        store.upsert(hubs + doomed,
+                     [tie(d.id, hubs[i].id, "informal") for i, d in enumerate(doomed)])
+        errors, rounds = [], 8
+
+        def guard(fn):
+            def run():
+                try:
+                    fn()
+                except Exception as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+            return run
+
+        def upserter():
+            for r in range(rounds):
+                ties = [tie(hubs[i].id, hubs[(i + 1 + r) % 12].id, "formal",
+                            id=f"ring{i:02d}", note=f"round {r}") for i in range(12)]
+                seen = []
+                store.upsert(hubs, ties, progress=seen.append)
+                assert sum(seen) == len(hubs) + len(ties), seen
+
+        def deleter():
+            for r in range(rounds):
+                store.delete_ties([f"ring{(3 * r) % 12:02d}"])
+                store.delete_actors([doomed[r].id])
+
+        def settler():
+            for r in range(rounds):
+                store.set_meta("round", str(r))
+                store.record_introduction(Introduction(source="h00", target=f"h{r + 1:02d}",
+                                                       status="proposed"))
+
+        threads = [threading.Thread(target=guard(f)) for f in (upserter, deleter, settler)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert errors == []
+        assert not any(t.is_alive() for t in threads)
+        assert store.existing_actor_ids(d.id for d in doomed) == set()
+        assert store.counts() == {"actors": 12, "ties": len(store.ties())}
+        assert all(t.id.startswith("ring") for t in store.ties())
+        assert store.meta() == {"round": str(rounds - 1)}
+        assert len(store.introductions()) == rounds
+        # a last upsert of everything changes nothing and counts every row once
+        seen = []
+        res = store.upsert(hubs, store.ties(), progress=seen.append)
+        assert not res.changed and sum(seen) == 12 + len(store.ties())
+
+    def test_snapshot_is_one_version_under_a_concurrent_writer(self, store):
+        """Every snapshot read while a writer adds ties is exactly some version's graph."""
+        hubs = [actor(f"p{i:02d}") for i in range(16)]
+        base = store.upsert(hubs).version
+        ties_at = {base: 0}
+        done, reading, errors, seen = threading.Event(), threading.Event(), [], []
+
+        def writer():
+            try:
+                reading.wait(timeout=60)
+                for k in range(25):
+                    batch = [tie(f"p{(k + j) % 16:02d}", f"p{(k + j + 5) % 16:02d}",
+                                 "informal", id=f"w{k:02d}-{j}") for j in range(3)]
+                    v = store.upsert([], batch).version
+                    ties_at[v] = 3 * (k + 1)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                done.set()
+
+        def reader():
+            try:
+                taken = 0
+                while not done.is_set() or taken < 3:
+                    G = store.snapshot()
+                    seen.append((G.graph["version"], G.number_of_edges()))
+                    taken += 1
+                    reading.set()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=f) for f in (writer, reader, reader)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert errors == []
+        assert seen, "the readers took no snapshot"
+        wrong = [(v, n, ties_at.get(v)) for v, n in seen if ties_at.get(v) != n]
+        assert wrong == [], f"snapshots that no version had (version, ties, expected): {wrong[:5]}"

@@ -22,14 +22,35 @@ from pathlib import Path
 import neo4j
 import pytest
 
-from bolt_server import STANDIN_BATCH_SIZE, STANDIN_MAX_BATCH_BYTES, find_binaries, start_falkordb
+import bolt_server
+from bolt_server import (
+    BEGIN,
+    COMMIT,
+    PULL,
+    ROLLBACK,
+    RUN,
+    STANDIN_BATCH_SIZE,
+    STANDIN_MAX_BATCH_BYTES,
+    BoltRelay,
+    failure,
+    find_binaries,
+    start_falkordb,
+)
 from graphsvc.errors import StoreUnavailable, ValidationFailed
 from graphsvc.model import Actor
 from graphsvc.stores import ActorFilter, get_store
 from graphsvc.stores import cypher as Q
-from graphsvc.stores.neo4j import Neo4jStore
+from graphsvc.stores.neo4j import Neo4jStore, TransactionTooLarge
 from graphsvc.stores.sqlite import SQLiteStore
-from store_contract import StoreContract, actor, small, tie  # noqa: F401 (fixture)
+from store_contract import (  # noqa: F401
+    StoreContract,
+    actor,
+    answers,
+    assert_same_answers,
+    ordering_graph,
+    small,
+    tie,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -218,18 +239,22 @@ class Neo4jStoreBehaviour:
     def test_server_error_mid_batch_rolls_back(self, store):
         # A researcher's own constraint makes the second batch fail on the
         # server, after the first batch was written in the same transaction.
-        store.upsert([actor("seed", name="Taken")])
+        # It is on a property graphsvc keeps no index on (description): a
+        # uniqueness constraint where the store has a range index (name) is
+        # refused by Neo4j with IndexAlreadyExists.
+        store.upsert([actor("seed", description="Taken")])
         v = store.version()
         with store._session() as s:
-            s.run("CREATE CONSTRAINT test_actor_name IF NOT EXISTS "
-                  "FOR (a:Actor) REQUIRE a.name IS UNIQUE").consume()
+            s.run("CREATE CONSTRAINT test_actor_description IF NOT EXISTS "
+                  "FOR (a:Actor) REQUIRE a.description IS UNIQUE").consume()
         try:
-            first = [actor(f"n{i}", name=f"Fresh {i}") for i in range(store.batch_size)]
+            first = [actor(f"n{i}", description=f"Fresh {i}")
+                     for i in range(store.batch_size)]
             with pytest.raises(neo4j.exceptions.ConstraintError):
-                store.upsert(first + [actor("dup", name="Taken")])
+                store.upsert(first + [actor("dup", description="Taken")])
         finally:
             with store._session() as s:
-                s.run("DROP CONSTRAINT test_actor_name IF EXISTS").consume()
+                s.run("DROP CONSTRAINT test_actor_description IF EXISTS").consume()
         assert store.counts()["actors"] == 1
         assert store.version() == v
 
@@ -247,10 +272,57 @@ class Neo4jStoreBehaviour:
         bad = Neo4jStore(settings["uri"], user=settings["user"], password="wrong-password",
                          database=settings["database"])
         try:
-            with pytest.raises(StoreUnavailable, match="refused the user name or password"):
+            with pytest.raises(StoreUnavailable, match="authentication failed"):
                 bad.counts()
         finally:
             bad.close()
+
+    @pytest.mark.neo4j_only(reason="the stand-in sends no notifications at all")
+    def test_unknown_property_keys_raise_no_notification(self, store):
+        store.version()  # start-up
+        query = "MATCH (m:GraphsvcMeta) RETURN m.graphsvc_no_such_key AS v"
+
+        def unrecognized(session) -> list:
+            summary = session.run(query).consume()
+            return [g for g in summary.gql_status_objects if g.is_notification
+                    and g.classification == neo4j.NotificationClassification.UNRECOGNIZED]
+
+        with store._session() as s:
+            assert unrecognized(s) == []
+        with store._driver.session(database=store.database) as s:  # without the setting
+            assert unrecognized(s) != []
+
+    @pytest.mark.neo4j_only(reason="the stand-in has no constraints to clash with")
+    def test_clashing_index_is_replaced_by_the_constraint(self, store):
+        """An unnamed index on :Actor(id) (what a start that took Neo4j for the
+        stand-in used to create) no longer blocks the constraint for ever."""
+        store.version()  # start-up
+        with store._session() as s:
+            s.run("DROP CONSTRAINT actor_id IF EXISTS").consume()
+            s.run("CREATE INDEX FOR (a:Actor) ON (a.id)").consume()
+        again = Neo4jStore(**real_neo4j_settings())
+        try:
+            assert again.counts()["actors"] == 0
+            with again._session() as s:
+                names = {r["name"] for r in s.run("SHOW CONSTRAINTS YIELD name")}
+                left = s.run("SHOW RANGE INDEXES YIELD labelsOrTypes, properties, "
+                             "owningConstraint WHERE labelsOrTypes = ['Actor'] AND "
+                             "properties = ['id'] AND owningConstraint IS NULL "
+                             "RETURN count(*) AS n").single()["n"]
+            assert "actor_id" in names and left == 0
+        finally:
+            again.close()
+
+    @pytest.mark.neo4j_only(reason="the stand-in has no EXPLAIN plans with index operators")
+    def test_tie_lookups_seek_an_index(self, store, small):
+        store.upsert(*small)
+        with store._session() as s:
+            for stmt, params in ((Q.TIES_BY_IDS, {"ids": ["x"]}),
+                                 (Q.ACTORS_BY_IDS, {"ids": ["x"]}),
+                                 (Q.TIES_OF_ACTOR, {"id": "x", "kinds": None,
+                                                    "include_restricted": True})):
+                plan = s.run("EXPLAIN " + stmt, params).consume().plan
+                assert "IndexSeek" in str(plan), (stmt, plan)
 
 
 class TestBoltStandIn(StoreContract, Neo4jStoreBehaviour):
@@ -279,6 +351,256 @@ class TestRealNeo4j(StoreContract, Neo4jStoreBehaviour):
         s.close()
 
 
+# --- start-up, lock order, limits and logs, seen at the protocol level -----------
+#
+# A BoltRelay sits between the store and the stand-in: it passes every
+# message on, records it, and may replace one server answer with the one a
+# Neo4j server gives in the situation under test.
+
+@pytest.fixture
+def relay(falkordb, falkordb_driver):
+    falkordb.wipe(falkordb_driver)
+    r = BoltRelay(falkordb.bolt_port)
+    yield r
+    r.close()
+
+
+def relay_store(relay, **kw) -> Neo4jStore:
+    return Neo4jStore(relay.uri, batch_size=STANDIN_BATCH_SIZE,
+                      max_batch_bytes=STANDIN_MAX_BATCH_BYTES, **kw)
+
+
+def runs(relay) -> list[str]:
+    return [r.query for r in relay.queries() if r.tag == RUN]
+
+
+def database_unavailable(_msg):
+    return failure("Neo.TransientError.General.DatabaseUnavailable",
+                   "The database is not currently available to serve your request, "
+                   "refer to the database logs for more details. Retrying your "
+                   "request at a later time may succeed.")
+
+
+def test_startup_waits_out_a_database_that_is_starting(relay):
+    """The first probes meet a database that is not available yet: the store
+    retries them, and decides on the schema only from a real answer."""
+    left = [3]
+
+    def hook(req):
+        if req.tag == RUN and req.query == Q.IS_NEO4J and left[0]:
+            left[0] -= 1
+            req.rewrite = database_unavailable
+
+    relay.on_request = hook
+    store = relay_store(relay)
+    try:
+        assert store.counts() == {"actors": 0, "ties": 0}
+        assert store.is_neo4j is False
+        q = runs(relay)
+        probes = [i for i, x in enumerate(q) if x == Q.IS_NEO4J]
+        assert len(probes) == 4
+        # nothing was created before the answer that counts
+        assert all(i > probes[-1] for i, x in enumerate(q) if "CREATE" in x or "MERGE" in x)
+        store.upsert([actor("a")])
+        assert store.snapshot().number_of_nodes() == 1
+    finally:
+        store.close()
+
+
+def test_startup_gives_up_cleanly_on_a_database_that_stays_unavailable(relay):
+    down = [True]
+
+    def hook(req):
+        if req.tag == RUN and req.query == Q.IS_NEO4J and down[0]:
+            req.rewrite = database_unavailable
+
+    relay.on_request = hook
+    store = relay_store(relay, startup_retry_seconds=1.0)
+    try:
+        with pytest.raises(StoreUnavailable, match="not available yet") as err:
+            store.counts()
+        assert "DatabaseUnavailable" in str(err.value)
+        assert str(err.value).startswith(f"graph database unavailable at {relay.uri}: ")
+        assert store.is_neo4j is None
+        assert not [x for x in runs(relay) if "CREATE" in x or "MERGE" in x or "SET" in x]
+        down[0] = False  # the database is up: the next operation starts the store
+        assert store.counts() == {"actors": 0, "ties": 0}
+        assert store.is_neo4j is False
+    finally:
+        store.close()
+
+
+def test_a_second_start_creates_no_schema(relay):
+    first = relay_store(relay)
+    second = relay_store(relay)
+    try:
+        first.version()
+        n = len(relay.queries())
+        second.version()
+        later = [r.query for r in relay.queries()[n:] if r.tag == RUN]
+        assert Q.PORTABLE_INDEXES in later
+        assert not [x for x in later if x.startswith("CREATE")]
+        with second._session() as s:
+            have = {(r["label"], p) for r in s.run(Q.PORTABLE_INDEXES)
+                    for p in r["properties"]}
+        assert {(label, prop) for label, prop, _ in Q.PORTABLE_SCHEMA} <= have
+    finally:
+        first.close()
+        second.close()
+
+
+def test_every_write_takes_the_writers_lock_first(relay, small):
+    """Every write transaction's first statement is the writers' lock and its
+    last releases it: one lock order for all writers, so no deadlock."""
+    from graphsvc.model import Introduction
+
+    store = relay_store(relay)
+    try:
+        store.upsert(*small)
+        store.upsert(*small)  # changes nothing: still locked, version kept
+        store.set_meta("label", "x")
+        store.set_meta("label", None)
+        store.record_introduction(Introduction(source="cso1", target="prm", status="made"))
+        store.delete_ties(["informal:cso1--unhcr:workshop"])
+        store.delete_actors(["cso2"])
+        store.clear()
+        store.snapshot()
+    finally:
+        store.close()
+    writes, open_tx = [], {}
+    for r in relay.queries():
+        if r.tag == BEGIN and r.extra.get("mode") != "r":
+            open_tx[r.conn] = []
+        elif r.tag == RUN and r.conn in open_tx:
+            open_tx[r.conn].append(r.query)
+        elif r.tag in (COMMIT, ROLLBACK) and r.conn in open_tx:
+            writes.append(open_tx.pop(r.conn))
+    assert len(writes) >= 9  # start-up's, then one per write above
+    for statements in writes:
+        assert statements[0] == Q.LOCK_WRITERS, statements
+        assert statements[-1] == Q.FINISH_WRITE, statements
+        assert statements.count(Q.LOCK_WRITERS) == 1
+
+
+def test_out_of_memory_is_not_retried(relay):
+    """Neo4j calls a full memory pool transient: the store must not run the
+    whole import again into the same wall, but say what to do."""
+    def hook(req):
+        if req.tag == RUN and req.query == Q.MERGE_ACTORS:
+            req.rewrite = lambda _msg: failure(
+                "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                "The allocation of an extra 2.0 MiB would use more than the limit "
+                "700.0 MiB. Currently using 699.0 MiB. dbms.memory.transaction.total.max "
+                "threshold reached")
+
+    store = relay_store(relay)
+    try:
+        store.version()  # start-up
+        relay.on_request = hook
+        n = len(relay.queries())
+        with pytest.raises(TransactionTooLarge) as err:
+            store.upsert([actor(f"m{i}") for i in range(5)])
+        assert "MemoryPoolOutOfMemoryError" in str(err.value)
+        assert "NEO4J_HEAP" in err.value.hint
+        attempts = [r for r in relay.queries()[n:] if r.tag == RUN
+                    and r.query == Q.MERGE_ACTORS]
+        assert len(attempts) == 1
+    finally:
+        store.close()
+
+
+def test_write_over_the_transaction_limit_is_refused_before_sending(relay):
+    store = relay_store(relay, max_transaction_rows=10)
+    try:
+        store.version()  # start-up
+        n = len(relay.queries())
+        with pytest.raises(TransactionTooLarge) as err:
+            store.upsert([actor(f"a{i}") for i in range(6)],
+                         [tie(f"a{i}", f"a{i + 1}") for i in range(5)])
+        assert "11 rows" in str(err.value) and "at most 10" in str(err.value)
+        assert "GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS" in str(err.value)
+        assert "NEO4J_HEAP" in str(err.value) and "docs/neo4j.md" in str(err.value)
+        assert relay.queries()[n:] == []  # nothing was sent
+        store.upsert([actor(f"a{i}") for i in range(10)])  # at the limit: fine
+        assert store.counts()["actors"] == 10
+    finally:
+        store.close()
+
+
+def test_transaction_limit_from_the_configuration(monkeypatch):
+    from graphsvc.config import load_config
+    from graphsvc.errors import ConfigError
+
+    env = {"GRAPHSVC_NEO4J_URI": "bolt://127.0.0.1:1",
+           "GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS": "1234"}
+    store = get_store(load_config(environ=env))
+    assert store.max_transaction_rows == 1234
+    store.close()
+    with pytest.raises(ConfigError, match="MAX_TRANSACTION_ROWS"):
+        load_config(environ={**env, "GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS": "lots"})
+
+
+def test_authentication_failure_names_itself_and_the_volume_rule(relay):
+    """What Neo4j answers to a wrong password (the stand-in's own answer to any
+    credential is an unknown error, so the relay gives Neo4j's)."""
+    def hook(req):
+        if req.tag in (0x01, 0x6A) and "credentials" in (req.extra or req.fields[0]):
+            req.rewrite = lambda _msg: failure(
+                "Neo.ClientError.Security.Unauthorized",
+                "The client is unauthorized due to authentication failure.")
+
+    relay.on_request = hook
+    store = Neo4jStore(relay.uri, user="neo4j", password="changed-later")
+    try:
+        with pytest.raises(StoreUnavailable) as err:
+            store.counts()
+        text = str(err.value)
+        assert "authentication failed" in text
+        assert "NEO4J_PASSWORD is applied only when the neo4j-data volume" in text
+        assert "changed-later" not in text
+    finally:
+        store.close()
+
+
+def test_driver_log_records_go_to_the_stores_logger(relay, caplog):
+    """A notification the server sends is logged through graphsvc.stores,
+    not printed by the driver's own logger."""
+    import logging
+
+    watch = {}
+
+    def add_warning(msg):
+        meta = dict(msg.fields[0]) if msg.fields else {}
+        meta["statuses"] = [{
+            "gql_status": "01N00", "status_description": "warn: feature deprecated.",
+            "neo4j_code": "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+            "title": "This feature is deprecated and will be removed in future versions.",
+            "description": "graphsvc test: a deprecated feature",
+            "diagnostic_record": {"_severity": "WARNING", "_classification": "DEPRECATION",
+                                  "OPERATION": "", "OPERATION_CODE": "0",
+                                  "CURRENT_SCHEMA": "/"}}]
+        return bolt_server.Structure(msg.tag, [meta])
+
+    def hook(req):
+        if req.tag == RUN and req.query == Q.READ_META:
+            watch[req.conn] = True
+        elif req.tag == PULL and watch.pop(req.conn, False):
+            req.rewrite = add_warning
+
+    store = relay_store(relay)
+    try:
+        store.version()
+        relay.on_request = hook
+        with caplog.at_level(logging.WARNING):
+            assert store.meta() == {}
+        got = [r for r in caplog.records if "warn: feature deprecated" in r.getMessage()]
+        assert [r.name for r in got] == ["graphsvc.stores"]
+        assert got[0].levelno == logging.WARNING
+        assert logging.getLogger("neo4j").propagate is False
+    finally:
+        store.close()
+
+
 # --- the same graph on both backends --------------------------------------------
 
 def test_same_graph_as_sqlite(falkordb, falkordb_driver, small, tmp_path):
@@ -300,8 +622,8 @@ def test_same_graph_as_sqlite(falkordb, falkordb_driver, small, tmp_path):
         s.set_meta("illustrative", "true")
     for include in (True, False):
         A, B = bolt.snapshot(include), lite.snapshot(include)
-        assert dict(A.nodes(data=True)) == dict(B.nodes(data=True))
-        assert sorted(A.edges(keys=True, data=True)) == sorted(B.edges(keys=True, data=True))
+        assert list(A.nodes(data=True)) == list(B.nodes(data=True))
+        assert list(A.edges(keys=True, data=True)) == list(B.edges(keys=True, data=True))
         assert {k: v for k, v in A.graph.items() if k != "version"} == \
             {k: v for k, v in B.graph.items() if k != "version"}
     assert [t.id for t in bolt.ties()] == [t.id for t in lite.ties()]
@@ -313,6 +635,32 @@ def test_same_graph_as_sqlite(falkordb, falkordb_driver, small, tmp_path):
         sorted(lite.snapshot().edges(keys=True, data=True))
     lite.close()
     again.close()
+
+
+def test_same_answers_on_both_stores(falkordb, falkordb_driver, tmp_path):
+    """The same records, given to each store in a different scrambled order:
+    identical snapshots, node and edge order included, and identical
+    communities, metrics and suggestions."""
+    import random
+
+    actors, ties = ordering_graph()
+    bolt = standin_store(falkordb, falkordb_driver)
+    lite = SQLiteStore(tmp_path / "g.db")
+    try:
+        for store, seed in ((bolt, 1), (lite, 2)):
+            rng = random.Random(seed)
+            a, t = actors[:], ties[:]
+            rng.shuffle(a)
+            rng.shuffle(t)
+            store.upsert(a, t)
+        for include in (True, False):
+            A, B = bolt.snapshot(include), lite.snapshot(include)
+            assert list(A.nodes(data=True)) == list(B.nodes(data=True))
+            assert list(A.edges(keys=True, data=True)) == list(B.edges(keys=True, data=True))
+            assert list(A.in_edges(keys=True)) == list(B.in_edges(keys=True))
+        assert_same_answers(answers(bolt.snapshot()), answers(lite.snapshot()))
+    finally:
+        lite.close()
 
 
 # --- selection by configuration, and servers that are not there ------------------
@@ -498,3 +846,22 @@ def test_web_answers_503_while_the_server_is_down(tmp_path):
     assert api.status_code == 503 and api.json["error"]["code"] == "store_unavailable"
     accounts.close()
     app.extensions["graphsvc"].store.close()
+
+
+# --- the compose file says what is wrong with the password ------------------------
+
+def test_compose_password_message_states_the_rules():
+    import shutil
+
+    compose = shutil.which("docker-compose")
+    if compose is None:
+        pytest.skip("docker-compose is not installed (Debian: apt-get install docker-compose)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NEO4J_PASSWORD", "COMPOSE_FILE")}
+    proc = subprocess.run([compose, "-f", str(ROOT / "docker-compose.yml"), "config"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**env, "SECRET_KEY": "k" * 32})
+    assert proc.returncode != 0
+    assert "NEO4J_PASSWORD" in proc.stderr
+    assert "no '/'" in proc.stderr
+    assert "only when the neo4j-data volume is first created" in proc.stderr

@@ -31,7 +31,8 @@ def _neo4j(config: Mapping) -> GraphStore:
     return Neo4jStore(config["NEO4J_URI"], user=config.get("NEO4J_USER"),
                       password=config.get("NEO4J_PASSWORD"),
                       database=config.get("NEO4J_DATABASE"),
-                      batch_size=int(config.get("NEO4J_BATCH_SIZE") or 500))
+                      batch_size=int(config.get("NEO4J_BATCH_SIZE") or 500),
+                      max_transaction_rows=config.get("NEO4J_MAX_TRANSACTION_ROWS"))
 
 
 STORES: dict[str, Callable[[Mapping], GraphStore]] = {

@@ -37,8 +37,10 @@ examples to run in Neo4j Browser or ``cypher-shell``.
 from __future__ import annotations
 
 __all__ = [
-    "NEO4J_SCHEMA", "NEO4J_TIE_ID_CONSTRAINT", "NEO4J_TIE_ID_INDEX", "PORTABLE_SCHEMA", "IS_NEO4J", "INIT_STATE",
-    "LOCK_WRITERS", "FINISH_WRITE", "READ_VERSION", "BUMP_VERSION",
+    "NEO4J_SCHEMA", "NEO4J_TIE_ID_CONSTRAINT", "NEO4J_TIE_ID_INDEX", "NEO4J_CLASHING_INDEXES",
+    "NEO4J_DROP_INDEX", "NEO4J_CONSTRAINED", "PORTABLE_SCHEMA", "PORTABLE_INDEXES", "IS_NEO4J",
+    "STANDIN_PROBE_ERROR",
+    "LOCK_WRITERS", "FINISH_WRITE", "READ_VERSION", "READ_STATE",
     "ACTORS_BY_IDS", "ACTOR_IDS", "MERGE_ACTORS", "DELETE_ACTORS",
     "TIES_BY_IDS", "DELETE_TIES", "CREATE_TIES",
     "FIND_ACTORS", "PAGE", "TIES", "TIES_OF_ACTOR", "ALL_ACTORS", "ALL_TIES",
@@ -75,17 +77,54 @@ NEO4J_SCHEMA: tuple[str, ...] = (
 #: Fallback for Neo4j 5.0-5.6, which has no relationship uniqueness constraint.
 NEO4J_TIE_ID_INDEX = "CREATE INDEX tie_id IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.id)"
 
-#: Other openCypher servers: unnamed indexes, which fail when they exist
-#: already (the store ignores that failure).
-PORTABLE_SCHEMA: tuple[str, ...] = (
-    "CREATE INDEX FOR (a:Actor) ON (a.id)",
-    "CREATE INDEX FOR ()-[t:TIE]-() ON (t.id)",
-    "CREATE INDEX FOR (s:GraphsvcState) ON (s.key)",
-    "CREATE INDEX FOR (m:GraphsvcMeta) ON (m.key)",
+#: The FalkorDB test server only (never run on Neo4j): unnamed indexes, each
+#: with the label (or type) and property it covers, created only when
+#: :data:`PORTABLE_INDEXES` does not list them.
+PORTABLE_SCHEMA: tuple[tuple[str, str, str], ...] = (
+    ("Actor", "id", "CREATE INDEX FOR (a:Actor) ON (a.id)"),
+    ("TIE", "id", "CREATE INDEX FOR ()-[t:TIE]-() ON (t.id)"),
+    ("GraphsvcState", "key", "CREATE INDEX FOR (s:GraphsvcState) ON (s.key)"),
+    ("GraphsvcMeta", "key", "CREATE INDEX FOR (m:GraphsvcMeta) ON (m.key)"),
 )
 
-#: Succeeds on Neo4j only; tells the store which schema to create.
-IS_NEO4J = "CALL dbms.components() YIELD name RETURN name"
+#: The probe that tells the store which schema to create. Neo4j answers with
+#: its name, version and edition; the FalkorDB test server (which announces
+#: itself as "Neo4j/5.x" in the Bolt handshake, so the agent string tells
+#: nothing) fails it with exactly :data:`STANDIN_PROBE_ERROR`. Any other
+#: error is not an answer: the store retries or gives up, never guesses.
+IS_NEO4J = ("CALL dbms.components() YIELD name, versions, edition "
+            "RETURN name, versions[0] AS version, edition")
+
+#: The stand-in's whole answer to :data:`IS_NEO4J`: its one error code, with
+#: its one message. Neo4j never answers a procedure call with it.
+STANDIN_PROBE_ERROR = ("Neo.DatabaseError.General.UnknownError", "An unknown error occurred")
+
+#: Neo4j only: the indexes graphsvc's constraints and indexes would clash
+#: with, i.e. range indexes on the same label/type and property that no
+#: constraint owns and that are not graphsvc's own. Such an index (an unnamed
+#: one a mis-detected start created, or a researcher's) makes ``CREATE
+#: CONSTRAINT`` fail with ``IndexAlreadyExists`` on every later start, so the
+#: store drops it first (the constraint brings an index of its own).
+NEO4J_CLASHING_INDEXES = """
+SHOW RANGE INDEXES
+YIELD name, entityType, labelsOrTypes, properties, owningConstraint
+WHERE owningConstraint IS NULL AND size(properties) = 1
+  AND [labelsOrTypes[0], properties[0]] IN $schema
+  AND NOT name IN $ours
+RETURN name
+"""
+
+#: Drops one of those by the name SHOW INDEXES gave (Neo4j 5.16 or newer).
+NEO4J_DROP_INDEX = "DROP INDEX $name IF EXISTS"
+
+#: The ``$schema`` of :data:`NEO4J_CLASHING_INDEXES`: ``[label or type,
+#: property]`` of every uniqueness constraint graphsvc creates.
+NEO4J_CONSTRAINED = (["Actor", "id"], ["TIE", "id"], ["GraphsvcState", "key"],
+                     ["GraphsvcMeta", "key"])
+
+#: The stand-in's index list (``CALL db.indexes()``), so start-up creates only
+#: the indexes it lacks instead of failing on those it has.
+PORTABLE_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 
 # --- version and writers ----------------------------------------------------
 
@@ -95,34 +134,35 @@ _STATE = """
 MERGE (s:GraphsvcState {key: 'state'})
 ON CREATE SET s.version = 0, s.introductions = 0"""
 
-INIT_STATE = _STATE + """
-RETURN s.version AS version
-"""
 
-
-#: First statement of every batch write: setting a property takes Neo4j's
-#: write lock on the state node, so concurrent writers queue (like SQLite's
-#: BEGIN IMMEDIATE) and their created/updated counts stay exact.
+#: First statement of every write transaction, whatever it writes: setting
+#: a property takes Neo4j's write lock on the state node, so writers queue
+#: (like SQLite's BEGIN IMMEDIATE), their created/updated counts stay exact,
+#: and, since every writer takes this lock before any other, two writers
+#: never hold locks the other waits for (no deadlock, so no retry).
 LOCK_WRITERS = _STATE + """
 SET s.writer = true
 """
 
-#: Last statement of a batch write: release the lock property and advance
-#: the version only when ``$changed``.
+#: Last statement of every write transaction: release the lock property and
+#: advance the version only when ``$changed``.
 FINISH_WRITE = _STATE + """
 REMOVE s.writer
 SET s.version = CASE WHEN $changed THEN s.version + 1 ELSE s.version END
 RETURN s.version AS version
 """
 
-BUMP_VERSION = _STATE + """
-SET s.version = s.version + 1
-RETURN s.version AS version
-"""
-
 READ_VERSION = """
 MATCH (s:GraphsvcState {key: 'state'})
 RETURN s.version AS version
+"""
+
+#: The version and whether a write is under way. ``writer`` is only ever seen
+#: set by a server that shows uncommitted writes (the FalkorDB test server):
+#: on Neo4j it is set and removed inside each write transaction.
+READ_STATE = """
+MATCH (s:GraphsvcState {key: 'state'})
+RETURN s.version AS version, s.writer AS writer
 """
 
 # --- actors -----------------------------------------------------------------
@@ -230,17 +270,21 @@ RETURN t.id AS id, startNode(t).id AS source, endNode(t).id AS target,
 ORDER BY id
 """
 
-#: The snapshot streams these two, actors first.
+#: The snapshot streams these two, actors first, each by id: the snapshot's
+#: node and edge order is its insertion order, which seeded analyses
+#: (Louvain) depend on, so every backend builds it in this one order.
 ALL_ACTORS = """
 MATCH (a:Actor)
 WHERE $include_restricted OR a.visibility = 'public'
-RETURN properties(a) AS props
+RETURN a.id AS id, properties(a) AS props
+ORDER BY id
 """
 
 ALL_TIES = """
 MATCH (s:Actor)-[t:TIE]->(d:Actor)
 WHERE $include_restricted OR t.visibility = 'public'
-RETURN s.id AS source, d.id AS target, properties(t) AS props
+RETURN t.id AS id, s.id AS source, d.id AS target, properties(t) AS props
+ORDER BY id
 """
 
 COUNT_ACTORS = "MATCH (a:Actor) RETURN count(a) AS n"
@@ -269,15 +313,13 @@ DETACH DELETE n
 
 # --- introductions ----------------------------------------------------------
 
-#: ``$props``: the introduction's fields. Takes the next sequence number and
-#: advances the version in the same statement.
+#: ``$props``: the introduction's fields. Takes the next sequence number (the
+#: write's :data:`FINISH_WRITE` advances the version).
 RECORD_INTRODUCTION = _STATE + """
 SET s.introductions = s.introductions + 1
-SET s.version = s.version + 1
 CREATE (i:Introduction)
 SET i = $props
 SET i.seq = s.introductions
-RETURN s.version AS version
 """
 
 #: ``$id``: only introductions involving this actor (either side or broker);

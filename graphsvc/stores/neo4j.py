@@ -18,14 +18,30 @@ address.
 Writes are validated in full before the first statement runs (see
 :meth:`GraphStore.upsert`), then sent as ``UNWIND`` batches of ``batch_size``
 rows inside one managed write transaction, so on Neo4j a batch is atomic.
+Every write transaction takes the writers' lock (the state node) with its
+first statement, so writers queue in one order and never deadlock; progress
+is reported once the transaction has committed, so a retried transaction
+never counts its rows twice. A write larger than ``max_transaction_rows`` is
+refused before anything is sent (see ``docs/neo4j.md`` for the heap rule).
+
+Reads of the whole graph (:meth:`Neo4jStore.snapshot`) are point in time:
+the version is read before and after, and the read is repeated when a write
+committed in between.
+
+The driver is kept quiet: notifications about property keys that do not
+exist yet are disabled, and whatever else the driver logs goes to the
+``graphsvc.stores`` logger.
 """
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
@@ -33,11 +49,72 @@ from neo4j import exceptions as nex
 
 from ..errors import ConfigError, Problem, StoreUnavailable, ValidationFailed
 from ..model import Actor, Introduction, Tie
+from ..snapshot import build_snapshot
 from . import cypher as Q
-from .base import ActorFilter, GraphStore, Progress, WriteResult, build_snapshot
+from .base import ActorFilter, GraphStore, Progress, WriteResult
 from .sqlite import fold
 
-__all__ = ["Neo4jStore"]
+__all__ = ["Neo4jStore", "TransactionTooLarge", "DEFAULT_MAX_TRANSACTION_ROWS"]
+
+log = logging.getLogger("graphsvc.stores")
+
+#: Rows (actors plus ties) one write transaction may carry by default: what
+#: fits the compose file's 1 GB heap with room to spare. Measured and
+#: explained in docs/neo4j.md ("Heap and import size").
+DEFAULT_MAX_TRANSACTION_ROWS = 50_000
+
+#: Error codes of a transaction that ran out of memory on the server. Neo4j
+#: calls them transient, so the driver would run the whole import again;
+#: the store turns them into :class:`TransactionTooLarge` instead.
+_MEMORY_CODES = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                 "Neo.TransientError.General.TransactionMemoryLimit",
+                 "Neo.TransientError.General.OutOfMemoryError")
+
+_HEAP_HINT = ("Split the file and import the parts one after another, or give Neo4j "
+              "more heap (NEO4J_HEAP in docker compose, server.memory.heap.max_size "
+              "elsewhere) and raise GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS with it: "
+              "see docs/neo4j.md, 'Heap and import size'.")
+
+
+class TransactionTooLarge(ValidationFailed):
+    """A write too large for one transaction on this server; nothing was written."""
+
+    code = "transaction_too_large"
+
+    def __init__(self, message: str):
+        super().__init__([Problem(message, hint=_HEAP_HINT)], message=message)
+        self.hint = _HEAP_HINT
+
+
+def _quiet_driver_logs() -> None:
+    """Send the driver's log records (notifications included) to ``graphsvc.stores``.
+
+    Without this, the driver's WARNING records reach Python's last-resort
+    handler, which prints each one to stderr; through the service's logger
+    they go wherever the service's logging is configured.
+    """
+    driver_log = logging.getLogger("neo4j")
+    if any(isinstance(h, _ToStoresLog) for h in driver_log.handlers):
+        return
+    driver_log.addHandler(_ToStoresLog())
+    driver_log.propagate = False
+
+
+class _ToStoresLog(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if log.isEnabledFor(record.levelno):
+            log.log(record.levelno, "%s: %s", record.name, record.getMessage(),
+                    exc_info=record.exc_info)
+
+
+#: Session settings: no notifications about labels, types or property keys
+#: that do not exist (yet): every optional field of a record is such a key
+#: until some record has it.
+if hasattr(neo4j, "NotificationDisabledClassification"):
+    _SESSION_CONFIG: dict[str, Any] = {
+        "notifications_disabled_classifications": ["UNRECOGNIZED"]}
+else:  # drivers before 5.22
+    _SESSION_CONFIG = {"notifications_disabled_categories": ["UNRECOGNIZED"]}
 
 
 def _blank(model) -> dict:
@@ -113,6 +190,14 @@ class Neo4jStore(GraphStore):
     max_batch_bytes : int, optional
         Also close a batch before its rows' JSON size passes this many bytes
         (for servers that limit message size; Neo4j needs none).
+    max_transaction_rows : int, optional
+        Refuse a write of more rows (actors plus ties) than this in one
+        transaction, before sending anything; default
+        default :data:`DEFAULT_MAX_TRANSACTION_ROWS` (the
+        ``NEO4J_MAX_TRANSACTION_ROWS`` setting).
+    startup_retry_seconds : float
+        How long start-up retries a server that answers with a transient
+        error (a database still starting, for one) before giving up.
     driver : neo4j.Driver, optional
         Use this driver instead of creating one; the store will not close it.
     """
@@ -121,9 +206,17 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
                  database: str | None = None, batch_size: int = 500,
-                 max_batch_bytes: int | None = None, driver: neo4j.Driver | None = None):
+                 max_batch_bytes: int | None = None, max_transaction_rows: int | None = None,
+                 startup_retry_seconds: float = 30.0, driver: neo4j.Driver | None = None):
         if batch_size < 1:
             raise ConfigError(f"NEO4J_BATCH_SIZE must be at least 1, not {batch_size}")
+        if max_transaction_rows is None:
+            max_transaction_rows = DEFAULT_MAX_TRANSACTION_ROWS
+        if max_transaction_rows < 1:
+            raise ConfigError("GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS must be at least 1")
+        self.max_transaction_rows = int(max_transaction_rows)
+        self.startup_retry_seconds = float(startup_retry_seconds)
+        _quiet_driver_logs()
         self.uri = uri
         self.address = _public_address(uri)
         self.database = database or None
@@ -133,7 +226,8 @@ class Neo4jStore(GraphStore):
         if driver is None:
             auth = (user or "neo4j", password) if password else None
             try:
-                driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+                driver = neo4j.GraphDatabase.driver(uri, auth=auth,
+                                                    warn_notification_severity="OFF")
             except (nex.ConfigurationError, ValueError) as exc:
                 # The driver's message repeats the URI, password included.
                 reason = str(exc).replace(uri, self.address).split(". Given URI")[0]
@@ -160,8 +254,12 @@ class Neo4jStore(GraphStore):
         except nex.AuthError:
             self._ready = False
             raise StoreUnavailable(
-                self.address, "the server refused the user name or password",
-                hint="Check GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD.") from None
+                self.address, "authentication failed: the server refused the user name "
+                "or password",
+                hint="Check GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD. With docker "
+                "compose, NEO4J_PASSWORD is applied only when the neo4j-data volume is "
+                "first created: a password changed later is not the server's (see "
+                "docs/neo4j.md, 'Passwords').") from None
         except (nex.ServiceUnavailable, nex.SessionExpired,
                 nex.DatabaseUnavailable) as exc:
             self._ready = False
@@ -175,46 +273,105 @@ class Neo4jStore(GraphStore):
             raise
 
     def _session(self, **kw) -> neo4j.Session:
+        # Notification settings go to Neo4j only: the stand-in misreads a
+        # RUN that carries them (it answers from another graph).
+        quiet = _SESSION_CONFIG if self.is_neo4j else {}
         return self._driver.session(
             database=self.database,
-            bookmark_manager=self._driver.execute_query_bookmark_manager, **kw)
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+            **quiet, **kw)
 
     def _ensure_ready(self) -> None:
         """Check the server once and create the schema and state node.
 
-        Run before the first operation, and again after the server was lost,
-        so a server that is down fails fast instead of being retried.
+        Run before the first operation, and again after the server was lost.
+        A server that cannot be reached fails at once; one that answers with a
+        transient error (a database still starting) is asked again with
+        backoff for up to ``startup_retry_seconds``. Which schema to create is
+        decided only from an answer: Neo4j's to the probe, or the stand-in's
+        one error (:data:`~graphsvc.stores.cypher.STANDIN_PROBE_ERROR`).
         """
         if self._ready:
             return
         with self._ready_lock:
             if self._ready:
                 return
-            self._driver.verify_connectivity()
-            with self._session() as s:
+            deadline = time.monotonic() + self.startup_retry_seconds
+            delay = 0.1
+            while True:
                 try:
-                    s.run(Q.IS_NEO4J).consume()
-                    self.is_neo4j = True
-                except nex.Neo4jError as exc:
-                    if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
-                        raise
-                    self.is_neo4j = False
-                if self.is_neo4j:
-                    for stmt in Q.NEO4J_SCHEMA:
-                        try:
-                            s.run(stmt).consume()
-                        except nex.Neo4jError:
-                            if stmt is not Q.NEO4J_TIE_ID_CONSTRAINT:
-                                raise
-                            s.run(Q.NEO4J_TIE_ID_INDEX).consume()  # Neo4j < 5.7
-                else:
-                    for stmt in Q.PORTABLE_SCHEMA:
-                        try:
-                            s.run(stmt).consume()
-                        except nex.Neo4jError:
-                            pass  # the index exists already
-                s.execute_write(lambda tx: tx.run(Q.INIT_STATE).consume())
+                    self._start()
+                    break
+                except nex.TransientError as exc:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise StoreUnavailable(
+                            self.address, f"the database is not available yet ({exc.code}) "
+                            f"after {self.startup_retry_seconds:g} s of retries: "
+                            f"{_reason(exc)}",
+                            hint="Wait for the server to finish starting, then try "
+                            "again; its log says why the database is unavailable.") from None
+                    log.info("graph database at %s not ready (%s); retrying in %.1f s",
+                             self.address, exc.code, min(delay, left))
+                    time.sleep(min(delay, left))
+                    delay = min(delay * 2, 5.0)
             self._ready = True
+
+    def _start(self) -> None:
+        self._driver.verify_connectivity()
+        with self._session() as s:
+            neo4j_version = self._probe(s)
+            if neo4j_version is not None:
+                self._neo4j_schema(s, neo4j_version)
+            else:
+                self._portable_schema(s)
+            s.execute_write(self._locked(lambda tx: (None, False)))
+        self.is_neo4j = neo4j_version is not None
+
+    def _probe(self, s) -> tuple[int, ...] | None:
+        """Neo4j's version, or ``None`` for the stand-in; raises on anything else."""
+        try:
+            row = s.run(Q.IS_NEO4J).single()
+        except nex.Neo4jError as exc:
+            if (exc.code, exc.message) == Q.STANDIN_PROBE_ERROR:
+                return None
+            raise
+        if row is None:
+            raise StoreUnavailable(self.address, "the server did not say which Neo4j it is "
+                                   "(dbms.components() returned nothing)")
+        return _version_tuple(row["version"])
+
+    def _neo4j_schema(self, s, version: tuple[int, ...]) -> None:
+        """Named constraints and indexes; first drop indexes they would clash with."""
+        rel_constraint = version >= (5, 7)
+        statements = [st if rel_constraint or st is not Q.NEO4J_TIE_ID_CONSTRAINT
+                      else Q.NEO4J_TIE_ID_INDEX for st in Q.NEO4J_SCHEMA]
+        # Before 5.7 the tie id has a plain index, ours, named tie_id; from
+        # 5.7 a constraint of that name replaces it (an upgraded server).
+        ours = [] if rel_constraint else ["tie_id"]
+        clashing = [r["name"] for r in s.run(
+            Q.NEO4J_CLASHING_INDEXES, schema=[list(x) for x in Q.NEO4J_CONSTRAINED],
+            ours=ours)]
+        for name in clashing:
+            log.warning("dropping index %s on %s: graphsvc's uniqueness constraint on the "
+                        "same property replaces it", name, self.address)
+            try:
+                s.run(Q.NEO4J_DROP_INDEX, name=name).consume()
+            except nex.ClientError as exc:  # Neo4j before 5.16 takes no parameter here
+                raise StoreUnavailable(
+                    self.address, f"index '{name}' blocks graphsvc's uniqueness "
+                    f"constraints and could not be dropped ({exc.code})",
+                    hint=f"Drop it by hand (DROP INDEX {name}) and start again.") from None
+        for stmt in statements:
+            s.run(stmt).consume()
+
+    def _portable_schema(self, s) -> None:
+        """The stand-in's unnamed indexes, only those it lacks."""
+        have = {(r["label"], p) for r in s.run(Q.PORTABLE_INDEXES)
+                for p in (r["properties"] or [])}
+        for label, prop, stmt in Q.PORTABLE_SCHEMA:
+            if (label, prop) not in have:
+                s.run(stmt).consume()
 
     def _read(self, work):
         with self._errors():
@@ -222,11 +379,38 @@ class Neo4jStore(GraphStore):
             with self._session(default_access_mode=neo4j.READ_ACCESS) as s:
                 return s.execute_read(work)
 
+    @staticmethod
+    def _locked(work):
+        """A write transaction's work in the one lock order.
+
+        ``work(tx)`` returns ``(value, changed)``. The writers' lock (the state
+        node) is taken by the first statement, before any data is touched, and
+        released by the last, which advances the version when ``changed``.
+        Returns ``(value, version)``.
+        """
+        def locked(tx):
+            try:
+                tx.run(Q.LOCK_WRITERS).consume()
+                value, changed = work(tx)
+                version = tx.run(Q.FINISH_WRITE, changed=bool(changed)).single()["version"]
+            except nex.TransientError as exc:
+                # Transient to Neo4j, so the driver would run the whole write
+                # again, into the same wall: raise what it cannot retry.
+                if exc.code in _MEMORY_CODES:
+                    raise TransactionTooLarge(
+                        "the graph database ran out of transaction memory while "
+                        f"writing ({exc.code}); nothing was written") from None
+                raise
+            return value, version
+
+        return locked
+
     def _write_tx(self, work):
+        """Run ``work`` (see :meth:`_locked`) in a managed write transaction."""
         with self._errors():
             self._ensure_ready()
             with self._session() as s:
-                return s.execute_write(work)
+                return s.execute_write(self._locked(work))
 
     def _query(self, statement: str, **params) -> list[neo4j.Record]:
         """One read statement in a managed transaction; all its records."""
@@ -243,7 +427,8 @@ class Neo4jStore(GraphStore):
             for i in range(0, len(rows), self.batch_size):
                 yield rows[i:i + self.batch_size]
             return
-        batch, size = [], 0
+        batch: list = []
+        size = 0
         for row in rows:
             n = len(json.dumps(row, ensure_ascii=False).encode())
             if batch and (len(batch) >= self.batch_size or size + n > self.max_batch_bytes):
@@ -262,17 +447,26 @@ class Neo4jStore(GraphStore):
 
     # --- writes -----------------------------------------------------------
 
+    def _check_size(self, rows: int, what: str) -> None:
+        if rows > self.max_transaction_rows:
+            raise TransactionTooLarge(
+                f"{what} has {rows:,} rows; one write to {self.address} takes at most "
+                f"{self.max_transaction_rows:,} (GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS); "
+                "nothing was written")
+
     def _write(self, actors: list[Actor], ties: list[Tie],
                progress: Progress | None) -> WriteResult:
+        self._check_size(len(actors) + len(ties), "this import")
         # Everything that can be computed without the database is, before the
         # transaction starts: a server that cannot roll back (the FalkorDB test
         # server) must not be left with half a batch by a Python error.
         actor_rows = {a.id: _actor_props(a) for a in actors}
         tie_rows = {t.id: (t.source, t.target, _tie_props(t)) for t in ties}
 
-        def work(tx) -> WriteResult:
-            res = WriteResult()
-            tx.run(Q.LOCK_WRITERS).consume()
+        def work(tx):
+            # Each attempt starts afresh: the driver may run this again after
+            # a transient error, and only the committed attempt is reported.
+            res, steps = WriteResult(), []
             old = {r["id"]: r["props"] for r in
                    self._lookup(tx, Q.ACTORS_BY_IDS, list(actor_rows))}
             changed = []
@@ -285,15 +479,13 @@ class Neo4jStore(GraphStore):
                     res.actors_unchanged += 1
                     continue
                 changed.append({"id": aid, "props": props})
-            if progress and len(actor_rows) > len(changed):
-                progress(len(actor_rows) - len(changed))
+            steps.append(len(actor_rows) - len(changed))
             for batch in self._batches(changed):
                 tx.run(Q.MERGE_ACTORS, rows=batch).consume()
-                if progress:
-                    progress(len(batch))
+                steps.append(len(batch))
 
             old = {r["props"].get("id"): (r["source"], r["target"], r["props"]) for r in
-                   self._lookup(tx, Q.TIES_BY_IDS, list(tie_rows))}
+                   self._lookup(tx, Q.TIES_BY_IDS, [str(k) for k in tie_rows])}
             changed, replaced = [], []
             for tid, row in tie_rows.items():
                 if tid not in old:
@@ -305,8 +497,7 @@ class Neo4jStore(GraphStore):
                     res.ties_unchanged += 1
                     continue
                 changed.append({"source": row[0], "target": row[1], "props": row[2]})
-            if progress and len(tie_rows) > len(changed):
-                progress(len(tie_rows) - len(changed))
+            steps.append(len(tie_rows) - len(changed))
             for batch in self._batches(replaced):
                 tx.run(Q.DELETE_TIES, ids=batch).consume()
             for batch in self._batches(changed):
@@ -316,25 +507,28 @@ class Neo4jStore(GraphStore):
                     raise ValidationFailed([Problem(
                         "an actor a tie refers to was deleted while the batch was "
                         "being written", hint="Import the batch again.")])
-                if progress:
-                    progress(len(batch))
+                steps.append(len(batch))
+            return (res, steps), res.changed
 
-            res.version = tx.run(Q.FINISH_WRITE, changed=res.changed).single()["version"]
-            return res
-
-        return self._write_tx(work)
+        (res, steps), res.version = self._write_tx(work)
+        if progress:  # after the commit: every row once, whatever was retried
+            for n in steps:
+                if n:
+                    progress(n)
+        return res
 
     def _delete(self, statement: str, ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(ids))
+        if not ids:
+            return 0
+        self._check_size(len(ids), "this deletion")
 
-        def work(tx) -> int:
+        def work(tx):
             n = sum(tx.run(statement, ids=part).single()["deleted"]
                     for part in self._batches(ids))
-            if n:
-                tx.run(Q.BUMP_VERSION).consume()
-            return n
+            return n, n > 0
 
-        return self._write_tx(work) if ids else 0
+        return self._write_tx(work)[0]
 
     def delete_actors(self, ids: Iterable[str]) -> int:
         return self._delete(Q.DELETE_ACTORS, ids)
@@ -345,7 +539,7 @@ class Neo4jStore(GraphStore):
     def clear(self) -> None:
         def work(tx):
             tx.run(Q.CLEAR).consume()
-            tx.run(Q.BUMP_VERSION).consume()
+            return None, True
 
         self._write_tx(work)
 
@@ -358,14 +552,19 @@ class Neo4jStore(GraphStore):
                 tx.run(Q.REMOVE_META, key=key).consume()
             else:
                 tx.run(Q.SET_META, key=key, value=str(value)).consume()
-            tx.run(Q.BUMP_VERSION).consume()
+            return None, True
 
         self._write_tx(work)
 
     def record_introduction(self, intro: Introduction) -> None:
         self._check_introduction(intro)
         props = _props(intro.to_record())
-        self._write_tx(lambda tx: tx.run(Q.RECORD_INTRODUCTION, props=props).consume())
+
+        def work(tx):
+            tx.run(Q.RECORD_INTRODUCTION, props=props).consume()
+            return None, True
+
+        self._write_tx(work)
 
     # --- reads ------------------------------------------------------------
 
@@ -399,7 +598,7 @@ class Neo4jStore(GraphStore):
     def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,
                     offset: int = 0) -> list[Actor]:
         flt = flt or ActorFilter()
-        params = {
+        params: dict[str, Any] = {
             "q": fold(flt.q) if flt.q else None,
             "kind": flt.kind.lower() if flt.kind else None,
             "country": flt.country.upper() if flt.country else None,
@@ -439,16 +638,23 @@ class Neo4jStore(GraphStore):
     def meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._query(Q.READ_META)}
 
-    def snapshot(self, include_restricted: bool = True):
-        """The graph as NetworkX, read in one transaction.
+    #: Reads of the whole graph tried before one under the writers' lock.
+    SNAPSHOT_ATTEMPTS = 5
+    #: The stand-in shows uncommitted writes and has no locks: only retries help.
+    STANDIN_SNAPSHOT_ATTEMPTS = 500
 
-        Records stream from the server straight into the graph: the actors'
-        result is consumed while the graph is built, and the ties' statement
-        only runs once the last actor is in, so neither is held as a list.
+    def snapshot(self, include_restricted: bool = True):
+        """The graph as NetworkX, as of one version, built in id order.
+
+        Records stream from the server straight into the graph (actors by
+        id, then ties by id), in one read transaction that reads the state
+        before and after. Neo4j reads committed data statement by statement,
+        so a write that commits between the statements would leave a graph
+        that no version had: then the read is repeated, and after
+        :attr:`SNAPSHOT_ATTEMPTS` such reads it is done once more under the
+        writers' lock, which writers wait for.
         """
-        def work(tx):
-            state = tx.run(Q.READ_VERSION).single()
-            version = state["version"] if state else 0
+        def build(tx):
             meta = {r["key"]: r["value"] for r in tx.run(Q.READ_META)}
             actors = (_actor_record(r["props"]) for r in
                       tx.run(Q.ALL_ACTORS, include_restricted=include_restricted))
@@ -457,9 +663,41 @@ class Neo4jStore(GraphStore):
                 for r in tx.run(Q.ALL_TIES, include_restricted=include_restricted):
                     yield _tie_record(r["source"], r["target"], r["props"])
 
-            return build_snapshot(actors, ties(), version=version, meta=meta)
+            return build_snapshot(actors, ties(), meta=meta)
 
-        return self._read(work)
+        def state(tx):
+            row = tx.run(Q.READ_STATE).single()
+            return (row["version"], row["writer"]) if row else (0, None)
+
+        def attempt(tx):
+            before = state(tx)
+            G = build(tx)
+            after = state(tx)
+            if before != after or before[1]:
+                return None  # a write committed (or, on the stand-in, is under way)
+            G.graph["version"] = before[0]
+            return G
+
+        for n in range(self.SNAPSHOT_ATTEMPTS if self.is_neo4j is not False
+                       else self.STANDIN_SNAPSHOT_ATTEMPTS):
+            G = self._read(attempt)
+            if G is not None:
+                return G
+            time.sleep(min(0.002 * (n + 1), 0.05))  # let the writer finish
+        if self.is_neo4j is False:
+            # The stand-in has no locks to wait for, so no locked read either.
+            raise StoreUnavailable(self.address, "the graph kept changing while it was read")
+        log.info("snapshot of %s moved under %d reads; reading under the writers' lock",
+                 self.address, self.SNAPSHOT_ATTEMPTS)
+        G, version = self._write_tx(lambda tx: (build(tx), False))
+        G.graph["version"] = version
+        return G
+
+
+def _version_tuple(text) -> tuple[int, ...]:
+    """``"5.26.0"`` -> ``(5, 26, 0)``; unknown parts count as 0."""
+    parts = re.findall(r"\d+", str(text or ""))[:3]
+    return tuple(int(p) for p in parts) or (0,)
 
 
 def _reason(exc: Exception) -> str:
