@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # the stand-in server helper
+sys.path.insert(0, str(ROOT / "tests" / "support"))  # the stand-in server helper
 
 from graphsvc.model import Actor, Tie  # noqa: E402
 from graphsvc.stores.neo4j import Neo4jStore  # noqa: E402

@@ -39,11 +39,11 @@ declare -a verdict
 record() { verdict+=("$(printf '%-9s %-5s %s' "$1" "$2" "$3")"); }
 
 if [ "$mode" = standin ]; then
-  # The stand-in behind a relay that swallows GOODBYE (see tests/bolt_server.py),
+  # The stand-in behind a relay that swallows GOODBYE (see tests/support/bolt_server.py),
   # so one CLI process after another can connect. Loopback only.
   python - "$work/standin.uri" >"$work/standin.log" 2>&1 <<'EOF' &
 import signal, sys, time
-sys.path.insert(0, "tests")
+sys.path.insert(0, "tests/support")
 from bolt_server import BoltRelay, find_binaries, start_falkordb
 binaries = find_binaries()
 if binaries is None:
@@ -82,9 +82,9 @@ unset GRAPHSVC_DB GRAPHSVC_STORE GRAPHSVC_CONFIG
 
 # 1. contract ---------------------------------------------------------------
 if [ "$mode" = standin ]; then
-  selection=(tests/test_store_neo4j.py tests/test_store_sqlite.py)
+  selection=(tests/store/test_store_neo4j.py tests/store/test_store_sqlite.py)
 else
-  selection=(tests/test_store_neo4j.py -k "TestRealNeo4j")
+  selection=(tests/store/test_store_neo4j.py -k "TestRealNeo4j")
 fi
 if python -m pytest -q -p no:cacheprovider "${selection[@]}" >"$work/pytest.log" 2>&1; then
   record contract PASS "$(tail -n 1 "$work/pytest.log")"

@@ -10,31 +10,16 @@ folder for graphsvc must be as it was before.
 """
 import os
 import site
-import sys
 import tempfile
-from pathlib import Path
 
-import platformdirs
 import pytest
 
-# store_contract.py and other test helpers import as plain modules
-sys.path.insert(0, str(Path(__file__).parent))
+from isolation import REAL_DATA_DIR, listing
 
-#: The real user's data folder for graphsvc (where ``DB`` defaults to),
-#: resolved before any test changes the environment.
-REAL_DATA_DIR = Path(platformdirs.user_data_dir("graphsvc", appauthor=False))
 _REAL_USER_BASE = site.getuserbase()
 
 #: Settings for the tests themselves (e.g. a real Neo4j to test against).
 _KEEP = "GRAPHSVC_TEST_"
-
-
-def listing(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``folder``: relative path -> (size, modification time)."""
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,10 +2,10 @@
 import tempfile
 from pathlib import Path
 
-from conftest import REAL_DATA_DIR, listing
 from graphsvc.auth import Accounts
 from graphsvc.config import load_config
 from graphsvc.stores.sqlite import SQLiteStore
+from isolation import REAL_DATA_DIR, listing
 
 
 def test_default_data_paths_are_in_the_tests_own_folder(isolated_data_paths):

@@ -1,7 +1,7 @@
 """Who may reach which endpoint: one explicit table, checked before every view.
 
 Default deny: an endpoint missing from :data:`ENDPOINT_PERMISSIONS` is
-refused (403) for everyone, and ``tests/test_web_permissions.py`` fails
+refused (403) for everyone, and ``tests/web/test_web_permissions.py`` fails
 naming it, so a new view cannot go live without someone deciding who may
 see it. Add one line per endpoint; the permissions are those of
 :mod:`graphsvc.auth.roles`.

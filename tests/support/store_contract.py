@@ -1,0 +1,460 @@
+"""The contract every graph store passes.
+
+A backend's test module subclasses :class:`StoreContract` and provides a
+``store`` fixture yielding an empty store (see ``test_store_sqlite.py``).
+Nothing here knows which backend it runs on.
+"""
+from __future__ import annotations
+
+import random
+import threading
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from graphsvc.errors import ValidationFailed
+from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.queries.communities import louvain
+from graphsvc.queries.introductions import suggest_introductions
+from graphsvc.queries.metrics import actor_metrics
+from graphsvc.queries.projection import project
+from graphsvc.snapshot import build_snapshot
+from graphsvc.stores import ActorFilter, GraphStore
+
+
+def actor(id, **kw):
+    kw.setdefault("name", f"Actor {id}")
+    kw.setdefault("kind", "cso")
+    kw.setdefault("country", "MX")
+    kw.setdefault("visibility", "public")
+    return Actor(id=id, **kw)
+
+
+def tie(s, t, kind="formal", **kw):
+    kw.setdefault("visibility", "public")
+    return Tie(source=s, target=t, kind=kind, **kw)
+
+
+def ordering_graph(seed: int = 0) -> tuple[list[Actor], list[Tie]]:
+    """40 actors and 110 ties across the border, in a scrambled order.
+
+    Small enough for every server, and a graph whose seeded Louvain
+    communities change with the order nodes and edges are added (checked in
+    :meth:`StoreContract.test_snapshot_order_is_by_id_whatever_the_insertion_order`).
+    No apostrophes: the stand-in cannot carry them.
+    """
+    rng = random.Random(seed)
+    actors = [actor(f"o{i:02d}", name=f"Org {i}",
+                    kind=rng.choice(["cso", "shelter", "government", "international_org"]),
+                    country=rng.choice(["MX", "US"]),
+                    city=rng.choice(["Tijuana", "San Diego", "Ciudad Juárez", "El Paso"]))
+              for i in range(40)]
+    ties, seen = [], set()
+    while len(ties) < 110:
+        a, b = rng.sample(range(40), 2)
+        kind = rng.choice(["formal", "informal", "funding"])
+        extra = ({"year": 2020 + rng.randint(0, 3), "amount": 1000 * rng.randint(1, 50),
+                  "currency": "USD"} if kind == "funding" else {})
+        t = tie(f"o{a:02d}", f"o{b:02d}", kind, strength=rng.randint(1, 20) / 20, **extra)
+        if t.id not in seen:
+            seen.add(t.id)
+            ties.append(t)
+    rng.shuffle(actors)
+    rng.shuffle(ties)
+    return actors, ties
+
+
+def answers(G: nx.MultiDiGraph) -> dict:
+    """What the seeded analyses say about a snapshot."""
+    H = project(G)
+    return {
+        "communities": {engine: louvain(H, seed=0, engine=engine)
+                        for engine in ("networkx", "igraph")},
+        "metrics": actor_metrics(G, seed=0),
+        "suggestions": {a: suggest_introductions(G, a, seed=0) for a in ("o00", "o07")},
+    }
+
+
+def assert_same_answers(A: dict, B: dict) -> None:
+    assert A["communities"] == B["communities"]
+    pd.testing.assert_frame_equal(A["metrics"], B["metrics"])
+    assert A["suggestions"] == B["suggestions"]
+
+
+def small_graph():
+    """Three actors, a funding chain prm -> unhcr -> cso1 and parallel ties."""
+    actors = [
+        actor("prm", name="PRM", kind="government", country="US", roles=["funder"]),
+        actor("unhcr", name="ACNUR / UNHCR", kind="international_org", country="INT"),
+        actor("cso1", name="Albergue Ñandú", city="Tijuana",
+              issue_areas=["shelter", "legal_aid"], languages=["es"]),
+        actor("cso2", name="Sin Fronteras Demo", city="Ciudad de México",
+              visibility="restricted"),
+    ]
+    ties = [
+        tie("prm", "unhcr", "funding", amount=1_000_000, currency="USD", year=2020),
+        tie("unhcr", "cso1", "funding", amount=250_000.5, currency="USD", year=2020,
+            channel=["prm"]),
+        tie("unhcr", "cso1", "formal", subtype="implementing_partner",
+            since="2019-03-01", strength=0.8),
+        tie("cso1", "unhcr", "informal", subtype="workshop", note="met in Tijuana"),
+        tie("cso1", "cso2", "informal", visibility="restricted"),
+    ]
+    return actors, ties
+
+
+class StoreContract:
+    """Behaviour every :class:`GraphStore` backend must show."""
+
+    def test_is_a_graph_store(self, store):
+        assert isinstance(store, GraphStore)
+        assert store.name
+
+    def test_empty(self, store):
+        assert store.counts() == {"actors": 0, "ties": 0}
+        assert store.find_actors() == []
+        assert store.ties() == []
+        assert store.snapshot().number_of_nodes() == 0
+
+    def test_upsert_and_get_roundtrip_every_field(self, store, small):
+        actors, ties = small
+        res = store.upsert(actors, ties)
+        assert (res.actors_created, res.ties_created) == (4, 5)
+        for a in actors:
+            assert store.get_actor(a.id) == a
+        for t in ties:
+            assert store.get_tie(t.id) == t
+        assert store.get_actor("nope") is None
+        assert store.get_tie("nope") is None
+        assert store.counts() == {"actors": 4, "ties": 5}
+
+    def test_parallel_ties_of_different_kinds_stay_distinct(self, store, small):
+        store.upsert(*small)
+        kinds = sorted(t.kind for t in store.ties("cso1") if "unhcr" in (t.source, t.target))
+        assert kinds == ["formal", "funding", "informal"]
+        G = store.snapshot()
+        assert G.number_of_edges("unhcr", "cso1") + G.number_of_edges("cso1", "unhcr") == 3
+
+    def test_reupsert_same_batch_changes_nothing(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        res = store.upsert(*small)
+        assert not res.changed
+        assert (res.actors_unchanged, res.ties_unchanged) == (4, 5)
+        assert store.version() == v
+        assert store.counts() == {"actors": 4, "ties": 5}
+
+    def test_update_changes_record_and_version(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        changed = small[0][2].model_copy(update={"name": "Albergue Renombrado"})
+        res = store.upsert([changed])
+        assert (res.actors_updated, res.actors_unchanged) == (1, 0)
+        assert store.get_actor("cso1").name == "Albergue Renombrado"
+        assert store.version() > v
+        assert res.version == store.version()
+
+    def test_unknown_tie_end_rejected_and_nothing_written(self, store, small):
+        store.upsert(*small)
+        v, before = store.version(), store.counts()
+        bad = [tie("cso1", "ghost"), tie("cso1", "prm")]
+        with pytest.raises(ValidationFailed) as err:
+            store.upsert([actor("new")], bad)
+        assert "ghost" in str(err.value.problems[0])
+        assert store.counts() == before
+        assert store.get_actor("new") is None
+        assert store.version() == v
+
+    def test_unknown_channel_actor_rejected(self, store, small):
+        store.upsert(*small)
+        with pytest.raises(ValidationFailed):
+            store.upsert([], [tie("unhcr", "cso2", "funding", channel=["ghost"])])
+
+    def test_tie_ends_may_come_in_same_batch(self, store):
+        store.upsert([actor("x"), actor("y")], [tie("x", "y")])
+        assert store.counts() == {"actors": 2, "ties": 1}
+
+    def test_delete_actor_removes_its_ties(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        assert store.delete_actors(["cso1", "missing"]) == 1
+        assert store.get_actor("cso1") is None
+        assert {t.id for t in store.ties()} == {"funding:prm->unhcr:2020"}
+        assert store.version() > v
+
+    def test_delete_ties(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        assert store.delete_ties(["informal:cso1--unhcr:workshop", "nope"]) == 1
+        assert store.counts()["ties"] == 4
+        assert store.version() > v
+        assert store.delete_ties(["nope"]) == 0
+
+    def test_version_changes_on_every_write(self, store, small):
+        seen = [store.version()]
+        store.upsert(*small)
+        seen.append(store.version())
+        store.set_meta("label", "x")
+        seen.append(store.version())
+        store.delete_ties(["funding:prm->unhcr:2020"])
+        seen.append(store.version())
+        store.clear()
+        seen.append(store.version())
+        assert len(set(seen)) == len(seen)
+
+    def test_meta(self, store):
+        store.set_meta("illustrative", "true")
+        assert store.meta() == {"illustrative": "true"}
+        assert store.snapshot().graph["illustrative"] == "true"
+        store.set_meta("illustrative", None)
+        assert store.meta() == {}
+
+    def test_clear(self, store, small):
+        store.upsert(*small)
+        store.set_meta("illustrative", "true")
+        store.clear()
+        assert store.counts() == {"actors": 0, "ties": 0}
+        assert store.meta() == {}
+
+    def test_find_actors_filters(self, store, small):
+        store.upsert(*small)
+
+        def ids(**kw):
+            return [a.id for a in store.find_actors(ActorFilter(**kw))]
+
+        assert ids() == ["unhcr", "cso1", "prm", "cso2"]  # by name
+        assert ids(q="nandu") == ["cso1"]  # accents and case folded
+        assert ids(q="TIJUANA") == ["cso1"]  # city
+        assert ids(q="100%") == []  # wildcards are literal
+        assert ids(kind="government") == ["prm"]
+        assert ids(country="mx") == ["cso1", "cso2"]
+        assert ids(city="tijuana") == ["cso1"]
+        assert ids(issue_area="legal_aid") == ["cso1"]
+        assert ids(include_restricted=False) == ["unhcr", "cso1", "prm"]
+        assert [a.id for a in store.find_actors(limit=2, offset=1)] == ["cso1", "prm"]
+
+    def test_hostile_text_is_data(self, store):
+        evil = "x'); DROP TABLE actors; -- \" MATCH (n) DETACH DELETE n //"
+        store.upsert([actor("e1", name=evil, description=evil), actor("e2")],
+                     [tie("e1", "e2", note=evil)])
+        assert store.get_actor("e1").name == evil
+        assert [a.id for a in store.find_actors(ActorFilter(q=evil))] == ["e1"]
+        assert store.counts() == {"actors": 2, "ties": 1}
+
+    def test_ties_filters(self, store, small):
+        store.upsert(*small)
+        assert len(store.ties()) == 5
+        assert {t.kind for t in store.ties(kinds=["funding"])} == {"funding"}
+        assert len(store.ties("cso2")) == 1
+        # restricted ties and ties touching restricted actors are left out
+        assert {t.id for t in store.ties(include_restricted=False)} == {
+            "funding:prm->unhcr:2020", "funding:unhcr->cso1:2020",
+            "formal:cso1--unhcr:implementing_partner", "informal:cso1--unhcr:workshop"}
+
+    def test_neighbours(self, store, small):
+        store.upsert(*small)
+        got = sorted((t.kind, a.id) for t, a in store.neighbours("cso1"))
+        assert got == [("formal", "unhcr"), ("funding", "unhcr"),
+                       ("informal", "cso2"), ("informal", "unhcr")]
+        got = sorted((t.kind, a.id) for t, a in store.neighbours("cso1", kinds=["informal"]))
+        assert got == [("informal", "cso2"), ("informal", "unhcr")]
+        assert all(a.id != "cso2" for _, a in
+                   store.neighbours("cso1", include_restricted=False))
+
+    def test_snapshot_shape(self, store, small):
+        actors, ties = small
+        store.upsert(actors, ties)
+        G = store.snapshot()
+        assert isinstance(G, nx.MultiDiGraph)
+        assert G.graph["version"] == store.version()
+        assert set(G) == {a.id for a in actors}
+        assert G.nodes["cso1"]["name"] == "Albergue Ñandú"
+        assert G.nodes["cso1"]["issue_areas"] == ["shelter", "legal_aid"]
+        # funding runs funder -> recipient
+        e = G.edges["unhcr", "cso1", "funding:unhcr->cso1:2020"]
+        assert (e["kind"], e["directed"], e["amount"], e["channel"]) == (
+            "funding", True, 250_000.5, ["prm"])
+        f = [d for _, _, d in G.edges(data=True) if d["kind"] == "formal"][0]
+        assert f["directed"] is False and f["since"] == "2019-03-01" and f["strength"] == 0.8
+        # every attribute of every record is on the graph
+        for a in actors:
+            rec = a.to_record()
+            rec.pop("id")
+            assert G.nodes[a.id] == rec
+        assert G.number_of_edges() == len(ties)
+
+    def test_snapshot_without_restricted(self, store, small):
+        store.upsert(*small)
+        G = store.snapshot(include_restricted=False)
+        assert "cso2" not in G
+        assert G.number_of_edges() == 4
+
+    def test_concurrent_reads_during_write(self, store, small):
+        store.upsert(*small)
+        errors = []
+
+        def reader():
+            try:
+                for _ in range(20):
+                    assert store.snapshot().number_of_nodes() >= 4
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
+        for t in threads:
+            t.start()
+        store.upsert([actor(f"bulk{i}") for i in range(200)])
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert store.counts()["actors"] == 204
+
+    def test_introductions_log(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        store.record_introduction(Introduction(source="cso1", target="prm", via="unhcr",
+                                               status="proposed"))
+        store.record_introduction(Introduction(source="cso2", target="prm",
+                                               status="declined", note="not now"))
+        assert store.version() > v
+        got = store.introductions()
+        assert [(i.source, i.target, i.via, i.status) for i in got] == [
+            ("cso1", "prm", "unhcr", "proposed"), ("cso2", "prm", None, "declined")]
+        assert got[1].note == "not now" and got[0].recorded_at is not None
+        assert [i.status for i in store.introductions("unhcr")] == ["proposed"]
+        assert [i.status for i in store.introductions("prm")] == ["proposed", "declined"]
+        with pytest.raises(ValidationFailed):
+            store.record_introduction(Introduction(source="cso1", target="ghost",
+                                                   status="made"))
+        store.clear()
+        assert store.introductions() == []
+
+    # --- same data, same answers; writers and readers at once -------------
+
+    def test_snapshot_order_is_by_id_whatever_the_insertion_order(self, store):
+        """Nodes and edges come in id order, so seeded analyses agree across stores.
+
+        The reference is built from the same records sorted by id; the store
+        was given them scrambled. A snapshot built in storage or insertion
+        order fails the order assertions, and (for this graph) the
+        communities with them.
+        """
+        actors, ties = ordering_graph()
+        store.upsert(actors, ties)
+        G = store.snapshot()
+        ref = build_snapshot(sorted(actors, key=lambda a: a.id),
+                             sorted(ties, key=lambda t: t.id),
+                             version=G.graph["version"], meta=store.meta())
+        assert list(G.nodes) == sorted(G.nodes)
+        assert list(G.nodes(data=True)) == list(ref.nodes(data=True))
+        assert list(G.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+        assert list(G.in_edges(keys=True)) == list(ref.in_edges(keys=True))
+        assert G.graph == ref.graph
+        assert_same_answers(answers(G), answers(ref))
+        # the graph is one where order matters: scrambled, Louvain differs
+        scrambled = build_snapshot(actors, ties)
+        assert answers(scrambled)["communities"] != answers(ref)["communities"]
+        # adjacency order too: each node's neighbours in the order of its ties' ids
+        for u in G:
+            firsts = {}
+            for _, v, k in sorted(G.out_edges(u, keys=True), key=lambda e: e[2]):
+                firsts.setdefault(v, k)
+            assert list(G.adj[u]) == sorted(firsts, key=firsts.get)
+
+    def test_concurrent_upserts_deletes_and_settings(self, store):
+        """Writers of every kind at once: none fails, none is counted twice.
+
+        Progress is reported once per row of each committed write, so a
+        write that a server retried (after a deadlock, say) cannot overshoot.
+        """
+        hubs = [actor(f"h{i:02d}") for i in range(12)]
+        doomed = [actor(f"d{i:02d}") for i in range(8)]
+        store.upsert(hubs + doomed,
+                     [tie(d.id, hubs[i].id, "informal") for i, d in enumerate(doomed)])
+        errors, rounds = [], 8
+
+        def guard(fn):
+            def run():
+                try:
+                    fn()
+                except Exception as exc:  # pragma: no cover - reported below
+                    errors.append(exc)
+            return run
+
+        def upserter():
+            for r in range(rounds):
+                ties = [tie(hubs[i].id, hubs[(i + 1 + r) % 12].id, "formal",
+                            id=f"ring{i:02d}", note=f"round {r}") for i in range(12)]
+                seen = []
+                store.upsert(hubs, ties, progress=seen.append)
+                assert sum(seen) == len(hubs) + len(ties), seen
+
+        def deleter():
+            for r in range(rounds):
+                store.delete_ties([f"ring{(3 * r) % 12:02d}"])
+                store.delete_actors([doomed[r].id])
+
+        def settler():
+            for r in range(rounds):
+                store.set_meta("round", str(r))
+                store.record_introduction(Introduction(source="h00", target=f"h{r + 1:02d}",
+                                                       status="proposed"))
+
+        threads = [threading.Thread(target=guard(f)) for f in (upserter, deleter, settler)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert errors == []
+        assert not any(t.is_alive() for t in threads)
+        assert store.existing_actor_ids(d.id for d in doomed) == set()
+        assert store.counts() == {"actors": 12, "ties": len(store.ties())}
+        assert all(t.id.startswith("ring") for t in store.ties())
+        assert store.meta() == {"round": str(rounds - 1)}
+        assert len(store.introductions()) == rounds
+        # a last upsert of everything changes nothing and counts every row once
+        seen = []
+        res = store.upsert(hubs, store.ties(), progress=seen.append)
+        assert not res.changed and sum(seen) == 12 + len(store.ties())
+
+    def test_snapshot_is_one_version_under_a_concurrent_writer(self, store):
+        """Every snapshot read while a writer adds ties is exactly some version's graph."""
+        hubs = [actor(f"p{i:02d}") for i in range(16)]
+        base = store.upsert(hubs).version
+        ties_at = {base: 0}
+        done, reading, errors, seen = threading.Event(), threading.Event(), [], []
+
+        def writer():
+            try:
+                reading.wait(timeout=60)
+                for k in range(25):
+                    batch = [tie(f"p{(k + j) % 16:02d}", f"p{(k + j + 5) % 16:02d}",
+                                 "informal", id=f"w{k:02d}-{j}") for j in range(3)]
+                    v = store.upsert([], batch).version
+                    ties_at[v] = 3 * (k + 1)
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+            finally:
+                done.set()
+
+        def reader():
+            try:
+                taken = 0
+                while not done.is_set() or taken < 3:
+                    G = store.snapshot()
+                    seen.append((G.graph["version"], G.number_of_edges()))
+                    taken += 1
+                    reading.set()
+            except Exception as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=f) for f in (writer, reader, reader)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert errors == []
+        assert seen, "the readers took no snapshot"
+        wrong = [(v, n, ties_at.get(v)) for v, n in seen if ties_at.get(v) != n]
+        assert wrong == [], f"snapshots that no version had (version, ties, expected): {wrong[:5]}"
