@@ -18,9 +18,13 @@ may see of it is decided by :func:`graphsvc.snapshot.reader_history`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
-__all__ = ["ChangeInfo", "Item", "Change", "PATHS", "ACTIONS", "RECORDS"]
+__all__ = ["ChangeInfo", "Item", "Change", "PATHS", "ACTIONS", "RECORDS", "acting_as",
+           "current_info"]
 
 #: How a change reached the store.
 PATHS = ("form", "api", "cli", "import")
@@ -102,3 +106,23 @@ class Change:
 
     def item(self, record: str, id: str) -> Item | None:
         return next((i for i in self.items if i.record == record and i.id == id), None)
+
+
+_ACTING: ContextVar[ChangeInfo | None] = ContextVar("graphsvc_acting", default=None)
+
+
+@contextmanager
+def acting_as(info: ChangeInfo) -> Iterator[ChangeInfo]:
+    """Record the writes made inside the block (an import, the illustrative
+    loader, a recorded introduction) as ``info`` says: who, by which path."""
+    token = _ACTING.set(info)
+    try:
+        yield info
+    finally:
+        _ACTING.reset(token)
+
+
+def current_info() -> ChangeInfo:
+    """Who the writes of this moment are recorded as (the system, importing,
+    outside :func:`acting_as`)."""
+    return _ACTING.get() or ChangeInfo()

@@ -268,9 +268,12 @@ _WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 def _check_web_address(value: str) -> str:
     """An http:// or https:// address; anything else (javascript:, data:,
     file:, a bare name) is refused, so a stored link is safe to show."""
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    if scheme in ("javascript", "data", "vbscript", "file"):
+        raise ValueError(f"{scheme}: addresses are refused: use an http:// or https:// "
+                         "address")
     if not _WEB_ADDRESS.match(value):
-        raise ValueError("must be an http:// or https:// address (javascript:, data: "
-                         "and other kinds of address are refused)")
+        raise ValueError("must be an http:// or https:// address")
     return value
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import Problem, ValidationFailed, introduction_not_recorded, missing_actor
-from ..history import ChangeInfo
+from ..history import ChangeInfo, current_info
 from ..model import Actor, Introduction, Tie
 from ..snapshot import build_snapshot
 from .edits import EditOps
@@ -79,7 +79,8 @@ class GraphStore(EditOps, abc.ABC):
         otherwise :class:`ValidationFailed` is raised and nothing is written.
         Merged ids stand for their survivors. The version advances only when
         something actually changed, and what changed is one history entry
-        (``info`` says who and how; by default an import by the system).
+        (``info`` says who and how; by default
+        :func:`graphsvc.history.current_info`).
         """
         actors, ties = self.resolve_batch(list(actors), list(ties))
         batch_ids = {a.id for a in actors}
@@ -96,7 +97,7 @@ class GraphStore(EditOps, abc.ABC):
                 if x in missing
             ]
             raise ValidationFailed(problems)
-        return self._write(actors, ties, progress, info or ChangeInfo())
+        return self._write(actors, ties, progress, info or current_info())
 
     @abc.abstractmethod
     def _write(self, actors: list[Actor], ties: list[Tie],
