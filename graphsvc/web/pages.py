@@ -284,7 +284,6 @@ def _edit_context() -> dict:
         TIE_SUBTYPES,
         VISIBILITIES,
     )
-
     from .i18n import kind_label, provenance_label, tie_kind_label, visibility_label
 
     return {"actor_kinds": ACTOR_KINDS, "tie_kinds": TIE_KINDS, "phases": PHASES,

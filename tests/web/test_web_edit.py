@@ -10,7 +10,6 @@ import threading
 import urllib.error
 import urllib.request
 
-import pytest
 from werkzeug.serving import make_server
 
 from graphsvc.history import ChangeInfo
