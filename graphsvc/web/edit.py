@@ -125,9 +125,11 @@ def _get(body, name):
 
 
 def new_id(name: str) -> str:
-    """An id made from a name: 'Casa del Migrante A.C.' -> 'casa-del-migrante-a-c'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:80]
-    return slug or "actor"
+    """An id made from a name, as the import makes one (one rule:
+    :func:`graphsvc.ingest.validate.slug`)."""
+    from ..ingest.validate import slug
+
+    return slug(name) or "actor"
 
 
 def actor_from(body, actor_id: str | None = None, base: Actor | None = None,

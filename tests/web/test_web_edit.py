@@ -31,27 +31,27 @@ def test_api_create_patch_delete_actor_with_etags(client, store):
         "reason": "duplicate on purpose"}, headers=auth)
     assert r.status_code == 201 and r.headers["ETag"] == '"1"'
     body = r.json
-    assert body["actor"]["id"] == "sin-fronteras" and body["revision"] == 1
+    assert body["actor"]["id"] == "sin_fronteras" and body["revision"] == 1
     # "Sin Fronteras I.A.P." is in the graph: same name once the suffix goes
     assert [d["id"] for d in body["duplicates"]] == ["sinfronteras"]
     assert store.version() > v0
-    r = client.patch("/api/v1/actors/sin-fronteras", json={"city": "Puebla"},
+    r = client.patch("/api/v1/actors/sin_fronteras", json={"city": "Puebla"},
                      headers={**auth, "If-Match": '"1"'})
     assert r.status_code == 200 and r.headers["ETag"] == '"2"'
-    assert store.get_actor("sin-fronteras").city == "Puebla"
-    assert client.get("/api/v1/actors/sin-fronteras", headers=auth).headers["ETag"] == '"2"'
-    r = client.patch("/api/v1/actors/sin-fronteras", json={"city": "Oaxaca"},
+    assert store.get_actor("sin_fronteras").city == "Puebla"
+    assert client.get("/api/v1/actors/sin_fronteras", headers=auth).headers["ETag"] == '"2"'
+    r = client.patch("/api/v1/actors/sin_fronteras", json={"city": "Oaxaca"},
                      headers={**auth, "If-Match": '"1"'})
     assert_error(r, 409, "conflict")
     assert r.json["error"]["details"]["current"] == 2
-    assert store.get_actor("sin-fronteras").city == "Puebla"
-    r = client.patch("/api/v1/actors/sin-fronteras", json={"website": "javascript:alert(1)"},
+    assert store.get_actor("sin_fronteras").city == "Puebla"
+    r = client.patch("/api/v1/actors/sin_fronteras", json={"website": "javascript:alert(1)"},
                      headers=auth)
     assert_error(r, 422, "validation_failed")
     assert r.json["error"]["details"][0]["field"] == "website"
-    r = client.delete("/api/v1/actors/sin-fronteras", headers={**auth, "If-Match": '"2"'})
+    r = client.delete("/api/v1/actors/sin_fronteras", headers={**auth, "If-Match": '"2"'})
     assert r.status_code == 200 and r.json["action"] == "delete"
-    entries = client.get("/api/v1/actors/sin-fronteras/history", headers=auth).json
+    entries = client.get("/api/v1/actors/sin_fronteras/history", headers=auth).json
     assert [e["action"] for e in entries["items"]] == ["delete", "update", "create"]
     assert entries["items"][-1]["reason"] == "duplicate on purpose"
     assert {e["path"] for e in entries["items"]} == {"api"}
@@ -162,17 +162,17 @@ def test_add_actor_form_shows_problems_beside_fields_and_keeps_values(client, st
     assert re.search(r'id="problem-country"[^>]*>No es un código de país', r.text)
     assert 'id="problem-website"' in r.text
     assert 'value="Tijuana"' in r.text and 'value="Casa Nueva"' in r.text
-    assert store.get_actor("casa-nueva") is None
+    assert store.get_actor("casa_nueva") is None
 
 
 def test_add_actor_form_offers_the_existing_record(client, store):
     r = _form(client, "/add/actor", {"name": "Sin Fronteras", "kind": "cso",
                                      "country": "MX"}, headers=ES)
     assert r.status_code == 200 and 'href="/actors/sinfronteras"' in r.text
-    assert store.get_actor("sin-fronteras") is None
+    assert store.get_actor("sin_fronteras") is None
     r = _form(client, "/add/actor", {"name": "Sin Fronteras", "kind": "cso",
                                      "country": "MX", "confirm_duplicate": "1"})
-    assert r.status_code == 303 and store.get_actor("sin-fronteras") is not None
+    assert r.status_code == 303 and store.get_actor("sin_fronteras") is not None
 
 
 def test_form_conflict_shows_what_changed_and_reapplies(client, store):
