@@ -253,7 +253,8 @@ def ties_end(tie_id, on, reason, revision):
     try:
         day = dt.date.fromisoformat(on) if on else dt.date.today()
     except ValueError:
-        raise click.BadParameter(f"'{on}' is not a date (YYYY-MM-DD)", param_hint="--on")
+        raise click.BadParameter(f"'{on}' is not a date (YYYY-MM-DD)",
+                                 param_hint="--on") from None
     view = cli_graph_view()
     view.get_tie(tie_id)
     _report(view.edit(f"tie:{tie_id}", lambda s, i: s.end_tie(tie_id, day, i, revision),

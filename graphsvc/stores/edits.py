@@ -377,7 +377,7 @@ class EditOps(abc.ABC):
         """Check the plan's ends, then write it with every record's revision as
         read now (and as the caller read it, where ``expect`` says)."""
         self._check_ends(items)
-        read = self.revisions((i.record, i.id) for i in items)
+        read = self.revisions([(i.record, i.id) for i in items] + list(expect or {}))
         for (r, i), e in (expect or {}).items():
             if e is not None and read.get((r, i), 0) != e:
                 raise _conflict(r, i, e, read.get((r, i), 0))

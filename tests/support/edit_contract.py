@@ -199,6 +199,12 @@ class EditContract:
         assert _graph(store) == before
         assert store.resolve("sin-fronteras-iap") == "sin-fronteras-iap"
 
+    def test_merge_checks_the_revisions_read_of_an_unchanged_survivor(self, store):
+        store.create_actor(A("a", name="Casa"), WEB)
+        store.create_actor(A("b", name="Casa A.C."), WEB)
+        store.merge_actors("a", "b", WEB, expect={"a": 1, "b": 1})  # "a" keeps its values
+        assert store.get_actor("b") is None and store.revision("actor", "a") == 1
+
     def test_merge_twice_follows_the_chain(self, store):
         store.upsert([A("a"), A("b"), A("c")])
         store.merge_actors("b", "a", WEB)
