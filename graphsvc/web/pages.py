@@ -289,6 +289,7 @@ def _edit_context() -> dict:
     return {"actor_kinds": ACTOR_KINDS, "tie_kinds": TIE_KINDS, "phases": PHASES,
             "roles": ROLES, "provenances": PROVENANCES, "visibilities": VISIBILITIES,
             "subtypes": TIE_SUBTYPES, "kind_label": kind_label,
+            "page": data.dataset(get_service(), current_access()),
             "provenance_label": provenance_label, "tie_kind_label": tie_kind_label,
             "visibility_label": visibility_label}
 
@@ -370,6 +371,7 @@ def actor_delete(actor_id):
             conflict = True
             revision = access.view.revision("actor", actor_id)
     return render_template("confirm_delete.html", what="actor", actor=actor, ties=ties,
+                           page=data.dataset(get_service(), access),
                            revision=revision, conflict=conflict), 409 if conflict else 200
 
 
@@ -472,6 +474,7 @@ def _tie_confirm(tie_id, what):
             revision = access.view.revision("tie", tie_id)
     status = 409 if conflict else 422 if problems else 200
     return render_template("confirm_delete.html", what=what, tie=tie, actor=actor,
+                           page=data.dataset(get_service(), access),
                            other=other, revision=revision, until=until, problems=problems,
                            conflict=conflict), status
 
@@ -499,7 +502,8 @@ def actor_merge(actor_id):
             problems = _form_problems(exc)
         except Conflict:
             conflict = True
-    page = edit.merge_page(access, actor_id, other)
+    page = {**edit.merge_page(access, actor_id, other),
+            **data.dataset(get_service(), access)}
     status = 409 if conflict else 422 if problems else 200
     return render_template("merge.html", page=page, problems=problems,
                            conflict=conflict), status
@@ -511,8 +515,8 @@ def history_page():
     from .edit import history
 
     limit, before = _history_args()
-    return render_template("history.html", page=history(current_access(), limit=limit,
-                                                        before=before),
+    return render_template("history.html", page=_with_dataset(
+        history(current_access(), limit=limit, before=before)),
                            done=request.args.get("done", type=int))
 
 
@@ -520,7 +524,7 @@ def history_page():
 def actor_history(actor_id):
     from .edit import history
 
-    page = history(current_access(), actor_id=actor_id)
+    page = _with_dataset(history(current_access(), actor_id=actor_id))
     actor = None
     try:
         actor = current_access().view.get_actor(actor_id)
@@ -533,8 +537,14 @@ def actor_history(actor_id):
 def tie_history(tie_id):
     from .edit import history
 
-    return render_template("history.html", page=history(current_access(), tie_id=tie_id),
+    return render_template("history.html",
+                           page=_with_dataset(history(current_access(), tie_id=tie_id)),
                            tie_id=tie_id)
+
+
+def _with_dataset(page: dict) -> dict:
+    """A page with the dataset it shows (is it illustrative?)."""
+    return {**page, **data.dataset(get_service(), current_access())}
 
 
 @bp.post("/history/<int:seq>/revert")
