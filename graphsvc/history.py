@@ -72,7 +72,7 @@ class Item:
         (before and after), an alias's old and new id."""
         if self.record == "actor":
             return (self.id,)
-        out: list[str] = []
+        out: list[str | None] = []
         for rec in (self.before, self.after):
             if not rec:
                 continue
@@ -80,7 +80,7 @@ class Item:
                 out += [rec.get("source"), rec.get("target")]
             else:
                 out += [self.id, rec.get("to")]
-        return tuple(dict.fromkeys(x for x in out if x))
+        return tuple(dict.fromkeys(str(x) for x in out if x))
 
     def to_dict(self) -> dict:
         return {"record": self.record, "id": self.id, "revision": self.revision,

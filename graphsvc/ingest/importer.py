@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GraphsvcError, Problem, ValidationFailed
+from ..model import Actor
 from ..stores.base import GraphStore, WriteResult
 from .readers import (
     Table,
@@ -132,15 +133,15 @@ def duplicate_warnings(store: GraphStore, parts: list[Checked]) -> list[Problem]
     and an editor can merge the two."""
     from ..duplicates import DuplicateIndex
 
-    rows = [(c.label, r) for c in parts if c.what == "actors" for r in c.rows if r.ok]
+    rows = [(c.label, r.number, r.record) for c in parts if c.what == "actors"
+            for r in c.rows if r.ok and isinstance(r.record, Actor)]
     if not rows:
         return []
-    new = {r.record.id for _label, r in rows} - store.existing_actor_ids(
-        {r.record.id for _label, r in rows})
+    ids = {a.id for _label, _n, a in rows}
+    new = ids - store.existing_actor_ids(ids)
     index = DuplicateIndex(store.find_actors())
     out = []
-    for label, r in rows:
-        a = r.record
+    for label, number, a in rows:
         if a.id in new:
             for other, reason in index.matches(a.name, a.website, exclude=a.id):
                 why = ("the same name once accents, case, punctuation and legal "
@@ -149,7 +150,7 @@ def duplicate_warnings(store: GraphStore, parts: list[Checked]) -> list[Problem]
                 out.append(Problem(f"'{a.name}' ({a.id}) may be '{other.name}' "
                                    f"({other.id}): {why}",
                                    hint="If they are the same, merge them in the app "
-                                   "(actor page, Merge).", file=label, row=r.number,
+                                   "(actor page, Merge).", file=label, row=number,
                                    field="name", value=a.name))
         index.add(a)
     return out

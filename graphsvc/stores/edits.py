@@ -184,11 +184,11 @@ class EditOps(abc.ABC):
             raise not_found_actor(actor_id)
         own = self.ties(actor_id)
         own_ids = {t.id for t in own}
-        items = [Item("tie", t.id, t.to_record(), None) for t in own]
+        items = [Item("tie", str(t.id), t.to_record(), None) for t in own]
         for t in self.ties(kinds=["funding"]):
             if actor_id in t.channel and t.id not in own_ids:
                 kept = [c for c in t.channel if c != actor_id]
-                items.append(Item("tie", t.id, t.to_record(),
+                items.append(Item("tie", str(t.id), t.to_record(),
                                   t.model_copy(update={"channel": kept}).to_record()))
         items.append(Item("actor", actor_id, current.to_record(), None))
         return self._run(info.with_action("delete"), items, {("actor", actor_id): expect})
@@ -322,21 +322,21 @@ class EditOps(abc.ABC):
         if new_s != S:
             items.append(Item("actor", survivor, S.to_record(), new_s.to_record()))
         mapping = {merged: survivor}
-        existing = {t.id for t in self.ties(survivor)}
+        existing = {str(t.id) for t in self.ties(survivor)}
         puts: dict[str, Tie] = {}
         befores: dict[str, Tie] = {}
         for t in self.ties(merged):
-            befores[t.id] = t
+            befores[str(t.id)] = t
             if {t.source, t.target} == {survivor, merged}:
                 continue  # a tie between the two goes with the merged actor
             moved = _moved(t, mapping)
-            if moved.id in existing or moved.id in puts:
+            if str(moved.id) in existing or str(moved.id) in puts:
                 continue  # identical ties collapse into the survivor's
-            puts[moved.id] = moved
+            puts[str(moved.id)] = moved
         for t in self.ties(kinds=["funding"]):
-            if merged in t.channel and t.id not in befores:
-                befores[t.id] = t
-                puts[t.id] = _moved(t, mapping)
+            if merged in t.channel and str(t.id) not in befores:
+                befores[str(t.id)] = t
+                puts[str(t.id)] = _moved(t, mapping)
         for tid, before in befores.items():
             after = puts.pop(tid, None)
             items.append(Item("tie", tid, before.to_record(),

@@ -636,7 +636,7 @@ class Neo4jStore(GraphStore):
         gone = [i.id for i in items if i.record == "actor" and i.after is None]
         put_actors = [{"id": i.id, "props": _actor_props(Actor.model_validate(i.after))}
                       for i in items if i.record == "actor" and i.after is not None]
-        put_ties = []
+        put_ties: list[dict] = []
         for i in items:
             if i.record == "tie" and i.after is not None:
                 t = Tie.model_validate(i.after)
@@ -703,8 +703,9 @@ class Neo4jStore(GraphStore):
                     Q.CHANGE_SEQS, before=before, limit=int(limit or 2 ** 31 - 1))]
             wanted = sorted({q for q in wanted if before is None or q < before},
                             reverse=True)[:limit]
-            heads = {r["props"]["seq"]: r["props"] for part in self._batches(wanted)
-                     for r in tx.run(Q.CHANGES_BY_SEQS, seqs=part)}
+            heads: dict[int, dict] = {
+                r["props"]["seq"]: r["props"] for part in self._batches(wanted)
+                for r in tx.run(Q.CHANGES_BY_SEQS, seqs=part)}
             items: dict[int, list[dict]] = {q: [] for q in heads}
             for part in self._batches(wanted):
                 for r in tx.run(Q.ITEMS_OF_CHANGES, seqs=part):

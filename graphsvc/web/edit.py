@@ -196,7 +196,7 @@ def tie_from(access: Access, body, actor_id: str | None = None, base: Tie | None
         for end in ("source", "target"):
             if data.get(end) and "other" not in problems:
                 try:
-                    _visible_actor(None, access, data[end])
+                    _visible_actor(access.view.service, access, data[end])
                 except NotFound:
                     problems["other" if actor_id else end] = _("No such actor in the graph.")
     for f in TIE_FIELDS:
@@ -258,6 +258,12 @@ def parse_revision(value) -> int | None:
 
 # --- writes ------------------------------------------------------------------------
 
+def _done(change: Change | None) -> Change:
+    """The change an operation that always changes something made."""
+    assert change is not None
+    return change
+
+
 def duplicates(access: Access, actor: Actor) -> list[dict]:
     """Actors the reader can see that are likely the same as ``actor``."""
     index = DuplicateIndex(access.view.find_actors())
@@ -266,8 +272,9 @@ def duplicates(access: Access, actor: Actor) -> list[dict]:
 
 
 def create_actor(access: Access, actor: Actor, path: str, reason: str | None) -> Change:
-    return access.view.edit(f"actor:{actor.id}", lambda s, i: s.create_actor(actor, i),
-                            path=path, reason=reason)
+    return _done(access.view.edit(f"actor:{actor.id}",
+                                  lambda s, i: s.create_actor(actor, i),
+                                        path=path, reason=reason))
 
 
 def update_actor(access: Access, actor: Actor, expect: int | None, path: str,
@@ -279,15 +286,15 @@ def update_actor(access: Access, actor: Actor, expect: int | None, path: str,
 
 def delete_actor(access: Access, actor_id: str, expect: int | None, path: str,
                  reason: str | None) -> Change:
-    _visible_actor(None, access, actor_id)
-    return access.view.edit(f"actor:{actor_id}",
-                            lambda s, i: s.delete_actor(actor_id, i, expect),
-                            path=path, reason=reason)
+    _visible_actor(access.view.service, access, actor_id)
+    return _done(access.view.edit(f"actor:{actor_id}",
+                                  lambda s, i: s.delete_actor(actor_id, i, expect),
+                                  path=path, reason=reason))
 
 
 def create_tie(access: Access, tie: Tie, path: str, reason: str | None) -> Change:
-    return access.view.edit(f"tie:{tie.id}", lambda s, i: s.create_tie(tie, i),
-                            path=path, reason=reason)
+    return _done(access.view.edit(f"tie:{tie.id}", lambda s, i: s.create_tie(tie, i),
+                                  path=path, reason=reason))
 
 
 def update_tie(access: Access, tie: Tie, expect: int | None, path: str,
@@ -314,26 +321,28 @@ def end_tie(access: Access, tid: str, until: str, expect: int | None, path: str,
 def delete_tie(access: Access, tid: str, expect: int | None, path: str,
                reason: str | None) -> Change:
     access.view.get_tie(tid)
-    return access.view.edit(f"tie:{tid}", lambda s, i: s.delete_tie(tid, i, expect),
-                            path=path, reason=reason)
+    return _done(access.view.edit(f"tie:{tid}",
+                                  lambda s, i: s.delete_tie(tid, i, expect),
+                                        path=path, reason=reason))
 
 
 def revert(access: Access, seq: int, path: str, reason: str | None) -> Change:
     """Undo one history entry (restoring what a deletion took, undoing a merge)."""
     access.view.history(seq=seq)  # 404 unless the reader may see it
-    return access.view.edit(f"change:{seq}", lambda s, i: s.revert(seq, i),
-                            path=path, reason=reason)
+    return _done(access.view.edit(f"change:{seq}", lambda s, i: s.revert(seq, i),
+                                  path=path, reason=reason))
 
 
 def revert_record(access: Access, record: str, rid: str, revision: int,
                   expect: int | None, path: str, reason: str | None) -> Change:
     if record == "actor":
-        _visible_actor(None, access, rid)
+        _visible_actor(access.view.service, access, rid)
     else:
         access.view.get_tie(rid)
-    return access.view.edit(f"{record}:{rid}",
-                            lambda s, i: s.revert_record(record, rid, revision, i, expect),
-                            path=path, reason=reason)
+    return _done(access.view.edit(f"{record}:{rid}",
+                                  lambda s, i: s.revert_record(record, rid, revision, i,
+                                                               expect),
+                                  path=path, reason=reason))
 
 
 def merge(access: Access, survivor: str, merged: str, take: dict, expect: dict,
@@ -341,18 +350,18 @@ def merge(access: Access, survivor: str, merged: str, take: dict, expect: dict,
     """Merge ``merged`` into ``survivor`` (``take``: field -> "merged" to keep
     the merged actor's value)."""
     for x in (survivor, merged):
-        _visible_actor(None, access, x)
-    return access.view.edit(f"actor:{survivor}", lambda s, i: s.merge_actors(
-        survivor, merged, i, take=take, expect=expect), path=path, reason=reason)
+        _visible_actor(access.view.service, access, x)
+    return _done(access.view.edit(f"actor:{survivor}", lambda s, i: s.merge_actors(
+        survivor, merged, i, take=take, expect=expect), path=path, reason=reason))
 
 
 def merge_page(access: Access, survivor: str, merged: str | None) -> dict:
     """What the merge form shows: both actors, field by field, and their ties."""
-    S = _visible_actor(None, access, survivor)
+    S = _visible_actor(access.view.service, access, survivor)
     page: dict = {"survivor": S.to_record(), "survivor_ties": len(access.view.ties(survivor)),
                   "revision": access.view.revision("actor", survivor), "merged": None}
     if merged:
-        M = _visible_actor(None, access, merged)
+        M = _visible_actor(access.view.service, access, merged)
         page.update(merged=M.to_record(), merged_ties=len(access.view.ties(merged)),
                     merged_revision=access.view.revision("actor", merged),
                     fields=[{"name": f, "survivor": getattr(S, f), "merged": getattr(M, f)}

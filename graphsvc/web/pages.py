@@ -322,8 +322,8 @@ def _actor_form(actor_id):
     if request.method == "GET":
         values = edit.record_values(current.to_record()) if current else {
             "visibility": "restricted", "provenance": "facilitator_note", "country": "MX"}
-        revision = access.view.revision("actor", actor_id) if actor_id else None
-        return render_template("edit_actor.html", values=values, revision=revision,
+        return render_template("edit_actor.html", values=values, revision=(
+            access.view.revision("actor", actor_id) if actor_id else None),
                                problems={}, **ctx)
     form = request.form
     values = edit.form_values(form)
