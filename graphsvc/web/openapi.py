@@ -138,9 +138,16 @@ def _page(item_ref):
         "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}}
 
 
-def _model_schema(model) -> dict:
-    schema = model.model_json_schema(mode="serialization")
+def _model_schema(model, defs: dict | None = None) -> dict:
+    """A model's JSON Schema; models it nests (a tie's Evidence) go to ``defs``,
+    referenced as components."""
+    schema = model.model_json_schema(mode="serialization",
+                                     ref_template="#/components/schemas/{model}")
     schema.pop("title", None)
+    for name, sub in schema.pop("$defs", {}).items():
+        sub.pop("title", None)
+        if defs is not None:
+            defs[name] = sub
     return schema
 
 
@@ -162,7 +169,10 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "(__Host-graphsvc_session in production)."})
     c.schema("Error", _ERROR)
     c.schema("Actor", _model_schema(Actor))
-    c.schema("Tie", _model_schema(Tie))
+    nested: dict = {}
+    c.schema("Tie", _model_schema(Tie, nested))
+    for name, sub in nested.items():
+        c.schema(name, sub)
     c.schema("Dataset", {"type": "object", "properties": {
         "illustrative": {"type": "boolean",
                          "description": "True for the illustrative (invented) network."},
