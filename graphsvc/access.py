@@ -22,10 +22,11 @@ import networkx as nx
 from .auth.accounts import Accounts
 from .auth.roles import PUBLIC, Principal
 from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
+from .history import Change, ChangeInfo, acting_as
 from .model import Actor, Introduction, Tie
 from .service import GraphService
-from .snapshot import visible_channel
-from .stores import ActorFilter, WriteResult
+from .snapshot import reader_history, visible_channel
+from .stores import ActorFilter, GraphStore, WriteResult
 
 __all__ = ["GraphView", "not_found_actor"]
 
@@ -149,7 +150,9 @@ class GraphView:
         if action not in ("import", "edit"):
             raise ValueError("action is 'import' or 'edit'")
         self.require(action)
-        result = write()
+        info = self.change_info("import" if action == "import" else None)
+        with acting_as(info.with_action("import" if action == "import" else "create")):
+            result = write()
         self._audit(action, target, summary(result) if summary else None)
         return result
 
@@ -279,7 +282,9 @@ class GraphView:
             raise ValueError("action is 'import' or 'edit'")
         self.require(action)
         actors, ties = list(actors), list(ties)
-        result = self.store.upsert(actors, ties, progress=progress)
+        result = self.store.upsert(actors, ties, progress=progress, info=self.change_info(
+            "import" if action == "import" else None).with_action(
+            "import" if action == "import" else "update"))
         self._audit(action, source or "graph", {
             "actors_created": result.actors_created, "actors_updated": result.actors_updated,
             "ties_created": result.ties_created, "ties_updated": result.ties_updated,
@@ -288,18 +293,97 @@ class GraphView:
         return result
 
     def delete_actors(self, ids: Iterable[str]) -> int:
+        """Delete actors (each with its ties, one history entry each); audited."""
         self.require("edit")
         ids = list(ids)
-        n = self.store.delete_actors(ids)
+        n = 0
+        for i in ids:
+            if self.store.get_actor(i) is not None:
+                self.store.delete_actor(i, self.change_info())
+                n += 1
         self._audit("delete", "actors", {"ids": ids, "deleted": n})
         return n
 
     def delete_ties(self, ids: Iterable[str]) -> int:
+        """Delete ties (one history entry each); audited."""
         self.require("edit")
         ids = list(ids)
-        n = self.store.delete_ties(ids)
+        n = 0
+        for i in ids:
+            if self.store.get_tie(i) is not None:
+                self.store.delete_tie(i, self.change_info())
+                n += 1
         self._audit("delete", "ties", {"ids": ids, "deleted": n})
         return n
+
+    # --- edits with history (editors) ---------------------------------------------
+
+    #: The path a change takes, by how the principal reached us.
+    _PATHS = {"cli": "cli", "token": "api", "session": "form"}
+
+    def change_info(self, path: str | None = None, reason: str | None = None) -> ChangeInfo:
+        """Who this principal's changes are recorded as, by which path (by
+        default: the command line, the API for a token, a form for a session)."""
+        return ChangeInfo(who=self.principal.audit_name,
+                          path=path or self._PATHS.get(self.principal.via, "form"),
+                          action="update", reason=(reason or "").strip() or None)
+
+    def edit(self, target: str, op, *, path: str | None = None,
+             reason: str | None = None) -> Change | None:
+        """Run ``op(store, info)``, one of the store's edits
+        (:class:`~graphsvc.stores.edits.EditOps`), as this principal: needs
+        ``edit``; the change is in the history (who, path, reason) and in the
+        audit log. Returns the change (``None`` when nothing changed)."""
+        self.require("edit")
+        change = op(self.store, self.change_info(path, reason))
+        if change is not None:
+            self._audit("delete" if change.action == "delete" else "edit", target, {
+                "change": change.seq, "action": change.action, "path": change.path,
+                "records": [f"{i.record}:{i.id}" for i in change.items][:50],
+                "version": self.store.version()})
+        return change
+
+    @property
+    def edits(self) -> GraphStore:
+        """The store, for planning edits (reads of revisions and aliases)."""
+        return self.store
+
+    def revision(self, record: str, rid: str) -> int:
+        """The revision of a record the principal may see (for an ETag)."""
+        return self.store.revision(record, rid)
+
+    def resolve(self, actor_id: str) -> str:
+        """The id a merged actor id stands for now."""
+        return self.store.resolve(actor_id)
+
+    def history(self, actor_id: str | None = None, tie_id: str | None = None,
+                seq: int | None = None, limit: int | None = None,
+                before: int | None = None) -> list[Change]:
+        """History entries as this principal may see them, newest first
+        (:func:`graphsvc.snapshot.reader_history`): of one actor (with its
+        ties), of one tie, one entry, or all. A reader who may not see
+        restricted records asks about an actor or tie it can see (else
+        :class:`NotFound`); others may read a deleted record's history."""
+        if not self.restricted:
+            if actor_id is not None:
+                self._check_actor(actor_id)
+            if tie_id is not None:
+                self.get_tie(tie_id)
+        entries = self.store.changes(
+            actor=actor_id, record=("tie", tie_id) if tie_id is not None else None,
+            seqs=[seq] if seq is not None else None, limit=limit, before=before)
+        if seq is not None and not entries:
+            raise NotFound(f"no change number {seq} in the history",
+                           hint="See the history for the right number.")
+        shown = reader_history(entries, self.snapshot(), self.restricted)
+        if seq is not None and not shown:
+            raise NotFound(f"no change number {seq} in the history",
+                           hint="See the history for the right number.")
+        if self.restricted and any(v is not None and v.get("visibility") == "restricted"
+                                   for e in shown for i in e.items
+                                   for v in (i.before, i.after)):
+            self._audit_view("history:" + (actor_id or tie_id or str(seq or "all")))
+        return shown
 
     def record_introduction(self, intro: Introduction) -> None:
         self.require("edit")

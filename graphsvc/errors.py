@@ -17,6 +17,7 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "RateLimited",
+    "Conflict",
     "no_actor",
     "not_found_actor",
     "missing_actor",
@@ -167,3 +168,11 @@ class RateLimited(GraphsvcError):
     def __init__(self, message: str, retry_after: int, hint: str | None = None):
         super().__init__(message, hint=hint, details={"retry_after": retry_after})
         self.retry_after = retry_after
+
+
+class Conflict(GraphsvcError):
+    """The record changed since the caller read it (optimistic concurrency):
+    nothing was written. ``details`` says which record, the revision the
+    caller had and the one stored, and the stored values."""
+
+    code = "conflict"

@@ -39,6 +39,7 @@ __all__ = [
     "VISIBILITIES",
     "Actor",
     "Tie",
+    "Evidence",
     "tie_id",
     "Introduction",
     "INTRODUCTION_STATUSES",
@@ -257,12 +258,43 @@ class Actor(_Base):
     @field_validator("website")
     @classmethod
     def _website(cls, v: str | None) -> str | None:
-        if not v:
-            return None
-        if not re.match(r"^https?://[^\s<>\"']+$", v, re.IGNORECASE):
-            raise ValueError("must be an http:// or https:// address")
-        return v
+        return _check_web_address(v) if v else None
 
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def _check_web_address(value: str) -> str:
+    """An http:// or https:// address; anything else (javascript:, data:,
+    file:, a bare name) is refused, so a stored link is safe to show."""
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    if scheme in ("javascript", "data", "vbscript", "file"):
+        raise ValueError(f"{scheme}: addresses are refused: use an http:// or https:// "
+                         "address")
+    if not _WEB_ADDRESS.match(value):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+class Evidence(_Base):
+    """One piece of evidence for a tie: where it is said, and what it says."""
+
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=300)
+    date: dt.date | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return _check_web_address(v) if v else None
+
+    @model_validator(mode="after")
+    def _something(self) -> Evidence:
+        if not (self.url or self.title):
+            raise ValueError("evidence needs at least an address (url) or a title")
+        return self
 
 
 class Tie(_Base):
@@ -289,6 +321,7 @@ class Tie(_Base):
     source_ref: str | None = None
     visibility: Visibility = "restricted"
     note: str | None = Field(default=None, max_length=5000)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
 
     @field_validator("kind", mode="before")
     @classmethod

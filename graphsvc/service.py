@@ -61,8 +61,13 @@ class GraphService:
                       actor_id: str | None = None) -> list[Introduction]:
         """Introduction records as a reader sees them
         (:func:`graphsvc.snapshot.reader_introductions`), oldest first; only
-        those involving ``actor_id`` when given."""
-        records = self.store.introductions(actor_id)
+        those involving ``actor_id`` when given. Merged actors' records follow
+        their survivor."""
+        if self.store.aliases():
+            records = [r for r in self.store.follow_aliases(self.store.introductions())
+                       if actor_id is None or actor_id in (r.source, r.target, r.via)]
+        else:
+            records = self.store.introductions(actor_id)
         if include_restricted:
             return records
         return reader_introductions(records, self.snapshot(False), restricted=False)

@@ -14,7 +14,11 @@ For such a reader (a viewer, the public view, ``--public-only``):
 - an introduction record exists only when its parties and broker are all
   visible, never with the facilitator's note (free text may name anyone),
   and a ``made`` one only when the tie it became is visible (otherwise the
-  record would reveal a restricted tie).
+  record would reveal a restricted tie);
+- the history (:mod:`graphsvc.history`) tells only of actors and ties the
+  reader sees now, never with the reason typed (free text), and shows no
+  earlier value that was restricted or named a hidden actor (a tie's
+  earlier end, a funding channel's hidden funder).
 
 Everything an analysis, page, API answer, report or export shows is
 computed from :func:`reader_graph` and :func:`reader_introductions`, so
@@ -27,10 +31,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from .history import Change, Item
 from .model import Actor, Introduction, Tie, tie_id
 
 __all__ = ["build_snapshot", "reader_graph", "reader_introductions", "visible_channel",
-           "introduction_tie_id"]
+           "introduction_tie_id", "reader_history"]
 
 
 def build_snapshot(actors: Iterable[Actor | dict], ties: Iterable[Tie | dict],
@@ -160,3 +165,65 @@ def reader_introductions(records: Iterable[Introduction], G: nx.MultiDiGraph,
 
 def _has_tie(G: nx.MultiDiGraph, u: str, v: str, key: str) -> bool:
     return G.has_edge(u, v, key) or G.has_edge(v, u, key)
+
+
+def reader_history(entries: Iterable[Change], G: nx.MultiDiGraph,
+                   restricted: bool) -> list[Change]:
+    """The history entries a reader may see, given the reader's graph.
+
+    Parameters
+    ----------
+    entries : iterable of Change
+        As the store keeps them.
+    G : nx.MultiDiGraph
+        The reader's graph (:func:`reader_graph`).
+    restricted : bool
+        True when the reader may see restricted records: every entry, as kept.
+
+    Returns
+    -------
+    list of Change
+        For any other reader: only the items about actors and ties in ``G``
+        (aliases, deleted and hidden records are left out), each value
+        before or after that was restricted, or that named an actor not in
+        ``G`` as an end, shown as ``None``, funding channels cut to actors
+        in ``G``; no reason; entries left with no item are left out.
+
+    Examples
+    --------
+    >>> from graphsvc.history import Change, Item
+    >>> G = build_snapshot([Actor(id="cso", name="CSO", kind="cso", country="MX",
+    ...                           visibility="public")], [])
+    >>> kept = Change(1, "2025-01-01T00:00:00+00:00", "ana", "form", "update",
+    ...               "private reason", (Item("actor", "cso",
+    ...               {"id": "cso", "name": "Hidden name", "visibility": "restricted"},
+    ...               {"id": "cso", "name": "CSO", "visibility": "public"}, 2),))
+    >>> shown, = reader_history([kept], reader_graph(G, False), restricted=False)
+    >>> shown.reason, shown.items[0].before, shown.items[0].after["name"]
+    (None, None, 'CSO')
+    """
+    entries = list(entries)
+    if restricted:
+        return entries
+    ties = {k for _u, _v, k in G.edges(keys=True)}
+    out = []
+    for e in entries:
+        items = []
+        for i in e.items:
+            if (i.record == "actor" and i.id in G) or (i.record == "tie" and i.id in ties):
+                items.append(Item(i.record, i.id, _reader_value(i.record, i.before, G),
+                                  _reader_value(i.record, i.after, G), i.revision))
+        if items:
+            out.append(Change(e.seq, e.at, e.who, e.path, e.action, None, tuple(items)))
+    return out
+
+
+def _reader_value(record: str, value: dict | None, G: nx.MultiDiGraph) -> dict | None:
+    if value is None or value.get("visibility") != "public":
+        return None
+    if record == "tie":
+        if value.get("source") not in G or value.get("target") not in G:
+            return None
+        if value.get("channel"):
+            value = {**value, "channel": visible_channel(value["channel"], G)}
+    return value

@@ -37,6 +37,21 @@ def viewer_token(app) -> str:
     return accounts.create_token("viewer", by="script", name="script")[0]
 
 
+def editor_token(app) -> str:
+    """An API token for a throwaway editor (the editing forms)."""
+    accounts = app.extensions["graphsvc.accounts"]
+    accounts.create_user("editor", "editor-password", "editor", by="script")
+    return accounts.create_token("editor", by="script", name="script")[0]
+
+
+def tie_form(page) -> None:
+    """The tie form with the picker open: a name typed without accents."""
+    page.select_option("#f-kind", "formal")
+    page.fill("#f-subtype", "mou")
+    page.type("#f-other_name", "migracion", delay=40)
+    page.wait_for_selector("#picker-list li", state="visible")
+
+
 def featured_actor(service: GraphService) -> str:
     """The Mexican civil-society actor with the most Gould-Fernandez
     brokerage across countries (in the public graph)."""
@@ -54,12 +69,16 @@ SHOTS = [("dashboard", "/", "en-US"), ("actors", "/actors?country=MX", "en-US"),
          ("map-ego-es", "/map?ego={actor}&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
          ("communities", "/communities", "en-US"),
          ("introductions", "/actors/{actor}/introductions?mode=policymaker&limit=4", "en-US"),
-         ("introductions-plan-es", "/introductions/plan?k=4", "es-MX")]
+         ("introductions-plan-es", "/introductions/plan?k=4", "es-MX"),
+         ("tie-form-es", "/actors/{actor}/ties/new", "es-MX")]
+#: Shots taken as an editor, with what to do on the page before the shot.
+EDITOR_SHOTS = {"tie-form-es": tie_form}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--only", nargs="*", help="Only these shots (by name).")
     opts = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     out = Path(opts.out)
@@ -73,6 +92,7 @@ def main():
         service = GraphService(store)
         app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service)
         auth = {"Authorization": "Bearer " + viewer_token(app)}
+        editor = {"Authorization": "Bearer " + editor_token(app)}
         actor = featured_actor(service)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         base = f"http://127.0.0.1:{server.server_port}"
@@ -80,10 +100,15 @@ def main():
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             for name, path, locale in SHOTS:
-                context = browser.new_context(locale=locale, extra_http_headers=auth,
+                if opts.only and name not in opts.only:
+                    continue
+                headers = editor if name in EDITOR_SHOTS else auth
+                context = browser.new_context(locale=locale, extra_http_headers=headers,
                                               viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 page.goto(base + path.format(actor=actor))
+                if name in EDITOR_SHOTS:
+                    EDITOR_SHOTS[name](page)
                 if page.locator(".graph-map").count():
                     page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
                 page.screenshot(path=str(out / f"{name}.png"), full_page=True)

@@ -38,9 +38,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, introductions, metrics, serve, users
+    from . import data, demo, edit, introductions, metrics, serve, users
 
-    for module in (serve, demo, data, metrics, introductions, users):
+    for module in (serve, demo, data, edit, metrics, introductions, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

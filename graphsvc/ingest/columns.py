@@ -10,6 +10,7 @@ this module only translates what people write into what the models read.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ __all__ = [
     "actor_value",
     "tie_value",
     "parse_direction",
+    "parse_evidence",
 ]
 
 #: Separators accepted inside a list cell; exports join with the first.
@@ -105,6 +107,7 @@ TIE_COLUMNS: dict[str, str] = _table({
     "since": ("desde", "inicio", "start", "fecha inicio", "fecha de inicio"),
     "until": ("hasta", "fin", "end", "fecha fin", "fecha de fin"),
     "note": ("nota", "notas", "notes", "comentario", "comentarios", "comment"),
+    "evidence": ("evidencia", "evidencias", "fuentes", "enlaces", "links"),
 })
 
 #: Columns our own rejected-rows report adds; ignored on import, so a
@@ -372,8 +375,34 @@ def actor_value(field: str, value):
     return _synonym(table, value)
 
 
+def parse_evidence(value):
+    """An evidence cell as evidence entries: JSON (one object or a list of
+    objects with url, title, date, note, as exports write it) or addresses
+    separated by spaces, ``;`` or ``|``. The model checks each entry.
+
+    >>> parse_evidence("https://a.org/x ; https://b.org")
+    [{'url': 'https://a.org/x'}, {'url': 'https://b.org'}]
+    >>> parse_evidence('[{"url": "https://a.org", "title": "Report"}]')
+    [{'url': 'https://a.org', 'title': 'Report'}]
+    """
+    if value is None or isinstance(value, list):
+        return value or []
+    if isinstance(value, dict):
+        return [value]
+    text = str(value).strip()
+    if text.startswith(("[", "{")):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return [{"url": text}]  # refused by the model, with its message
+        return parsed if isinstance(parsed, list) else [parsed]
+    return [{"url": part} for part in re.split(r"[\s;|]+", text) if part]
+
+
 def tie_value(field: str, value):
     """Translate one tie cell."""
+    if field == "evidence":
+        return parse_evidence(value)
     table = _TIE_VALUE_TABLES.get(field)
     return _synonym(table, value) if table else value
 

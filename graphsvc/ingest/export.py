@@ -94,6 +94,8 @@ def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (
 def _csv_cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return json.dumps(value, ensure_ascii=False)  # evidence entries
     if isinstance(value, list):
         return EXPORT_LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
@@ -127,7 +129,12 @@ def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.Mu
         for k, v in attrs.items():
             if v is None or v == []:
                 continue
-            out[k] = EXPORT_LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list) else v
+            if isinstance(v, list) and isinstance(v[0], dict):  # evidence entries
+                out[k] = json.dumps(v, ensure_ascii=False)
+            elif isinstance(v, list):
+                out[k] = EXPORT_LIST_SEPARATOR.join(map(str, v))
+            else:
+                out[k] = v
         return out
 
     for node, attrs in G.nodes(data=True):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import GraphsvcError, Problem, ValidationFailed
+from ..model import Actor
 from ..stores.base import GraphStore, WriteResult
 from .readers import (
     Table,
@@ -108,7 +109,8 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
                           actors_read=sum(len(c.rows) for c in parts if c.what == "actors"),
                           ties_read=sum(len(c.rows) for c in parts if c.what == "ties"),
                           rejected=rejected,
-                          warnings=[w for c in parts for w in c.warnings])
+                          warnings=[w for c in parts for w in c.warnings]
+                          + duplicate_warnings(store, parts))
     if report is not None:
         write_report(report, rejected, [c.headers for c in every if c.rejected])
         result.report = str(report)
@@ -123,6 +125,35 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
              ", ".join(dict.fromkeys(c.label for c in every)), result.actors_read,
              result.ties_read, result.summary())
     return result
+
+
+def duplicate_warnings(store: GraphStore, parts: list[Checked]) -> list[Problem]:
+    """A warning for each new actor that is likely one already stored or
+    earlier in the file (:mod:`graphsvc.duplicates`): the file is imported,
+    and an editor can merge the two."""
+    from ..duplicates import DuplicateIndex
+
+    rows = [(c.label, r.number, r.record) for c in parts if c.what == "actors"
+            for r in c.rows if r.ok and isinstance(r.record, Actor)]
+    if not rows:
+        return []
+    ids = {a.id for _label, _n, a in rows}
+    new = ids - store.existing_actor_ids(ids)
+    index = DuplicateIndex(store.find_actors())
+    out = []
+    for label, number, a in rows:
+        if a.id in new:
+            for other, reason in index.matches(a.name, a.website, exclude=a.id):
+                why = ("the same name once accents, case, punctuation and legal "
+                       "suffixes are ignored" if reason == "name"
+                       else "the same website domain")
+                out.append(Problem(f"'{a.name}' ({a.id}) may be '{other.name}' "
+                                   f"({other.id}): {why}",
+                                   hint="If they are the same, merge them in the app "
+                                   "(actor page, Merge).", file=label, row=number,
+                                   field="name", value=a.name))
+        index.add(a)
+    return out
 
 
 def import_files(store: GraphStore, actors: str | Path | None = None,
@@ -154,7 +185,7 @@ def import_files(store: GraphStore, actors: str | Path | None = None,
     if "ties" in tables:
         t = tables["ties"]
         checked_ties = check_ties(t, actors=checked_actors,
-                                  stored_ids=store.existing_actor_ids,
+                                  stored_ids=store.known_actor_ids,
                                   stored_names=_stored_names(store),
                                   provenance=default_provenance, source_ref=t.name,
                                   tick=_ticker(progress, t))
@@ -210,12 +241,12 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
               len(actor_table.rows), len(tie_table.rows))
     actors = check_actors(actor_table, label=f"{path.name} actors", allow_empty=True,
                           tick=_ticker(progress, actor_table, f"{path.name} actors"))
-    ties = check_ties(tie_table, actors=actors, stored_ids=store.existing_actor_ids,
+    ties = check_ties(tie_table, actors=actors, stored_ids=store.known_actor_ids,
                       label=f"{path.name} ties", allow_empty=True,
                       tick=_ticker(progress, tie_table, f"{path.name} ties"))
     intros = check_introductions(
         doc.get("introductions") or [], label=f"{path.name} introductions",
-        actor_ids={a.id for a in actors.valid}, stored_ids=store.existing_actor_ids)
+        actor_ids={a.id for a in actors.valid}, stored_ids=store.known_actor_ids)
 
     changed: list[str] = []
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import Problem, ValidationFailed, introduction_not_recorded, missing_actor
+from ..history import ChangeInfo, current_info
 from ..model import Actor, Introduction, Tie
 from ..snapshot import build_snapshot
+from .edits import EditOps
 
 __all__ = ["GraphStore", "ActorFilter", "WriteResult", "build_snapshot"]
 
@@ -59,8 +61,9 @@ class WriteResult:
                 f"{self.ties_updated} updated, {self.ties_unchanged} unchanged")
 
 
-class GraphStore(abc.ABC):
-    """Actors and ties, versioned; one instance may serve many threads."""
+class GraphStore(EditOps, abc.ABC):
+    """Actors and ties, versioned, with their history (:class:`EditOps`);
+    one instance may serve many threads."""
 
     #: registry name, e.g. "sqlite"
     name: str = ""
@@ -68,14 +71,18 @@ class GraphStore(abc.ABC):
     # --- writes ----------------------------------------------------------
 
     def upsert(self, actors: Iterable[Actor] = (), ties: Iterable[Tie] = (),
-               progress: Progress | None = None) -> WriteResult:
+               progress: Progress | None = None, info: ChangeInfo | None = None
+               ) -> WriteResult:
         """Insert or update actors and ties by id, all in one transaction.
 
         Every tie's ends must be actors in this batch or already stored;
         otherwise :class:`ValidationFailed` is raised and nothing is written.
-        The version advances only when something actually changed.
+        Merged ids stand for their survivors. The version advances only when
+        something actually changed, and what changed is one history entry
+        (``info`` says who and how; by default
+        :func:`graphsvc.history.current_info`).
         """
-        actors, ties = list(actors), list(ties)
+        actors, ties = self.resolve_batch(list(actors), list(ties))
         batch_ids = {a.id for a in actors}
         ends = {x for t in ties for x in (t.source, t.target, *t.channel)} - batch_ids
         missing = ends - self.existing_actor_ids(ends)
@@ -90,20 +97,25 @@ class GraphStore(abc.ABC):
                 if x in missing
             ]
             raise ValidationFailed(problems)
-        return self._write(actors, ties, progress)
+        return self._write(actors, ties, progress, info or current_info())
 
     @abc.abstractmethod
     def _write(self, actors: list[Actor], ties: list[Tie],
-               progress: Progress | None) -> WriteResult:
-        """Write one validated batch atomically and report what changed."""
+               progress: Progress | None, info: ChangeInfo) -> WriteResult:
+        """Write one validated batch atomically, with one history entry for the
+        records it changed, and report what changed."""
 
     @abc.abstractmethod
     def delete_actors(self, ids: Iterable[str]) -> int:
-        """Delete actors and every tie touching them; return actors deleted."""
+        """Delete actors and every tie touching them; return actors deleted.
+
+        A bulk primitive that keeps no history: people delete through
+        :meth:`delete_actor`, which can be undone."""
 
     @abc.abstractmethod
     def delete_ties(self, ids: Iterable[str]) -> int:
-        """Delete ties by id; return how many existed."""
+        """Delete ties by id; return how many existed (no history: see
+        :meth:`delete_tie`)."""
 
     @abc.abstractmethod
     def clear(self) -> None:

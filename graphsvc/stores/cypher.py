@@ -16,9 +16,16 @@ The graph in the database
 ``(:Introduction {seq, source, target, via, status, note, recorded_at})``
     The introductions log; ``seq`` orders it. Actor ids, not relationships,
     so the log outlives a deleted actor.
-``(:GraphsvcState {key: 'state', version, introductions})``
-    The version counter (it advances on every write that changes something)
-    and the introductions sequence.
+``(:GraphsvcState {key: 'state', version, introductions, changes})``
+    The version counter (it advances on every write that changes something),
+    the introductions sequence and the history's.
+``(:Change {seq, at, who, path, action, reason})`` and
+``(:ChangeItem {change, record, rid, revision, before, after, actors})``
+    The history (:mod:`graphsvc.history`): one node per change and one per
+    record it touched, ``before`` and ``after`` as JSON text (absent for
+    none), ``actors`` the actor ids the item is about.
+``(:ActorAlias {old, new})``
+    A merged actor id and the id it resolves to.
 ``(:GraphsvcMeta {key, value})``
     Dataset settings, e.g. ``illustrative = 'true'``.
 
@@ -46,6 +53,9 @@ __all__ = [
     "FIND_ACTORS", "PAGE", "TIES", "TIES_OF_ACTOR", "ALL_ACTORS", "ALL_TIES",
     "COUNT_ACTORS", "COUNT_TIES", "READ_META", "SET_META", "REMOVE_META",
     "CLEAR", "RECORD_INTRODUCTION", "INTRODUCTIONS",
+    "REVISIONS", "APPEND_CHANGE", "APPEND_ITEMS", "CHANGES_BY_SEQS", "ITEMS_OF_CHANGES",
+    "CHANGES_OF_ACTOR", "CHANGES_OF_RECORD", "CHANGE_SEQS", "ALIASES", "SET_ALIASES",
+    "DELETE_ALIASES", "TIES_TOUCHING",
     "RESEARCH_FUNDING_CHAINS", "RESEARCH_CROSS_BORDER_TIES",
     "RESEARCH_POLICYMAKER_REACH",
 ]
@@ -72,6 +82,10 @@ NEO4J_SCHEMA: tuple[str, ...] = (
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
     "CREATE INDEX tie_kind IF NOT EXISTS FOR ()-[t:TIE]-() ON (t.kind)",
     "CREATE INDEX introduction_seq IF NOT EXISTS FOR (i:Introduction) ON (i.seq)",
+    "CREATE INDEX change_seq IF NOT EXISTS FOR (c:Change) ON (c.seq)",
+    "CREATE INDEX change_item_rid IF NOT EXISTS FOR (i:ChangeItem) ON (i.rid)",
+    "CREATE INDEX change_item_change IF NOT EXISTS FOR (i:ChangeItem) ON (i.change)",
+    "CREATE INDEX actor_alias_old IF NOT EXISTS FOR (x:ActorAlias) ON (x.old)",
 )
 
 #: Fallback for Neo4j 5.0-5.6, which has no relationship uniqueness constraint.
@@ -85,6 +99,10 @@ PORTABLE_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("TIE", "id", "CREATE INDEX FOR ()-[t:TIE]-() ON (t.id)"),
     ("GraphsvcState", "key", "CREATE INDEX FOR (s:GraphsvcState) ON (s.key)"),
     ("GraphsvcMeta", "key", "CREATE INDEX FOR (m:GraphsvcMeta) ON (m.key)"),
+    ("Change", "seq", "CREATE INDEX FOR (c:Change) ON (c.seq)"),
+    ("ChangeItem", "rid", "CREATE INDEX FOR (i:ChangeItem) ON (i.rid)"),
+    ("ChangeItem", "change", "CREATE INDEX FOR (i:ChangeItem) ON (i.change)"),
+    ("ActorAlias", "old", "CREATE INDEX FOR (x:ActorAlias) ON (x.old)"),
 )
 
 #: The probe that tells the store which schema to create. Neo4j answers with
@@ -307,7 +325,7 @@ DELETE m
 #: Everything graphsvc keeps but the state node (the version must go on).
 CLEAR = """
 MATCH (n)
-WHERE n:Actor OR n:Introduction OR n:GraphsvcMeta
+WHERE n:Actor OR n:Introduction OR n:GraphsvcMeta OR n:ActorAlias
 DETACH DELETE n
 """
 
@@ -329,6 +347,89 @@ MATCH (i:Introduction)
 WHERE $id IS NULL OR i.source = $id OR i.target = $id OR i.via = $id
 RETURN i.seq AS seq, properties(i) AS props
 ORDER BY seq
+"""
+
+# --- history and aliases ------------------------------------------------------
+
+#: ``$keys``: ``[{record, id}]``. The revision of each: its number of changes.
+REVISIONS = """
+UNWIND $keys AS k
+OPTIONAL MATCH (i:ChangeItem {rid: k.id})
+WHERE i.record = k.record
+RETURN k.record AS record, k.id AS id, max(i.revision) AS revision
+"""
+
+#: ``$props``: the change's who, when, path, action and reason. Takes the
+#: next history number.
+APPEND_CHANGE = _STATE + """
+SET s.changes = coalesce(s.changes, 0) + 1
+CREATE (c:Change)
+SET c = $props
+SET c.seq = s.changes
+RETURN c.seq AS seq
+"""
+
+#: ``$rows``: ``[{change, n, record, rid, revision, before, after, actors}]``.
+APPEND_ITEMS = """
+UNWIND $rows AS row
+CREATE (i:ChangeItem)
+SET i = row
+"""
+
+CHANGES_BY_SEQS = """
+UNWIND $seqs AS q
+MATCH (c:Change {seq: q})
+RETURN properties(c) AS props
+"""
+
+ITEMS_OF_CHANGES = """
+UNWIND $seqs AS q
+MATCH (i:ChangeItem {change: q})
+RETURN properties(i) AS props
+"""
+
+#: The changes about actor ``$id``: the actor, its ties, aliases to it.
+CHANGES_OF_ACTOR = """
+MATCH (i:ChangeItem)
+WHERE $id IN i.actors
+RETURN DISTINCT i.change AS seq
+"""
+
+CHANGES_OF_RECORD = """
+MATCH (i:ChangeItem {rid: $id})
+WHERE i.record = $record
+RETURN DISTINCT i.change AS seq
+"""
+
+#: The newest ``$limit`` history numbers below ``$before`` (``null``: any).
+CHANGE_SEQS = """
+MATCH (c:Change)
+WHERE $before IS NULL OR c.seq < $before
+RETURN c.seq AS seq
+ORDER BY seq DESC
+LIMIT $limit
+"""
+
+ALIASES = "MATCH (x:ActorAlias) RETURN x.old AS old, x.new AS new"
+
+#: ``$rows``: ``[{old, new}]``.
+SET_ALIASES = """
+UNWIND $rows AS row
+MERGE (x:ActorAlias {old: row.old})
+SET x.new = row.new
+"""
+
+DELETE_ALIASES = """
+UNWIND $ids AS id
+MATCH (x:ActorAlias {old: id})
+DELETE x
+"""
+
+#: ``$ids``: actor ids. The ids of the ties touching them.
+TIES_TOUCHING = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})-[t:TIE]-()
+RETURN DISTINCT t.id AS id
 """
 
 # --- examples for researchers (not used by the store) -----------------------

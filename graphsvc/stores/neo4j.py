@@ -47,11 +47,13 @@ from urllib.parse import urlsplit, urlunsplit
 import neo4j
 from neo4j import exceptions as nex
 
-from ..errors import ConfigError, Problem, StoreUnavailable, ValidationFailed
+from ..errors import ConfigError, Conflict, Problem, StoreUnavailable, ValidationFailed
+from ..history import Change, ChangeInfo, Item
 from ..model import Actor, Introduction, Tie
 from ..snapshot import build_snapshot
 from . import cypher as Q
 from .base import ActorFilter, GraphStore, Progress, WriteResult
+from .edits import _conflict, now
 from .sqlite import fold
 
 __all__ = ["Neo4jStore", "TransactionTooLarge", "DEFAULT_MAX_TRANSACTION_ROWS"]
@@ -140,9 +142,15 @@ def _actor_props(a: Actor) -> dict:
     return props
 
 
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _tie_props(t: Tie) -> dict:
     props = _props(t.to_record())
     del props["source"], props["target"]  # the relationship's own ends
+    if "evidence" in props:  # a property holds no list of maps: JSON text
+        props["evidence"] = _json(props["evidence"])
     return props
 
 
@@ -156,10 +164,29 @@ def _actor_record(props: dict) -> dict:
 
 def _tie_record(source: str, target: str, props: dict) -> dict:
     rec = {k: props.get(k, v) for k, v in _TIE_BLANK.items()}
+    if isinstance(rec.get("evidence"), str):
+        rec["evidence"] = json.loads(rec["evidence"])
     for k in _TIE_LISTS:
         rec[k] = list(rec[k])
     rec["source"], rec["target"] = source, target
     return rec
+
+
+def _item_row(seq: int, n: int, item: Item) -> dict:
+    row = {"change": seq, "n": n, "record": item.record, "rid": item.id,
+           "revision": item.revision, "actors": list(item.actors)}
+    for side in ("before", "after"):
+        value = getattr(item, side)
+        if value is not None:
+            row[side] = _json(value)
+    return row
+
+
+def _item(props: dict) -> Item:
+    return Item(props["record"], props["rid"],
+                json.loads(props["before"]) if props.get("before") else None,
+                json.loads(props["after"]) if props.get("after") else None,
+                int(props["revision"]))
 
 
 def _public_address(uri: str) -> str:
@@ -454,8 +481,13 @@ class Neo4jStore(GraphStore):
                 f"{self.max_transaction_rows:,} (GRAPHSVC_NEO4J_MAX_TRANSACTION_ROWS); "
                 "nothing was written")
 
+    def upsert(self, actors=(), ties=(), progress=None, info=None) -> WriteResult:
+        actors, ties = list(actors), list(ties)
+        self._check_size(len(actors) + len(ties), "this import")  # before any query
+        return super().upsert(actors, ties, progress, info)
+
     def _write(self, actors: list[Actor], ties: list[Tie],
-               progress: Progress | None) -> WriteResult:
+               progress: Progress | None, info: ChangeInfo) -> WriteResult:
         self._check_size(len(actors) + len(ties), "this import")
         # Everything that can be computed without the database is, before the
         # transaction starts: a server that cannot roll back (the FalkorDB test
@@ -466,7 +498,7 @@ class Neo4jStore(GraphStore):
         def work(tx):
             # Each attempt starts afresh: the driver may run this again after
             # a transient error, and only the committed attempt is reported.
-            res, steps = WriteResult(), []
+            res, steps, items = WriteResult(), [], []
             old = {r["id"]: r["props"] for r in
                    self._lookup(tx, Q.ACTORS_BY_IDS, list(actor_rows))}
             changed = []
@@ -479,6 +511,8 @@ class Neo4jStore(GraphStore):
                     res.actors_unchanged += 1
                     continue
                 changed.append({"id": aid, "props": props})
+                items.append(Item("actor", aid, _actor_record(old[aid]) if aid in old
+                                  else None, _actor_record(props)))
             steps.append(len(actor_rows) - len(changed))
             for batch in self._batches(changed):
                 tx.run(Q.MERGE_ACTORS, rows=batch).consume()
@@ -497,6 +531,8 @@ class Neo4jStore(GraphStore):
                     res.ties_unchanged += 1
                     continue
                 changed.append({"source": row[0], "target": row[1], "props": row[2]})
+                items.append(Item("tie", str(tid), _tie_record(*old[tid]) if tid in old
+                                  else None, _tie_record(*row)))
             steps.append(len(tie_rows) - len(changed))
             for batch in self._batches(replaced):
                 tx.run(Q.DELETE_TIES, ids=batch).consume()
@@ -508,6 +544,9 @@ class Neo4jStore(GraphStore):
                         "an actor a tie refers to was deleted while the batch was "
                         "being written", hint="Import the batch again.")])
                 steps.append(len(batch))
+            if items:
+                self._append(tx, info, items,
+                             self._revs(tx, [(i.record, i.id) for i in items]))
             return (res, steps), res.changed
 
         (res, steps), res.version = self._write_tx(work)
@@ -565,6 +604,121 @@ class Neo4jStore(GraphStore):
             return None, True
 
         self._write_tx(work)
+
+    # --- history ---------------------------------------------------------
+
+    def _revs(self, tx, keys) -> dict[tuple[str, str], int]:
+        keys = list(dict.fromkeys(keys))
+        out = dict.fromkeys(keys, 0)
+        for part in self._batches([{"record": r, "id": i} for r, i in keys]):
+            for r in tx.run(Q.REVISIONS, keys=part):
+                out[(r["record"], r["id"])] = int(r["revision"] or 0)
+        return out
+
+    def _append(self, tx, info: ChangeInfo, items: list[Item], revs) -> Change:
+        at = now()
+        props = {"at": at, "who": info.who, "path": info.path, "action": info.action}
+        if info.reason:
+            props["reason"] = info.reason
+        seq = tx.run(Q.APPEND_CHANGE, props=props).single()["seq"]
+        numbered = tuple(Item(i.record, i.id, i.before, i.after,
+                              revs.get((i.record, i.id), 0) + 1) for i in items)
+        rows = [_item_row(seq, n, i) for n, i in enumerate(numbered)]
+        for batch in self._batches(rows):
+            tx.run(Q.APPEND_ITEMS, rows=batch).consume()
+        return Change(seq, at, info.who, info.path, info.action, info.reason, numbered)
+
+    def _apply(self, info, items, expect) -> Change:
+        self._check_size(len(items), "this change")
+        # Everything computable without the database is computed first (the
+        # stand-in cannot roll back), and every check reads before any write.
+        dropped_ties = [i.id for i in items if i.record == "tie" and i.after is None]
+        gone = [i.id for i in items if i.record == "actor" and i.after is None]
+        put_actors = [{"id": i.id, "props": _actor_props(Actor.model_validate(i.after))}
+                      for i in items if i.record == "actor" and i.after is not None]
+        put_ties: list[dict] = []
+        for i in items:
+            if i.record == "tie" and i.after is not None:
+                t = Tie.model_validate(i.after)
+                put_ties.append({"source": t.source, "target": t.target,
+                                 "props": _tie_props(t)})
+        set_aliases = [{"old": i.id, "new": i.after["to"]} for i in items
+                       if i.record == "alias" and i.after is not None]
+        drop_aliases = [i.id for i in items if i.record == "alias" and i.after is None]
+
+        def work(tx):
+            revs = self._revs(tx, [(i.record, i.id) for i in items] + list(expect))
+            for key, want in expect.items():
+                if revs.get(key, 0) != want:
+                    raise _conflict(key[0], key[1], want, revs.get(key, 0))
+            if gone:
+                left = {r["id"] for r in self._lookup(tx, Q.TIES_TOUCHING, gone)}
+                if left - set(dropped_ties):
+                    raise Conflict("an actor got a new tie while it was being deleted; "
+                                   "nothing was written",
+                                   hint="Look at the actor again and repeat.",
+                                   details={"record": "actor", "id": gone[0]})
+            # ties that are replaced are deleted and created again
+            for batch in self._batches(dropped_ties + [r["props"]["id"] for r in put_ties]):
+                tx.run(Q.DELETE_TIES, ids=batch).consume()
+            for batch in self._batches(drop_aliases):
+                tx.run(Q.DELETE_ALIASES, ids=batch).consume()
+            for batch in self._batches(gone):
+                tx.run(Q.DELETE_ACTORS, ids=batch).consume()
+            for batch in self._batches(put_actors):
+                tx.run(Q.MERGE_ACTORS, rows=batch).consume()
+            for batch in self._batches(put_ties):
+                created = tx.run(Q.CREATE_TIES, rows=batch).single()["created"]
+                if created != len(batch):
+                    raise ValidationFailed([Problem(
+                        "an actor a tie refers to was deleted meanwhile",
+                        hint="Look again and repeat.")])
+            for batch in self._batches(set_aliases):
+                tx.run(Q.SET_ALIASES, rows=batch).consume()
+            return self._append(tx, info, items, revs), True
+
+        change, _version = self._write_tx(work)
+        log.info("%s: change %d (%s, %d records)", self.address, change.seq, info.action,
+                 len(items))
+        return change
+
+    def revisions(self, keys):
+        keys = list(keys)
+        return self._read(lambda tx: self._revs(tx, keys))
+
+    def changes(self, *, seqs=None, actor=None, record=None, limit=None, before=None):
+        def work(tx):
+            wanted: list[int] | None = None
+            if seqs is not None:
+                wanted = [int(q) for q in seqs]
+            if actor is not None:
+                found = [r["seq"] for r in tx.run(Q.CHANGES_OF_ACTOR, id=actor)]
+                wanted = found if wanted is None else [q for q in wanted if q in found]
+            if record is not None:
+                found = [r["seq"] for r in tx.run(Q.CHANGES_OF_RECORD, record=record[0],
+                                                  id=record[1])]
+                wanted = found if wanted is None else [q for q in wanted if q in found]
+            if wanted is None:
+                wanted = [r["seq"] for r in tx.run(
+                    Q.CHANGE_SEQS, before=before, limit=int(limit or 2 ** 31 - 1))]
+            wanted = sorted({q for q in wanted if before is None or q < before},
+                            reverse=True)[:limit]
+            heads: dict[int, dict] = {
+                r["props"]["seq"]: r["props"] for part in self._batches(wanted)
+                for r in tx.run(Q.CHANGES_BY_SEQS, seqs=part)}
+            items: dict[int, list[dict]] = {q: [] for q in heads}
+            for part in self._batches(wanted):
+                for r in tx.run(Q.ITEMS_OF_CHANGES, seqs=part):
+                    items[r["props"]["change"]].append(r["props"])
+            return [Change(q, heads[q]["at"], heads[q]["who"], heads[q]["path"],
+                           heads[q]["action"], heads[q].get("reason"),
+                           tuple(_item(p) for p in sorted(items[q], key=lambda p: p["n"])))
+                    for q in wanted if q in heads]
+
+        return self._read(work)
+
+    def aliases(self) -> dict[str, str]:
+        return {r["old"]: r["new"] for r in self._query(Q.ALIASES)}
 
     # --- reads ------------------------------------------------------------
 

@@ -15,9 +15,12 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import Conflict
+from ..history import Change, ChangeInfo, Item
 from ..model import Actor, Introduction, Tie
 from ..sqlite_file import SQLiteFile
 from .base import ActorFilter, GraphStore, Progress, WriteResult
+from .edits import now
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -64,6 +67,35 @@ MIGRATIONS: list[str] = [
     CREATE INDEX introductions_source ON introductions(source);
     CREATE INDEX introductions_target ON introductions(target);
     """,
+    # The history (graphsvc.history): one row per change, one per record it
+    # touched (values before and after, as JSON), the actors each change is
+    # about (for an actor's history), and the aliases merges leave.
+    """
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        who TEXT NOT NULL,
+        path TEXT NOT NULL,
+        action TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE TABLE change_items (
+        change INTEGER NOT NULL REFERENCES changes(seq),
+        record TEXT NOT NULL,
+        rid TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        before TEXT,
+        after TEXT,
+        PRIMARY KEY (record, rid, revision)
+    );
+    CREATE INDEX change_items_change ON change_items(change);
+    CREATE TABLE change_actors (
+        actor TEXT NOT NULL,
+        change INTEGER NOT NULL,
+        PRIMARY KEY (actor, change)
+    );
+    CREATE TABLE aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -106,8 +138,9 @@ class SQLiteStore(GraphStore):
     # --- writes -----------------------------------------------------------
 
     def _write(self, actors: list[Actor], ties: list[Tie],
-               progress: Progress | None) -> WriteResult:
+               progress: Progress | None, info: ChangeInfo) -> WriteResult:
         res = WriteResult()
+        items: list[Item] = []
         with self._tx(write=True) as c:
             old = self._records(c, "actors", [a.id for a in actors])
             rows = []
@@ -121,6 +154,8 @@ class SQLiteStore(GraphStore):
                 else:
                     res.actors_unchanged += 1
                     continue
+                items.append(Item("actor", a.id, json.loads(old[a.id]) if a.id in old
+                                  else None, rec))
                 rows.append((a.id, a.name, a.kind, a.country, a.city, a.visibility,
                              fold(" ".join(filter(None, (a.name, a.id, a.city)))), text))
             self._chunked(c, """
@@ -134,7 +169,8 @@ class SQLiteStore(GraphStore):
             old = self._records(c, "ties", [t.id for t in ties])
             tie_rows = []
             for t in ties:
-                text = _dump(t.to_record())
+                rec = t.to_record()
+                text = _dump(rec)
                 if t.id not in old:
                     res.ties_created += 1
                 elif old[t.id] != text:
@@ -142,6 +178,8 @@ class SQLiteStore(GraphStore):
                 else:
                     res.ties_unchanged += 1
                     continue
+                items.append(Item("tie", str(t.id), json.loads(old[t.id]) if t.id in old
+                                  else None, rec))
                 tie_rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
             self._chunked(c, """
                 INSERT INTO ties(id, source, target, kind, visibility, record)
@@ -150,6 +188,9 @@ class SQLiteStore(GraphStore):
                   target=excluded.target, kind=excluded.kind,
                   visibility=excluded.visibility, record=excluded.record""",
                           tie_rows, progress, len(ties) - len(tie_rows))
+            if items:
+                self._append(c, info, items,
+                             self._revs(c, [(i.record, i.id) for i in items]))
 
             res.version = self._bump(c) if res.changed else self._version(c)
         log.info("%s: wrote %s (version %d)", self.path, res.summary(), res.version)
@@ -198,6 +239,7 @@ class SQLiteStore(GraphStore):
 
     def clear(self) -> None:
         with self._tx(write=True) as c:
+            c.execute("DELETE FROM aliases")
             c.execute("DELETE FROM introductions")
             c.execute("DELETE FROM ties")
             c.execute("DELETE FROM actors")
@@ -223,6 +265,150 @@ class SQLiteStore(GraphStore):
                       "VALUES (?, ?, ?, ?)",
                       (intro.source, intro.target, intro.via, _dump(intro.to_record())))
             self._bump(c)
+
+    # --- history ---------------------------------------------------------
+
+    _UPSERT_ACTOR = """
+        INSERT INTO actors(id, name, kind, country, city, visibility, search, record)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,
+          country=excluded.country, city=excluded.city, visibility=excluded.visibility,
+          search=excluded.search, record=excluded.record"""
+    _UPSERT_TIE = """
+        INSERT INTO ties(id, source, target, kind, visibility, record)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET source=excluded.source, target=excluded.target,
+          kind=excluded.kind, visibility=excluded.visibility, record=excluded.record"""
+
+    @staticmethod
+    def _revs(c, keys) -> dict[tuple[str, str], int]:
+        keys = list(dict.fromkeys(keys))
+        out = dict.fromkeys(keys, 0)
+        by_record: dict[str, list[str]] = {}
+        for record, rid in keys:
+            by_record.setdefault(record, []).append(rid)
+        for record, ids in by_record.items():
+            for i in range(0, len(ids), _CHUNK):
+                part = ids[i:i + _CHUNK]
+                for rid, rev in c.execute(
+                        "SELECT rid, max(revision) FROM change_items WHERE record = ? "
+                        f"AND rid IN ({','.join('?' * len(part))}) GROUP BY rid",
+                        [record, *part]):
+                    out[(record, rid)] = int(rev or 0)
+        return out
+
+    @staticmethod
+    def _append(c, info: ChangeInfo, items: list[Item], revs) -> Change:
+        at = now()
+        seq = c.execute("INSERT INTO changes(at, who, path, action, reason) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (at, info.who, info.path, info.action, info.reason)).lastrowid
+        numbered = tuple(Item(i.record, i.id, i.before, i.after,
+                              revs.get((i.record, i.id), 0) + 1) for i in items)
+        c.executemany("INSERT INTO change_items(change, record, rid, revision, before, "
+                      "after) VALUES (?, ?, ?, ?, ?, ?)",
+                      [(seq, i.record, i.id, i.revision,
+                        None if i.before is None else _dump(i.before),
+                        None if i.after is None else _dump(i.after)) for i in numbered])
+        c.executemany("INSERT OR IGNORE INTO change_actors(actor, change) VALUES (?, ?)",
+                      [(a, seq) for a in dict.fromkeys(x for i in numbered
+                                                       for x in i.actors)])
+        return Change(seq, at, info.who, info.path, info.action, info.reason, numbered)
+
+    def _apply(self, info, items, expect) -> Change:
+        with self._tx(write=True) as c:
+            revs = self._revs(c, [(i.record, i.id) for i in items] + list(expect))
+            for key, want in expect.items():
+                if revs.get(key, 0) != want:
+                    from .edits import _conflict
+
+                    raise _conflict(key[0], key[1], want, revs.get(key, 0))
+            gone = [i.id for i in items if i.record == "actor" and i.after is None]
+            dropped = {i.id for i in items if i.record == "tie" and i.after is None}
+            for aid in gone:
+                left = [r[0] for r in c.execute(
+                    "SELECT id FROM ties WHERE source = ? OR target = ?", (aid, aid))
+                    if r[0] not in dropped]
+                if left:
+                    raise Conflict(f"the actor '{aid}' got a new tie while it was being "
+                                   "deleted; nothing was written",
+                                   hint="Look at the actor again and repeat.",
+                                   details={"record": "actor", "id": aid})
+            for i in items:
+                if i.record == "tie" and i.after is None:
+                    c.execute("DELETE FROM ties WHERE id = ?", (i.id,))
+            for i in items:
+                if i.record == "alias":
+                    if i.after is None:
+                        c.execute("DELETE FROM aliases WHERE old = ?", (i.id,))
+                    else:
+                        c.execute("INSERT INTO aliases(old, new) VALUES (?, ?) ON CONFLICT"
+                                  "(old) DO UPDATE SET new = excluded.new",
+                                  (i.id, i.after["to"]))
+                elif i.record == "actor":
+                    if i.after is None:
+                        c.execute("DELETE FROM actors WHERE id = ?", (i.id,))
+                    else:
+                        a = Actor.model_validate(i.after)
+                        c.execute(self._UPSERT_ACTOR, (
+                            a.id, a.name, a.kind, a.country, a.city, a.visibility,
+                            fold(" ".join(filter(None, (a.name, a.id, a.city)))),
+                            _dump(a.to_record())))
+            for i in items:
+                if i.record == "tie" and i.after is not None:
+                    t = Tie.model_validate(i.after)
+                    c.execute(self._UPSERT_TIE, (t.id, t.source, t.target, t.kind,
+                                                 t.visibility, _dump(t.to_record())))
+            change = self._append(c, info, items, revs)
+            self._bump(c)
+        log.info("%s: change %d (%s, %d records)", self.path, change.seq, info.action,
+                 len(items))
+        return change
+
+    def revisions(self, keys):
+        with self._tx(write=False) as c:
+            return self._revs(c, list(keys))
+
+    def changes(self, *, seqs=None, actor=None, record=None, limit=None, before=None):
+        where, args = [], []
+        if seqs is not None:
+            seqs = [int(s) for s in seqs]
+            where.append(f"seq IN ({','.join('?' * len(seqs))})")
+            args += seqs
+        if actor is not None:
+            where.append("seq IN (SELECT change FROM change_actors WHERE actor = ?)")
+            args.append(actor)
+        if record is not None:
+            where.append("seq IN (SELECT change FROM change_items WHERE record = ? "
+                         "AND rid = ?)")
+            args += list(record)
+        if before is not None:
+            where.append("seq < ?")
+            args.append(int(before))
+        sql = "SELECT seq, at, who, path, action, reason FROM changes"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY seq DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        with self._tx(write=False) as c:
+            heads = c.execute(sql, args).fetchall()
+            items: dict[int, list[Item]] = {h[0]: [] for h in heads}
+            nums = list(items)
+            for i in range(0, len(nums), _CHUNK):
+                part = nums[i:i + _CHUNK]
+                for ch, rec, rid, rev, b, a in c.execute(
+                        "SELECT change, record, rid, revision, before, after FROM "
+                        f"change_items WHERE change IN ({','.join('?' * len(part))}) "
+                        "ORDER BY rowid", part):
+                    items[ch].append(Item(rec, rid, json.loads(b) if b else None,
+                                          json.loads(a) if a else None, rev))
+        return [Change(seq, at, who, path, action, reason, tuple(items[seq]))
+                for seq, at, who, path, action, reason in heads]
+
+    def aliases(self) -> dict[str, str]:
+        return dict(self._conn().execute("SELECT old, new FROM aliases").fetchall())
 
     # --- reads ------------------------------------------------------------
 

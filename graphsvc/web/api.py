@@ -82,7 +82,9 @@ def actors():
            "with the actor at the other end.", path_params=["actor_id"],
            schema="ActorProfile", not_found=True)
 def actor(actor_id):
-    return jsonify(data.actor(get_service(), current_access(), actor_id))
+    page = data.actor(get_service(), current_access(), actor_id)
+    revision = current_access().view.revision("actor", actor_id)
+    return _with_etag({**page, "revision": revision}, revision)
 
 
 @bp.get("/actors/<actor_id>/ties")
@@ -268,3 +270,289 @@ def import_files():
            path_params=["fmt"], extra_responses=("400",), tag="transfer")
 def export_graph(fmt):
     return send_download(export_download(get_service(), current_access(), fmt))
+
+
+# --- editing (graphsvc.web.edit) ----------------------------------------------------
+
+def _body() -> dict:
+    body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(body, dict):
+        raise InvalidQuery([{"field": "body", "value": None,
+                             "message": _("Send a JSON object.")}])
+    return body
+
+
+def _expect(body: dict) -> int | None:
+    """The revision an edit starts from: If-Match, else the body's ``revision``."""
+    from .edit import parse_revision
+
+    return parse_revision(request.headers.get("If-Match") or body.get("revision"))
+
+
+def _reason(body: dict) -> str | None:
+    return (str(body.get("reason") or "").strip() or None)
+
+
+def _with_etag(payload: dict, revision: int, status: int = 200):
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers["ETag"] = f'"{revision}"'
+    return response
+
+
+def _change(change) -> dict | None:
+    return change.to_dict() if change is not None else None
+
+
+def _actor_answer(actor_id: str, change=None, status: int = 200, extra=None):
+    access = current_access()
+    record = access.view.get_actor(actor_id).to_record()
+    revision = access.view.revision("actor", actor_id)
+    return _with_etag({"actor": record, "revision": revision, "change": _change(change),
+                       **(extra or {})}, revision, status)
+
+
+def _tie_answer(tid: str, change=None, status: int = 200):
+    access = current_access()
+    record = access.view.get_tie(tid).to_record()
+    revision = access.view.revision("tie", tid)
+    return _with_etag({"tie": record, "revision": revision, "change": _change(change)},
+                      revision, status)
+
+
+_EDIT_ERRORS = ("400", "404", "409", "422")
+_REASON = {"reason": {"type": "string", "description": "Why (kept in the history)."}}
+
+
+def _json_body(ref: str, description: str, extra: dict | None = None) -> dict:
+    return {"required": True, "description": description, "content": {
+        "application/json": {"schema": {"allOf": [
+            {"$ref": f"#/components/schemas/{ref}"},
+            {"type": "object", "properties": {**_REASON, **(extra or {})}}]}}}}
+
+
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+             "description": "The ETag (revision) the change starts from; a stale one "
+             "answers 409 conflict and writes nothing.", "schema": {"type": "string"}}
+
+
+@bp.get("/ties/<tie_id>/history")
+@operation("History of one tie", "Every change to the tie, newest first, as the caller "
+           "may see it.", path_params=["tie_id"], schema="History", tag="history")
+def tie_history(tie_id):
+    from .edit import history
+
+    return jsonify(history(current_access(), tie_id=tie_id))
+
+
+@bp.get("/ties/<tie_id>")
+@operation("One tie", "The tie's values, its revision (also the ETag).",
+           path_params=["tie_id"], schema="TieAnswer", tag="edit")
+def tie(tie_id):
+    return _tie_answer(tie_id)
+
+
+@bp.post("/actors")
+@operation("Add an actor", "Creates an actor (the id is made from the name when not "
+           "given). `duplicates` lists actors that are likely the same (same name once "
+           "accents, case, punctuation and legal suffixes are ignored, or same website "
+           "domain).", body=_json_body("Actor", "The actor's fields."),
+           schema="ActorAnswer", extra_responses=_EDIT_ERRORS, tag="edit", ok_status="201")
+def create_actor():
+    from .edit import actor_from, create_actor, duplicates
+
+    body = _body()
+    actor = actor_from(body)
+    access = current_access()
+    similar = duplicates(access, actor)
+    change = create_actor(access, actor, "api", _reason(body))
+    return _actor_answer(actor.id, change, 201, {"duplicates": similar})
+
+
+@bp.patch("/actors/<actor_id>")
+@operation("Change an actor", "Changes the fields given (others are kept). Send the "
+           "ETag as If-Match: when someone saved first the answer is 409 conflict and "
+           "nothing is written.", path_params=["actor_id"], params=[_IF_MATCH],
+           body=_json_body("Actor", "Fields to change."), schema="ActorAnswer",
+           extra_responses=_EDIT_ERRORS, tag="edit")
+def update_actor(actor_id):
+    from .edit import actor_from, update_actor
+
+    body = _body()
+    access = current_access()
+    current = access.view.get_actor(actor_id)
+    actor = actor_from(body, actor_id, base=current, partial=True)
+    change = update_actor(access, actor, _expect(body), "api", _reason(body))
+    return _actor_answer(actor_id, change)
+
+
+@bp.delete("/actors/<actor_id>")
+@operation("Delete an actor", "Deletes the actor and every tie touching it, as one "
+           "history entry that can be reverted (restoring them).",
+           path_params=["actor_id"], params=[_IF_MATCH], schema="Change",
+           extra_responses=_EDIT_ERRORS, tag="edit")
+def delete_actor(actor_id):
+    from .edit import delete_actor
+
+    body = _body() if request.data else {}
+    return jsonify(delete_actor(current_access(), actor_id, _expect(body), "api",
+                                _reason(body)).to_dict())
+
+
+@bp.post("/ties")
+@operation("Add a tie", "Creates a tie between two actors (`source` and `target`); "
+           "two actors may have ties of several kinds.",
+           body=_json_body("Tie", "The tie's fields."), schema="TieAnswer",
+           extra_responses=_EDIT_ERRORS, tag="edit", ok_status="201")
+def create_tie():
+    from .edit import create_tie, tie_from
+
+    body = _body()
+    access = current_access()
+    tie = tie_from(access, body)
+    change = create_tie(access, tie, "api", _reason(body))
+    return _tie_answer(str(tie.id), change, 201)
+
+
+@bp.patch("/ties/<tie_id>")
+@operation("Change or end a tie", "Changes the fields given; set `until` to end the "
+           "tie. If-Match as for actors.", path_params=["tie_id"], params=[_IF_MATCH],
+           body=_json_body("Tie", "Fields to change."), schema="TieAnswer",
+           extra_responses=_EDIT_ERRORS, tag="edit")
+def update_tie(tie_id):
+    from .edit import tie_from, update_tie
+
+    body = _body()
+    access = current_access()
+    current = access.view.get_tie(tie_id)
+    tie = tie_from(access, body, base=current, partial=True)
+    change = update_tie(access, tie, _expect(body), "api", _reason(body))
+    return _tie_answer(tie_id, change)
+
+
+@bp.delete("/ties/<tie_id>")
+@operation("Delete a tie", "One history entry that can be reverted.",
+           path_params=["tie_id"], params=[_IF_MATCH], schema="Change",
+           extra_responses=_EDIT_ERRORS, tag="edit")
+def delete_tie(tie_id):
+    from .edit import delete_tie
+
+    body = _body() if request.data else {}
+    return jsonify(delete_tie(current_access(), tie_id, _expect(body), "api",
+                              _reason(body)).to_dict())
+
+
+_REVERT_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["revision"], "properties": {
+        "revision": {"type": "integer", "description": "The revision to go back to."},
+        **_REASON}}}}}
+
+
+@bp.post("/actors/<actor_id>/revert")
+@operation("Restore an earlier revision of an actor", "Gives the actor the values it "
+           "had at `revision` (a new history entry). If-Match as for a change.",
+           path_params=["actor_id"], params=[_IF_MATCH], body=_REVERT_BODY,
+           schema="Change", extra_responses=_EDIT_ERRORS, tag="history")
+def revert_actor(actor_id):
+    from .edit import parse_revision, revert_record
+
+    body = _body()
+    revision = parse_revision(body.get("revision"))
+    if revision is None:
+        raise InvalidQuery([{"field": "revision", "value": None, "message": _("Required.")}])
+    return jsonify(revert_record(current_access(), "actor", actor_id, revision,
+                                 parse_revision(request.headers.get("If-Match")), "api",
+                                 _reason(body)).to_dict())
+
+
+@bp.post("/ties/<tie_id>/revert")
+@operation("Restore an earlier revision of a tie", "As for an actor.",
+           path_params=["tie_id"], params=[_IF_MATCH], body=_REVERT_BODY,
+           schema="Change", extra_responses=_EDIT_ERRORS, tag="history")
+def revert_tie(tie_id):
+    from .edit import parse_revision, revert_record
+
+    body = _body()
+    revision = parse_revision(body.get("revision"))
+    if revision is None:
+        raise InvalidQuery([{"field": "revision", "value": None, "message": _("Required.")}])
+    return jsonify(revert_record(current_access(), "tie", tie_id, revision,
+                                 parse_revision(request.headers.get("If-Match")), "api",
+                                 _reason(body)).to_dict())
+
+
+@bp.post("/actors/<actor_id>/merge")
+@operation("Merge a duplicate into this actor", "`merge`: the duplicate's id. `take`: "
+           "field -> `merged` to keep the duplicate's value (the survivor's is kept "
+           "otherwise). Ties move here (identical ties collapse), introductions follow, "
+           "the duplicate's id resolves here; one history entry that can be reverted. "
+           "`revisions`: {id: revision} read, for conflicts.",
+           path_params=["actor_id"], body={"required": True, "content": {
+               "application/json": {"schema": {"type": "object", "required": ["merge"],
+                                                "properties": {
+                   "merge": {"type": "string"}, "take": {"type": "object"},
+                   "revisions": {"type": "object"}, **_REASON}}}}},
+           schema="Change", extra_responses=_EDIT_ERRORS, tag="edit")
+def merge_actor(actor_id):
+    from .edit import merge, parse_revision
+
+    body = _body()
+    other = str(body.get("merge") or "").strip()
+    if not other:
+        raise InvalidQuery([{"field": "merge", "value": None, "message": _("Required.")}])
+    take = body.get("take") or {}
+    revisions = body.get("revisions") or {}
+    if not isinstance(take, dict) or not isinstance(revisions, dict):
+        raise InvalidQuery([{"field": "take", "value": None,
+                             "message": _("Send a JSON object.")}])
+    expect = {k: parse_revision(v) for k, v in revisions.items()}
+    return jsonify(merge(current_access(), actor_id, other, take, expect, "api",
+                         _reason(body)).to_dict())
+
+
+@bp.get("/history")
+@operation("History", "Every change to the graph the caller may see, newest first "
+           "(`before` pages).", params=[_q("before", "Only changes numbered below this.",
+                                           {"type": "integer"}),
+                                        _q("limit", "How many (1-500).",
+                                           {"type": "integer", "default": 100})],
+           schema="History", tag="history")
+def history():
+    from .edit import history as read
+
+    r = _history_args()
+    return jsonify(read(current_access(), limit=r[0], before=r[1]))
+
+
+def _history_args() -> tuple[int, int | None]:
+    from .params import _Reader
+
+    r = _Reader(request.args)
+    limit = r.integer("limit", 100, 1, 500)
+    before = r.integer("before", None, 1, 2 ** 62)
+    r.done()
+    return limit, before
+
+
+@bp.get("/actors/<actor_id>/history")
+@operation("History of one actor", "Every change to the actor and its ties, newest "
+           "first, as the caller may see it.", path_params=["actor_id"],
+           schema="History", tag="history")
+def actor_history(actor_id):
+    from .edit import history as read
+
+    limit, before = _history_args()
+    return jsonify(read(current_access(), actor_id=actor_id, limit=limit, before=before))
+
+
+@bp.post("/history/<int:seq>/revert")
+@operation("Revert a change", "Undo one history entry: a deleted actor comes back with "
+           "its ties, a merge is undone. 409 when a record changed since.",
+           path_params=["seq"], body={"required": False, "content": {
+               "application/json": {"schema": {"type": "object", "properties": _REASON}}}},
+           schema="Change", extra_responses=_EDIT_ERRORS, tag="history")
+def revert_change(seq):
+    from .edit import revert
+
+    body = _body() if request.data else {}
+    return jsonify(revert(current_access(), seq, "api", _reason(body)).to_dict())

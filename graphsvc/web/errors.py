@@ -13,7 +13,14 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ConfigError, GraphsvcError, NotFound, StoreUnavailable, ValidationFailed
+from ..errors import (
+    ConfigError,
+    Conflict,
+    GraphsvcError,
+    NotFound,
+    StoreUnavailable,
+    ValidationFailed,
+)
 
 __all__ = ["InvalidQuery", "error_body", "init_app", "STATUS"]
 
@@ -35,12 +42,14 @@ class InvalidQuery(GraphsvcError):
 STATUS: dict[type, int] = {
     InvalidQuery: 400,
     NotFound: 404,
+    Conflict: 409,
     ValidationFailed: 422,
     StoreUnavailable: 503,
     ConfigError: 500,
 }
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict",
                413: "too_large", 500: "internal_error", 503: "store_unavailable"}
 
 

@@ -115,8 +115,8 @@ def operation(summary, description="", params=(), path_params=(), schema=None,
     return decorate
 
 
-_ERROR_RESPONSES = {"400": "BadRequest", "404": "NotFound", "413": "TooLarge",
-                    "422": "Invalid"}
+_ERROR_RESPONSES = {"400": "BadRequest", "404": "NotFound", "409": "Conflict",
+                    "413": "TooLarge", "422": "Invalid"}
 
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -138,9 +138,16 @@ def _page(item_ref):
         "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}}
 
 
-def _model_schema(model) -> dict:
-    schema = model.model_json_schema(mode="serialization")
+def _model_schema(model, defs: dict | None = None) -> dict:
+    """A model's JSON Schema; models it nests (a tie's Evidence) go to ``defs``,
+    referenced as components."""
+    schema = model.model_json_schema(mode="serialization",
+                                     ref_template="#/components/schemas/{model}")
     schema.pop("title", None)
+    for name, sub in schema.pop("$defs", {}).items():
+        sub.pop("title", None)
+        if defs is not None:
+            defs[name] = sub
     return schema
 
 
@@ -162,7 +169,10 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "(__Host-graphsvc_session in production)."})
     c.schema("Error", _ERROR)
     c.schema("Actor", _model_schema(Actor))
-    c.schema("Tie", _model_schema(Tie))
+    nested: dict = {}
+    c.schema("Tie", _model_schema(Tie, nested))
+    for name, sub in nested.items():
+        c.schema(name, sub)
     c.schema("Dataset", {"type": "object", "properties": {
         "illustrative": {"type": "boolean",
                          "description": "True for the illustrative (invented) network."},
@@ -256,6 +266,27 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
              "properties": {"type": {"type": "string", "enum": ["suggestions", "plan"]},
                             "illustrative": {"type": "boolean"},
                             "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    item = {"type": "object", "properties": {
+        "record": {"type": "string", "enum": ["actor", "tie", "alias"]},
+        "id": {"type": "string"}, "revision": {"type": "integer"},
+        "before": {"type": ["object", "null"]}, "after": {"type": ["object", "null"]}}}
+    c.schema("Change", {"type": "object", "description": "One history entry.",
+                        "properties": {
+        "seq": {"type": "integer"}, "at": {"type": "string"}, "who": {"type": "string"},
+        "path": {"type": "string", "enum": ["form", "api", "cli", "import"]},
+        "action": {"type": "string"}, "reason": {"type": ["string", "null"]},
+        "items": {"type": "array", "items": item}}})
+    c.schema("History", {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}},
+        "next_before": {"type": ["integer", "null"],
+                        "description": "Pass as `before` for older entries."}}})
+    c.schema("ActorAnswer", {"type": "object", "properties": {
+        "actor": {"$ref": "#/components/schemas/Actor"}, "revision": {"type": "integer"},
+        "change": {"oneOf": [{"$ref": "#/components/schemas/Change"}, {"type": "null"}]},
+        "duplicates": {"type": "array", "items": {"type": "object"}}}})
+    c.schema("TieAnswer", {"type": "object", "properties": {
+        "tie": {"$ref": "#/components/schemas/Tie"}, "revision": {"type": "integer"},
+        "change": {"oneOf": [{"$ref": "#/components/schemas/Change"}, {"type": "null"}]}}})
     c.schema("Introduction", {"type": "object", "properties": {
         "source": {"type": "string"}, "target": {"type": "string"},
         "via": {"type": ["string", "null"]},
@@ -264,6 +295,9 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
     for name, description in (("BadRequest", "A parameter is malformed or out of range."),
                               ("NotFound", "No such actor (or not visible)."),
                               ("TooLarge", "The upload exceeds MAX_CONTENT_LENGTH."),
+                              ("Conflict", "Someone saved first: the record is no "
+                               "longer at the revision sent (If-Match); details say "
+                               "which record and its revision now. Nothing was written."),
                               ("Invalid", "The input has problems (one entry per "
                                "problem in details); nothing was written."),
                               ("Unauthorized", "Not signed in, or the API token is "

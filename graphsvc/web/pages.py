@@ -50,6 +50,19 @@ from .transfer import (
 bp = Blueprint("pages", __name__)
 
 
+def _merged_into(actor_id: str) -> str | None:
+    """The actor a merged id now stands for, when the reader may see it."""
+    view = current_access().view
+    target = view.resolve(actor_id)
+    if target == actor_id:
+        return None
+    try:
+        view.get_actor(target)
+    except GraphsvcError:
+        return None
+    return target
+
+
 def _map(query):
     return data.map_data(get_service(), current_access(), query,
                          current_app.config["MAP_MAX_NODES"])
@@ -71,6 +84,9 @@ def actors():
 
 @bp.get("/actors/<actor_id>")
 def actor(actor_id):
+    moved = _merged_into(actor_id)
+    if moved:
+        return redirect(url_for("pages.actor", actor_id=moved), 301)
     page = data.actor(get_service(), current_access(), actor_id)
     depth = map_query(request.args).depth
     ego = _map(map_query(MultiDict({"ego": actor_id, "depth": str(depth)})))
@@ -254,3 +270,310 @@ def rejected_csv(token):
 @bp.get("/export/<fmt>")
 def export_file(fmt):
     return send_download(export_download(get_service(), current_access(), fmt))
+
+
+# --- editing (graphsvc.web.edit) ----------------------------------------------------
+
+def _edit_context() -> dict:
+    from ..model import (
+        ACTOR_KINDS,
+        PHASES,
+        PROVENANCES,
+        ROLES,
+        TIE_KINDS,
+        TIE_SUBTYPES,
+        VISIBILITIES,
+    )
+    from .i18n import kind_label, provenance_label, tie_kind_label, visibility_label
+
+    return {"actor_kinds": ACTOR_KINDS, "tie_kinds": TIE_KINDS, "phases": PHASES,
+            "roles": ROLES, "provenances": PROVENANCES, "visibilities": VISIBILITIES,
+            "subtypes": TIE_SUBTYPES, "kind_label": kind_label,
+            "page": data.dataset(get_service(), current_access()),
+            "provenance_label": provenance_label, "tie_kind_label": tie_kind_label,
+            "visibility_label": visibility_label}
+
+
+def _form_problems(exc) -> dict:
+    return {p.field or "form": p.message for p in exc.problems}
+
+
+def _reason_of(form) -> str | None:
+    return (form.get("reason") or "").strip()[:2000] or None
+
+
+@bp.route("/add/actor", methods=["GET", "POST"])
+def actor_new():
+    return _actor_form(None)
+
+
+@bp.route("/actors/<actor_id>/edit", methods=["GET", "POST"])
+def actor_edit(actor_id):
+    return _actor_form(actor_id)
+
+
+def _actor_form(actor_id):
+    from ..errors import Conflict
+    from . import edit
+
+    access = current_access()
+    current = access.view.get_actor(actor_id) if actor_id else None
+    ctx = {"actor_id": actor_id, "current": current, **_edit_context()}
+    if request.method == "GET":
+        values = edit.record_values(current.to_record()) if current else {
+            "visibility": "restricted", "provenance": "facilitator_note", "country": "MX"}
+        return render_template("edit_actor.html", values=values, revision=(
+            access.view.revision("actor", actor_id) if actor_id else None),
+                               problems={}, **ctx)
+    form = request.form
+    values = edit.form_values(form)
+    revision = form.get("revision")
+    try:
+        actor = edit.actor_from(form, actor_id)
+        if actor_id is None:
+            similar = edit.duplicates(access, actor)
+            if similar and not form.get("confirm_duplicate"):
+                return render_template("edit_actor.html", values=values, revision=None,
+                                       problems={}, duplicates=similar, **ctx)
+            edit.create_actor(access, actor, "form", _reason_of(form))
+        else:
+            edit.update_actor(access, actor, edit.parse_revision(revision), "form",
+                              _reason_of(form))
+    except ValidationFailed as exc:
+        return render_template("edit_actor.html", values=values, revision=revision,
+                               problems=_form_problems(exc), **ctx), 422
+    except Conflict:
+        conflict = edit.conflict_rows(access, "actor", actor_id,
+                                      edit.parse_revision(revision))
+        return render_template("edit_actor.html", values=values,
+                               revision=conflict["revision"], problems={},
+                               conflict=conflict, **ctx), 409
+    return redirect(url_for("pages.actor", actor_id=actor.id), 303)
+
+
+@bp.route("/actors/<actor_id>/delete", methods=["GET", "POST"])
+def actor_delete(actor_id):
+    from ..errors import Conflict
+    from . import edit
+
+    access = current_access()
+    actor = access.view.get_actor(actor_id)
+    ties = access.view.ties(actor_id)
+    revision = request.form.get("revision") if request.method == "POST" else \
+        access.view.revision("actor", actor_id)
+    conflict = None
+    if request.method == "POST":
+        try:
+            change = edit.delete_actor(access, actor_id, edit.parse_revision(revision),
+                                       "form", _reason_of(request.form))
+            return redirect(url_for("pages.history_page", done=change.seq), 303)
+        except Conflict:
+            conflict = True
+            revision = access.view.revision("actor", actor_id)
+    return render_template("confirm_delete.html", what="actor", actor=actor, ties=ties,
+                           page=data.dataset(get_service(), access),
+                           revision=revision, conflict=conflict), 409 if conflict else 200
+
+
+@bp.route("/actors/<actor_id>/ties/new", methods=["GET", "POST"])
+def tie_new(actor_id):
+    from . import edit
+
+    access = current_access()
+    actor = access.view.get_actor(actor_id)
+    ctx = {"actor": actor, "tie": None, **_edit_context()}
+    if request.method == "GET":
+        kind = request.args.get("kind") if request.args.get("kind") in ctx["tie_kinds"] \
+            else "formal"
+        return render_template("edit_tie.html", values={
+            "kind": kind, "visibility": "restricted", "provenance": "facilitator_note",
+            "direction": "out", "evidence": []}, problems={}, revision=None, **ctx)
+    values = edit.form_values(request.form)
+    try:
+        tie = edit.tie_from(access, request.form, actor_id)
+        edit.create_tie(access, tie, "form", _reason_of(request.form))
+    except ValidationFailed as exc:
+        return render_template("edit_tie.html", values=values,
+                               problems=_form_problems(exc), revision=None, **ctx), 422
+    return redirect(url_for("pages.actor", actor_id=actor_id) + "#ties", 303)
+
+
+def _tie_actor(tie, access) -> tuple:
+    """The actor a tie's pages return to (``?from=``, else the source) and the other."""
+    here = request.values.get("from")
+    if here not in (tie.source, tie.target):
+        here = tie.source
+    other = tie.target if here == tie.source else tie.source
+    return access.view.get_actor(here), access.view.get_actor(other)
+
+
+@bp.route("/ties/<tie_id>/edit", methods=["GET", "POST"])
+def tie_edit(tie_id):
+    from ..errors import Conflict
+    from . import edit
+
+    access = current_access()
+    tie = access.view.get_tie(tie_id)
+    actor, other = _tie_actor(tie, access)
+    ctx = {"actor": actor, "other": other, "tie": tie, **_edit_context()}
+    if request.method == "GET":
+        return render_template("edit_tie.html", values=edit.record_values(tie.to_record()),
+                               problems={}, revision=access.view.revision("tie", tie_id),
+                               **ctx)
+    values = edit.form_values(request.form)
+    revision = request.form.get("revision")
+    try:
+        new = edit.tie_from(access, request.form, base=tie)
+        edit.update_tie(access, new, edit.parse_revision(revision), "form",
+                        _reason_of(request.form))
+    except ValidationFailed as exc:
+        return render_template("edit_tie.html", values=values, revision=revision,
+                               problems=_form_problems(exc), **ctx), 422
+    except Conflict:
+        conflict = edit.conflict_rows(access, "tie", tie_id, edit.parse_revision(revision))
+        return render_template("edit_tie.html", values=values, problems={},
+                               revision=conflict["revision"], conflict=conflict, **ctx), 409
+    return redirect(url_for("pages.actor", actor_id=actor.id) + "#ties", 303)
+
+
+@bp.route("/ties/<tie_id>/end", methods=["GET", "POST"])
+def tie_end(tie_id):
+    return _tie_confirm(tie_id, "end")
+
+
+@bp.route("/ties/<tie_id>/delete", methods=["GET", "POST"])
+def tie_delete(tie_id):
+    return _tie_confirm(tie_id, "delete")
+
+
+def _tie_confirm(tie_id, what):
+    import datetime as dt
+
+    from ..errors import Conflict
+    from . import edit
+
+    access = current_access()
+    tie = access.view.get_tie(tie_id)
+    actor, other = _tie_actor(tie, access)
+    revision = request.form.get("revision") if request.method == "POST" else \
+        access.view.revision("tie", tie_id)
+    problems, conflict = {}, None
+    until = request.form.get("until") or dt.date.today().isoformat()
+    if request.method == "POST":
+        try:
+            expect, reason = edit.parse_revision(revision), _reason_of(request.form)
+            if what == "end":
+                edit.end_tie(access, tie_id, until, expect, "form", reason)
+            else:
+                edit.delete_tie(access, tie_id, expect, "form", reason)
+            return redirect(url_for("pages.actor", actor_id=actor.id) + "#ties", 303)
+        except ValidationFailed as exc:
+            problems = _form_problems(exc)
+        except Conflict:
+            conflict = True
+            revision = access.view.revision("tie", tie_id)
+    status = 409 if conflict else 422 if problems else 200
+    return render_template("confirm_delete.html", what=what, tie=tie, actor=actor,
+                           page=data.dataset(get_service(), access),
+                           other=other, revision=revision, until=until, problems=problems,
+                           conflict=conflict), status
+
+
+@bp.route("/actors/<actor_id>/merge", methods=["GET", "POST"])
+def actor_merge(actor_id):
+    from ..errors import Conflict
+    from . import edit
+
+    access = current_access()
+    other = (request.values.get("other") or "").strip() or None
+    if other is None and request.values.get("other_name"):
+        problems: dict = {}
+        other = edit._other(access, request.values, problems) or None
+    problems, conflict = {}, None
+    if request.method == "POST" and other:
+        take = {f: "merged" for f in edit.MERGE_FIELDS if request.form.get(f) == "merged"}
+        expect = {actor_id: edit.parse_revision(request.form.get("revision")),
+                  other: edit.parse_revision(request.form.get("merged_revision"))}
+        try:
+            edit.merge(access, actor_id, other, take, expect, "form",
+                       _reason_of(request.form))
+            return redirect(url_for("pages.actor_history", actor_id=actor_id), 303)
+        except ValidationFailed as exc:
+            problems = _form_problems(exc)
+        except Conflict:
+            conflict = True
+    page = {**edit.merge_page(access, actor_id, other),
+            **data.dataset(get_service(), access)}
+    status = 409 if conflict else 422 if problems else 200
+    return render_template("merge.html", page=page, problems=problems,
+                           conflict=conflict), status
+
+
+@bp.get("/history")
+def history_page():
+    from .api import _history_args
+    from .edit import history
+
+    limit, before = _history_args()
+    return render_template("history.html", page=_with_dataset(
+        history(current_access(), limit=limit, before=before)),
+                           done=request.args.get("done", type=int))
+
+
+@bp.get("/actors/<actor_id>/history")
+def actor_history(actor_id):
+    from .edit import history
+
+    page = _with_dataset(history(current_access(), actor_id=actor_id))
+    actor = None
+    try:
+        actor = current_access().view.get_actor(actor_id)
+    except GraphsvcError:  # deleted: its history stays (for readers who may see it)
+        pass
+    return render_template("history.html", page=page, actor=actor, actor_id=actor_id)
+
+
+@bp.get("/ties/<tie_id>/history")
+def tie_history(tie_id):
+    from .edit import history
+
+    return render_template("history.html",
+                           page=_with_dataset(history(current_access(), tie_id=tie_id)),
+                           tie_id=tie_id)
+
+
+def _with_dataset(page: dict) -> dict:
+    """A page with the dataset it shows (is it illustrative?)."""
+    return {**page, **data.dataset(get_service(), current_access())}
+
+
+@bp.post("/history/<int:seq>/revert")
+def change_revert(seq):
+    from . import edit
+
+    change = edit.revert(current_access(), seq, "form", _reason_of(request.form))
+    return redirect(_back(url_for("pages.history_page", done=change.seq)), 303)
+
+
+@bp.post("/actors/<actor_id>/revert")
+def actor_revert(actor_id):
+    return _record_revert("actor", actor_id)
+
+
+@bp.post("/ties/<tie_id>/revert")
+def tie_revert(tie_id):
+    return _record_revert("tie", tie_id)
+
+
+def _record_revert(record, rid):
+    from . import edit
+
+    revision = edit.parse_revision(request.form.get("to_revision"))
+    if revision is None:
+        raise InvalidQuery([{"field": "to_revision", "value": None, "message": "?"}])
+    edit.revert_record(current_access(), record, rid, revision,
+                       edit.parse_revision(request.form.get("revision")), "form",
+                       _reason_of(request.form))
+    target = (url_for("pages.actor_history", actor_id=rid) if record == "actor"
+              else url_for("pages.tie_history", tie_id=rid))
+    return redirect(_back(target), 303)

@@ -54,13 +54,14 @@ def percent(x) -> str:
 
 def init_app(app: Flask) -> None:
     from .analyses import INDICATOR_LABELS, METRIC_LABELS, ROLE_LABELS
+    from .edit import change_rows
 
     app.jinja_env.globals.update(
         languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
         kind_colors=KIND_COLORS, country_shapes=COUNTRY_SHAPES,
         shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE, number=number,
         percent=percent, metric_labels=METRIC_LABELS, role_labels=ROLE_LABELS,
-        indicator_labels=INDICATOR_LABELS)
+        indicator_labels=INDICATOR_LABELS, change_rows=change_rows)
 
     @app.context_processor
     def locale():

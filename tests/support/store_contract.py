@@ -13,6 +13,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from edit_contract import EditContract
 from graphsvc.errors import ValidationFailed
 from graphsvc.model import Actor, Introduction, Tie
 from graphsvc.queries.communities import louvain
@@ -104,8 +105,9 @@ def small_graph():
     return actors, ties
 
 
-class StoreContract:
-    """Behaviour every :class:`GraphStore` backend must show."""
+class StoreContract(EditContract):
+    """Behaviour every :class:`GraphStore` backend must show (edits, history
+    and merges: :class:`edit_contract.EditContract`)."""
 
     def test_is_a_graph_store(self, store):
         assert isinstance(store, GraphStore)

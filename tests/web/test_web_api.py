@@ -109,7 +109,7 @@ def test_unknown_is_404(client, url):
 
 
 def test_wrong_method_is_405_in_shape(client):
-    assert_error(client.post("/api/v1/actors"), 405, "method_not_allowed")
+    assert_error(client.post("/api/v1/dashboard"), 405, "method_not_allowed")
 
 
 def test_store_unavailable_is_503(app, client, monkeypatch):
