@@ -17,6 +17,7 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "RateLimited",
+    "InputTooLarge",
     "no_actor",
     "not_found_actor",
     "missing_actor",
@@ -134,9 +135,10 @@ class StoreUnavailable(GraphsvcError):
 
     code = "store_unavailable"
 
-    def __init__(self, address: str, reason: str, hint: str | None = None):
+    def __init__(self, address: str, reason: str, hint: str | None = None,
+                 what: str = "graph database"):
         super().__init__(
-            f"graph database unavailable at {address}: {reason}",
+            f"{what} unavailable at {address}: {reason}",
             hint=hint or "Check that the server is running and that GRAPHSVC_NEO4J_URI, "
             "GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD are right.",
         )
@@ -167,3 +169,17 @@ class RateLimited(GraphsvcError):
     def __init__(self, message: str, retry_after: int, hint: str | None = None):
         super().__init__(message, hint=hint, details={"retry_after": retry_after})
         self.retry_after = retry_after
+
+
+class InputTooLarge(GraphsvcError):
+    """A file or request is beyond a configured limit (its size, rows,
+    columns, nesting...); nothing was read further and nothing written.
+
+    ``limit`` names the setting that raises the limit (``IMPORT_MAX_ROWS``...).
+    """
+
+    code = "too_large"
+
+    def __init__(self, message: str, hint: str | None = None, limit: str | None = None):
+        super().__init__(message, hint=hint, details={"limit": limit} if limit else None)
+        self.limit = limit

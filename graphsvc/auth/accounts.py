@@ -39,6 +39,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import GraphsvcError, NotFound, Problem, RateLimited, Unauthorized
+from ..sqlite_file import guarded
 from .db import AccountsDB
 from .roles import Principal, check_role
 
@@ -178,6 +179,7 @@ def parse_rate_limit(text: str) -> LoginLimit:
     return LoginLimit(int(m.group(1)), int(m.group(2) or 1) * _UNITS[m.group(3).lower()])
 
 
+@guarded("accounts file", "GRAPHSVC_ACCOUNTS_DB")
 class Accounts:
     """The accounts database at ``path``.
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..model import Actor, Introduction, Tie
-from ..sqlite_file import SQLiteFile
+from ..sqlite_file import SQLiteFile, guarded
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
@@ -82,8 +82,14 @@ def _dump(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+@guarded("graph database", "GRAPHSVC_DB")
 class SQLiteStore(GraphStore):
-    """Graph store in a single SQLite file at ``path``."""
+    """Graph store in a single SQLite file at ``path``.
+
+    A damaged, read-only or full file raises
+    :class:`~graphsvc.errors.StoreUnavailable` from every method
+    (:func:`graphsvc.sqlite_file.guarded`), never a raw ``sqlite3`` error.
+    """
 
     name = "sqlite"
 
@@ -97,6 +103,14 @@ class SQLiteStore(GraphStore):
 
     def close(self) -> None:
         self._file.close()
+
+    def check(self, quick: bool = False) -> list[str]:
+        """SQLite's integrity check of the file (:meth:`SQLiteFile.check`)."""
+        return self._file.check(quick)
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the file at ``target`` (SQLite's online backup)."""
+        self._file.backup(target)
 
     @staticmethod
     def _bump(c: sqlite3.Connection) -> int:

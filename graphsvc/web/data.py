@@ -13,6 +13,7 @@ import networkx as nx
 from flask_babel import gettext as _
 
 from ..errors import NotFound
+from ..ingest.safe_write import csv_text, frame_rows
 from ..model import TIE_KINDS
 from ..queries import metrics
 from ..service import GraphService
@@ -371,7 +372,7 @@ def metrics_page(service: GraphService, access: Access, query: MetricsQuery) -> 
 
 def metrics_csv(service: GraphService, access: Access) -> str:
     """The whole per-actor table as CSV (``id`` then :data:`COLUMNS`)."""
-    return analyses.metrics_table(access).to_csv(index=True)
+    return csv_text(frame_rows(analyses.metrics_table(access)))
 
 
 def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> dict:
