@@ -71,7 +71,8 @@ def main():
         store = SQLiteStore(Path(tmp) / "shots.db")
         load_illustrative(store)
         service = GraphService(store)
-        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service)
+        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service,
+                         single_process=True)
         auth = {"Authorization": "Bearer " + viewer_token(app)}
         actor = featured_actor(service)
         server = make_server("127.0.0.1", 0, app, threaded=True)
