@@ -119,6 +119,23 @@ def _check_shape(name: str, rows: int | None, cols: int | None, limits: ReadLimi
                          f"{limits.import_max_cells:,} cells", "IMPORT_MAX_CELLS")
 
 
+def _unreadable(path: Path, exc: BaseException) -> GraphsvcError:
+    """A damaged or hostile workbook, in one line."""
+    from defusedxml import DefusedXmlException
+
+    chain: BaseException | None = exc
+    while chain is not None:
+        if isinstance(chain, DefusedXmlException):
+            return GraphsvcError(f"{path.name}: not a readable Excel workbook: its XML "
+                                 "declares entities or a DTD, which are never expanded.",
+                                 hint="Save it again from Excel or LibreOffice as .xlsx.")
+        chain = chain.__cause__ or chain.__context__
+    reason = " ".join(str(exc).split())[:200]
+    return GraphsvcError(f"{path.name}: not a readable Excel workbook "
+                         f"({type(exc).__name__}: {reason}).",
+                         hint="Open it in Excel or LibreOffice and save it again as .xlsx.")
+
+
 def xlsx_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple]:
     """The first sheet's rows (tuples of values; a blank row is ``()``), read
     in openpyxl's streaming read-only mode within ``limits``.
@@ -141,10 +158,7 @@ def xlsx_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple
     except OSError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise GraphsvcError(f"{path.name}: not a readable Excel workbook "
-                            f"({type(exc).__name__}: {str(exc)[:200]}).",
-                            hint="Open it in Excel or LibreOffice and save it again "
-                            "as .xlsx.") from None
+        raise _unreadable(path, exc) from None
     try:
         if len(wb.sheetnames) > limits.xlsx_max_sheets:
             raise _too_large(path.name, f"the workbook has {len(wb.sheetnames)} sheets",
@@ -176,10 +190,7 @@ def xlsx_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple
         except GraphsvcError:
             raise
         except Exception as exc:
-            raise GraphsvcError(f"{path.name}: not a readable Excel workbook "
-                                f"({type(exc).__name__}: {str(exc)[:200]}).",
-                                hint="Open it in Excel or LibreOffice and save it again "
-                                "as .xlsx.") from None
+            raise _unreadable(path, exc) from None
     finally:
         wb.close()
 
@@ -200,7 +211,18 @@ def csv_records(text: str, name: str, delimiter: str,
     csv.field_size_limit(max(limits.import_max_cell_chars, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     count = cells = 0
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                raise
+            raise _too_large(name, f"line {reader.line_num} has a cell longer than "
+                             f"{limits.import_max_cell_chars:,} characters (or a quote "
+                             "left open)", f"{limits.import_max_cell_chars:,}",
+                             "IMPORT_MAX_CELL_CHARS") from None
         count += 1
         _check_shape(name, count, len(rec), limits, declared=False)
         cells += len(rec)

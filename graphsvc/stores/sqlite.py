@@ -112,10 +112,10 @@ class SQLiteStore(GraphStore):
         """A consistent copy of the file at ``target`` (SQLite's online backup)."""
         self._file.backup(target)
 
-    @staticmethod
-    def _bump(c: sqlite3.Connection) -> int:
+    @classmethod
+    def _bump(cls, c: sqlite3.Connection) -> int:
         c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
-        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        return cls._version(c)
 
     # --- writes -----------------------------------------------------------
 
@@ -323,7 +323,10 @@ class SQLiteStore(GraphStore):
 
     @staticmethod
     def _version(c) -> int:
-        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        row = c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None:  # the schema creates it: only a damaged file loses it
+            raise sqlite3.DatabaseError("database disk image is malformed (no version row)")
+        return int(row[0])
 
     def version(self) -> int:
         return self._version(self._conn())
