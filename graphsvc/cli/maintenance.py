@@ -54,7 +54,7 @@ def check(quick):
     accounts = get_accounts(ctx)
     ok &= _report("accounts file", accounts.path, lambda: accounts.db.check(quick))
     if not ok:
-        raise GraphsvcError("the check found damage.", hint=BACKUP_HINT)
+        raise GraphsvcError("the check found a damaged file.", hint=BACKUP_HINT)
 
 
 @click.command()
