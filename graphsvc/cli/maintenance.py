@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -74,8 +75,8 @@ def backup(output, force):
         raise GraphsvcError(f"backup copies the SQLite store; this one is {store.name}.",
                             hint="Back up Neo4j with neo4j-admin database dump "
                             "(docs/neo4j.md), or keep a graphsvc export --format json.")
-    targets = [(store, Path(output)),
-               (get_accounts(ctx).db, Path(default_accounts_path(output)))]
+    targets: list[tuple[Any, Path]] = [
+        (store, Path(output)), (get_accounts(ctx).db, Path(default_accounts_path(output)))]
     for source, path in targets:
         problems = source.check(quick=True)
         if problems:

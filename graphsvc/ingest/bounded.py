@@ -247,6 +247,7 @@ def json_depth(value: Any, stop: int) -> int:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Any
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

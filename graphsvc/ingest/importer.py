@@ -269,7 +269,7 @@ def write_report(path: str | Path, rejected: list[RejectedRow],
         for h in hs:
             if h and h not in headers and h not in ("file", "row", "reasons"):
                 headers.append(h)
-    rows = [["file", "row", *headers, "reasons"]]
+    rows: list[list] = [["file", "row", *headers, "reasons"]]
     rows += [[r.file, r.row, *(_report_cell(r.original.get(h)) for h in headers), r.reasons]
              for r in rejected]
     try:

@@ -172,11 +172,13 @@ def ordered(H: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> list(H), [k for _u, _v, k in H.edges(keys=True)]
     (['a', 'b', 'c'], ['t1', 't2'])
     """
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph = nx.MultiDiGraph()
     out.graph.update(H.graph)
     out.add_nodes_from((v, H.nodes[v]) for v in sorted(H, key=lambda v: (type(v).__name__,
                                                                         str(v))))
-    out.add_edges_from(sorted(H.edges(keys=True, data=True), key=lambda e: str(e[2])))
+    edges: list[tuple] = list(H.edges(keys=True, data=True))
+    edges.sort(key=lambda e: str(e[2]))
+    out.add_edges_from(edges)
     return out
 
 
