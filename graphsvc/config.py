@@ -51,6 +51,17 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
     "CACHE_SIZE": 64,
     "LOG_LEVEL": "WARNING",
+    "TRUSTED_PROXIES": 0,
+    "LOGIN_ACCOUNT_BACKOFF": "5 per 15 minutes",
+    "UPLOAD_MAX_MB": 20,
+    "IMPORT_MAX_FILE_MB": 50,
+    "IMPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_COLUMNS": 100,
+    "IMPORT_MAX_CELLS": 2_000_000,
+    "IMPORT_MAX_CELL_CHARS": 32_767,
+    "XLSX_MAX_UNCOMPRESSED_MB": 100,
+    "XLSX_MAX_SHEETS": 50,
+    "JSON_MAX_DEPTH": 20,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -75,12 +86,39 @@ DESCRIPTIONS: dict[str, str] = {
     "'5 per 15 minutes' (an address may try four times as many across user names).",
     "CACHE_SIZE": "Results (snapshots, analyses, plans, map layouts) kept per process for "
     "the current store version; the least recently used go first.",
+    "TRUSTED_PROXIES": "How many reverse proxies (e.g. the TLS proxy of docs/deployment.md) "
+    "stand in front of the web app and add X-Forwarded-For; the client's address is read "
+    "from that header only this many hops back. 0 (default): the header is ignored and the "
+    "address is the connection's.",
+    "LOGIN_ACCOUNT_BACKOFF": "Failed sign-ins for one user name, from any address, before "
+    "that account's sign-ins are slowed: each further failure doubles the wait (from 1 "
+    "second, at most the window), and a correct password from an address that has not "
+    "failed is never refused.",
+    "UPLOAD_MAX_MB": "Largest request body the web app accepts (an upload), in MB; larger "
+    "ones get 413.",
+    "IMPORT_MAX_FILE_MB": "Largest file read by an import (CSV, XLSX or JSON; web or "
+    "command line), in MB.",
+    "IMPORT_MAX_ROWS": "Most data rows (records) one imported file may hold.",
+    "IMPORT_MAX_COLUMNS": "Most columns one imported CSV or XLSX sheet may hold.",
+    "IMPORT_MAX_CELLS": "Most cells (rows times columns) one imported CSV or XLSX sheet may "
+    "hold; an XLSX sheet's declared dimension is checked before any cell is read.",
+    "IMPORT_MAX_CELL_CHARS": "Most characters in one cell of an imported CSV or XLSX file.",
+    "XLSX_MAX_UNCOMPRESSED_MB": "Most MB an imported XLSX workbook may expand to when "
+    "unzipped (checked from the sizes the zip declares, before anything is expanded).",
+    "XLSX_MAX_SHEETS": "Most sheets an imported XLSX workbook may hold (the first is read).",
+    "JSON_MAX_DEPTH": "Deepest nesting of lists and objects accepted in a JSON file or "
+    "request body (a full-graph export nests 4 deep).",
     "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
     "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
     "write and migration; DEBUG adds the files read and stores opened.",
 }
 
-_INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
+_INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE",
+         "TRUSTED_PROXIES", "UPLOAD_MAX_MB", "IMPORT_MAX_FILE_MB", "IMPORT_MAX_ROWS",
+         "IMPORT_MAX_COLUMNS", "IMPORT_MAX_CELLS", "IMPORT_MAX_CELL_CHARS",
+         "XLSX_MAX_UNCOMPRESSED_MB", "XLSX_MAX_SHEETS", "JSON_MAX_DEPTH"}
+#: Whole-number settings that must be at least 1 (TRUSTED_PROXIES may be 0).
+_POSITIVE = _INTS - {"TRUSTED_PROXIES"}
 _BOOLS = {"PUBLIC_VIEW"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -112,6 +150,9 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
             config[key] = int(config[key])
         except (TypeError, ValueError):
             raise ConfigError(f"{key} must be a whole number, not '{config[key]}'") from None
+        if config[key] < (1 if key in _POSITIVE else 0):
+            raise ConfigError(f"{key} must be at least {1 if key in _POSITIVE else 0}, "
+                              f"not {config[key]}")
     for key in _BOOLS:
         value = config[key]
         if isinstance(value, bool):

@@ -18,6 +18,7 @@ __all__ = [
     "Forbidden",
     "RateLimited",
     "Conflict",
+    "InputTooLarge",
     "no_actor",
     "not_found_actor",
     "missing_actor",
@@ -135,9 +136,10 @@ class StoreUnavailable(GraphsvcError):
 
     code = "store_unavailable"
 
-    def __init__(self, address: str, reason: str, hint: str | None = None):
+    def __init__(self, address: str, reason: str, hint: str | None = None,
+                 what: str = "graph database"):
         super().__init__(
-            f"graph database unavailable at {address}: {reason}",
+            f"{what} unavailable at {address}: {reason}",
             hint=hint or "Check that the server is running and that GRAPHSVC_NEO4J_URI, "
             "GRAPHSVC_NEO4J_USER and GRAPHSVC_NEO4J_PASSWORD are right.",
         )
@@ -176,3 +178,17 @@ class Conflict(GraphsvcError):
     caller had and the one stored, and the stored values."""
 
     code = "conflict"
+
+
+class InputTooLarge(GraphsvcError):
+    """A file or request is beyond a configured limit (its size, rows,
+    columns, nesting...); nothing was read further and nothing written.
+
+    ``limit`` names the setting that raises the limit (``IMPORT_MAX_ROWS``...).
+    """
+
+    code = "too_large"
+
+    def __init__(self, message: str, hint: str | None = None, limit: str | None = None):
+        super().__init__(message, hint=hint, details={"limit": limit} if limit else None)
+        self.limit = limit

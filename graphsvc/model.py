@@ -47,6 +47,8 @@ __all__ = [
     "is_funder",
     "is_civil_society",
     "validation_problems",
+    "check_text",
+    "MULTILINE_FIELDS",
 ]
 
 # --- vocabularies -----------------------------------------------------------
@@ -183,9 +185,56 @@ Visibility = Annotated[str, AfterValidator(
     lambda v: _check_choice(v, VISIBILITIES, "visibility"))]
 
 
+#: Characters no text field may hold: C0 and C1 control characters (NUL...),
+#: lone surrogates and the non-characters U+FFFE and U+FFFF. XML cannot
+#: carry them (a GraphML or GEXF export would not be well-formed), nor can
+#: UTF-8 (surrogates), and spreadsheets mangle them. Tab, line feed and
+#: carriage return are allowed in the free-text fields of :data:`MULTILINE_FIELDS`.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                                "\ud800-\udfff\ufffe\uffff]")
+#: Fields whose text may span lines (tabs and line breaks allowed).
+MULTILINE_FIELDS = frozenset({"description", "note"})
+
+
+def check_text(value: str, multiline: bool = False) -> str:
+    r"""``value`` unchanged, or ValueError naming its first control character.
+
+    Examples
+    --------
+    >>> check_text("Casa del Migrante")
+    'Casa del Migrante'
+    >>> check_text("Casa\x00del")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: contains a control character (U+0000) at position 5: remove it ...
+    """
+    bad = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+    if bad:
+        allowed = ("tabs and line breaks are allowed" if multiline
+                   else "tabs and line breaks only in description and note")
+        raise ValueError(f"contains a control character (U+{ord(bad.group()):04X}) at "
+                         f"position {bad.start() + 1}: remove it ({allowed})")
+    return value
+
+
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
                               validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_text(cls, v, info):
+        """Every text field, and every text in a list, holds no control
+        characters (:func:`check_text`): so every export is well-formed."""
+        multiline = info.field_name in MULTILINE_FIELDS
+        if isinstance(v, str):
+            return check_text(v, multiline)
+        if isinstance(v, list):
+            for x in v:
+                if isinstance(x, str):
+                    check_text(x, multiline)
+        return v
 
     def to_record(self) -> dict:
         """Plain JSON-ready dict; dates as ISO strings, lists as lists."""

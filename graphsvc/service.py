@@ -94,6 +94,14 @@ class GraphService:
                            lambda G: snapshot_partition(G, seed=seed), (seed,))
 
     @property
+    def read_limits(self):
+        """How much one imported file may hold (:mod:`graphsvc.ingest.bounded`),
+        from the configuration."""
+        from .ingest.bounded import ReadLimits
+
+        return ReadLimits.from_config(self.config)
+
+    @property
     def illustrative(self) -> bool:
         """True when the loaded dataset is the illustrative network."""
         return self.store.meta().get("illustrative") == "true"
@@ -115,17 +123,32 @@ class GraphService:
         """
         from .ingest.importer import import_files
 
+        self.check_before_import()
         return import_files(self.store, actors, ties, skip_invalid=skip_invalid,
                             report=report, default_provenance=default_provenance,
-                            progress=progress)
+                            progress=progress, limits=self.read_limits)
 
     def import_graph(self, path, *, skip_invalid: bool = False, report=None,
                      progress=None):
         """Import a full-graph JSON export (meta, actors, ties, introductions)."""
         from .ingest.importer import import_graph
 
+        self.check_before_import()
         return import_graph(self.store, path, skip_invalid=skip_invalid, report=report,
-                            progress=progress)
+                            progress=progress, limits=self.read_limits)
+
+    def check_before_import(self) -> None:
+        """Refuse to import into a damaged store: SQLite's quick check
+        (:meth:`GraphStore.check`) runs first, so an import never reports
+        success into a file whose other pages are broken."""
+        from .errors import StoreUnavailable
+        from .sqlite_file import BACKUP_HINT
+
+        problems = self.store.check(quick=True)
+        if problems:
+            raise StoreUnavailable(str(getattr(self.store, "path", self.store.name)),
+                                   f"the file is damaged ({problems[0]}); nothing was "
+                                   "imported", hint=BACKUP_HINT)
 
     def export(self, fmt: str, output, *, include_restricted: bool = True,
                extra_node_attrs=None, progress=None) -> list[str]:

@@ -7,6 +7,8 @@ for it rather than fail, and migrations tracked by ``PRAGMA user_version``.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sqlite3
 import threading
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from .errors import StoreUnavailable
 
-__all__ = ["SQLiteFile", "statements"]
+__all__ = ["SQLiteFile", "statements", "store_error", "guarded", "BACKUP_HINT"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,77 @@ def statements(script: str) -> list[str]:
     if "\n".join(buf).strip():
         out.append("\n".join(buf).strip())
     return out
+
+
+#: Where to look when a file is damaged (docs/deployment.md, "Backups and damage").
+BACKUP_HINT = ("Stop the service, run 'graphsvc check' to confirm, then restore the file "
+               "from a backup ('graphsvc backup') or import the last JSON export into a "
+               "new file (docs/deployment.md, Backups).")
+
+# (what SQLite says, what it means, what to do); the first that matches wins.
+_CAUSES = (
+    (("malformed", "not a database", "file is encrypted"), "the file is damaged",
+     BACKUP_HINT),
+    (("readonly", "read-only"), "the file (or its folder) is read-only",
+     "Make the file, its folder and its -wal and -shm files writable by the user the "
+     "service runs as; nothing was written."),
+    (("disk is full", "database or disk is full"), "the disk is full",
+     "Free disk space (or move the file with its setting); nothing was written."),
+    (("disk i/o error",), "the disk could not be read or written",
+     "Check the disk and the file system; then run 'graphsvc check'."),
+    (("locked", "busy"), "the file is locked by another writer for too long",
+     "Try again in a moment; if it persists, look for a stuck process."),
+    (("unable to open",), "the file cannot be opened",
+     "Check that the folder exists and is writable."),
+)
+
+
+def store_error(path: str | Path, exc: sqlite3.Error, what: str = "graph database",
+                setting: str = "GRAPHSVC_DB") -> StoreUnavailable:
+    """SQLite's error on ``path`` as :class:`StoreUnavailable`: one line saying
+    what is wrong with the file and what to do (the web app answers 503)."""
+    text = str(exc)
+    reason, hint = text, (f"Check the file, or point {setting} at another one.")
+    for needles, meaning, todo in _CAUSES:
+        if any(n in text.lower() for n in needles):
+            reason, hint = f"{meaning} ({text})", todo
+            break
+    return StoreUnavailable(str(path), reason, hint=hint, what=what)
+
+
+def _is_store_error(exc: BaseException) -> bool:
+    # IntegrityError and ProgrammingError are mistakes in our SQL, not the disk's.
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError))
+
+
+def guarded(what: str, setting: str):
+    """Class decorator: every public method of the class turns a failure of
+    the SQLite file (damaged, read-only, disk full, locked) into
+    :class:`StoreUnavailable` naming the file (its ``path`` attribute), so
+    no caller ever sees a raw ``sqlite3`` error or traceback."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def method(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                if not _is_store_error(exc):
+                    raise
+                raise store_error(getattr(self, "path", "?"), exc, what, setting) from exc
+        return method
+
+    def deco(cls):
+        for name, member in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith("_"):
+                continue
+            if isinstance(inspect.getattr_static(cls, name), (staticmethod, classmethod)):
+                continue
+            setattr(cls, name, wrap(member))
+        return cls
+
+    return deco
 
 
 class SQLiteFile:
@@ -56,7 +129,11 @@ class SQLiteFile:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
-        except (OSError, sqlite3.Error) as exc:
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc, setting=setting,
+                              what="accounts file" if "ACCOUNTS" in setting
+                              else "graph database") from exc
+        except OSError as exc:
             raise StoreUnavailable(
                 str(self.path), str(exc),
                 hint="Check that the folder exists and is writable, or point "
@@ -87,11 +164,35 @@ class SQLiteFile:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException:
+            # SQLite has already rolled back after some errors (a full disk,
+            # an I/O error): a second ROLLBACK would hide the first error.
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    log.warning("%s: rollback failed", self.path, exc_info=True)
+            raise
+
+    def check(self, quick: bool = False) -> list[str]:
+        """SQLite's integrity check of the whole file (``quick``: the faster
+        check, without verifying indexes against their tables): the problems
+        found, none when the file is sound."""
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = self.conn().execute(f"PRAGMA {pragma}").fetchall()
+        problems = [line for r in rows for line in str(r[0]).splitlines()
+                    if line.strip() and not line.startswith("***")]
+        return [] if problems == ["ok"] else problems
+
+    def backup(self, target: str | Path) -> None:
+        """Copy the file to ``target`` with SQLite's online backup API: a
+        consistent copy, taken while others keep reading and writing."""
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn().backup(dest)
+        finally:
+            dest.close()
 
     def _migrate(self) -> None:
         # Check first without the write lock, so opening a file never waits

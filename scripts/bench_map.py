@@ -56,7 +56,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         store = fill_store(SQLiteStore(Path(tmp) / "bench.db"), opts.nodes, opts.seed)
         counts = store.counts()
-        app = create_app({"DB": str(Path(tmp) / "bench.db")}, service=GraphService(store))
+        app = create_app({"DB": str(Path(tmp) / "bench.db")}, service=GraphService(store),
+                     single_process=True)
         auth = {"Authorization": "Bearer " + analyst_token(app)}
         server = make_server("127.0.0.1", 0, app, threaded=True)
         url = f"http://127.0.0.1:{server.server_port}/map"

@@ -48,7 +48,8 @@ def pages(actor: str) -> list[tuple[str, str]]:
 
 
 def bench(label: str, store: SQLiteStore, db: Path, actor: str, runs: int) -> None:
-    app = create_app({"DB": str(db)}, service=GraphService(store))
+    app = create_app({"DB": str(db)}, service=GraphService(store),
+                     single_process=True)
     client = signed_in_client(app, "viewer")
     print(f"\n{label}: {store.counts()}; {runs} runs after the first request each")
     time_pages(client, pages(actor), runs, width=36)

@@ -47,7 +47,8 @@ def pages(actor: str) -> list[tuple[str, str]]:
 
 
 def bench(label: str, store: SQLiteStore, db: Path, actor: str, runs: int) -> None:
-    app = create_app({"DB": str(db)}, service=GraphService(store))
+    app = create_app({"DB": str(db)}, service=GraphService(store),
+                     single_process=True)
     client = signed_in_client(app, "editor")
     counts = store.counts()
     print(f"\n{label}: {counts}; {runs} runs after one warm-up request each")

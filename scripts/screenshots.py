@@ -90,7 +90,8 @@ def main():
         store = SQLiteStore(Path(tmp) / "shots.db")
         load_illustrative(store)
         service = GraphService(store)
-        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service)
+        app = create_app({"DB": str(Path(tmp) / "shots.db")}, service=service,
+                         single_process=True)
         auth = {"Authorization": "Bearer " + viewer_token(app)}
         editor = {"Authorization": "Bearer " + editor_token(app)}
         actor = featured_actor(service)

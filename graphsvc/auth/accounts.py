@@ -13,9 +13,10 @@ kept in the signed session cookie: logging out or idling out ends the row,
 so a copy of an old cookie is worth nothing afterwards.
 
 Failed sign-ins are counted here too (a sliding window per address and user
-name, and per address), not in Flask-Limiter's default in-memory store: a
-production server runs several worker processes, each with its own memory,
-so each would allow the full limit, and Flask-Limiter's shared stores need
+name, per address, and per account with a backoff; each attempt is counted
+in one transaction before its password is checked), not in Flask-Limiter's
+default in-memory store: a production server runs several worker processes,
+each with its own memory, so each would allow the full limit, and Flask-Limiter's shared stores need
 Redis or Memcached, which the deployment does not otherwise run. The file
 is shared by every worker and survives restarts.
 
@@ -39,6 +40,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import GraphsvcError, NotFound, Problem, RateLimited, Unauthorized
+from ..sqlite_file import guarded
 from .db import AccountsDB
 from .roles import Principal, check_role
 
@@ -158,7 +160,7 @@ class LoginLimit:
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
-def parse_rate_limit(text: str) -> LoginLimit:
+def parse_rate_limit(text: str, setting: str = "LOGIN_RATE_LIMIT") -> LoginLimit:
     """Parse ``"5 per 15 minutes"`` (or ``"5/minute"``).
 
     Examples
@@ -173,11 +175,12 @@ def parse_rate_limit(text: str) -> LoginLimit:
     if not m or int(m.group(1)) < 1 or (m.group(2) is not None and int(m.group(2)) < 1):
         from ..errors import ConfigError
 
-        raise ConfigError(f"LOGIN_RATE_LIMIT '{text}' is not a rate",
+        raise ConfigError(f"{setting} '{text}' is not a rate",
                           hint="Write it like '5 per 15 minutes' or '10 per hour'.")
     return LoginLimit(int(m.group(1)), int(m.group(2) or 1) * _UNITS[m.group(3).lower()])
 
 
+@guarded("accounts file", "GRAPHSVC_ACCOUNTS_DB")
 class Accounts:
     """The accounts database at ``path``.
 
@@ -191,23 +194,31 @@ class Accounts:
         Seconds since the epoch; tests pass their own.
     login_limit : LoginLimit or str, optional
         Failed logins allowed per address and user name (default 5 per 15 minutes).
+    account_backoff : LoginLimit or str, optional
+        Failed logins on one account, from any address, before its backoff
+        starts, and the window they are counted in (default 5 per 15 minutes).
     """
 
     def __init__(self, path: str | Path, hasher: PasswordHasher | None = None,
                  clock: Callable[[], float] = time.time,
-                 login_limit: LoginLimit | str = "5 per 15 minutes"):
+                 login_limit: LoginLimit | str = "5 per 15 minutes",
+                 account_backoff: LoginLimit | str = "5 per 15 minutes"):
         self.db = AccountsDB(path)
         self.path = self.db.path
         self.hasher = hasher or PasswordHasher()
         self.clock = clock
         self.login_limit = (parse_rate_limit(login_limit) if isinstance(login_limit, str)
                             else login_limit)
+        self.account_backoff = (parse_rate_limit(account_backoff, "LOGIN_ACCOUNT_BACKOFF")
+                                if isinstance(account_backoff, str) else account_backoff)
         self._dummy_hash: str | None = None
 
     @classmethod
     def from_config(cls, config, **kwargs) -> Accounts:
-        return cls(config["ACCOUNTS_DB"],
-                   login_limit=config.get("LOGIN_RATE_LIMIT") or "5 per 15 minutes", **kwargs)
+        kwargs.setdefault("login_limit", config.get("LOGIN_RATE_LIMIT") or "5 per 15 minutes")
+        kwargs.setdefault("account_backoff",
+                          config.get("LOGIN_ACCOUNT_BACKOFF") or "5 per 15 minutes")
+        return cls(config["ACCOUNTS_DB"], **kwargs)
 
     def close(self) -> None:
         self.db.close()
@@ -370,41 +381,80 @@ class Accounts:
             "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at", (key, since))]
 
     def _limit_keys(self, username: str, ip: str | None):
+        """The counters one attempt moves: (key, limit) for this address and
+        user name, and for this address; then the account's own key, whose
+        limit is the backoff threshold."""
         who = (username or "").strip().casefold()
         where = ip or "-"
         lim = self.login_limit
         return [(f"user:{where}:{who}", lim.attempts),
-                (f"ip:{where}", lim.attempts * IP_LIMIT_FACTOR)]
+                (f"ip:{where}", lim.attempts * IP_LIMIT_FACTOR),
+                (f"acct:{who}", self.account_backoff.attempts)]
 
-    def check_login_allowed(self, username: str, ip: str | None = None) -> None:
-        """Raise :class:`RateLimited` when this address (and user name) has
-        failed too often within the window (a sliding window over the
-        recorded failures)."""
-        now = self.clock()
+    @staticmethod
+    def _refuse(wait: float) -> RateLimited:
+        wait = max(1, int(wait + 0.999))
+        return RateLimited(f"too many failed sign-in attempts; try again in {wait} seconds",
+                           retry_after=wait)
+
+    def _admit(self, c, username: str, ip: str | None, now: float) -> None:
+        """Raise :class:`RateLimited` when this attempt must wait (see
+        :meth:`authenticate`); ``c`` is the attempt's write transaction."""
         since = now - self.login_limit.seconds
-        c = self.db.conn()
-        for key, limit in self._limit_keys(username, ip):
+        (pair, pair_limit), (addr, addr_limit), (acct, threshold) = self._limit_keys(
+            username, ip)
+        for key, limit in ((pair, pair_limit), (addr, addr_limit)):
             times = self._failures(c, key, since)
             if len(times) >= limit:
                 # The window slides: the wait ends when the oldest counted failure leaves it.
-                wait = max(1, int(times[-limit] + self.login_limit.seconds - now + 0.999))
-                raise RateLimited(f"too many failed sign-in attempts; try again in "
-                                  f"{wait} seconds", retry_after=wait)
+                raise self._refuse(times[-limit] + self.login_limit.seconds - now)
+        window = self.account_backoff.seconds
+        times = self._failures(c, acct, now - window)
+        if len(times) >= threshold and self._failures(c, addr, since):
+            # The account is under attack and this address has failed too:
+            # each failure beyond the threshold doubles the wait. An address
+            # without failures is let through, so the owner is never locked out.
+            wait = min(2.0 ** (len(times) - threshold), float(window))
+            if now - times[-1] < wait:
+                raise self._refuse(times[-1] + wait - now)
+
+    def check_login_allowed(self, username: str, ip: str | None = None) -> None:
+        """Raise :class:`RateLimited` when a sign-in as ``username`` from
+        ``ip`` would be refused now (without counting an attempt)."""
+        with self.db.tx() as c:
+            self._admit(c, (username or "").strip(), ip, self.clock())
 
     def authenticate(self, username: str | None, password: str | None,
                      ip: str | None = None) -> User:
         """The user whose password this is, else :class:`Unauthorized`.
 
-        Throttled per address and user name (:class:`RateLimited`). Unknown
-        names, wrong passwords and disabled accounts get the same message and
-        take the same time, so the answer does not tell which names exist.
-        Successes and failures are audited; a hash made with outdated
-        parameters is replaced.
+        Throttled (:class:`RateLimited`) in one transaction per attempt,
+        before the password is checked: the attempt is admitted or refused
+        and, when admitted, counted as a failure at once, so concurrent
+        attempts (several threads or workers) can never check more passwords
+        than the limits allow; a correct password then takes its count back.
+        The limits: ``LOGIN_RATE_LIMIT`` per address and user name, four
+        times that per address, and a per-account backoff
+        (``LOGIN_ACCOUNT_BACKOFF``): past its threshold, an address that has
+        failed waits twice as long after each failure on the account, while
+        an address without failures is let through, so others' failures
+        never lock the owner out. Unknown names, wrong passwords and
+        disabled accounts get the same message and take the same time, so
+        the answer does not tell which names exist. Successes and failures
+        are audited; a hash made with outdated parameters is replaced.
         """
         username = (username or "").strip()
-        self.check_login_allowed(username, ip)
-        row = self.db.conn().execute("SELECT * FROM users WHERE username = ?",
-                                     (username,)).fetchone() if username else None
+        now = self.clock()
+        with self.db.tx() as c:
+            self._admit(c, username, ip, now)
+            counted = [c.execute("INSERT INTO login_failures(key, at) VALUES (?, ?)",
+                                 (key, now)).lastrowid
+                       for key, _ in self._limit_keys(username, ip)]
+            # Keep the table small: nothing older than the windows is ever counted.
+            c.execute("DELETE FROM login_failures WHERE at <= ?",
+                      (now - max(self.login_limit.seconds, self.account_backoff.seconds),))
+            row = c.execute("SELECT * FROM users WHERE username = ?",
+                            (username,)).fetchone() if username else None
         ok = False
         if row is None:
             if self._dummy_hash is None:
@@ -420,21 +470,15 @@ class Accounts:
                 ok = False
         reason = ("unknown user" if row is None else "wrong password" if not ok
                   else "disabled" if row["disabled"] else None)
-        with self.db.tx() as c:
-            if reason:
-                now = self.clock()
-                for key, _ in self._limit_keys(username, ip):
-                    c.execute("INSERT INTO login_failures(key, at) VALUES (?, ?)", (key, now))
-                # Keep the table small: nothing older than the window is ever counted.
-                c.execute("DELETE FROM login_failures WHERE at <= ?",
-                          (now - self.login_limit.seconds,))
-                self._audit(c, username or "-", "login.failed", f"user:{username}",
-                            {"reason": reason}, ip)
         if reason:
-            # Raised after the commit, so the failure stays counted and audited.
+            # The failure was counted before the check; now it is audited.
+            self.audit(username or "-", "login.failed", f"user:{username}",
+                       {"reason": reason}, ip)
             raise Unauthorized(_LOGIN_FAILED)
         assert row is not None  # no reason to refuse: the user was found
         with self.db.tx() as c:
+            marks = ",".join("?" * len(counted))
+            c.execute(f"DELETE FROM login_failures WHERE rowid IN ({marks})", counted)
             if self.hasher.check_needs_rehash(row["password_hash"]):
                 c.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                           (self.hasher.hash(password or ""), row["id"]))

@@ -1,10 +1,10 @@
 """Writing the audit log out as CSV or JSON, for admins."""
 from __future__ import annotations
 
-import csv
 import json
 from typing import IO
 
+from ..ingest.safe_write import write_csv_rows
 from .accounts import Accounts, AuditEntry
 
 __all__ = ["AUDIT_COLUMNS", "FORMATS", "write_audit", "export_audit"]
@@ -20,11 +20,13 @@ def write_audit(entries: list[AuditEntry], fh: IO[str], fmt: str = "csv") -> int
     list of objects with ``details`` as an object.
     """
     if fmt == "csv":
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(AUDIT_COLUMNS)
-        for e in entries:
-            w.writerow([e.seq, e.at, e.actor, e.action, e.target or "",
-                        json.dumps(e.details, ensure_ascii=False, sort_keys=True), e.ip or ""])
+        # A failed sign-in's user name is whatever was typed: the safe writer
+        # neutralises formula-looking cells.
+        rows = [AUDIT_COLUMNS] + [
+            (e.seq, e.at, e.actor, e.action, e.target or "",
+             json.dumps(e.details, ensure_ascii=False, sort_keys=True), e.ip or "")
+            for e in entries]
+        write_csv_rows(fh, rows, lineterminator="\n")
     elif fmt == "json":
         json.dump([e.to_dict() for e in entries], fh, ensure_ascii=False, indent=1)
         fh.write("\n")

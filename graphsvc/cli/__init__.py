@@ -6,12 +6,14 @@ validation problems are listed one per line.
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
 
 from ..errors import GraphsvcError, ValidationFailed
 from ..logs import configure_from_settings
+from ..sqlite_file import store_error
 
 
 class DomainErrorGroup(click.Group):
@@ -24,6 +26,9 @@ class DomainErrorGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except GraphsvcError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            # The stores and accounts already say this; a last net for any other file.
+            raise click.ClickException(str(store_error("a SQLite file", exc))) from None
 
 
 @click.group(cls=DomainErrorGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,9 +43,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, edit, introductions, metrics, serve, users
+    from . import data, demo, edit, introductions, maintenance, metrics, serve, users
 
-    for module in (serve, demo, data, edit, metrics, introductions, users):
+    for module in (serve, demo, data, edit, metrics, introductions, users, maintenance):
         for command in module.COMMANDS:
             main.add_command(command)
 

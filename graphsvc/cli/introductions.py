@@ -209,8 +209,10 @@ def evaluate(seed, hide, k, graphs, fmt):
     results = ev.run_evaluations(
         evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
                           store_graph=store_graph), seed=seed, hide=hide, k=k)
+    from ..ingest.safe_write import csv_text
+
     click.echo({"text": ev.format_table, "json": ev.results_json,
-                "csv": ev.results_csv}[fmt](results), nl=False)
+                "csv": lambda r: csv_text(ev.results_rows(r))}[fmt](results), nl=False)
 
 
 COMMANDS = [introductions]

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ..errors import NotFound
+from ..errors import GraphsvcError, NotFound
+from ..ingest.safe_write import csv_text, frame_rows, write_csv_rows, write_xlsx
 from .common import get_service
 
 ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
@@ -77,6 +78,14 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _write(write, output) -> None:
+    try:
+        write()
+    except OSError as exc:
+        raise GraphsvcError(f"cannot write {output}: {exc.strerror or exc}.",
+                            hint="Check that the folder exists and is writable.") from None
+
+
 def _infer_format(fmt, output):
     if fmt:
         return fmt
@@ -127,24 +136,26 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
         if output == "-":
             click.echo(text)
         else:
-            Path(output).write_text(text + "\n", encoding="utf-8")
+            _write(lambda: Path(output).write_text(text + "\n", encoding="utf-8"), output)
     elif fmt == "csv":
         out = df.copy()
         if illustrative:
             out.insert(0, "dataset", "illustrative")
         if output == "-":
-            click.echo(out.to_csv(), nl=False)
+            click.echo(csv_text(frame_rows(out)), nl=False)
         else:
-            out.to_csv(output, encoding="utf-8")
+            _write(lambda: write_csv_rows(output, frame_rows(out), lineterminator="\n"),
+                   output)
     else:
-        with pd.ExcelWriter(output, engine="openpyxl") as xw:
-            df.to_excel(xw, sheet_name="actors")
-            rows = [("illustrative", str(illustrative)), ("version", str(about["version"]))]
-            rows += [(k, json.dumps(v)) for k, v in about["parameters"].items()]
-            if illustrative:
-                rows.insert(0, ("note", ILLUSTRATIVE_NOTE))
-            pd.DataFrame(rows, columns=["key", "value"]).to_excel(
-                xw, sheet_name="about", index=False)
+        rows = [("key", "value"), ("illustrative", str(illustrative)),
+                ("version", str(about["version"]))]
+        rows += [(k, json.dumps(v)) for k, v in about["parameters"].items()]
+        if illustrative:
+            rows.insert(1, ("note", ILLUSTRATIVE_NOTE))
+        # One workbook, written whole or not at all: the actors and the
+        # "about" sheet (which says when the network is illustrative).
+        _write(lambda: write_xlsx(output, [("actors", frame_rows(df)), ("about", rows)]),
+               output)
     if output != "-":
         click.echo(f"wrote {len(df)} actors x {df.shape[1]} columns to {output} ({fmt})",
                    err=True)
@@ -169,7 +180,7 @@ def indicators(fmt, unhcr, iom, public_only):
                               ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        click.echo(df.to_csv(), nl=False)
+        click.echo(csv_text(frame_rows(df)), nl=False)
         return
     for name, r in df.iterrows():
         value = "-" if r["value"] is None or pd.isna(r["value"]) else _fmt_value(name, r["value"])
@@ -224,7 +235,7 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
                                "communities": _records(prof)}, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        click.echo(prof.to_csv(), nl=False)
+        click.echo(csv_text(frame_rows(prof)), nl=False)
         return
     click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})"
                .replace("modularity nan", "no ties"))

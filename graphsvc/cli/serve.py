@@ -19,7 +19,7 @@ def run_server(service: GraphService, host: str, port: int,
     override the configuration for this process only."""
     from ..web import create_app
 
-    app = create_app(settings, service=service)
+    app = create_app(settings, service=service, single_process=True)
     if not app.config.get("PUBLIC_VIEW") and not app.extensions["graphsvc.accounts"].list_users():
         click.echo("No accounts yet, and nothing is shown without one: create the first "
                    "admin with graphsvc users create-admin --username NAME")

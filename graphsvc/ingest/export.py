@@ -20,7 +20,6 @@ the actors.
 """
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..errors import GraphsvcError
 from ..model import Actor, Introduction, Tie
 from .columns import EXPORT_LIST_SEPARATOR
 from .importer import GRAPH_FORMAT, GRAPH_FORMAT_VERSION, Progress
+from .safe_write import write_csv_rows
 
 __all__ = ["EXPORT_FORMATS", "export_graph", "graph_document", "write_json", "write_csv",
            "write_graphml", "write_gexf", "actor_records", "tie_records", "flat_graph"]
@@ -91,28 +91,26 @@ def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (
     return doc
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return json.dumps(value, ensure_ascii=False)  # evidence entries
     if isinstance(value, list):
         return EXPORT_LIST_SEPARATOR.join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return value
 
 
 def _write_csv(path: Path, columns: list[str], records: list[dict], tick) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(columns)
+    def rows():
+        yield columns
         for rec in records:
-            w.writerow([_csv_cell(rec.get(c)) for c in columns])
+            yield [_csv_cell(rec.get(c)) for c in columns]
             if tick:
                 tick(1)
+
+    # The one safe writer: formula-looking text is neutralised, the file atomic.
+    write_csv_rows(path, rows())
 
 
 def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.MultiDiGraph:

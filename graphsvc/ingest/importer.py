@@ -8,7 +8,6 @@ CSV report.
 """
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from ..errors import GraphsvcError, Problem, ValidationFailed
 from ..model import Actor
 from ..stores.base import GraphStore, WriteResult
+from .bounded import DEFAULT_LIMITS, ReadLimits
 from .readers import (
     Table,
     file_failed,
@@ -25,6 +25,7 @@ from .readers import (
     read_table,
     table_from_records,
 )
+from .safe_write import write_csv_rows
 from .validate import Checked, check_actors, check_introductions, check_ties
 
 __all__ = ["ImportResult", "RejectedRow", "import_files", "import_graph", "write_report",
@@ -159,9 +160,11 @@ def duplicate_warnings(store: GraphStore, parts: list[Checked]) -> list[Problem]
 def import_files(store: GraphStore, actors: str | Path | None = None,
                  ties: str | Path | None = None, *, skip_invalid: bool = False,
                  report: str | Path | None = None, default_provenance: str = "import",
-                 progress: Progress | None = None) -> ImportResult:
+                 progress: Progress | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> ImportResult:
     """Import an actors file, a ties file or both (CSV, XLSX or JSON records).
 
+    Each file is read within ``limits`` (:mod:`graphsvc.ingest.bounded`).
     Empty ``provenance`` cells get ``default_provenance``; empty
     ``source_ref`` cells get the file's name. Ties may refer to actors in the
     actors file or already in the store.
@@ -172,7 +175,7 @@ def import_files(store: GraphStore, actors: str | Path | None = None,
     tables: dict[str, Table] = {}
     for what, path in (("actors", actors), ("ties", ties)):
         if path is not None:
-            tables[what] = read_table(path)
+            tables[what] = read_table(path, limits)
             log.debug("read %s (%s): %d rows", path, tables[what].format,
                       len(tables[what].rows))
     parts = []
@@ -204,8 +207,10 @@ def _stored_names(store: GraphStore):
 
 def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = False,
                  report: str | Path | None = None,
-                 progress: Progress | None = None) -> ImportResult:
-    """Import a full-graph JSON export: meta, actors, ties and introductions.
+                 progress: Progress | None = None,
+                 limits: ReadLimits = DEFAULT_LIMITS) -> ImportResult:
+    """Import a full-graph JSON export: meta, actors, ties and introductions
+    (read within ``limits``).
 
     Records are taken as they are (no default provenance or source_ref), so
     an export imported into an empty store reproduces it exactly. Dataset
@@ -213,7 +218,7 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
     not recorded twice.
     """
     path = Path(path)
-    doc = read_json_document(path)
+    doc = read_json_document(path, limits)
     if not is_graph_document(doc):
         raise file_failed([Problem(
             "not a full-graph export (no 'actors' or 'ties')",
@@ -234,7 +239,7 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
         records = doc.get(key) or []
         if not records:
             return Table(path, "json", [])
-        return table_from_records(path, records, what=key)
+        return table_from_records(path, records, what=key, limits=limits)
 
     actor_table, tie_table = section("actors"), section("ties")
     log.debug("read %s (full-graph export): %d actor rows, %d tie rows", path,
@@ -295,22 +300,17 @@ def write_report(path: str | Path, rejected: list[RejectedRow],
         for h in hs:
             if h and h not in headers and h not in ("file", "row", "reasons"):
                 headers.append(h)
+    rows: list[list] = [["file", "row", *headers, "reasons"]]
+    rows += [[r.file, r.row, *(_report_cell(r.original.get(h)) for h in headers), r.reasons]
+             for r in rejected]
     try:
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["file", "row", *headers, "reasons"])
-            for r in rejected:
-                w.writerow([r.file, r.row,
-                            *(_report_cell(r.original.get(h)) for h in headers),
-                            r.reasons])
+        write_csv_rows(path, rows)
     except OSError as exc:
         raise GraphsvcError(f"cannot write the report {path}: {exc.strerror}.",
                             hint="Choose a writable path for --report.") from None
 
 
-def _report_cell(value) -> str:
-    if value is None:
-        return ""
+def _report_cell(value):
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
-    return str(value)
+    return value

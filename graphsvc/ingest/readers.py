@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import GraphsvcError, Problem, ValidationFailed
+from ..errors import GraphsvcError, InputTooLarge, Problem, ValidationFailed
+from .bounded import DEFAULT_LIMITS, ReadLimits, check_file_size, csv_records, loads_json, xlsx_rows
+from .safe_write import unguard
 
 __all__ = ["Row", "Table", "FORMATS", "detect_format", "read_table", "read_json_document",
            "clean_cell", "is_graph_document", "table_from_records", "file_failed"]
@@ -65,24 +66,25 @@ def _cannot_read(path: Path, exc: OSError) -> GraphsvcError:
                          hint="Check the path and that you may read the file.")
 
 
-def read_table(path: str | Path) -> Table:
+def read_table(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """Read a table of actors or ties from CSV, XLSX or a JSON list of records.
 
     Raises :class:`GraphsvcError` (one line, says what to do) when the file
-    cannot be read at all; a full-graph JSON export is refused with a hint to
-    use ``import --json``.
+    cannot be read at all, and :class:`~graphsvc.errors.InputTooLarge` when it
+    is beyond ``limits`` (:mod:`graphsvc.ingest.bounded`); a full-graph JSON
+    export is refused with a hint to use ``import --json``.
     """
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "csv":
-        return _read_csv(path)
+        return _read_csv(path, limits)
     if fmt == "xlsx":
-        return _read_xlsx(path)
-    doc = read_json_document(path)
+        return _read_xlsx(path, limits)
+    doc = read_json_document(path, limits)
     if is_graph_document(doc):
         raise GraphsvcError(f"{path.name} is a full-graph export, not a list of records.",
                             hint=f"Import it with: graphsvc import --json {path}")
-    return table_from_records(path, doc)
+    return table_from_records(path, doc, limits=limits)
 
 
 def _file_problem(path: Path, message: str, hint: str = "", row: int | None = None):
@@ -96,8 +98,9 @@ def file_failed(problems: list[Problem]) -> ValidationFailed:
     return exc
 
 
-def _read_csv(path: Path) -> Table:
+def _read_csv(path: Path, limits: ReadLimits) -> Table:
     try:
+        check_file_size(path, limits)
         raw = path.read_bytes()
     except OSError as exc:
         raise _cannot_read(path, exc) from None
@@ -115,13 +118,15 @@ def _read_csv(path: Path) -> Table:
     first = text.splitlines()[0]
     # The header decides the separator: Spanish-locale Excel writes ';'.
     delimiter = max(",;\t", key=first.count) if path.suffix.lower() != ".tsv" else "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
     try:
-        records = list(reader)
+        for rec in csv_records(text, path.name, delimiter, limits):
+            records.append(rec)
     except csv.Error as exc:
         raise _file_problem(path, f"not a readable CSV file: {exc}",
-                            hint="Check the quotes around cells.",
-                            row=reader.line_num) from None
+                            hint="Check the quotes around cells (a cell may hold at most "
+                            f"{limits.import_max_cell_chars:,} characters).",
+                            row=len(records) + 1) from None
     headers = [h.strip() for h in records[0]]
     table = Table(path, "csv", headers)
     for number, rec in enumerate(records[1:], start=2):
@@ -137,33 +142,31 @@ def _read_csv(path: Path) -> Table:
     return table
 
 
-def _read_xlsx(path: Path) -> Table:
-    import pandas as pd
-
+def _read_xlsx(path: Path, limits: ReadLimits) -> Table:
+    table: Table | None = None
     try:
-        frame = pd.read_excel(path, sheet_name=0, header=None, dtype=object,
-                              engine="openpyxl")
+        # Streamed (read-only mode) within the limits; blank rows come as
+        # empty tuples, so the position is the spreadsheet's row number.
+        for i, rec in enumerate(xlsx_rows(path, limits), start=1):
+            if table is None:
+                if not any(v is not None and str(v).strip() for v in rec):
+                    continue  # blank rows above the header
+                headers = [clean_header(h) for h in rec]
+                while headers and not headers[-1]:
+                    headers.pop()
+                table = Table(path, "xlsx", headers)
+                continue
+            values = {h: clean_cell(rec[j]) if j < len(rec) else None
+                      for j, h in enumerate(table.headers) if h}
+            if all(v is None for v in values.values()):
+                continue
+            table.rows.append(Row(i, values))
     except OSError as exc:
         raise _cannot_read(path, exc) from None
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise GraphsvcError(f"{path.name}: not a readable Excel workbook ({exc}).",
-                            hint="Open it in Excel or LibreOffice and save it again "
-                            "as .xlsx.") from None
-    if frame.empty:
+    if table is None:
         raise _file_problem(path, "the file is empty",
                             hint="Give a header row and at least one data row "
                             "on the first sheet.")
-    # pandas keeps blank rows inside the sheet, so index i is spreadsheet row i+1.
-    cells = frame.astype(object).where(frame.notna(), None).values.tolist()
-    headers = [clean_header(h) for h in cells[0]]
-    while headers and not headers[-1]:
-        headers.pop()
-    table = Table(path, "xlsx", headers)
-    for i, rec in enumerate(cells[1:], start=2):
-        values = {h: clean_cell(rec[j]) for j, h in enumerate(headers) if h}
-        if all(v is None for v in values.values()):
-            continue
-        table.rows.append(Row(i, values))
     return table
 
 
@@ -191,13 +194,16 @@ def clean_cell(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        value = value.strip()
+        # A cell our own CSV writer guarded against formulas comes back as written.
+        value = unguard(value.strip())
         return value or None
     return value
 
 
-def read_json_document(path: Path):
+def read_json_document(path: Path, limits: ReadLimits = DEFAULT_LIMITS):
+    """A JSON file's document, within ``limits`` (size, nesting depth)."""
     try:
+        check_file_size(path, limits)
         raw = path.read_bytes()
     except OSError as exc:
         raise _cannot_read(path, exc) from None
@@ -205,7 +211,7 @@ def read_json_document(path: Path):
         raise _file_problem(path, "the file is empty",
                             hint="Give a list of records or a full-graph export.")
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return loads_json(raw, path.name, limits)
     except UnicodeDecodeError:
         raise _file_problem(path, "the file is not UTF-8 text",
                             hint="Save it with UTF-8 encoding.") from None
@@ -220,7 +226,8 @@ def is_graph_document(doc) -> bool:
     return isinstance(doc, dict) and ("actors" in doc or "ties" in doc)
 
 
-def table_from_records(path: Path, records, what: str = "records") -> Table:
+def table_from_records(path: Path, records, what: str = "records",
+                       limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """A JSON list of objects as a table; row = the record's position (1-based)."""
     if not isinstance(records, list):
         raise _file_problem(path, f"expected a JSON list of {what} "
@@ -230,6 +237,11 @@ def table_from_records(path: Path, records, what: str = "records") -> Table:
     if not records:
         raise _file_problem(path, "the file has no records",
                             hint="Give at least one record.")
+    if len(records) > limits.import_max_rows:
+        raise InputTooLarge(f"{path.name}: the file has {len(records):,} {what} (the limit "
+                            f"is {limits.import_max_rows:,}).",
+                            hint="Split the file, or ask the administrator to raise "
+                            "IMPORT_MAX_ROWS.", limit="IMPORT_MAX_ROWS")
     headers: list[str] = []
     table = Table(path, "json", headers)
     for number, rec in enumerate(records, start=1):

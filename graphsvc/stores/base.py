@@ -173,6 +173,14 @@ class GraphStore(EditOps, abc.ABC):
     def meta(self) -> dict[str, str]:
         """Dataset-level settings, e.g. ``{"illustrative": "true"}``."""
 
+    def check(self, quick: bool = False) -> list[str]:
+        """The store's own consistency check: the problems found, none when
+        sound. The default reads the version and counts (the server answers
+        and its data can be read); a backend with a deeper check overrides it."""
+        self.version()
+        self.counts()
+        return []
+
     def close(self) -> None:  # pragma: no cover - default is nothing to close
         pass
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import Conflict
 from ..history import Change, ChangeInfo, Item
 from ..model import Actor, Introduction, Tie
-from ..sqlite_file import SQLiteFile
+from ..sqlite_file import SQLiteFile, guarded
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 from .edits import now
 
@@ -114,8 +114,14 @@ def _dump(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+@guarded("graph database", "GRAPHSVC_DB")
 class SQLiteStore(GraphStore):
-    """Graph store in a single SQLite file at ``path``."""
+    """Graph store in a single SQLite file at ``path``.
+
+    A damaged, read-only or full file raises
+    :class:`~graphsvc.errors.StoreUnavailable` from every method
+    (:func:`graphsvc.sqlite_file.guarded`), never a raw ``sqlite3`` error.
+    """
 
     name = "sqlite"
 
@@ -130,10 +136,18 @@ class SQLiteStore(GraphStore):
     def close(self) -> None:
         self._file.close()
 
-    @staticmethod
-    def _bump(c: sqlite3.Connection) -> int:
+    def check(self, quick: bool = False) -> list[str]:
+        """SQLite's integrity check of the file (:meth:`SQLiteFile.check`)."""
+        return self._file.check(quick)
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the file at ``target`` (SQLite's online backup)."""
+        self._file.backup(target)
+
+    @classmethod
+    def _bump(cls, c: sqlite3.Connection) -> int:
         c.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
-        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        return cls._version(c)
 
     # --- writes -----------------------------------------------------------
 
@@ -495,7 +509,10 @@ class SQLiteStore(GraphStore):
 
     @staticmethod
     def _version(c) -> int:
-        return int(c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()[0])
+        row = c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is None:  # the schema creates it: only a damaged file loses it
+            raise sqlite3.DatabaseError("database disk image is malformed (no version row)")
+        return int(row[0])
 
     def version(self) -> int:
         return self._version(self._conn())

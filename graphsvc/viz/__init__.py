@@ -13,8 +13,9 @@ from .maps import (
                    group_colors,
                    network_data,
                    node_sizes,
+                   ordered,
 )
 
 __all__ = ["layout", "COUNTRY_SHAPES", "GROUP_COLORS", "KIND_COLORS",
            "OTHER_SHAPE", "TIE_STYLES", "MapFilter", "build_network", "ego_graph",
-           "filter_graph", "group_colors", "network_data", "node_sizes"]
+           "filter_graph", "group_colors", "network_data", "node_sizes", "ordered"]

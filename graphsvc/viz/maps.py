@@ -31,6 +31,7 @@ __all__ = [
     "MapFilter",
     "filter_graph",
     "ego_graph",
+    "ordered",
     "node_sizes",
     "build_network",
     "network_data",
@@ -156,6 +157,29 @@ def ego_graph(G: nx.MultiDiGraph, center, depth: int = 1) -> nx.MultiDiGraph:
         raise ValueError("depth must be 1, 2 or 3")
     return G.subgraph(nx.ego_graph(G.to_undirected(as_view=True), center,
                                    radius=depth))
+
+
+def ordered(H: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``H`` with its nodes in sorted order and its edges in key
+    order. A subgraph view iterates its nodes in the order of a set, which
+    changes with Python's hash seed; after this, every process (every
+    gunicorn worker) draws and sends a map in the same order.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("b", "a", "t2"), ("a", "c", "t1")])
+    >>> H = ordered(G.subgraph({"c", "a", "b"}))
+    >>> list(H), [k for _u, _v, k in H.edges(keys=True)]
+    (['a', 'b', 'c'], ['t1', 't2'])
+    """
+    out: nx.MultiDiGraph = nx.MultiDiGraph()
+    out.graph.update(H.graph)
+    out.add_nodes_from((v, H.nodes[v]) for v in sorted(H, key=lambda v: (type(v).__name__,
+                                                                        str(v))))
+    edges: list[tuple] = list(H.edges(keys=True, data=True))
+    edges.sort(key=lambda e: str(e[2]))
+    out.add_edges_from(edges)
+    return out
 
 
 def node_sizes(measure: Mapping, nodes: Iterable) -> dict:

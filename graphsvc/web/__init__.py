@@ -10,28 +10,42 @@ from ..service import GraphService
 from . import state
 
 WEB_DEFAULTS = {
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # uploads
     "MAP_MAX_NODES": 5000,
     "JSON_SORT_KEYS": False,
 }
 
 
 def create_app(test_config: dict | None = None, service: GraphService | None = None,
-               accounts=None) -> Flask:
+               accounts=None, *, single_process: bool = False) -> Flask:
     """Build the app: configuration from defaults, the file, ``GRAPHSVC_*``
     variables, then ``test_config``; the store is opened once per app.
 
     Every request passes the security layer (:mod:`.security`: sessions,
     tokens, CSRF, headers) and the endpoint permission table
     (:mod:`.permissions`) before any view runs. ``accounts`` defaults to the
-    accounts database named by ``ACCOUNTS_DB``. Production (``ENV`` =
-    production) refuses to start without a ``SECRET_KEY``.
+    accounts database named by ``ACCOUNTS_DB``.
+
+    Without a configured ``SECRET_KEY`` the app refuses to start (each
+    worker of a multi-process server would sign sessions with its own key),
+    unless ``single_process`` (``graphsvc serve`` and ``demo`` in
+    development: one process, which may make up its own key) or ``TESTING``.
+    With ``TRUSTED_PROXIES`` set, the client's address and scheme are read
+    from that many ``X-Forwarded-*`` hops (werkzeug's ``ProxyFix``).
     """
     app = Flask(__name__)
     app.config.update(WEB_DEFAULTS)
     config = load_config(test_config)
     configure_logging(config["LOG_LEVEL"])
     app.config.update(config)
+    app.config["SINGLE_PROCESS"] = single_process
+    if not app.config.get("MAX_CONTENT_LENGTH"):  # a config file may still give bytes
+        app.config["MAX_CONTENT_LENGTH"] = int(config["UPLOAD_MAX_MB"]) * 1024 * 1024
+    hops = int(config["TRUSTED_PROXIES"])
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops,  # type: ignore[method-assign]
+                                x_proto=hops, x_host=hops, x_port=hops)
     state.init_app(app, service=service or GraphService.from_config(config))
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False

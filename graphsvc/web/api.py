@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from ..ingest.bounded import loads_json
 from ..ingest.export import EXPORT_FORMATS
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
 from ..queries.introductions import GOALS, MODES
@@ -224,7 +225,15 @@ def introductions_plan():
            "again.", schema="Introduction", body=_RECORD_BODY,
            extra_responses=("400", "404", "422"), tag="introductions", ok_status="201")
 def record_introduction():
-    body = request.get_json(silent=True) if request.is_json else request.form
+    if request.is_json:
+        # Bounded like every JSON we read: 200,000 nested brackets are a 413.
+        try:
+            body = loads_json(request.get_data(), "the request body",
+                              get_service().read_limits)
+        except ValueError:  # not JSON, or not UTF-8
+            body = None
+    else:
+        body = request.form
     if request.is_json and not isinstance(body, dict):
         raise InvalidQuery([{"field": "body", "value": None,
                              "message": _("Send a JSON object.")}])

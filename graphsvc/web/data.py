@@ -13,11 +13,12 @@ import networkx as nx
 from flask_babel import gettext as _
 
 from ..errors import NotFound
+from ..ingest.safe_write import csv_text, frame_rows
 from ..model import TIE_KINDS
 from ..queries import metrics
 from ..service import GraphService
 from ..stores import ActorFilter
-from ..viz import build_network, ego_graph, filter_graph, layout, network_data
+from ..viz import build_network, ego_graph, filter_graph, layout, network_data, ordered
 from . import analyses
 from .access import Access
 from .i18n import country_name, kind_label, measure_label, provenance_label, tie_kind_label
@@ -310,7 +311,9 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         left_out = H.number_of_nodes() - max_nodes
         H = H.subgraph(keep)
     if H is not G:
-        H = H.copy()  # iterating nested subgraph views is slow on big maps
+        # A copy (iterating nested subgraph views is slow on big maps) in
+        # sorted order: a view's order follows the hash seed of the process.
+        H = ordered(H)
     # The snapshot version and the query determine the graph: key on them
     # rather than hash every node and tie.
     positions = access.view.cached(
@@ -371,7 +374,7 @@ def metrics_page(service: GraphService, access: Access, query: MetricsQuery) -> 
 
 def metrics_csv(service: GraphService, access: Access) -> str:
     """The whole per-actor table as CSV (``id`` then :data:`COLUMNS`)."""
-    return analyses.metrics_table(access).to_csv(index=True)
+    return csv_text(frame_rows(analyses.metrics_table(access)))
 
 
 def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> dict:

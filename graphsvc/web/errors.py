@@ -8,6 +8,7 @@ to statuses here, so views never build error responses themselves.
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -17,10 +18,12 @@ from ..errors import (
     ConfigError,
     Conflict,
     GraphsvcError,
+    InputTooLarge,
     NotFound,
     StoreUnavailable,
     ValidationFailed,
 )
+from ..sqlite_file import store_error
 
 __all__ = ["InvalidQuery", "error_body", "init_app", "STATUS"]
 
@@ -44,6 +47,7 @@ STATUS: dict[type, int] = {
     NotFound: 404,
     Conflict: 409,
     ValidationFailed: 422,
+    InputTooLarge: 413,
     StoreUnavailable: 503,
     ConfigError: 500,
 }
@@ -113,6 +117,14 @@ def init_app(app: Flask) -> None:
         }
         return _respond(status, _HTTP_CODES.get(status, "http_error"),
                         messages.get(status, exc.name))
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def sqlite_error(exc: sqlite3.DatabaseError):
+        # The stores and accounts raise StoreUnavailable themselves; this
+        # catches any other SQLite file, so a damaged disk is never a 500.
+        if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+            return unexpected(exc)
+        return store_unavailable(store_error("a SQLite file", exc))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -20,9 +20,7 @@ cannot inject markup.
 """
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..ingest.safe_write import csv_text
 from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
 
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
@@ -213,12 +212,6 @@ def localise(report: dict) -> dict:
 
 # --- CSV and JSON -----------------------------------------------------------------
 
-def _cell(value):
-    # Spreadsheet programs run cells starting with = + - @ as formulas.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
 
 def _row(s: dict, report: dict) -> dict:
     b = s["broker"] or {}
@@ -234,13 +227,11 @@ def report_rows(report: dict) -> str:
     introduction, headings in the current language."""
     plan = report["type"] == "plan"
     keys = _PLAN_KEYS if plan else _SUGGESTION_KEYS
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([str(COLUMNS[k]) for k in keys])
+    rows = [[str(COLUMNS[k]) for k in keys]]
     for s in report["steps" if plan else "suggestions"]:
         row = _row(s, report)
-        w.writerow([_cell(row[k]) for k in keys])
-    return out.getvalue()
+        rows.append([row[k] for k in keys])
+    return csv_text(rows)
 
 
 def report_json(report: dict) -> str:

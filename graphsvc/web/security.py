@@ -102,27 +102,36 @@ csrf = CSRFProtect()
 
 # --- configuration --------------------------------------------------------------
 
+_SECRET_HINT = ("Set GRAPHSVC_SECRET_KEY (or SECRET_KEY in the config file) to a long "
+                "random value, e.g. the output of: python -c \"import secrets; "
+                "print(secrets.token_hex(32))\"")
+
+
 def check_production_config(config) -> None:
     """Refuse settings a server must not run with; call before serving.
 
     Raises :class:`ConfigError` when ``ENV`` is neither ``development`` nor
-    ``production``, or when it is ``production`` and ``SECRET_KEY`` is unset
-    or shorter than 32 characters.
+    ``production``; when it is ``production`` and ``SECRET_KEY`` is unset
+    or shorter than 32 characters; and, whatever ``ENV``, when no
+    ``SECRET_KEY`` is set unless ``SINGLE_PROCESS`` (``graphsvc serve`` or
+    ``demo``) or ``TESTING`` is: under gunicorn each worker would make up
+    its own key, and a session signed by one would be refused by the others.
     """
     env = str(config.get("ENV") or "development")
     if env not in ("development", "production"):
         raise ConfigError(f"ENV must be development or production, not '{env}'")
+    key = config.get("SECRET_KEY")
     if env == "production":
-        key = config.get("SECRET_KEY")
-        hint = ("Set GRAPHSVC_SECRET_KEY (or SECRET_KEY in the config file) to a long "
-                "random value, e.g. the output of: python -c \"import secrets; "
-                "print(secrets.token_hex(32))\"")
         if not key:
             raise ConfigError("ENV is production but no SECRET_KEY is configured; "
-                              "sessions could be forged.", hint=hint)
+                              "sessions could be forged.", hint=_SECRET_HINT)
         if len(str(key)) < _MIN_SECRET:
             raise ConfigError(f"SECRET_KEY is too short for production ({len(str(key))} "
-                              f"characters; at least {_MIN_SECRET}).", hint=hint)
+                              f"characters; at least {_MIN_SECRET}).", hint=_SECRET_HINT)
+    if not key and not (config.get("SINGLE_PROCESS") or config.get("TESTING")):
+        raise ConfigError("no SECRET_KEY is configured: under gunicorn (or any server with "
+                          "several workers) each worker would sign sessions with its own "
+                          "key and sign people out at random.", hint=_SECRET_HINT)
 
 
 def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
@@ -142,7 +151,8 @@ def init_security(app, accounts: Accounts | None = None, clock=None) -> None:
     check_production_config(app.config)
     production = app.config.get("ENV") == "production"
     if not app.config.get("SECRET_KEY"):
-        # Development only (production refused above): sessions last until restart.
+        # One process in development (graphsvc serve/demo) or tests; refused
+        # above otherwise. Sessions last until restart.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     clock = clock or time.time
     if accounts is None:

@@ -48,6 +48,8 @@ EXPORT_TYPES = {
 }
 #: Rejected-row reports older than this are deleted when a new one is written.
 REPORT_MAX_AGE = 24 * 3600
+#: Longest name an upload is saved under (the name is shortened, keeping its extension).
+_MAX_NAME = 120
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _ROLES = ("actors", "ties", "graph")
 
@@ -85,6 +87,8 @@ def _saved_uploads(files, tmp: Path) -> dict[str, Path]:
             continue
         name = secure_filename(upload.filename)
         suffix = Path(name).suffix.lower()
+        if len(name) > _MAX_NAME:  # a file system takes 255 bytes at most
+            name = Path(name).stem[:_MAX_NAME - len(suffix)] + suffix
         if role == "graph" and suffix != ".json":
             problems.append({"field": role, "value": upload.filename[:100],
                              "message": _("A full-graph export is a .json file "

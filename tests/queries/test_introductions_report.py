@@ -152,7 +152,7 @@ def test_csv_and_json_round_trip_and_defuse_formulas():
     assert by_id["us"]["Name"] == SCRIPT
     assert by_id["us"]["Chain"] == f"{IMG} → {IMG}{SCRIPT} → {SCRIPT}"
     assert by_id["dhs"]["Name"] == "'=HYPERLINK(\"http://x\")"
-    assert {r["Illustrative"] for r in rows} == {"True"}
+    assert {r["Illustrative"] for r in rows} == {"true"}  # booleans: true/false
     es = render_report(rep, "csv", "es").splitlines()[0]
     assert es.split(",")[:3] == ["Puesto", "Identificador del actor", "Nombre"]
     data = json.loads(render_report(rep, "json"))

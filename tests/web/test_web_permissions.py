@@ -261,7 +261,7 @@ def test_an_endpoint_missing_from_the_table_is_refused_to_everyone(tmp_path):
     store = SQLiteStore(tmp_path / "g.db")
     accounts = make_accounts(tmp_path / "g.accounts.db")
     accounts.create_user("admin1", PASSWORD, "admin", by="test")
-    app = create_app({"DB": str(tmp_path / "g.db"), "PUBLIC_VIEW": True},
+    app = create_app({"DB": str(tmp_path / "g.db"), "PUBLIC_VIEW": True, "TESTING": True},
                      service=GraphService(store), accounts=accounts)
     extra = Blueprint("extra", __name__)
     extra.add_url_rule("/extra", "secret", lambda: "the secret")

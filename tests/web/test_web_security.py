@@ -390,15 +390,24 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, clock):
         check_production_config({"ENV": "production", "SECRET_KEY": "short"})
     with pytest.raises(ConfigError, match="ENV must be development or production"):
         check_production_config({"ENV": "staging"})
-    check_production_config({"ENV": "development", "SECRET_KEY": None})
+    check_production_config({"ENV": "development", "SECRET_KEY": None, "SINGLE_PROCESS": True})
     check_production_config({"ENV": "production", "SECRET_KEY": SECRET})
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         build_app(tmp_path, clock, ENV="production", SECRET_KEY=None)
 
 
-def test_development_without_secret_key_gets_a_random_one(tmp_path, clock):
-    a = build_app(tmp_path / "a", clock, SECRET_KEY=None)
-    b = build_app(tmp_path / "b", clock, SECRET_KEY=None)
+def test_without_a_secret_key_only_a_single_process_starts(tmp_path, clock):
+    # gunicorn's workers would each make up a key: refused whatever ENV says.
+    for env in ("development", "production"):
+        with pytest.raises(ConfigError, match="SECRET_KEY"):
+            check_production_config({"ENV": env, "SECRET_KEY": None})
+    with pytest.raises(ConfigError, match="several workers"):
+        build_app(tmp_path / "c", clock, SECRET_KEY=None)
+
+
+def test_development_single_process_without_secret_key_gets_a_random_one(tmp_path, clock):
+    a = build_app(tmp_path / "a", clock, SECRET_KEY=None, SINGLE_PROCESS=True)
+    b = build_app(tmp_path / "b", clock, SECRET_KEY=None, SINGLE_PROCESS=True)
     assert len(a.config["SECRET_KEY"]) >= 32 and a.config["SECRET_KEY"] != b.config["SECRET_KEY"]
 
 

@@ -18,8 +18,6 @@ by all methods, so no method gains from how ids sort.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 from collections.abc import Callable, Iterable
@@ -30,7 +28,7 @@ from ._index import index_for
 from .scoring import score_all
 
 __all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",
-           "results_json", "results_csv"]
+           "results_json", "results_rows"]
 
 METHODS = ("recommender", "common_neighbours", "jaccard", "adamic_adar",
            "resource_allocation", "random")
@@ -225,14 +223,14 @@ def results_json(results: list[dict]) -> str:
     return json.dumps(results, indent=2) + "\n"
 
 
-def results_csv(results: list[dict]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["graph", "actors", "hidden", "evaluated", "k", "seed", "method",
-                "precision", "recall", "auc"])
+def results_rows(results: list[dict]) -> list[list]:
+    """The results as table rows, header first (the command line writes
+    them as CSV through the one safe CSV writer)."""
+    rows: list[list] = [["graph", "actors", "hidden", "evaluated", "k", "seed", "method",
+                         "precision", "recall", "auc"]]
     for r in results:
         for m, v in r.get("methods", {}).items():
-            w.writerow([r["graph"], r["actors"], r["hidden"], r["evaluated"], r["k"],
-                        r["seed"], m, round(v["precision"], 4), round(v["recall"], 4),
-                        "" if v["auc"] is None else round(v["auc"], 4)])
-    return out.getvalue()
+            rows.append([r["graph"], r["actors"], r["hidden"], r["evaluated"], r["k"],
+                         r["seed"], m, round(v["precision"], 4), round(v["recall"], 4),
+                         None if v["auc"] is None else round(v["auc"], 4)])
+    return rows
