@@ -207,7 +207,8 @@ class GraphView:
                                       as_of=self.as_of if as_of is None else as_of)
 
     def _in_force(self, tie: Tie) -> bool:
-        return self.as_of == ALL_TIME or in_force({"since": tie.since, "until": tie.until}, self.as_of)
+        return self.as_of == ALL_TIME or in_force({"since": tie.since, "until": tie.until},
+                                                  self.as_of)
 
     def counts(self) -> dict[str, int]:
         """``{"actors": n, "ties": m}`` over what the principal may see."""

@@ -51,6 +51,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
     "CACHE_SIZE": 64,
     "LOG_LEVEL": "WARNING",
+    "FUNNEL_MONTHS": 6,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -78,9 +79,13 @@ DESCRIPTIONS: dict[str, str] = {
     "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
     "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
     "write and migration; DEBUG adds the files read and stores opened.",
+    "FUNNEL_MONTHS": "Months after a made introduction at which the monitoring funnel "
+    "checks for a tie between the pair (1 to 12, default 6); the next check is a year "
+    "after the introduction.",
 }
 
-_INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE"}
+_INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE",
+         "FUNNEL_MONTHS"}
 _BOOLS = {"PUBLIC_VIEW"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -120,6 +125,9 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         if text not in _TRUE | _FALSE:
             raise ConfigError(f"{key} must be true or false, not '{value}'")
         config[key] = text in _TRUE
+    if not 1 <= config["FUNNEL_MONTHS"] <= 12:
+        raise ConfigError(f"FUNNEL_MONTHS must be between 1 and 12, not "
+                          f"'{config['FUNNEL_MONTHS']}'")
     config["LOG_LEVEL"] = parse_level(config["LOG_LEVEL"])
     if not config.get("DB"):
         config["DB"] = default_db_path()

@@ -38,9 +38,9 @@ def main():
 
 
 def _register():
-    from . import data, demo, introductions, metrics, serve, users
+    from . import data, demo, introductions, metrics, serve, time, users
 
-    for module in (serve, demo, data, metrics, introductions, users):
+    for module in (serve, demo, data, metrics, introductions, time, users):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -84,11 +84,15 @@ def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (
     ``introductions`` are written as given: pass the records the reader may
     see (:meth:`graphsvc.service.GraphService.introductions`).
     """
-    meta = {k: v for k, v in G.graph.items() if k != "version"}
+    meta = {k: v for k, v in G.graph.items() if k not in ("version", "as_of")}
     intros = [i.to_record() for i in introductions]
     doc = {"format": GRAPH_FORMAT, "format_version": GRAPH_FORMAT_VERSION,
            "meta": meta, "actors": actor_records(G), "ties": tie_records(G),
            "introductions": intros}
+    if G.graph.get("as_of"):
+        # The day the ties are in force on ("all": every tie ever recorded);
+        # not a dataset setting, so outside meta (an import ignores it).
+        doc["as_of"] = G.graph["as_of"]
     if extra_node_attrs:
         # Kept apart from the actor records so the document still imports.
         doc["node_attributes"] = {name: {k: values[k] for k in sorted(values) if k in G}

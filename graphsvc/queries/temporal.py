@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 import pandas as pd
@@ -23,7 +23,7 @@ from ..model import Introduction
 from ..snapshot import graph_as_of, in_force
 from .indicators import survey_indicators
 
-__all__ = ["add_months", "tie_dates", "series_days", "indicator_series", "changes",
+__all__ = ["add_months", "tie_dates", "series_days", "changes",
            "ties_begun", "ties_ended", "community_changes", "introduction_funnel",
            "FUNNEL_STAGES", "MONITORED_METRICS"]
 
@@ -107,30 +107,6 @@ def series_days(G: nx.MultiDiGraph, end: str, *, start: str | None = None,
                 q, y = 0, y + 1
     days.append(end)
     return period, days
-
-
-def indicator_series(G: nx.MultiDiGraph, days: Iterable[str],
-                     indicators: Callable[[nx.MultiDiGraph], pd.DataFrame] = survey_indicators
-                     ) -> pd.DataFrame:
-    """Each indicator on each day: one row per day (index ``date``), one
-    column per indicator (its ``value``), from ``indicators(graph as of the
-    day)`` (by default :func:`graphsvc.queries.indicators.survey_indicators`).
-
-    ``attrs["survey"]`` holds the survey's figure per indicator (None where
-    the survey gave none), ``attrs["definitions"]`` each definition.
-    """
-    rows, survey, definitions = {}, {}, {}
-    for day in days:
-        table = indicators(graph_as_of(G, day))
-        rows[day] = table["value"].to_dict()
-        survey = table["survey"].to_dict() if "survey" in table else {}
-        definitions = table["definition"].to_dict() if "definition" in table else {}
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "date"
-    out.attrs["survey"] = {k: (None if v is None or v != v else float(v))
-                           for k, v in survey.items()}
-    out.attrs["definitions"] = definitions
-    return out
 
 
 # --- what changed ----------------------------------------------------------------

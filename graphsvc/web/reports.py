@@ -89,13 +89,14 @@ COLUMNS = {
     "source": _l("Id of one side"), "source_name": _l("One side"),
     "target": _l("Id of the other side"), "target_name": _l("Other side"),
     "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
+    "as_of": _l("As of"),
 }
 _SUGGESTION_KEYS = ("rank", "actor", "name", "kind", "country", "city", "score", "reasons",
                     "broker_type", "broker", "broker_name", "broker_path", "proposed",
-                    "illustrative")
+                    "illustrative", "as_of")
 _PLAN_KEYS = ("rank", "source", "source_name", "target", "target_name", "gain",
               "indicator_after", "score", "reasons", "broker_type", "broker", "broker_name",
-              "broker_path", "illustrative")
+              "broker_path", "illustrative", "as_of")
 
 
 # --- words in the current language ---------------------------------------------
@@ -226,7 +227,7 @@ def _row(s: dict, report: dict) -> dict:
             "reasons": "; ".join(r["text"] for r in s["reasons"]),
             "broker_type": b.get("type", ""), "broker": b.get("broker", ""),
             "broker_name": b.get("name", ""), "broker_path": " → ".join(b.get("names", ())),
-            "illustrative": report["illustrative"]}
+            "illustrative": report["illustrative"], "as_of": report.get("as_of") or ""}
 
 
 def report_rows(report: dict) -> str:
