@@ -36,7 +36,7 @@ from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
 
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
-           "render_report", "FORMATS"]
+           "render_report", "render_time_report", "FORMATS"]
 
 #: What :func:`render_report` can produce.
 FORMATS = ("html", "csv", "json")
@@ -304,3 +304,21 @@ def localised(report: dict, lang: str = "en") -> dict:
     outside a request."""
     with _renderer().test_request_context("/"), force_locale(lang):
         return localise(json.loads(json.dumps(report, default=str)))
+
+
+def render_time_report(kind: str, report: dict, lang: str = "en") -> str:
+    """A time report (``changes``) as one self-contained, printable HTML file
+    in ``lang``, outside a request: the web page's template without links,
+    forms or scripts."""
+    if kind != "changes":
+        raise ValueError("only the changes report prints as HTML")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': use one of {', '.join(LANGUAGES)}")
+    from .analyses import INDICATOR_LABELS
+
+    with _renderer().test_request_context("/"), force_locale(lang):
+        r = json.loads(json.dumps(report, default=str))
+        for row in r["indicators"]:
+            row["label"] = str(INDICATOR_LABELS.get(row["name"], (row["name"],))[0])
+        return render_template("changes.html", page=r, r=r, standalone=True,
+                               style=_style())
