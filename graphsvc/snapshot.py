@@ -242,7 +242,8 @@ def graph_as_of(G: nx.MultiDiGraph, as_of: str | dt.date | None = None) -> nx.Mu
 
     ``"all"`` returns ``G`` itself. Otherwise a new graph, ties in ``G``'s
     order (so seeded analyses see what a store holding only those ties
-    would give); ``graph["as_of"]`` says the date.
+    would give), sharing ``G``'s attribute dicts (read-only, like every
+    snapshot); ``graph["as_of"]`` says the date.
 
     >>> G = build_snapshot(
     ...     [Actor(id="a", name="A", kind="cso", country="MX"),
@@ -260,10 +261,32 @@ def graph_as_of(G: nx.MultiDiGraph, as_of: str | dt.date | None = None) -> nx.Mu
     H: nx.MultiDiGraph = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["as_of"] = day
-    H.add_nodes_from(G.nodes(data=True))
-    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
-                     if in_force(d, day))
+    # Filled through NetworkX's own adjacency dicts (a MultiDiGraph keeps
+    # one key dict per pair, reached from both ends), as its copy methods do
+    # internally: half the time of adding tie by tie, which matters at
+    # 10,000 actors (scripts/bench_asof.py). The attribute dicts are those
+    # of ``G``, like a NetworkX subgraph's: snapshots are read-only.
+    node, succ, pred = H._node, H._succ, H._pred
+    for v, d in G._node.items():
+        node[v] = d
+        succ[v] = {}
+        pred[v] = {}
+    for u, nbrs in G._succ.items():
+        out = succ[u]
+        for v, keydict in nbrs.items():
+            kept = {k: d for k, d in keydict.items() if _in_force_fast(d, day)}
+            if kept:
+                out[v] = kept
+                pred[v][u] = kept
     return H
+
+
+def _in_force_fast(attrs: dict, day: str) -> bool:
+    """:func:`in_force` for the snapshot's ISO strings, other values through it."""
+    since, until = attrs.get("since"), attrs.get("until")
+    if (since is None or since.__class__ is str) and (until is None or until.__class__ is str):
+        return (not since or since <= day) and (not until or until >= day)
+    return in_force(attrs, day)
 
 
 def introductions_as_of(records: Iterable[Introduction],

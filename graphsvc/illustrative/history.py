@@ -54,10 +54,10 @@ def add_history(actors: list[Actor], ties: list[Tie], seed: int
     the introduction records, oldest first."""
     rng = random.Random(f"graphsvc-illustrative-history-{seed}")
     attrs = {a.id: a.to_record() for a in actors}
-    out = {t.id: t for t in ties}
+    out = {str(t.id): t for t in ties}
 
     def date(t: Tie, **kw) -> None:
-        out[t.id] = t.model_copy(update=kw)
+        out[str(t.id)] = t.model_copy(update=kw)
 
     # Dated events begin on their day.
     for t in ties:
@@ -78,16 +78,16 @@ def add_history(actors: list[Actor], ties: list[Tie], seed: int
         until = _month_end(rng.choice((2016, 2017)), rng.randint(1, 12))
         if "sica" in (t.source, t.target):
             until = dt.date(2017, 6, 30)
-        since = out[t.id].since
+        since = out[str(t.id)].since
         if since is None or since >= until:
             since = dt.date(until.year - rng.randint(2, 4), rng.randint(1, 12), 1)
-        date(out[t.id], since=since, until=until)
+        date(out[str(t.id)], since=since, until=until)
     # Ties that ended after the survey, 2022-2024.
     done = {t.id for t in early}
     later = [t for t in ties if t.kind in ("formal", "informal") and t.id not in done
              and t.subtype not in ("employment",)]
     for t in rng.sample(later, max(1, len(later) // 16)):
-        date(out[t.id], until=_month_end(rng.randint(2022, 2024), rng.randint(1, 12)))
+        date(out[str(t.id)], until=_month_end(rng.randint(2022, 2024), rng.randint(1, 12)))
 
     intros = _introductions(rng, seed, attrs, list(out.values()), out)
     return [out[k] for k in sorted(out)], intros
@@ -121,7 +121,7 @@ def _introductions(rng: random.Random, seed: int, attrs: dict, ties: list[Tie],
                         and p not in neighbours.get(a, ()):
                     triples.append((a, p, b))
     seen: set = set()
-    chosen = []
+    chosen: list[tuple[str, str, str]] = []
     for a, p, b in rng.sample(triples, len(triples)):
         if (a, p) in seen or a in {x for x, _p, _b in chosen}:
             continue

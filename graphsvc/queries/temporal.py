@@ -111,6 +111,17 @@ def series_days(G: nx.MultiDiGraph, end: str, *, start: str | None = None,
 
 # --- what changed ----------------------------------------------------------------
 
+def _number(x) -> float | None:
+    """A figure as a float; None for a missing one (None, NaN)."""
+    if x is None:
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if value != value else value
+
+
 def _tie_row(G: nx.MultiDiGraph, u, v, k, d) -> dict:
     return {"id": k, "source": u, "target": v,
             "source_name": G.nodes[u].get("name") or u,
@@ -267,14 +278,11 @@ def changes(G: nx.MultiDiGraph, day1: str, day2: str, *,
     t1, t2 = indicators
     rows = []
     for name in t1.index:
-        a = t1.at[name, "value"]
-        b = t2.at[name, "value"] if name in t2.index else None
-        a = None if a is None or a != a else float(a)
-        b = None if b is None or b != b else float(b)
-        s = t1.at[name, "survey"] if "survey" in t1 else None
+        a = _number(t1.at[name, "value"])
+        b = _number(t2.at[name, "value"]) if name in t2.index else None
         rows.append({"name": name, "from": a, "to": b,
                      "difference": None if a is None or b is None else b - a,
-                     "survey": None if s is None or s != s else float(s)})
+                     "survey": _number(t1.at[name, "survey"]) if "survey" in t1 else None})
     tied1, tied2 = _tied(G1), _tied(G2)
     intros = []
     for r in introductions:
@@ -335,23 +343,24 @@ def introduction_funnel(G: nx.MultiDiGraph, records: Iterable[Introduction],
         raise ValueError("months is between 1 and 12")
     start, end = _day(start), _day(end)
     today = _day(today) if today else dt.date.today().isoformat()
-    by_pair: dict[tuple, list[Introduction]] = defaultdict(list)
+    by_pair: dict[tuple, list[tuple[str, Introduction]]] = defaultdict(list)
     for r in records:
         when = r.recorded_at.date().isoformat() if r.recorded_at else None
         if when is not None and start <= when <= end:
-            by_pair[r.pair].append(r)
+            by_pair[r.pair].append((when, r))
     counts = dict.fromkeys(FUNNEL_STAGES, 0)
     pending = dict.fromkeys(FUNNEL_STAGES[2:], 0)
     declined = 0
     pairs = []
-    for (a, b), recs in sorted(by_pair.items()):
-        recs.sort(key=lambda r: (r.recorded_at, r.status))
-        made = [r for r in recs if r.status == "made"]
+    for (a, b), dated in sorted(by_pair.items()):
+        dated.sort(key=lambda wr: (wr[0], str(wr[1].recorded_at), wr[1].status))
+        recs = [r for _w, r in dated]
+        made = [w for w, r in dated if r.status == "made"]
         row = {"source": a, "target": b,
                "source_name": G.nodes[a].get("name") if a in G else a,
                "target_name": G.nodes[b].get("name") if b in G else b,
                "via": next((r.via for r in reversed(recs) if r.via), None),
-               "first_recorded": recs[0].recorded_at.date().isoformat(),
+               "first_recorded": dated[0][0],
                "status": recs[-1].status, "made_on": None,
                "check_months": None, "tie_after_months": None,
                "check_year": None, "tie_after_year": None}
@@ -360,7 +369,7 @@ def introduction_funnel(G: nx.MultiDiGraph, records: Iterable[Introduction],
             declined += 1
         if made:
             counts["made"] += 1
-            made_on = made[0].recorded_at.date().isoformat()
+            made_on = made[0]
             row["made_on"] = made_on
             row["check_months"] = add_months(made_on, months)
             row["check_year"] = add_months(made_on, 12)

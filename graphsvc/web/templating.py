@@ -52,8 +52,8 @@ _OWN_DAYS = {"pages.changes_page", "pages.monitoring_page"}
 
 def as_of_control() -> bool:
     """True on pages read as of one day (the header's date form)."""
-    return bool(request.endpoint) and request.endpoint.startswith("pages.") \
-        and request.endpoint not in _OWN_DAYS
+    endpoint = request.endpoint or ""
+    return endpoint.startswith("pages.") and endpoint not in _OWN_DAYS
 
 
 def number(x, digits: int = 3) -> str:
