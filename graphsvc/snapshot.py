@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -266,12 +267,14 @@ def graph_as_of(G: nx.MultiDiGraph, as_of: str | dt.date | None = None) -> nx.Mu
     # internally: half the time of adding tie by tie, which matters at
     # 10,000 actors (scripts/bench_asof.py). The attribute dicts are those
     # of ``G``, like a NetworkX subgraph's: snapshots are read-only.
-    node, succ, pred = H._node, H._succ, H._pred
-    for v, d in G._node.items():
+    h: Any = H  # NetworkX's adjacency dicts are not in its type stubs
+    g: Any = G
+    node, succ, pred = h._node, h._succ, h._pred
+    for v, d in g._node.items():
         node[v] = d
         succ[v] = {}
         pred[v] = {}
-    for u, nbrs in G._succ.items():
+    for u, nbrs in g._succ.items():
         out = succ[u]
         for v, keydict in nbrs.items():
             kept = {k: d for k, d in keydict.items() if _in_force_fast(d, day)}
