@@ -25,7 +25,7 @@ from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
 from .history import Change, ChangeInfo, acting_as
 from .model import Actor, Introduction, Tie
 from .service import GraphService
-from .snapshot import reader_history, visible_channel
+from .snapshot import ALL_TIME, as_of_key, in_force, reader_history, visible_channel
 from .stores import ActorFilter, GraphStore, WriteResult
 
 __all__ = ["GraphView", "not_found_actor"]
@@ -48,6 +48,10 @@ class GraphView:
         Where views of restricted data and writes are audited.
     ip : str, optional
         The requester's address, for the audit log.
+    as_of : str or date, optional
+        The day the graph is read as of (ties in force that day, see
+        :mod:`graphsvc.snapshot`): default today; ``"all"`` for every tie
+        ever recorded. Every read of this view is of that day.
 
     Raises
     ------
@@ -75,7 +79,7 @@ class GraphView:
     """
 
     def __init__(self, service: GraphService, principal: Principal, accounts: Accounts,
-                 ip: str | None = None):
+                 ip: str | None = None, as_of=None):
         if not principal.can("view"):
             raise Forbidden("this account may not see the graph")
         self.service = service
@@ -85,16 +89,20 @@ class GraphView:
         self.ip = ip
         #: True when restricted actors and ties are visible to this principal.
         self.restricted = principal.can("view_restricted")
+        #: The as-of day ("YYYY-MM-DD" or "all"); fixed for the view's life.
+        self.as_of = as_of_key(as_of)
+        #: True when the day was asked for (not the default, today).
+        self.as_of_chosen = as_of is not None
         self._viewed: set[str] = set()  # restricted records already audited
 
     @classmethod
     def for_anonymous(cls, service: GraphService, accounts: Accounts, public_view: bool,
-                      ip: str | None = None) -> GraphView:
+                      ip: str | None = None, as_of=None) -> GraphView:
         """The public view, or :class:`Unauthorized` when it is not published."""
         if not public_view:
             raise Unauthorized("sign in to see the graph",
                                hint="Ask an administrator for an account.")
-        return cls(service, PUBLIC, accounts, ip)
+        return cls(service, PUBLIC, accounts, ip, as_of)
 
     # --- permissions and audit ---------------------------------------------
 
@@ -177,23 +185,33 @@ class GraphView:
 
     # --- reads -------------------------------------------------------------------
 
-    def snapshot(self) -> nx.MultiDiGraph:
+    def snapshot(self, as_of=None) -> nx.MultiDiGraph:
         """The graph every analysis should run on; read-only and shared.
 
         The reader's snapshot (:func:`graphsvc.snapshot.reader_graph`):
         without ``view_restricted``, restricted actors, their ties and
-        restricted ties are absent, and no field names a hidden actor.
+        restricted ties are absent, and no field names a hidden actor; of
+        the view's as-of day unless ``as_of`` names another (a page
+        comparing two days, a map laid out over all time).
         """
-        return self.service.snapshot(include_restricted=self.restricted)
+        return self.service.snapshot(self.restricted,
+                                     self.as_of if as_of is None else as_of)
 
-    def cached(self, name: str, compute, params=()):
+    def cached(self, name: str, compute, params=(), as_of=None):
         """``compute(self.snapshot())`` from the one versioned cache, keyed
-        by this reader's visibility (see :meth:`GraphService.cached`)."""
-        return self.service.cached(self.restricted, name, compute, params)
+        by this reader's visibility and the as-of day (see
+        :meth:`GraphService.cached`)."""
+        return self.service.cached(self.restricted, name, compute, params,
+                                   self.as_of if as_of is None else as_of)
 
-    def partition(self) -> dict:
+    def partition(self, as_of=None) -> dict:
         """The snapshot's community partition (one per snapshot)."""
-        return self.service.partition(self.restricted)
+        return self.service.partition(self.restricted,
+                                      as_of=self.as_of if as_of is None else as_of)
+
+    def _in_force(self, tie: Tie, as_of=None) -> bool:
+        day = self.as_of if as_of is None else as_of_key(as_of)
+        return day == ALL_TIME or in_force({"since": tie.since, "until": tie.until}, day)
 
     def counts(self) -> dict[str, int]:
         """``{"actors": n, "ties": m}`` over what the principal may see."""
@@ -245,11 +263,14 @@ class GraphView:
             raise not_found_actor(actor_id)
 
     def ties(self, actor_id: str | None = None,
-             kinds: Iterable[str] | None = None) -> list[Tie]:
-        """Ties (of one actor, of some kinds) the principal may see, by id."""
+             kinds: Iterable[str] | None = None, as_of=None) -> list[Tie]:
+        """Ties (of one actor, of some kinds) the principal may see, in force
+        on the as-of day (the view's, unless ``as_of`` names another: "all"
+        for every tie ever recorded, as a delete counts them), by id."""
         if actor_id is not None:
             self._check_actor(actor_id)
-        ties = self.store.ties(actor_id, kinds, include_restricted=self.restricted)
+        ties = [t for t in self.store.ties(actor_id, kinds, include_restricted=self.restricted)
+                if self._in_force(t, as_of)]
         if self.restricted:
             return ties
         visible = self._visible_ids({c for t in ties for c in t.channel})
@@ -257,20 +278,24 @@ class GraphView:
 
     def neighbours(self, actor_id: str,
                    kinds: Iterable[str] | None = None) -> list[tuple[Tie, Actor]]:
-        """Each visible tie of ``actor_id`` with the actor at its other end."""
+        """Each visible tie of ``actor_id`` in force on the as-of day, with
+        the actor at its other end."""
         self._check_actor(actor_id)
-        pairs = self.store.neighbours(actor_id, kinds, include_restricted=self.restricted)
+        pairs = [(t, a) for t, a in self.store.neighbours(
+            actor_id, kinds, include_restricted=self.restricted) if self._in_force(t)]
         if self.restricted:
             return pairs
         visible = self._visible_ids({c for t, _ in pairs for c in t.channel})
         return [(self._scrub_tie(t, visible), a) for t, a in pairs]
 
-    def introductions(self, actor_id: str | None = None) -> list[Introduction]:
+    def introductions(self, actor_id: str | None = None, as_of=None) -> list[Introduction]:
         """Introduction records the principal may see, oldest first (see
-        :func:`graphsvc.snapshot.reader_introductions`)."""
+        :func:`graphsvc.snapshot.reader_introductions`), recorded on or
+        before the as-of day."""
         if actor_id is not None:
             self._check_actor(actor_id)
-        return self.service.introductions(self.restricted, actor_id)
+        return self.service.introductions(self.restricted, actor_id,
+                                          self.as_of if as_of is None else as_of)
 
     # --- writes (editors) ---------------------------------------------------------
 

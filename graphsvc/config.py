@@ -62,6 +62,7 @@ DEFAULTS: dict[str, object] = {
     "XLSX_MAX_UNCOMPRESSED_MB": 100,
     "XLSX_MAX_SHEETS": 50,
     "JSON_MAX_DEPTH": 20,
+    "FUNNEL_MONTHS": 6,
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -111,12 +112,15 @@ DESCRIPTIONS: dict[str, str] = {
     "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
     "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
     "write and migration; DEBUG adds the files read and stores opened.",
+    "FUNNEL_MONTHS": "Months after a made introduction at which the monitoring funnel "
+    "checks for a tie between the pair (1 to 12, default 6); the next check is a year "
+    "after the introduction.",
 }
 
 _INTS = {"NEO4J_BATCH_SIZE", "NEO4J_MAX_TRANSACTION_ROWS", "SESSION_IDLE_MINUTES", "CACHE_SIZE",
          "TRUSTED_PROXIES", "UPLOAD_MAX_MB", "IMPORT_MAX_FILE_MB", "IMPORT_MAX_ROWS",
          "IMPORT_MAX_COLUMNS", "IMPORT_MAX_CELLS", "IMPORT_MAX_CELL_CHARS",
-         "XLSX_MAX_UNCOMPRESSED_MB", "XLSX_MAX_SHEETS", "JSON_MAX_DEPTH"}
+         "XLSX_MAX_UNCOMPRESSED_MB", "XLSX_MAX_SHEETS", "JSON_MAX_DEPTH", "FUNNEL_MONTHS"}
 #: Whole-number settings that must be at least 1 (TRUSTED_PROXIES may be 0).
 _POSITIVE = _INTS - {"TRUSTED_PROXIES"}
 _BOOLS = {"PUBLIC_VIEW"}
@@ -161,6 +165,9 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         if text not in _TRUE | _FALSE:
             raise ConfigError(f"{key} must be true or false, not '{value}'")
         config[key] = text in _TRUE
+    if not 1 <= config["FUNNEL_MONTHS"] <= 12:
+        raise ConfigError(f"FUNNEL_MONTHS must be between 1 and 12, not "
+                          f"'{config['FUNNEL_MONTHS']}'")
     config["LOG_LEVEL"] = parse_level(config["LOG_LEVEL"])
     if not config.get("DB"):
         config["DB"] = default_db_path()

@@ -2,10 +2,12 @@
 
 It owns the store and the one versioned cache (:mod:`graphsvc.cache`):
 snapshots, analyses, the community partition, plans and layouts are kept
-per (store version, visibility, parameters), so work over an unchanged
-graph is done once, however many commands or requests ask. Every read of
-the graph goes through the snapshot stage (:mod:`graphsvc.snapshot`), the
-one visibility gate.
+per (store version, visibility, parameters, as-of date), so work over an
+unchanged graph is done once, however many commands or requests ask. Every
+read of the graph goes through the snapshot stage (:mod:`graphsvc.snapshot`),
+the one visibility gate, which also dates it: ``as_of`` is a day
+(``"YYYY-MM-DD"`` or a ``date``), ``None`` for today, or ``"all"`` for
+every tie ever recorded.
 """
 from __future__ import annotations
 
@@ -17,7 +19,14 @@ import networkx as nx
 from .cache import CacheKey, VersionedCache, freeze
 from .config import load_config
 from .model import Introduction
-from .snapshot import reader_graph, reader_introductions
+from .snapshot import (
+    ALL_TIME,
+    as_of_key,
+    graph_as_of,
+    introductions_as_of,
+    reader_graph,
+    reader_introductions,
+)
 from .stores import GraphStore, get_store
 
 __all__ = ["GraphService", "SEED"]
@@ -41,57 +50,75 @@ class GraphService:
         config = load_config() if config is None else config
         return cls(get_store(config), config)
 
-    def snapshot(self, include_restricted: bool = True) -> nx.MultiDiGraph:
-        """The graph as a reader sees it (:func:`graphsvc.snapshot.reader_graph`),
+    def snapshot(self, include_restricted: bool = True, as_of=None) -> nx.MultiDiGraph:
+        """The graph as a reader sees it on ``as_of`` (default today),
         rebuilt only when the store's version moved.
 
-        ``include_restricted=False`` is the view of a reader who may not
-        see restricted records (a viewer, the public view,
-        ``--public-only``). Callers must treat the result as read-only: it
-        is shared.
+        :func:`graphsvc.snapshot.reader_graph` then
+        :func:`graphsvc.snapshot.graph_as_of`: ``include_restricted=False``
+        is the view of a reader who may not see restricted records (a
+        viewer, the public view, ``--public-only``); ``as_of="all"`` keeps
+        every tie ever recorded. ``graph["as_of"]`` says which. Callers
+        must treat the result as read-only: it is shared.
         """
+        day = as_of_key(as_of)
         version = self.store.version()
-        full = self.cache.get(CacheKey(version, True, "snapshot"), self.store.snapshot)
-        if include_restricted:
-            return full
-        return self.cache.get(CacheKey(version, False, "snapshot"),
-                              lambda: reader_graph(full, restricted=False))
+
+        def whole():
+            G = self.store.snapshot()
+            G.graph["as_of"] = ALL_TIME
+            return G
+
+        full = self.cache.get(CacheKey(version, True, "snapshot", as_of=ALL_TIME), whole)
+        seen = full if include_restricted else self.cache.get(
+            CacheKey(version, False, "snapshot", as_of=ALL_TIME),
+            lambda: reader_graph(full, restricted=False))
+        if day == ALL_TIME:
+            return seen
+        return self.cache.get(CacheKey(version, include_restricted, "snapshot", as_of=day),
+                              lambda: graph_as_of(seen, day))
 
     def introductions(self, include_restricted: bool = True,
-                      actor_id: str | None = None) -> list[Introduction]:
+                      actor_id: str | None = None, as_of=None) -> list[Introduction]:
         """Introduction records as a reader sees them
         (:func:`graphsvc.snapshot.reader_introductions`), oldest first; only
-        those involving ``actor_id`` when given. Merged actors' records follow
-        their survivor."""
+        those involving ``actor_id`` when given; only those recorded on or
+        before ``as_of`` (default today; ``"all"``: every one). Merged actors'
+        records follow their survivor."""
         if self.store.aliases():
             records = [r for r in self.store.follow_aliases(self.store.introductions())
                        if actor_id is None or actor_id in (r.source, r.target, r.via)]
         else:
             records = self.store.introductions(actor_id)
-        if include_restricted:
-            return records
-        return reader_introductions(records, self.snapshot(False), restricted=False)
+        if not include_restricted:
+            records = reader_introductions(records, self.snapshot(False, as_of=ALL_TIME),
+                                           restricted=False)
+        return introductions_as_of(records, as_of)
 
     def cached(self, include_restricted: bool, name: str,
-               compute: Callable[[nx.MultiDiGraph], T], params: Any = ()) -> T:
-        """``compute(snapshot)`` for the reader's snapshot, from the one cache.
+               compute: Callable[[nx.MultiDiGraph], T], params: Any = (),
+               as_of=None) -> T:
+        """``compute(snapshot)`` for the reader's snapshot on ``as_of``, from
+        the one cache.
 
-        The key is (store version, visibility, ``name``, ``params``):
-        ``params`` must say everything besides the snapshot that the result
-        depends on. The result is shared: treat it as read-only.
+        The key is (store version, visibility, ``name``, ``params``, as-of
+        day): ``params`` must say everything besides the snapshot that the
+        result depends on. The result is shared: treat it as read-only.
         """
-        G = self.snapshot(include_restricted)
-        key = CacheKey(G.graph.get("version", 0), include_restricted, name, freeze(params))
+        G = self.snapshot(include_restricted, as_of)
+        key = CacheKey(G.graph.get("version", 0), include_restricted, name, freeze(params),
+                       as_of=G.graph.get("as_of"))
         return self.cache.get(key, lambda: compute(G))
 
-    def partition(self, include_restricted: bool = True, seed: int = SEED) -> dict:
+    def partition(self, include_restricted: bool = True, seed: int = SEED,
+                  as_of=None) -> dict:
         """The snapshot's community partition
         (:func:`graphsvc.queries.communities.snapshot_partition`), computed
-        once per snapshot and seed."""
+        once per snapshot (visibility and as-of day) and seed."""
         from .queries.communities import snapshot_partition
 
         return self.cached(include_restricted, "partition",
-                           lambda G: snapshot_partition(G, seed=seed), (seed,))
+                           lambda G: snapshot_partition(G, seed=seed), (seed,), as_of)
 
     @property
     def read_limits(self):
@@ -151,8 +178,10 @@ class GraphService:
                                    "imported", hint=BACKUP_HINT)
 
     def export(self, fmt: str, output, *, include_restricted: bool = True,
-               extra_node_attrs=None, progress=None) -> list[str]:
-        """Write the whole graph as ``fmt`` (json, csv, graphml, gexf) to ``output``.
+               extra_node_attrs=None, progress=None, as_of=None) -> list[str]:
+        """Write the graph as ``fmt`` (json, csv, graphml, gexf) to ``output``:
+        the ties in force on ``as_of`` (default today), or every tie ever
+        recorded for ``"all"``.
 
         ``extra_node_attrs`` maps a column name to ``{actor id: value}`` and
         adds it to every node's attributes (for metric columns). Returns the
@@ -160,8 +189,9 @@ class GraphService:
         """
         from .ingest.export import export_graph
 
-        return export_graph(self.snapshot(include_restricted), fmt, output,
-                            introductions=self.introductions(include_restricted),
+        return export_graph(self.snapshot(include_restricted, as_of), fmt, output,
+                            introductions=self.introductions(include_restricted,
+                                                             as_of=as_of),
                             extra_node_attrs=extra_node_attrs, progress=progress)
 
     def record_introduction(self, source: str, target: str, via: str | None = None,
@@ -201,8 +231,9 @@ class GraphService:
             self.store.upsert(ties=[tie])
         return intro
 
-    def analysis(self, name: str, include_restricted: bool = True, **params):
-        """An analysis of the reader's snapshot, from the one cache.
+    def analysis(self, name: str, include_restricted: bool = True, as_of=None, **params):
+        """An analysis of the reader's snapshot on ``as_of`` (default today),
+        from the one cache.
 
         ``name`` is ``"actor_metrics"`` (:func:`graphsvc.queries.metrics.actor_metrics`,
         with the snapshot's partition as its ``community`` column) or
@@ -213,7 +244,7 @@ class GraphService:
 
         if name == "actor_metrics":
             seed = params.get("seed", SEED)
-            part = self.partition(include_restricted, seed)
+            part = self.partition(include_restricted, seed, as_of)
 
             def compute(G):
                 return metrics.actor_metrics(G, partition=part, **params)
@@ -222,7 +253,7 @@ class GraphService:
                 return indicators.survey_indicators(G, **params)
         else:
             raise ValueError(f"unknown analysis '{name}': use actor_metrics, indicators")
-        hit = self.cached(include_restricted, name, compute, params)
+        hit = self.cached(include_restricted, name, compute, params, as_of)
         out = hit.copy()
         out.attrs = dict(hit.attrs)
         return out

@@ -1,8 +1,10 @@
 """The illustrative network: deterministic, labelled, and shaped like the survey.
 
 The survey indicators are counted here, plainly, over the snapshot of a real
-SQLite store the network was loaded into; the counting does not use the
-generator's code, only the model's vocabulary and predicates.
+SQLite store the network was loaded into, as it stood on the survey's day
+(the last day of 2021: the network has a history, with ties ended before
+and introductions made after); the counting does not use the generator's
+code, only the model's vocabulary and predicates.
 """
 import hashlib
 import json
@@ -22,6 +24,7 @@ from graphsvc.illustrative import (
     build_illustrative,
     load_illustrative,
 )
+from graphsvc.illustrative.history import INTRODUCTION_NOTE, SURVEY_DAY
 from graphsvc.illustrative.named import NAMED_ACTORS
 from graphsvc.model import CIVIL_SOCIETY_KINDS, Actor, Introduction, Tie, is_policymaker
 from graphsvc.stores.sqlite import SQLiteStore
@@ -211,6 +214,14 @@ def _us_org_civil_society(attrs):
     return attrs["country"] == "US" and attrs["kind"] in (*CIVIL_SOCIETY_KINDS, "network")
 
 
+def on_day(G, day):
+    """The ties in force on ``day``, plainly: since <= day <= until."""
+    H = G.copy()
+    H.remove_edges_from([(u, v, k) for u, v, k, d in G.edges(keys=True, data=True)
+                         if (d.get("since") or day) > day or (d.get("until") or day) < day])
+    return H
+
+
 def indicators(G, is_us_org):
     mexican_csos = [n for n, d in G.nodes(data=True)
                     if d["kind"] in CIVIL_SOCIETY_KINDS and d["country"] == "MX"]
@@ -241,11 +252,54 @@ SURVEY_FIGURES = {"iom": 0.80, "us_org": 0.70, "us_policymaker": 0.20,
 @pytest.mark.parametrize("is_us_org", [_us_org_non_government, _us_org_civil_society])
 def test_survey_indicators_hold(loaded, is_us_org):
     _, G = loaded
-    got = indicators(G, is_us_org)
+    got = indicators(on_day(G, SURVEY_DAY), is_us_org)
     assert got["n"] >= 50  # enough organizations for shares to mean something
     assert got["unhcr"] == 1.0
     for key, expected in SURVEY_FIGURES.items():
         assert got[key] == pytest.approx(expected, abs=TOL), key
+
+
+def test_history_introductions_after_the_survey_move_policymaker_reach(loaded):
+    # The introductions of 2022-2024 tie Mexican CSOs to US policymakers:
+    # counting every tie ever recorded, the share is above the survey's.
+    _, G = loaded
+    survey = indicators(on_day(G, SURVEY_DAY), _us_org_civil_society)
+    ever = indicators(G, _us_org_civil_society)
+    assert ever["us_policymaker"] > survey["us_policymaker"] + TOL
+    intro_ties = [d for _, _, d in G.edges(data=True) if d.get("subtype") == "introduction"]
+    assert len(intro_ties) >= 5
+    assert all("2022-01-01" <= d["since"] <= "2024-12-31" for d in intro_ties)
+    assert any(d.get("until") for d in intro_ties)  # some did not last
+
+
+def test_history_sica_mou_ended_in_2017(loaded):
+    _, G = loaded
+    mou = [d for u, v, d in G.edges(data=True)
+           if {u, v} == {"sica", "unhcr"} and d.get("subtype") == "mou"]
+    assert [(d["since"] < "2017-06-30", d["until"]) for d in mou] == [(True, "2017-06-30")]
+    assert not on_day(G, "2018-01-01").has_edge("sica", "unhcr")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_history_dates_are_consistent(seed):
+    _, ties = build_illustrative(seed)
+    for t in ties:
+        assert t.until is None or t.since is None or t.since <= t.until, t.id
+        assert t.until is None or t.until.year <= 2024, t.id
+    assert sum(t.until is not None for t in ties) >= 10
+
+
+def test_loaded_introductions_are_labelled_and_made_ones_became_ties(store):
+    load_illustrative(store)
+    records = store.introductions()
+    assert {r.status for r in records} == {"proposed", "made", "declined"}
+    assert all(r.note.startswith(INTRODUCTION_NOTE) for r in records)
+    for r in records:
+        if r.status == "made":
+            tie = store.get_tie(f"informal:{'--'.join(sorted((r.source, r.target)))}"
+                                ":introduction")
+            assert tie is not None and tie.since == r.recorded_at.date()
+            assert tie.provenance == "illustrative"
 
 
 def test_funding_chain_prm_to_agencies_to_csos(loaded):

@@ -10,6 +10,7 @@ import click
 from ..model import PROVENANCES
 from .common import get_service
 from .principal import cli_graph_view
+from .time import as_of_option, note_as_of
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 
@@ -131,7 +132,8 @@ def import_(actors, ties, graph_json, skip_invalid, report, provenance, quiet):
               help="Add every per-actor metric (docs/metrics.md) to the actors: node "
               "attributes in GraphML and GEXF (for Gephi), columns in actors.csv.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-def export(fmt, output, public_only, with_metrics, quiet):
+@as_of_option
+def export(fmt, output, public_only, with_metrics, quiet, as_of):
     """Export the whole graph to a file.
 
     \b
@@ -140,6 +142,11 @@ def export(fmt, output, public_only, with_metrics, quiet):
       graphsvc export --format csv --output graph-csv/
       graphsvc export --output graph.graphml
       graphsvc export --output graph.gexf --with-metrics
+      graphsvc export --output history.gexf --all-time
+
+    Ties in force today unless --as-of or --all-time says otherwise; every
+    format keeps each tie's since and until, and GEXF marks them as start
+    and end for Gephi's timeline.
     """
     if fmt is None:
         fmt = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}.get(
@@ -149,20 +156,22 @@ def export(fmt, output, public_only, with_metrics, quiet):
                 f"cannot tell the format from '{output}': give --format "
                 "json, csv, graphml or gexf.")
     service = get_service(click.get_current_context())
-    extra = metric_columns(service, public_only) if with_metrics else None
+    extra = metric_columns(service, public_only, as_of) if with_metrics else None
     run_export(service, fmt, output, public_only=public_only, quiet=quiet,
-               extra_node_attrs=extra)
+               extra_node_attrs=extra, as_of=as_of)
     cli_graph_view().audit_export(str(output), {"format": fmt,
                                                 "restricted_included": not public_only,
-                                                "with_metrics": with_metrics})
+                                                "with_metrics": with_metrics,
+                                                "as_of": as_of})
 
 
-def metric_columns(service, public_only: bool) -> dict:
+def metric_columns(service, public_only: bool, as_of=None) -> dict:
     """Every per-actor metric as ``{column: {actor id: value}}``, computed on
-    the same snapshot the export writes (cached per store version)."""
+    the same snapshot the export writes (cached per store version and day)."""
     from ..queries.metrics import node_attributes
 
-    table = service.analysis("actor_metrics", include_restricted=not public_only)
+    table = service.analysis("actor_metrics", include_restricted=not public_only,
+                             as_of=as_of)
     columns: dict = {}
     for actor, values in node_attributes(table).items():
         for column, value in values.items():
@@ -171,13 +180,16 @@ def metric_columns(service, public_only: bool) -> dict:
 
 
 def run_export(service, fmt: str, output: Path, *, public_only: bool = False,
-               quiet: bool = False, extra_node_attrs=None) -> None:
+               quiet: bool = False, extra_node_attrs=None, as_of=None) -> None:
     """The body of ``export``; ``extra_node_attrs`` ({column: {actor id: value}})
     is where computed columns such as metrics join the actors' attributes."""
     with _bars(quiet) as progress:
         paths = service.export(fmt.lower(), output, include_restricted=not public_only,
-                               extra_node_attrs=extra_node_attrs, progress=progress)
-    G = service.snapshot(include_restricted=not public_only)  # cached: what was written
+                               extra_node_attrs=extra_node_attrs, progress=progress,
+                               as_of=as_of)
+    # cached: what was written
+    G = service.snapshot(include_restricted=not public_only, as_of=as_of)
+    note_as_of(G.graph.get("as_of", "all"))
     public = "public " if public_only else ""
     click.echo(f"Exported {G.number_of_nodes()} {public}actors, {G.number_of_edges()} "
                f"{public}ties to {', '.join(paths)}.")

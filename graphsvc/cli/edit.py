@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ..errors import ValidationFailed
 from ..history import Change
 from ..model import Actor, Tie, validation_problems
+from ..snapshot import ALL_TIME
 from ..stores.edits import MERGE_FIELDS
 from .principal import cli_graph_view
 
@@ -161,7 +162,7 @@ def actors_delete(actor_id, reason, revision, yes):
     revert` restores them)."""
     view = cli_graph_view()
     view.get_actor(actor_id)
-    n = len(view.ties(actor_id))
+    n = len(view.ties(actor_id, as_of=ALL_TIME))  # a delete takes every tie
     if not yes:
         click.confirm(f"delete {actor_id} and its {n} tie{'s' if n != 1 else ''}?",
                       abort=True)

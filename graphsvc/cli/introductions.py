@@ -7,6 +7,7 @@ import click
 
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
 from .common import get_service
+from .time import as_of_option, as_of_words
 
 FORMATS = ("text", "json", "csv", "html")
 
@@ -65,22 +66,26 @@ def introductions():
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out (for reports shared outside).")
 @_LANG
+@as_of_option
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
-            public_only, lang):
+            public_only, lang, as_of):
     """Ranked introductions for one actor, with reasons and a broker."""
     from ..errors import NotFound
     from ..queries.introductions import suggest_introductions, suggestions_report
 
     svc = _service()
-    G = svc.snapshot(include_restricted=not public_only)
+    G = svc.snapshot(include_restricted=not public_only, as_of=as_of)
     if actor_id not in G and public_only and svc.store.get_actor(actor_id) is not None:
         raise NotFound(f"actor '{actor_id}' is restricted",
                        hint="Leave out --public-only to include restricted actors.")
     filters = {"country": country, "kind": kind, "city": city, "issue_area": issue_area}
     got = suggest_introductions(G, actor_id, mode, limit=limit,
-                                introductions=svc.introductions(not public_only, actor_id),
-                                partition=svc.partition(not public_only), **filters)
+                                introductions=svc.introductions(not public_only, actor_id,
+                                                                as_of),
+                                partition=svc.partition(not public_only, as_of=as_of),
+                                **filters)
     report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
+    report["as_of"] = as_of
     if fmt != "text":
         _emit(_render(report, fmt, lang), output, f"{len(got)} suggestions")
         return
@@ -89,7 +94,9 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
     if report["illustrative"]:
         lines.append("ILLUSTRATIVE network: not facts about real organizations.")
     a = report["actor"]
-    lines.append(f"Suggested introductions for {a['name']} ({a['id']}), mode {mode}:")
+    when = "all time" if as_of == "all" else f"as of {as_of}"
+    lines.append(f"Suggested introductions for {a['name']} ({a['id']}), mode {mode}, "
+                 f"{when}:")
     if not got:
         lines.append("  no candidates match.")
     for s in got:
@@ -156,16 +163,19 @@ def record(source, target, via, status, note, public):
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
 @_LANG
-def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, lang):
+@as_of_option
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, lang, as_of):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
     from ..queries.introductions import plan_introductions, plan_report
 
     svc = _service()
-    G = svc.snapshot(include_restricted=not public_only)
-    p = plan_introductions(G, k, goal, introductions=svc.introductions(not public_only),
+    G = svc.snapshot(include_restricted=not public_only, as_of=as_of)
+    p = plan_introductions(G, k, goal,
+                           introductions=svc.introductions(not public_only, as_of=as_of),
                            seed=seed, communities=communities, min_ties=min_ties, hops=hops,
-                           partition=svc.partition(not public_only, seed))
+                           partition=svc.partition(not public_only, seed, as_of))
     report = plan_report(G, p)
+    report["as_of"] = as_of
     if fmt != "text":
         _emit(_render(report, fmt, lang), output,
               f"a plan of {len(p['steps'])} introductions")
@@ -175,7 +185,7 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, l
     lines = []
     if report["illustrative"]:
         lines.append("ILLUSTRATIVE network: not facts about real organizations.")
-    lines += [f"{p['indicator']}:",
+    lines += [as_of_words(as_of), f"{p['indicator']}:",
               f"  before {b['value']:.1%} ({b['count']}/{b['total']}), "
               f"after {a['value']:.1%} ({a['count']}/{a['total']})",
               f"Optimises: {p['optimises']}"]
@@ -205,7 +215,8 @@ def evaluate(seed, hide, k, graphs, fmt):
     from ..queries.introductions import evaluate as ev
     from ..synthetic import evaluation_graphs
 
-    store_graph = _service().snapshot() if "store" in graphs else None
+    # the store's graph over all time: hiding ties tests recovering them
+    store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
     results = ev.run_evaluations(
         evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
                           store_graph=store_graph), seed=seed, hide=hide, k=k)

@@ -16,6 +16,7 @@ import pandas as pd
 from ..errors import GraphsvcError, NotFound
 from ..ingest.safe_write import csv_text, frame_rows, write_csv_rows, write_xlsx
 from .common import get_service
+from .time import as_of_option, as_of_words
 
 ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
                      "organizations' relationships.")
@@ -108,8 +109,9 @@ def _infer_format(fmt, output):
                    "actors (for large graphs); default exact.")
 @click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True,
               help="Steps for the reach_<n> column.")
+@as_of_option
 def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, sample,
-            reach):
+            reach, as_of):
     """Write every per-actor metric with the actor's attributes.
 
     One row per actor; docs/metrics.md lists and defines the columns.
@@ -120,15 +122,17 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
                                  param_hint="--output")
     service = get_service(click.get_current_context())
     illustrative = _note_illustrative(service)
-    G = service.snapshot(include_restricted=not public_only)
+    G = service.snapshot(include_restricted=not public_only, as_of=as_of)
     if (group_by != "community" and len(G)
             and group_by not in {k for _, a in G.nodes(data=True) for k in a}):
         raise click.BadParameter(f"no actor has the attribute '{group_by}': use country, "
                                  "kind, city or region", param_hint="--group-by")
-    df = service.analysis("actor_metrics", include_restricted=not public_only, kinds=kinds,
+    df = service.analysis("actor_metrics", include_restricted=not public_only, as_of=as_of,
+                          kinds=kinds,
                           directed=directed, combine=combine, group_by=group_by, k=sample,
                           seed=seed, reach=reach)
     about = {"illustrative": illustrative, "version": df.attrs.get("version"),
+             "as_of": as_of,
              "parameters": {k: v for k, v in df.attrs.items()
                             if k not in ("version", "illustrative")}}
     if fmt == "json":
@@ -148,7 +152,7 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
                    output)
     else:
         rows = [("key", "value"), ("illustrative", str(illustrative)),
-                ("version", str(about["version"]))]
+                ("version", str(about["version"])), ("as_of", as_of)]
         rows += [(k, json.dumps(v)) for k, v in about["parameters"].items()]
         if illustrative:
             rows.insert(1, ("note", ILLUSTRATIVE_NOTE))
@@ -157,8 +161,10 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
         _write(lambda: write_xlsx(output, [("actors", frame_rows(df)), ("about", rows)]),
                output)
     if output != "-":
-        click.echo(f"wrote {len(df)} actors x {df.shape[1]} columns to {output} ({fmt})",
-                   err=True)
+        click.echo(f"wrote {len(df)} actors x {df.shape[1]} columns to {output} ({fmt}); "
+                   + as_of_words(as_of)[0].lower() + as_of_words(as_of)[1:], err=True)
+    elif fmt == "csv":
+        click.echo(as_of_words(as_of), err=True)
 
 
 @click.command()
@@ -169,19 +175,24 @@ def metrics(fmt, output, kinds, directed, combine, seed, public_only, group_by, 
 @click.option("--iom", multiple=True, metavar="ID",
               help="Actor ids that are IOM (default: matched by id, acronym or name).")
 @click.option("--public-only", is_flag=True, help="Leave out restricted actors and ties.")
-def indicators(fmt, unhcr, iom, public_only):
+@as_of_option
+def indicators(fmt, unhcr, iom, public_only, as_of):
     """Print the cross-border indicators beside the 2021 survey's figures."""
     service = get_service(click.get_current_context())
     illustrative = _note_illustrative(service)
-    df = service.analysis("indicators", include_restricted=not public_only,
+    df = service.analysis("indicators", include_restricted=not public_only, as_of=as_of,
                           unhcr=list(unhcr) or None, iom=list(iom) or None)
     if fmt == "json":
-        click.echo(json.dumps({"illustrative": illustrative, "indicators": _records(df)},
+        click.echo(json.dumps({"illustrative": illustrative, "as_of": as_of,
+                               "indicators": _records(df)},
                               ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        click.echo(csv_text(frame_rows(df)), nl=False)
+        out = df.copy()
+        out.insert(0, "as_of", as_of)
+        click.echo(csv_text(frame_rows(out)), nl=False)
         return
+    click.echo(as_of_words(as_of))
     for name, r in df.iterrows():
         value = "-" if r["value"] is None or pd.isna(r["value"]) else _fmt_value(name, r["value"])
         survey = "" if pd.isna(r["survey"]) else f"  (survey: {r['survey']:.0%})"
@@ -204,7 +215,8 @@ def _fmt_value(name, v):
 @seed_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True)
-def communities(kinds, directed, combine, seed, public_only, fmt):
+@as_of_option
+def communities(kinds, directed, combine, seed, public_only, fmt, as_of):
     """Print the Louvain communities with their mix of countries, kinds and issues.
 
     The communities are the snapshot's one partition (seeded Louvain over
@@ -216,27 +228,32 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
 
     service = get_service(click.get_current_context())
     illustrative = _note_illustrative(service)
-    H = project(service.snapshot(include_restricted=not public_only), kinds=kinds,
-                directed=directed, combine=combine)
-    part = service.partition(include_restricted=not public_only, seed=seed)
+    H = project(service.snapshot(include_restricted=not public_only, as_of=as_of),
+                kinds=kinds, directed=directed, combine=combine)
+    part = service.partition(include_restricted=not public_only, seed=seed, as_of=as_of)
     if not part:
         if fmt == "json":
-            click.echo(json.dumps({"illustrative": illustrative, "modularity": None,
-                                   "seed": seed, "communities": []}, indent=1))
+            click.echo(json.dumps({"illustrative": illustrative, "as_of": as_of,
+                                   "modularity": None, "seed": seed, "communities": []},
+                                  indent=1))
         elif fmt == "table":
+            click.echo(as_of_words(as_of))
             click.echo("No actors, so no communities: import actors and ties first "
                        "(graphsvc import --help).")
         return
     prof = C.community_profile(H, part)
     q = C.modularity(H, part) if H.number_of_edges() else float("nan")
     if fmt == "json":
-        click.echo(json.dumps({"illustrative": illustrative, "modularity": _jsonable(q),
-                               "seed": seed,
+        click.echo(json.dumps({"illustrative": illustrative, "as_of": as_of,
+                               "modularity": _jsonable(q), "seed": seed,
                                "communities": _records(prof)}, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":
-        click.echo(csv_text(frame_rows(prof)), nl=False)
+        out = prof.copy()
+        out.insert(0, "as_of", as_of)
+        click.echo(csv_text(frame_rows(out)), nl=False)
         return
+    click.echo(as_of_words(as_of))
     click.echo(f"{len(prof)} communities, modularity {q:.3f} (Louvain, seed {seed})"
                .replace("modularity nan", "no ties"))
     for c, r in prof.iterrows():
@@ -250,18 +267,20 @@ def communities(kinds, directed, combine, seed, public_only, fmt):
 @click.argument("actor")
 @projection_options
 @click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True)
-def influence(actor, kinds, directed, combine, public_only, reach):
+@as_of_option
+def influence(actor, kinds, directed, combine, public_only, reach, as_of):
     """Print ACTOR's shortest and most trusted paths to US policymakers and funders."""
     from ..queries import influence as F
     from ..queries.projection import project
 
     service = get_service(click.get_current_context())
     _note_illustrative(service)
-    H = project(service.snapshot(include_restricted=not public_only), kinds=kinds,
-                directed=directed, combine=combine)
+    H = project(service.snapshot(include_restricted=not public_only, as_of=as_of),
+                kinds=kinds, directed=directed, combine=combine)
     if actor not in H:
         raise NotFound(f"no actor with id '{actor}'",
                        hint="Use an actor id as stored (see the actors list).")
+    click.echo(as_of_words(as_of))
     for _, r in F.influence_paths(H, actor).iterrows():
         head = f"{r['targets']:16} {r['route']:13}"
         if r["target"] is None:

@@ -5,8 +5,9 @@ import random
 from dataclasses import dataclass
 
 from ..errors import GraphsvcError
-from ..model import Actor, Tie
+from ..model import Actor, Introduction, Tie
 from ..stores.base import GraphStore
+from .history import INTRODUCTION_NOTE, add_history
 from .invented import invent_actors
 from .named import DOCUMENTS, NAMED_ACTORS
 from .ties import build_ties
@@ -15,6 +16,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DATASET_LABEL",
     "build_illustrative",
+    "build_illustrative_history",
     "illustrative_meta",
     "load_illustrative",
     "foreign_data",
@@ -64,12 +66,28 @@ def _invented_actor(rec: dict, seed: int) -> tuple[Actor, dict]:
     return actor, rec
 
 
+def build_illustrative_history(seed: int = DEFAULT_SEED
+                               ) -> tuple[list[Actor], list[Tie], list[Introduction]]:
+    """The illustrative network for ``seed`` with its history: actors, dated
+    ties (:mod:`graphsvc.illustrative.history`) and the introduction
+    records, oldest first."""
+    rng = random.Random(seed)
+    n_mx = rng.randint(55, 65)
+    built = [_named_actor(r, seed) for r in NAMED_ACTORS]
+    built += [_invented_actor(r, seed) for r in invent_actors(rng, n_mx)]
+    actors = [a for a, _ in built]
+    ties = build_ties(rng, seed, [h for _, h in built])
+    ties, intros = add_history(actors, ties, seed)
+    return actors, ties, intros
+
+
 def build_illustrative(seed: int = DEFAULT_SEED) -> tuple[list[Actor], list[Tie]]:
     """The illustrative network for ``seed``: actors and ties, validated.
 
     Pure: the same seed gives the same records in the same order, in any
     process. Actors come named ones first, then invented ones; ties are
-    sorted by id. Every record has provenance ``illustrative``.
+    sorted by id, dated (:mod:`graphsvc.illustrative.history`). Every record
+    has provenance ``illustrative``.
 
     Examples
     --------
@@ -79,12 +97,7 @@ def build_illustrative(seed: int = DEFAULT_SEED) -> tuple[list[Actor], list[Tie]
     >>> {a.provenance for a in actors} | {t.provenance for t in ties}
     {'illustrative'}
     """
-    rng = random.Random(seed)
-    n_mx = rng.randint(55, 65)
-    built = [_named_actor(r, seed) for r in NAMED_ACTORS]
-    built += [_invented_actor(r, seed) for r in invent_actors(rng, n_mx)]
-    actors = [a for a, _ in built]
-    ties = build_ties(rng, seed, [h for _, h in built])
+    actors, ties, _intros = build_illustrative_history(seed)
     return actors, ties
 
 
@@ -112,10 +125,12 @@ def foreign_data(store: GraphStore) -> str | None:
     """What in ``store`` is not the illustrative network, or None.
 
     Only a store marked illustrative whose every actor and tie is labelled
-    illustrative, with no introductions recorded, may be reloaded silently.
+    illustrative, and whose introduction records are the illustrative ones,
+    may be reloaded silently.
     """
     counts = store.counts()
-    intros = len(store.introductions())
+    records = store.introductions()
+    intros = len(records)
     if not (counts["actors"] or counts["ties"] or intros):
         return None
     if store.meta().get("illustrative") != "true":
@@ -123,6 +138,7 @@ def foreign_data(store: GraphStore) -> str | None:
     else:
         actors = sum(a.provenance != "illustrative" for a in store.find_actors())
         ties = sum(t.provenance != "illustrative" for t in store.ties())
+        intros = sum(not (r.note or "").startswith(INTRODUCTION_NOTE) for r in records)
     parts = [_count(n, what) for n, what in ((actors, "actor"), (ties, "tie"),
                                              (intros, "introduction record")) if n]
     return ", ".join(parts) or None
@@ -150,7 +166,7 @@ def load_illustrative(store: GraphStore, seed: int = DEFAULT_SEED,
             "nothing was changed.",
             hint="Set GRAPHSVC_DB to another file to keep it, or add --replace to "
             "delete it and load the illustrative network.")
-    actors, ties = build_illustrative(seed)
+    actors, ties, intros = build_illustrative_history(seed)
     had = store.counts()
     replaced = bool(had["actors"] or had["ties"])
     store.clear()
@@ -158,6 +174,8 @@ def load_illustrative(store: GraphStore, seed: int = DEFAULT_SEED,
     # illustrative one, which the next load may clear without asking.
     store.set_meta("illustrative", "true")
     store.upsert(actors, ties)
+    for intro in intros:
+        store.record_introduction(intro)
     for key, value in illustrative_meta(seed).items():
         if key != "illustrative":
             store.set_meta(key, value)

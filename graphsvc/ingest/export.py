@@ -9,7 +9,11 @@
 - **graphml** (R/igraph, Gephi, Cytoscape) and **gexf** (Gephi), written by
   NetworkX from the snapshot: lists are ``;``-joined text, missing values are
   left out, and each edge keeps ``directed`` (true only for funding) because
-  one file holds undirected and directed ties at once.
+  one file holds undirected and directed ties at once. Every format keeps a
+  tie's ``since`` and ``until``. GEXF is version 1.3 and, when any tie is
+  dated, *dynamic*: each dated tie also gets ``start``/``end`` (its
+  ``since``/``until``), which Gephi's timeline reads. Actors carry no dates,
+  so nodes have none (present at every date).
 
 Like NetworkX's writers, each writer takes the graph to write: the reader's
 snapshot (:mod:`graphsvc.snapshot`), so an export holds exactly what its
@@ -21,6 +25,7 @@ the actors.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -79,11 +84,15 @@ def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (
     ``introductions`` are written as given: pass the records the reader may
     see (:meth:`graphsvc.service.GraphService.introductions`).
     """
-    meta = {k: v for k, v in G.graph.items() if k != "version"}
+    meta = {k: v for k, v in G.graph.items() if k not in ("version", "as_of")}
     intros = [i.to_record() for i in introductions]
     doc = {"format": GRAPH_FORMAT, "format_version": GRAPH_FORMAT_VERSION,
            "meta": meta, "actors": actor_records(G), "ties": tie_records(G),
            "introductions": intros}
+    if G.graph.get("as_of"):
+        # The day the ties are in force on ("all": every tie ever recorded);
+        # not a dataset setting, so outside meta (an import ignores it).
+        doc["as_of"] = G.graph["as_of"]
     if extra_node_attrs:
         # Kept apart from the actor records so the document still imports.
         doc["node_attributes"] = {name: {k: values[k] for k in sorted(values) if k in G}
@@ -187,9 +196,47 @@ def write_graphml(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = No
                      prettyprint=True)
 
 
+#: GEXF 1.3 namespaces (NetworkX writes 1.2draft; the elements it writes are
+#: the same in 1.3, so the document is renamed into 1.3 after writing).
+GEXF_NS = "http://gexf.net/1.3"
+_GEXF_12 = ('xmlns="http://www.gexf.net/1.2draft"',
+            'xmlns:viz="http://www.gexf.net/1.2draft/viz"',
+            'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+            'http://www.gexf.net/1.2draft/gexf.xsd"',
+            'version="1.2"')
+_GEXF_13 = (f'xmlns="{GEXF_NS}"', f'xmlns:viz="{GEXF_NS}/viz"',
+            f'xsi:schemaLocation="{GEXF_NS} {GEXF_NS}/gexf.xsd"', 'version="1.3"')
+
+
+def dynamic_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None
+                  ) -> nx.MultiDiGraph:
+    """:func:`flat_graph` with ``start``/``end`` on every dated tie (its
+    ``since``/``until``, ISO dates), as GEXF's dynamic mode spells them."""
+    H = flat_graph(G, extra_node_attrs)
+    for _u, _v, d in H.edges(data=True):
+        if d.get("since"):
+            d["start"] = str(d["since"])
+        if d.get("until"):
+            d["end"] = str(d["until"])
+    return H
+
+
 def write_gexf(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = None) -> None:
-    """GEXF of :func:`flat_graph` (Gephi)."""
-    nx.write_gexf(flat_graph(G, extra_node_attrs), path, encoding="utf-8", prettyprint=True)
+    """GEXF 1.3 of :func:`dynamic_graph` (Gephi): dynamic, with
+    ``timeformat="date"``, when any tie is dated."""
+    import io
+
+    buffer = io.BytesIO()
+    nx.write_gexf(dynamic_graph(G, extra_node_attrs), buffer, encoding="utf-8",
+                  prettyprint=True, version="1.2draft")
+    text = buffer.getvalue().decode("utf-8")
+    head, sep, body = text.partition("<meta")
+    for old, new in zip(_GEXF_12, _GEXF_13):
+        head = head.replace(old, new, 1)
+    # 1.3 has no graph name attribute (1.2draft's, always empty here).
+    body = re.sub(r'(<graph [^>]*?) name="[^"]*"', r"\1", body, count=1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(head + sep + body)
 
 
 def export_graph(G: nx.MultiDiGraph, fmt: str, output, *,

@@ -61,6 +61,9 @@ def index():
         "brokerage": url_for(".brokerage"),
         "communities": url_for(".communities"),
         "indicators": url_for(".indicators"),
+        "changes": url_for(".changes"),
+        "trends": url_for(".trends"),
+        "monitoring": url_for(".monitoring"),
     })
 
 
@@ -160,6 +163,78 @@ def communities():
            schema="Indicators")
 def indicators():
     return jsonify(data.indicators(get_service(), current_access()))
+
+
+# --- time ------------------------------------------------------------------------
+
+_changes_params = [
+    _q("from", "The earlier day, YYYY-MM-DD (default: 1 January five years before `to`).",
+       {"type": "string", "format": "date"}),
+    _q("to", "The later day, YYYY-MM-DD (default: today).",
+       {"type": "string", "format": "date"}),
+]
+_period_param = [_q("period", "One point per year or quarter (default: chosen by the "
+                    "data's span).", {"type": "string", "enum": ["year", "quarter"]})]
+_monitoring_params = [
+    _q("from", "First day of the period (default: a year before `to`).",
+       {"type": "string", "format": "date"}),
+    _q("to", "Last day of the period (default: today).",
+       {"type": "string", "format": "date"}),
+    _q("months", "Months after a made introduction at which a tie must be in force "
+       "(default: the FUNNEL_MONTHS setting).",
+       {"type": "integer", "minimum": 1, "maximum": 12}),
+]
+
+
+@bp.get("/changes")
+@operation("What changed between two days", "Ties begun (since in (from, to]) and "
+           "ended (until in [from, to)), actors who joined or left, each indicator on "
+           "both days with the difference, the actors whose betweenness, brokerage or "
+           "constraint moved most, communities merged or split (matched by overlap), "
+           "and the introductions recorded in between with whether each became a tie.",
+           params=_changes_params, schema="Changes", tag="time")
+def changes():
+    from . import time as T
+
+    return jsonify(T.changes(current_access(), T.changes_query(request.args)))
+
+
+@bp.get("/trends")
+@operation("Indicator trends", "Each indicator (the survey's shares, density, "
+           "components, the E-I index...) at the end of each year or quarter since the "
+           "earliest date in the graph, and today; the survey's 2021 figure beside "
+           "each.", params=_period_param, schema="Trends", tag="time")
+def trends():
+    from . import time as T
+
+    return jsonify(T.trends(current_access(), T.period_arg(request.args)))
+
+
+@bp.get("/trends.csv")
+@operation("Indicator trends as CSV", "One row per day, one column per indicator.",
+           params=_period_param, tag="time")
+def trends_csv():
+    from . import time as T
+
+    access = current_access()
+    report = T.trends(access, T.period_arg(request.args))
+    access.view.audit_download("trends.csv", {"period": report["period"]})
+    return T.trends_csv(report), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="trends-{report["as_of"]}.csv"'}
+
+
+@bp.get("/monitoring")
+@operation("Introductions funnel", "The introductions recorded in the period as a "
+           "funnel: proposed, made, a tie between the pair in force `months` months "
+           "later, still in force a year after the introduction; each stage too recent "
+           "to tell is counted apart. With one row per pair.",
+           params=_monitoring_params, schema="Funnel", tag="time")
+def monitoring():
+    from . import time as T
+
+    query = T.monitoring_query(request.args, current_app.config.get("FUNNEL_MONTHS", 6))
+    return jsonify(T.monitoring(current_access(), query))
 
 
 @bp.get("/openapi.json")

@@ -7,6 +7,7 @@ templates translate).
 """
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 import networkx as nx
@@ -17,6 +18,8 @@ from ..ingest.safe_write import csv_text, frame_rows
 from ..model import TIE_KINDS
 from ..queries import metrics
 from ..service import GraphService
+from ..snapshot import ALL_TIME, ended
+from ..snapshot import today as today_iso
 from ..stores import ActorFilter
 from ..viz import build_network, ego_graph, filter_graph, layout, network_data, ordered
 from . import analyses
@@ -61,7 +64,8 @@ def _snapshot(service: GraphService, access: Access) -> nx.MultiDiGraph:
 
 def _dataset(service: GraphService, G: nx.MultiDiGraph) -> dict:
     return {"illustrative": G.graph.get("illustrative") == "true",
-            "version": G.graph.get("version"), "store": service.store.name}
+            "version": G.graph.get("version"), "store": service.store.name,
+            "as_of": G.graph.get("as_of")}
 
 
 def dataset(service: GraphService, access: Access) -> dict:
@@ -277,29 +281,15 @@ def _edge_title(G, w: _Words):
     return title
 
 
-def map_data(service: GraphService, access: Access, query: MapQuery,
-             max_nodes: int = 5000) -> dict:
-    """What vis-network needs to draw the map the query asks for.
-
-    Positions come from the service's cache (per store version, access
-    and query).
-    Beyond ``max_nodes`` the actors with the largest measure are kept and
-    ``truncated`` says how many were left out.
-    """
-    G = _snapshot(service, access)
-    center = None
-    if query.ego is not None:
-        _visible_actor(service, access, query.ego)
-        if query.ego not in G:
-            raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
-        center = query.ego
-    measure = MEASURES[query.size_by](G, access)
+def _select(G, access: Access, query: MapQuery, measure: dict, max_nodes: int,
+            center) -> tuple[nx.MultiDiGraph, int]:
+    """The part of ``G`` the map query shows, and how many actors were left
+    out beyond ``max_nodes`` (those with the smallest measure)."""
     H = filter_graph(G, query.filter, measure)
     if query.min_degree:
         H = H.subgraph([v for v in H if G.degree(v) >= query.min_degree])
-    part = analyses.partition(access) if (query.communities
-                                          or query.color_by == "community") else {}
     if query.communities:
+        part = analyses.partition(access)
         H = H.subgraph([v for v in H if part.get(v) in query.communities])
     if center is not None:
         if center not in H:
@@ -314,12 +304,85 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         # A copy (iterating nested subgraph views is slow on big maps) in
         # sorted order: a view's order follows the hash seed of the process.
         H = ordered(H)
-    # The snapshot version and the query determine the graph: key on them
-    # rather than hash every node and tie.
-    positions = access.view.cached(
-        "layout", lambda _G: layout(H),
-        (query.filter, center, query.depth, query.size_by, query.min_degree,
-         query.communities, max_nodes))
+    return H, left_out
+
+
+def _all_time(access: Access) -> Access:
+    """The same reader, every tie ever recorded (for one layout of all days)."""
+    view = copy.copy(access.view)
+    view.as_of, view.as_of_chosen = ALL_TIME, True
+    return Access(view)
+
+
+def _positions(access: Access, query: MapQuery, max_nodes: int, center, H) -> dict:
+    """Node positions for the map: one layout for every day of a query.
+
+    The layout is of the query's actors over all time (every tie ever
+    recorded; actors kept beyond ``max_nodes`` by their number of ties),
+    cached without a day, so moving the date redraws the ties and leaves
+    the actors where they were. An actor the day shows that the all-time
+    selection left out is put beside its placed neighbours.
+    """
+    whole = _all_time(access)
+
+    def compute(G_all):
+        L, _left = _select(G_all, whole, query, dict(G_all.degree()), max_nodes,
+                           center if center in G_all else None)
+        return layout(L)
+
+    positions = dict(whole.view.cached(
+        "layout", compute,
+        (query.filter, center, query.depth, query.min_degree, query.communities,
+         max_nodes)))
+    missing = [v for v in H if v not in positions]
+    for i, v in enumerate(sorted(missing, key=str)):
+        placed = [positions[u] for u in nx.all_neighbors(H, v) if u in positions]
+        if placed:
+            x = sum(p[0] for p in placed) / len(placed) + 12.0
+            y = sum(p[1] for p in placed) / len(placed) + 12.0
+        else:
+            x, y = 40.0 * (i % 10), -60.0 - 40.0 * (i // 10)
+        positions[v] = (round(x, 1), round(y, 1))
+    return positions
+
+
+def _grey_ended(data: dict, G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> int:
+    """On an all-time map, draw ties that have ended (``until`` before
+    today) as ended: grey and dotted, ``ended`` true. Returns how many."""
+    today = today_iso()
+    n = 0
+    for e in data["edges"]:
+        d = H.edges[e["from"], e["to"], e["id"]] if H.has_edge(e["from"], e["to"], e["id"]) \
+            else {}
+        if ended(d, today):
+            e.update(color="#b0b0b0", dashes=[2, 4], ended=True, width=1)
+            if e.get("title"):
+                e["title"] = _("Ended on %(day)s", day=d["until"]) + "\n" + e["title"]
+            n += 1
+    return n
+
+
+def map_data(service: GraphService, access: Access, query: MapQuery,
+             max_nodes: int = 5000) -> dict:
+    """What vis-network needs to draw the map the query asks for.
+
+    The graph is the request's as of its day; positions are one layout for
+    every day of the query (see :func:`_positions`), from the service's
+    cache. Beyond ``max_nodes`` the actors with the largest measure are kept
+    and ``truncated`` says how many were left out. On an all-time map, ties
+    that have ended are drawn grey and dotted (``ended``).
+    """
+    G = _snapshot(service, access)
+    center = None
+    if query.ego is not None:
+        _visible_actor(service, access, query.ego)
+        if query.ego not in G:
+            raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
+        center = query.ego
+    measure = MEASURES[query.size_by](G, access)
+    H, left_out = _select(G, access, query, measure, max_nodes, center)
+    part = analyses.partition(access) if query.color_by == "community" else {}
+    positions = _positions(access, query, max_nodes, center, H)
     words = _Words(H)
     shown_measure = None if query.size_by == "degree" else (
         str(measure_label(query.size_by)), measure)
@@ -329,12 +392,14 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
                         groups=({v: part.get(v) for v in H}
                                 if query.color_by == "community" else None))
     data = network_data(net)
+    ended_ties = _grey_ended(data, G, H) if G.graph.get("as_of") == ALL_TIME else 0
     return {
         "dataset": _dataset(service, G),
         **data,
         "shown": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
         "total": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()},
         "truncated": left_out,
+        "ended": ended_ties,
         "ego": center,
         "depth": query.depth if center else None,
         "size_by": query.size_by,

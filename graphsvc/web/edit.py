@@ -24,6 +24,7 @@ from ..duplicates import DuplicateIndex
 from ..errors import NotFound, Problem, ValidationFailed
 from ..history import Change
 from ..model import Actor, Tie, validation_problems
+from ..snapshot import ALL_TIME
 from ..stores import ActorFilter
 from ..stores.edits import MERGE_FIELDS
 from ..stores.sqlite import fold
@@ -358,11 +359,12 @@ def merge(access: Access, survivor: str, merged: str, take: dict, expect: dict,
 def merge_page(access: Access, survivor: str, merged: str | None) -> dict:
     """What the merge form shows: both actors, field by field, and their ties."""
     S = _visible_actor(access.view.service, access, survivor)
-    page: dict = {"survivor": S.to_record(), "survivor_ties": len(access.view.ties(survivor)),
+    page: dict = {"survivor": S.to_record(),
+                  "survivor_ties": len(access.view.ties(survivor, as_of=ALL_TIME)),
                   "revision": access.view.revision("actor", survivor), "merged": None}
     if merged:
         M = _visible_actor(access.view.service, access, merged)
-        page.update(merged=M.to_record(), merged_ties=len(access.view.ties(merged)),
+        page.update(merged=M.to_record(), merged_ties=len(access.view.ties(merged, as_of=ALL_TIME)),
                     merged_revision=access.view.revision("actor", merged),
                     fields=[{"name": f, "survivor": getattr(S, f), "merged": getattr(M, f)}
                             for f in MERGE_FIELDS])

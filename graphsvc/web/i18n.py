@@ -65,7 +65,7 @@ MEASURE_LABELS = {
     "degree": _l("Ties"), "betweenness": _l("Betweenness"), "pagerank": _l("PageRank"),
     "eigenvector": _l("Eigenvector"), "closeness": _l("Closeness"),
     "harmonic": _l("Harmonic closeness"), "strength": _l("Strength"),
-    "brokerage_total": _l("Brokerage (total)"),
+    "brokerage_total": _l("Brokerage (total)"), "constraint": _l("Constraint"),
 }
 #: Attributes brokerage can group actors by.
 GROUP_LABELS = {"country": _l("Country"), "kind": _l("Kind"),
@@ -121,6 +121,14 @@ def group_label(value) -> str:
     return _label(GROUP_LABELS, value)
 
 
+#: Introduction statuses, as pages name them.
+STATUS_NAMES = {"proposed": _l("Proposed"), "made": _l("Made"), "declined": _l("Declined")}
+
+
+def status_label(value) -> str:
+    return _label(STATUS_NAMES, value)
+
+
 def country_name(code) -> str:
     """The country's name in the current language; ``INT`` is international."""
     if not code:
@@ -146,7 +154,8 @@ def _per_render(f):
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
-              area_label, role_label, measure_label, group_label, country_name):
+              area_label, role_label, measure_label, group_label, country_name,
+              status_label):
         app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 

@@ -120,7 +120,7 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     localise(report)
     report["limit"] = query["limit"]
     report["recorded"] = _recorded(access, G, actor_id)
-    return {"dataset": _dataset(service, G), **report}
+    return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
 
 
 def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
@@ -139,7 +139,7 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
         (query["k"], query["goal"], query["hops"]))
     report = localise(plan_report(G, copy.deepcopy(p)))  # wording is per request
     report.update(k=query["k"], hops=query["hops"])
-    return {"dataset": _dataset(service, G), **report}
+    return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
 
 
 def record(service: GraphService, access: Access, form) -> dict:

@@ -30,6 +30,12 @@ def _q(name, description, schema=None, array=False):
     return p
 
 
+#: The day every read is of: the ties in force that day (default today), or
+#: every tie ever recorded.
+AS_OF_PARAM = _q("as_of", "Read the graph as it was on this day (YYYY-MM-DD): the ties "
+                 "in force then. Default: today. `all`: every tie ever recorded, ended "
+                 "or not.", {"type": "string", "examples": ["2021-12-31", "all"]})
+
 _KIND = {"type": "string", "enum": sorted(ACTOR_KINDS)}
 _TIE_KIND = {"type": "string", "enum": list(TIE_KINDS)}
 actor_params = [
@@ -176,7 +182,9 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
     c.schema("Dataset", {"type": "object", "properties": {
         "illustrative": {"type": "boolean",
                          "description": "True for the illustrative (invented) network."},
-        "version": {"type": "integer"}, "store": {"type": "string"}}})
+        "version": {"type": "integer"}, "store": {"type": "string"},
+        "as_of": {"type": "string", "description": "The day the ties shown were in force "
+                  "(YYYY-MM-DD), or `all` for every tie ever recorded."}}})
     counted = {"type": "array", "items": {"type": "object", "properties": {
         "value": {"type": "string"}, "count": {"type": "integer"}}}}
     indicator = {"type": "object", "properties": {
@@ -287,6 +295,44 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
     c.schema("TieAnswer", {"type": "object", "properties": {
         "tie": {"$ref": "#/components/schemas/Tie"}, "revision": {"type": "integer"},
         "change": {"oneOf": [{"$ref": "#/components/schemas/Change"}, {"type": "null"}]}}})
+    tie_change = {"type": "object", "properties": {
+        k: {"type": ["string", "null"]} for k in ("id", "source", "target", "source_name",
+                                                   "target_name", "kind", "subtype",
+                                                   "since", "until")}}
+    c.schema("Changes", {"type": "object", "properties": {
+        "from": {"type": "string"}, "to": {"type": "string"},
+        "ties_begun": {"type": "array", "items": tie_change},
+        "ties_ended": {"type": "array", "items": tie_change},
+        "actors_joined": {"type": "array", "items": {"type": "object"}},
+        "actors_left": {"type": "array", "items": {"type": "object"}},
+        "indicators": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "label": {"type": "string"},
+            "from": {"type": ["number", "null"]}, "to": {"type": ["number", "null"]},
+            "difference": {"type": ["number", "null"]},
+            "survey": {"type": ["number", "null"]}}}},
+        "metrics": {"type": "object", "description": "betweenness, brokerage_total, "
+                    "constraint: the actors that moved most, with from, to, difference."},
+        "communities": {"type": ["object", "null"], "description": "merged and split "
+                        "communities (numbers of each day's partition)."},
+        "introductions": {"type": "array", "items": {"type": "object"}},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("Trends", {"type": "object", "properties": {
+        "period": {"type": "string", "enum": ["year", "quarter"]},
+        "dates": {"type": "array", "items": {"type": "string"}},
+        "series": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "label": {"type": "string"},
+            "share": {"type": "boolean"}, "survey": {"type": ["number", "null"]},
+            "values": {"type": "array", "items": {"type": ["number", "null"]}}}}},
+        "as_of": {"type": "string"}}})
+    c.schema("Funnel", {"type": "object", "properties": {
+        "start": {"type": "string"}, "end": {"type": "string"},
+        "months": {"type": "integer"}, "today": {"type": "string"},
+        "counts": {"type": "object", "description": "proposed, made, tie_after_months, "
+                   "tie_after_year"},
+        "pending": {"type": "object", "description": "Stages too recent to tell."},
+        "declined": {"type": "integer"},
+        "pairs": {"type": "array", "items": {"type": "object"}},
+        "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("Introduction", {"type": "object", "properties": {
         "source": {"type": "string"}, "target": {"type": "string"},
         "via": {"type": ["string", "null"]},
@@ -323,6 +369,11 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
             if permission != "view":  # every role reads; fewer import, export, edit
                 op["responses"] = {**op["responses"], "403": {
                     "$ref": "#/components/responses/Forbidden"}}
+        if "GET" in rule.methods and op["tags"] != ["meta"] and op["tags"] != ["time"]:
+            # Every read is of the graph as of a day (the time pages name their own).
+            op = {**op, "parameters": [*op["parameters"], AS_OF_PARAM]}
+            op["responses"] = {"400": {"$ref": "#/components/responses/BadRequest"},
+                               **op["responses"]}
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         path = path.removeprefix(prefix) or "/"
         methods = sorted(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})

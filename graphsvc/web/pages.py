@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from ..errors import GraphsvcError, ValidationFailed
+from ..snapshot import ALL_TIME
 from . import data
 from .access import current_access
 from .errors import InvalidQuery
@@ -70,8 +71,11 @@ def _map(query):
 
 @bp.get("/")
 def dashboard():
-    return render_template("dashboard.html",
-                           page=data.dashboard(get_service(), current_access()))
+    from . import time as T
+
+    access = current_access()
+    return render_template("dashboard.html", page=data.dashboard(get_service(), access),
+                           trends=T.trend_charts(T.trends(access)))
 
 
 @bp.get("/actors")
@@ -102,10 +106,26 @@ def influence_map():
 
     query = map_query(request.args)
     return render_template("map.html", map=_map(query), query=query,
+                           map_years=_map_years(),
                            facets=data.facets(get_service(), current_access()),
                            choices=data.actor_choices(get_service(), current_access()),
                            size_measures=SIZE_MEASURES,
                            community_choices=community_rows(current_access()))
+
+
+def _map_years() -> list[int]:
+    """The years the map's timeline offers: from the earliest date in the
+    graph to last year (then today and all time)."""
+    import datetime as dt
+
+    from ..queries.temporal import tie_dates
+
+
+    access = current_access()
+    dates = access.view.cached("tie_dates", tie_dates, as_of=ALL_TIME)
+    this_year = dt.date.today().year
+    first = int(dates[0][:4]) if dates else this_year
+    return list(range(max(first, this_year - 30), this_year))
 
 
 @bp.get("/map/download")
@@ -235,6 +255,55 @@ def record_page():
     return redirect(_back(url_for("pages.actor", actor_id=intro["source"])), 303)
 
 
+# --- time: what changed, trends, the monitoring funnel -----------------------------
+
+@bp.get("/changes")
+def changes_page():
+    from . import time as T
+
+    report = T.changes(current_access(), T.changes_query(request.args))
+    return render_template("changes.html", page=report)
+
+
+@bp.get("/changes.csv")
+def changes_csv():
+    from . import time as T
+
+    report = T.changes(current_access(), T.changes_query(request.args))
+    current_access().view.audit_download("changes.csv", {"from": report["from"],
+                                                         "to": report["to"]})
+    return _download(T.changes_rows(report), "text/csv",
+                     f"changes-{report['from']}-{report['to']}.csv")
+
+
+@bp.get("/trends.csv")
+def trends_csv():
+    from . import time as T
+
+    report = T.trends(current_access(), T.period_arg(request.args))
+    current_access().view.audit_download("trends.csv", {"period": report["period"]})
+    return _download(T.trends_csv(report), "text/csv", f"trends-{report['as_of']}.csv")
+
+
+@bp.get("/monitoring")
+def monitoring_page():
+    from . import time as T
+
+    query = T.monitoring_query(request.args, current_app.config.get("FUNNEL_MONTHS", 6))
+    return render_template("monitoring.html", page=T.monitoring(current_access(), query))
+
+
+@bp.get("/monitoring.csv")
+def monitoring_csv():
+    from . import time as T
+
+    query = T.monitoring_query(request.args, current_app.config.get("FUNNEL_MONTHS", 6))
+    report = T.monitoring(current_access(), query)
+    current_access().view.audit_download("monitoring.csv", query)
+    return _download(T.monitoring_csv(report), "text/csv",
+                     f"introductions-funnel-{report['start']}-{report['end']}.csv")
+
+
 # --- import and export ----------------------------------------------------------
 
 @bp.post("/import")
@@ -358,7 +427,7 @@ def actor_delete(actor_id):
 
     access = current_access()
     actor = access.view.get_actor(actor_id)
-    ties = access.view.ties(actor_id)
+    ties = access.view.ties(actor_id, as_of=ALL_TIME)  # a delete takes every tie
     revision = request.form.get("revision") if request.method == "POST" else \
         access.view.revision("actor", actor_id)
     conflict = None

@@ -70,6 +70,17 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api.actor_introductions": "view",
     "api.introductions_plan": "view",
     "api.record_introduction": "edit",
+    # time: what changed, trends and the introductions funnel are views of the
+    # graph the reader may see; their CSV downloads hold what the page shows
+    "pages.changes_page": "view",
+    "pages.changes_csv": "view",
+    "pages.trends_csv": "view",
+    "pages.monitoring_page": "view",
+    "pages.monitoring_csv": "view",
+    "api.changes": "view",
+    "api.trends": "view",
+    "api.trends_csv": "view",
+    "api.monitoring": "view",
     # import and export: the whole graph as a file needs export
     "pages.import_upload_page": "import",
     "pages.rejected_csv": "import",  # and only the account that uploaded

@@ -35,7 +35,7 @@ from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
 
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
-           "render_report", "FORMATS"]
+           "render_report", "render_time_report", "FORMATS"]
 
 #: What :func:`render_report` can produce.
 FORMATS = ("html", "csv", "json")
@@ -88,13 +88,14 @@ COLUMNS = {
     "source": _l("Id of one side"), "source_name": _l("One side"),
     "target": _l("Id of the other side"), "target_name": _l("Other side"),
     "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
+    "as_of": _l("As of"),
 }
 _SUGGESTION_KEYS = ("rank", "actor", "name", "kind", "country", "city", "score", "reasons",
                     "broker_type", "broker", "broker_name", "broker_path", "proposed",
-                    "illustrative")
+                    "illustrative", "as_of")
 _PLAN_KEYS = ("rank", "source", "source_name", "target", "target_name", "gain",
               "indicator_after", "score", "reasons", "broker_type", "broker", "broker_name",
-              "broker_path", "illustrative")
+              "broker_path", "illustrative", "as_of")
 
 
 # --- words in the current language ---------------------------------------------
@@ -219,7 +220,7 @@ def _row(s: dict, report: dict) -> dict:
             "reasons": "; ".join(r["text"] for r in s["reasons"]),
             "broker_type": b.get("type", ""), "broker": b.get("broker", ""),
             "broker_name": b.get("name", ""), "broker_path": " → ".join(b.get("names", ())),
-            "illustrative": report["illustrative"]}
+            "illustrative": report["illustrative"], "as_of": report.get("as_of") or ""}
 
 
 def report_rows(report: dict) -> str:
@@ -294,3 +295,21 @@ def localised(report: dict, lang: str = "en") -> dict:
     outside a request."""
     with _renderer().test_request_context("/"), force_locale(lang):
         return localise(json.loads(json.dumps(report, default=str)))
+
+
+def render_time_report(kind: str, report: dict, lang: str = "en") -> str:
+    """A time report (``changes``) as one self-contained, printable HTML file
+    in ``lang``, outside a request: the web page's template without links,
+    forms or scripts."""
+    if kind != "changes":
+        raise ValueError("only the changes report prints as HTML")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language '{lang}': use one of {', '.join(LANGUAGES)}")
+    from .analyses import INDICATOR_LABELS
+
+    with _renderer().test_request_context("/"), force_locale(lang):
+        r = json.loads(json.dumps(report, default=str))
+        for row in r["indicators"]:
+            row["label"] = str(INDICATOR_LABELS.get(row["name"], (row["name"],))[0])
+        return render_template("changes.html", page=r, r=r, standalone=True,
+                               style=_style())

@@ -284,8 +284,11 @@ def graph_view() -> GraphView:
         principal = current_principal()
         if principal is None:
             raise unauthorized()
+        from .time import request_as_of  # the request's ?as_of= (default today)
+
         g.graph_view = GraphView(get_service(), principal,
-                                 get_accounts(), ip=request.remote_addr)
+                                 get_accounts(), ip=request.remote_addr,
+                                 as_of=request_as_of())
     return g.graph_view
 
 

@@ -39,6 +39,23 @@ def page_url(**changes) -> str:
     return _url_with(**changes)
 
 
+def keep_as_of() -> dict:
+    """``{"as_of": ...}`` when the request names a day: links between pages
+    keep the day the reader chose."""
+    value = (request.args.get("as_of") or "").strip() if request else ""
+    return {"as_of": value[:20]} if value else {}
+
+
+#: Pages that name their own days (what changed, monitoring): no as-of form.
+_OWN_DAYS = {"pages.changes_page", "pages.monitoring_page"}
+
+
+def as_of_control() -> bool:
+    """True on pages read as of one day (the header's date form)."""
+    endpoint = request.endpoint or ""
+    return endpoint.startswith("pages.") and endpoint not in _OWN_DAYS
+
+
 def number(x, digits: int = 3) -> str:
     """A figure in the reader's locale; a dash when there is none."""
     if x is None:
@@ -58,6 +75,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
+        keep_as_of=keep_as_of, as_of_control=as_of_control,
         kind_colors=KIND_COLORS, country_shapes=COUNTRY_SHAPES,
         shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE, number=number,
         percent=percent, metric_labels=METRIC_LABELS, role_labels=ROLE_LABELS,

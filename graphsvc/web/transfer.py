@@ -211,7 +211,8 @@ def export_download(service: GraphService, access: Access, fmt: str) -> dict:
             body = buf.getvalue()
         else:
             body = Path(written[0]).read_bytes()
-    access.view.audit_export(f"graph.{fmt}", {"format": fmt, "version": ds["version"]})
+    access.view.audit_export(f"graph.{fmt}", {"format": fmt, "version": ds["version"],
+                                              "as_of": ds["as_of"]})
     return {"body": body, "mimetype": mimetype, "filename": f"{stem}.{ext}"}
 
 

@@ -1,5 +1,6 @@
 """``graphsvc introductions ...`` against a real SQLite file."""
 import csv
+import datetime as dt
 import io
 import json
 
@@ -33,7 +34,9 @@ def test_suggest_text(run):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "ILLUSTRATIVE network: not facts about real organizations."
-    assert lines[1] == "Suggested introductions for Casa Tijuana (mx1), mode peer:"
+    # as of today, the default (this graph's ties carry no dates)
+    assert lines[1] == ("Suggested introductions for Casa Tijuana (mx1), mode peer, "
+                        f"as of {dt.date.today().isoformat()}:")
     assert lines[2].startswith("  1. San Diego Aid (us1; cso, San Diego, US)  score 0.")
     # The broker in the web app's words (graphsvc.web.reports), in English.
     assert ("       broker: Ask UNHCR: tied to Casa Tijuana (formal and funding) and to "
@@ -99,7 +102,9 @@ def test_record_bad_status(run):
 def test_plan(run, tmp_path):
     r = run("plan", "--k", "2", "--goal", "community_bridges")
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[1] == ("Share of pairs among the largest communities "
+    assert r.output.splitlines()[1] == (f"As of {dt.date.today().isoformat()}: the ties in "
+                                        "force that day.")
+    assert r.output.splitlines()[2] == ("Share of pairs among the largest communities "
                                         "joined by at least one tie:")
     r = run("plan", "--k", "3", "--format", "json")
     data = json.loads(r.output)

@@ -1,4 +1,5 @@
 """graphsvc metrics / indicators / communities / influence on a real SQLite store."""
+import datetime as dt
 import json
 
 import pandas as pd
@@ -102,7 +103,8 @@ def test_analyses_of_an_empty_store_say_so(tmp_path):
     SQLiteStore(empty).close()
     r = run(empty, "communities")
     assert r.exit_code == 0, r.output
-    assert r.output == ("No actors, so no communities: import actors and ties first "
+    assert r.output == (f"As of {dt.date.today().isoformat()}: the ties in force that day.\n"
+                        "No actors, so no communities: import actors and ties first "
                         "(graphsvc import --help).\n")
     r = run(empty, "communities", "--format", "json")
     assert json.loads(r.output)["communities"] == []

@@ -1,5 +1,9 @@
 """Export round trips: JSON exactly, CSV through our importer, GraphML and GEXF
-through NetworkX and the real igraph package."""
+through NetworkX and the real igraph package.
+
+The round trips export every tie ever recorded (``as_of="all"``): the test
+graph holds a grant that ended in 2021, which an export as of today (the
+default) leaves out (see tests/ingest/test_export_time.py)."""
 from __future__ import annotations
 
 import json
@@ -76,7 +80,7 @@ def empty(tmp_path):
 
 def test_json_round_trip_is_exact(full, empty, tmp_path):
     out = tmp_path / "graph.json"
-    assert full.export("json", out) == [str(out)]
+    assert full.export("json", out, as_of="all") == [str(out)]
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert (doc["format"], doc["format_version"]) == ("graphsvc-graph", 1)
     assert doc["meta"] == {"illustrative": "true", "title": "Red de ejemplo"}
@@ -101,12 +105,12 @@ def test_json_round_trip_is_exact(full, empty, tmp_path):
 
 def test_json_round_trip_of_an_empty_graph_and_of_actors_only(empty, tmp_path):
     out = tmp_path / "empty.json"
-    empty.export("json", out)
+    empty.export("json", out, as_of="all")
     other = GraphService(SQLiteStore(tmp_path / "other.db"))
     result = other.import_graph(out)
     assert other.store.counts() == {"actors": 0, "ties": 0} and not result.write.changed
     empty.store.upsert(_actors()[:2])
-    empty.export("json", out)
+    empty.export("json", out, as_of="all")
     other.import_graph(out)
     assert [a.to_record() for a in other.store.find_actors()] == [
         a.to_record() for a in empty.store.find_actors()]
@@ -115,7 +119,7 @@ def test_json_round_trip_of_an_empty_graph_and_of_actors_only(empty, tmp_path):
 
 def test_json_reimport_changes_nothing(full, tmp_path):
     out = tmp_path / "graph.json"
-    full.export("json", out)
+    full.export("json", out, as_of="all")
     before = state(full.store)
     result = full.import_graph(out)
     assert state(full.store) == before
@@ -124,7 +128,7 @@ def test_json_reimport_changes_nothing(full, tmp_path):
 
 def test_json_with_a_bad_record_writes_nothing_not_even_meta(full, empty, tmp_path):
     out = tmp_path / "graph.json"
-    full.export("json", out)
+    full.export("json", out, as_of="all")
     doc = json.loads(out.read_text(encoding="utf-8"))
     doc["ties"][0]["target"] = "nadie"
     doc["actors"][1]["kind"] = "banco"
@@ -165,7 +169,7 @@ def test_records_list_given_as_full_graph_is_refused(empty, tmp_path):
 
 def test_public_only_export(full, tmp_path):
     out = tmp_path / "public.json"
-    full.export("json", out, include_restricted=False)
+    full.export("json", out, include_restricted=False, as_of="all")
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert [a["id"] for a in doc["actors"]] == ["prm", "unhcr"]
     assert [t["id"] for t in doc["ties"]] == ["funding:prm->unhcr:grant:2020"]
@@ -176,7 +180,7 @@ def test_public_only_export(full, tmp_path):
 
 def test_csv_round_trip_through_our_importer(full, empty, tmp_path):
     out = tmp_path / "csv"
-    paths = full.export("csv", out)
+    paths = full.export("csv", out, as_of="all")
     assert paths == [str(out / "actors.csv"), str(out / "ties.csv")]
     header = (out / "ties.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id,source,target,kind,")
@@ -194,7 +198,7 @@ def test_csv_round_trip_through_our_importer(full, empty, tmp_path):
 
 
 def test_csv_lists_are_semicolon_joined(full, tmp_path):
-    full.export("csv", tmp_path / "csv")
+    full.export("csv", tmp_path / "csv", as_of="all")
     import csv
 
     with open(tmp_path / "csv" / "actors.csv", newline="", encoding="utf-8") as fh:
@@ -207,7 +211,7 @@ def test_csv_lists_are_semicolon_joined(full, tmp_path):
 def test_csv_output_must_be_a_directory(full, tmp_path):
     (tmp_path / "file.csv").write_text("")
     with pytest.raises(GraphsvcError, match="is a file; CSV export writes actors.csv"):
-        full.export("csv", tmp_path / "file.csv")
+        full.export("csv", tmp_path / "file.csv", as_of="all")
 
 
 # --- GraphML and GEXF -----------------------------------------------------------
@@ -241,7 +245,7 @@ def _expected_edges(service):
 
 def test_graphml_read_by_networkx(full, tmp_path):
     out = tmp_path / "g.graphml"
-    full.export("graphml", out)
+    full.export("graphml", out, as_of="all")
     G = nx.read_graphml(out, force_multigraph=True)
     assert dict(G.nodes(data=True)) == _expected_nodes(full)
     got = {k: ((u, v), d) for u, v, k, d in G.edges(keys=True, data=True)}
@@ -257,7 +261,7 @@ def _igraph_value(value):
 
 def test_graphml_read_by_igraph(full, tmp_path):
     out = tmp_path / "g.graphml"
-    full.export("graphml", out)
+    full.export("graphml", out, as_of="all")
     with warnings.catch_warnings():
         # igraph reports that it keeps our "id" edge attribute over GraphML edge ids.
         warnings.filterwarnings("ignore", message="Could not add edge ids")
@@ -285,7 +289,7 @@ def test_gexf_read_by_networkx(full, tmp_path):
     NetworkX; GraphML is the format for igraph."""
     assert not hasattr(igraph.Graph, "Read_GEXF")
     out = tmp_path / "g.gexf"
-    full.export("gexf", out)
+    full.export("gexf", out, as_of="all")
     G = nx.read_gexf(out)
     assert G.is_multigraph()  # the parallel formal and informal cso1-unhcr ties
     nodes = _expected_nodes(full)
@@ -296,19 +300,21 @@ def test_gexf_read_by_networkx(full, tmp_path):
     for u, v, key, d in G.edges(keys=True, data=True):
         d = dict(d)
         assert key == d["id"]  # NetworkX restores the edge key (the tie id)
+        # dynamic GEXF: a dated tie's since/until are also its start/end
+        assert (d.pop("start", None), d.pop("end", None)) == (d.get("since"), d.get("until"))
         got[d["id"]] = ((u, v), d)
     assert got == edges
 
 
 def test_extra_node_attrs_ride_along(full, tmp_path):
     extra = {"degree": {"cso1": 3, "unhcr": 2}}
-    full.export("graphml", tmp_path / "g.graphml", extra_node_attrs=extra)
+    full.export("graphml", tmp_path / "g.graphml", extra_node_attrs=extra, as_of="all")
     G = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
     assert G.nodes["cso1"]["degree"] == 3 and "degree" not in G.nodes["prm"]
-    full.export("csv", tmp_path / "csv", extra_node_attrs=extra)
+    full.export("csv", tmp_path / "csv", extra_node_attrs=extra, as_of="all")
     header = (tmp_path / "csv" / "actors.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith(",visibility,degree")
-    full.export("json", tmp_path / "g.json", extra_node_attrs=extra)
+    full.export("json", tmp_path / "g.json", extra_node_attrs=extra, as_of="all")
     doc = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     assert doc["node_attributes"] == {"degree": {"cso1": 3, "unhcr": 2}}
     assert all("degree" not in a for a in doc["actors"])
@@ -316,9 +322,9 @@ def test_extra_node_attrs_ride_along(full, tmp_path):
 
 def test_unknown_export_format(full, tmp_path):
     with pytest.raises(GraphsvcError, match="unknown export format 'dot'"):
-        full.export("dot", tmp_path / "g.dot")
+        full.export("dot", tmp_path / "g.dot", as_of="all")
 
 
 def test_unwritable_output(full, tmp_path):
     with pytest.raises(GraphsvcError, match="cannot write"):
-        full.export("json", tmp_path / "missing" / "g.json")
+        full.export("json", tmp_path / "missing" / "g.json", as_of="all")

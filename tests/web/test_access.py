@@ -225,10 +225,18 @@ def test_viewer_metrics_equal_metrics_with_restricted_records_deleted(world, tmp
     assert any(d["visibility"] == "restricted" for _, _, d in full.edges(data=True))
     copy = _deleted_copy(service.store, tmp_path / "deleted.db")
     try:
-        expected_graph = copy.snapshot()
-        got_graph = GraphView(service, users["viewer"].principal(), accounts).snapshot()
+        expected_graph = copy.snapshot()  # every tie ever recorded
+        got_graph = GraphView(service, users["viewer"].principal(), accounts,
+                              as_of="all").snapshot()
         assert set(got_graph) == set(expected_graph)
         assert set(got_graph.edges(keys=True)) == set(expected_graph.edges(keys=True))
+        # and as of today (the default), through the same gate on both stores
+        today = GraphView(service, users["viewer"].principal(), accounts).snapshot()
+        copy_today = GraphService(copy).snapshot()
+        assert set(today.edges(keys=True)) == set(copy_today.edges(keys=True))
+        got_today, expected_today = _metrics(today), _metrics(copy_today)
+        for name in expected_today:
+            assert got_today[name] == pytest.approx(expected_today[name]), name
         got, expected = _metrics(got_graph), _metrics(expected_graph)
         for name in expected:
             assert got[name] == pytest.approx(expected[name]), name

@@ -1,0 +1,55 @@
+"""The dashboard's trend chart in headless Chromium, offline, in English and
+Spanish: drawn by the server as inline SVG (no script, no request leaves
+localhost), one chart per indicator with the 2021 survey as a reference
+line. A screenshot of each language is written to the test's folder."""
+import pytest
+
+from auth_helpers import PASSWORD
+from browser_support import LiveServer, needs_chromium, new_watch, sign_in_browser
+from graphsvc.illustrative import load_illustrative
+from graphsvc.stores.sqlite import SQLiteStore
+from web_support import make_app
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, browser):
+    path = tmp_path_factory.mktemp("webtime") / "graph.db"
+    store = SQLiteStore(path)
+    load_illustrative(store)
+    app = make_app(store, path)
+    app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer", by="test")
+    with LiveServer(app) as server:
+        server.app = app
+        server.state = sign_in_browser(browser, server.url, "viewer1", PASSWORD)
+        yield server
+    store.close()
+    app.extensions["graphsvc.accounts"].close()
+
+
+@pytest.mark.parametrize("lang, title, survey", [("en", "Trends", "2021 survey"),
+                                                  ("es", "Tendencias", "encuesta de 2021")])
+def test_trend_chart_renders_offline_in_both_languages(browser, live, tmp_path, lang, title,
+                                                       survey):
+    w = new_watch(browser, storage_state=live.state, viewport=(1300, 2600))
+    w.page.goto(f"{live.url}/?lang={lang}")
+    section = w.page.locator("section#trends")
+    section.scroll_into_view_if_needed()
+    assert section.locator("h2").inner_text() == title
+    charts = section.locator("figure.trend")
+    assert charts.count() == 10
+    # every chart is drawn: a visible line with a point per day, and a size
+    box = charts.first.locator("svg").bounding_box()
+    assert box["width"] > 200 and box["height"] > 90
+    lines = section.locator("polyline.series")
+    assert lines.count() == 10 and all(
+        len(lines.nth(i).get_attribute("points").split()) >= 5 for i in range(10))
+    # the survey's reference line where the survey has a figure, labelled
+    assert section.locator("line.survey").count() == 6
+    assert section.locator("text.survey-label").first.text_content() == survey
+    label = charts.first.locator("svg").get_attribute("aria-label")
+    assert survey in label
+    section.screenshot(path=str(tmp_path / f"trends-{lang}.png"))
+    w.assert_clean()
+    w.page.context.close()
