@@ -533,8 +533,11 @@ def _tie_confirm(tie_id, what):
             expect, reason = edit.parse_revision(revision), _reason_of(request.form)
             if what == "end":
                 edit.end_tie(access, tie_id, until, expect, "form", reason)
-            else:
-                edit.delete_tie(access, tie_id, expect, "form", reason)
+                # An ended tie is no longer in force today: show the profile
+                # over all time, where it stands marked as ended.
+                return redirect(url_for("pages.actor", actor_id=actor.id, as_of=ALL_TIME)
+                                + "#ties", 303)
+            edit.delete_tie(access, tie_id, expect, "form", reason)
             return redirect(url_for("pages.actor", actor_id=actor.id) + "#ties", 303)
         except ValidationFailed as exc:
             problems = _form_problems(exc)

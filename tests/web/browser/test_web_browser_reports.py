@@ -79,7 +79,7 @@ def test_introductions_report_csv_download(browser, live, tmp_path):
         (str(s["rank"]), s["actor"], s["name"], s["broker"]["broker"] if s["broker"] else "")
         for s in api]
     assert {r["Actor id"]: r["Name"] for r in rows}["href"] == HREF  # as typed
-    assert all(r["Illustrative"] == "True" for r in rows)
+    assert all(r["Illustrative"] == "true" for r in rows)
     w.assert_clean()
 
 
