@@ -14,7 +14,7 @@ __all__ = ["searches"]
 
 
 @njit(nogil=True, cache=True)
-def searches(indptr, indices, sources, reach_k, is_target, sums, reach_out, hops):  # noqa: PLR0913
+def searches(indptr, indices, sources, reach_k, is_target, sums, reach_out, hops):
     """One BFS per source in ``sources``, with Brandes' accumulation.
 
     ``indptr``/``indices``: out-adjacency in compressed rows. Adds, over the
