@@ -197,7 +197,7 @@ def path_measures(G: nx.Graph, k: int | None = None, seed=None, reach: int = 2,
     nodes, indptr, indices = _csr(G)
     n = len(nodes)
     exact = k is None or k >= n
-    if exact:
+    if k is None or k >= n:
         sources = np.arange(n, dtype=np.int32)
     else:
         index = {v: i for i, v in enumerate(nodes)}
