@@ -326,6 +326,8 @@ def _comparable(body):
     graph: the store version, the layout's coordinates, float rounding."""
     body = _rounded(json.loads(json.dumps(body)))
     body.get("dataset", {}).pop("version", None)
+    for key in ("version", "current_version"):  # which store versions analyses are of
+        body.get("analyses", {}).pop(key, None)
     for key in ("version", "generated"):  # an introductions report's own
         body.pop(key, None)
     for rec in body.get("recorded", []):
