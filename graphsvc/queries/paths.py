@@ -14,8 +14,9 @@ The searches run in compiled code (`Numba <https://numba.pydata.org>`_,
 installed from a wheel: no compiler needed), split over the available cores
 in threads that release the interpreter lock. The compiled functions are
 cached on disk (``cache=True``): the first call in a new installation
-compiles them, about 5 to 10 seconds once; later processes load them in
-well under a second. When Numba cannot be loaded,
+compiles them, once (about 12 seconds on a shared 2-core machine); later
+processes load them from the cache (about 1 to 3 seconds there, mostly
+importing Numba itself). When Numba cannot be loaded,
 :func:`compiled_available` is False and the callers in
 :mod:`~graphsvc.queries.centrality` and :mod:`~graphsvc.queries.metrics`
 fall back to the per-measure engines (igraph, or NetworkX), which give the
