@@ -213,6 +213,19 @@ class GraphView:
         day = self.as_of if as_of is None else as_of_key(as_of)
         return day == ALL_TIME or in_force({"since": tie.since, "until": tie.until}, day)
 
+    def served(self, name: str, compute, params=(), fresh: bool = False):
+        """Like :meth:`cached`, without waiting for a recomputation after a
+        write: a :class:`graphsvc.background.Served` holding the current
+        result, or the previous one (``updating``) while the current one is
+        computed in the background; ``fresh=True`` waits for the current one."""
+        return self.service.served(self.restricted, name, compute, params, fresh=fresh,
+                                   as_of=self.as_of)
+
+    def visible_actor_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that are actors this principal may see now (for
+        results computed on an earlier version of the graph)."""
+        return self._visible_ids(ids)
+
     def counts(self) -> dict[str, int]:
         """``{"actors": n, "ties": m}`` over what the principal may see."""
         G = self.snapshot()

@@ -7,10 +7,12 @@ as-of date. :class:`VersionedCache` keys on exactly that, so an analyst's
 result is never handed to a viewer and a write is seen at the next read.
 
 One eviction policy: when a newer store version is seen, every result of
-older versions is dropped (nobody can ask for them again); within a
-version, the least recently used result goes once ``maxsize`` are held.
-A result is computed once per key however many threads ask at the same
-time: the others wait for it.
+older versions is dropped (nobody can ask for them again), except the
+newest result of each analysis the background computes
+(:mod:`graphsvc.background`), kept as *previous* until its successor is
+ready so pages can show it meanwhile; within a version, the least recently
+used result goes once ``maxsize`` are held. A result is computed once per
+key however many threads ask at the same time: the others wait for it.
 """
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["CacheKey", "VersionedCache", "freeze"]
+__all__ = ["CacheKey", "MISSING", "VersionedCache", "freeze"]
+
+#: What :meth:`VersionedCache.peek` returns for a key it does not hold.
+MISSING: Any = object()
 
 T = TypeVar("T")
 
@@ -37,6 +42,11 @@ class CacheKey:
     name: str
     params: Hashable = ()
     as_of: str | None = None
+
+    @property
+    def slot(self) -> tuple:
+        """Everything but the version: the same analysis at any version."""
+        return (self.restricted, self.name, self.params, self.as_of)
 
 
 class VersionedCache:
@@ -68,6 +78,9 @@ class VersionedCache:
         self._items: OrderedDict[CacheKey, Any] = OrderedDict()
         self._pending: dict[CacheKey, threading.Event] = {}
         self._version: int | None = None
+        #: Names whose newest result outlives its version (see module doc).
+        self.keep_previous: set[str] = set()
+        self._previous: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -80,7 +93,30 @@ class VersionedCache:
         if self._version is None or version > self._version:
             self._version = version
             for key in [k for k in self._items if k.version < version]:
-                del self._items[key]
+                value = self._items.pop(key)
+                if key.name in self.keep_previous:
+                    self._previous[key.slot] = (key.version, value)
+                    self._previous.move_to_end(key.slot)
+            while len(self._previous) > self.maxsize:
+                self._previous.popitem(last=False)
+
+    def peek(self, key: CacheKey) -> Any:
+        """The result held for ``key``, or :data:`MISSING`; never computes."""
+        with self._lock:
+            self._see(key.version)
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+        return MISSING
+
+    def previous(self, key: CacheKey) -> tuple[int, Any] | None:
+        """``(version, result)``: the newest result of ``key``'s analysis
+        held for an older version (names in :attr:`keep_previous`), or None."""
+        with self._lock:
+            self._see(key.version)
+            hit = self._previous.get(key.slot)
+        return hit if hit is not None and hit[0] < key.version else None
 
     def get(self, key: CacheKey, compute: Callable[[], T]) -> T:
         """The result for ``key``: cached, or ``compute()`` once and kept.
@@ -110,6 +146,7 @@ class VersionedCache:
             self._pending.pop(key).set()
             if self._version is None or key.version >= self._version:
                 self._items[key] = result
+                self._previous.pop(key.slot, None)  # its successor is here
                 while len(self._items) > self.maxsize:
                     self._items.popitem(last=False)
         log.debug("computed %s %s (v%s, restricted=%s)", key.name, key.params,
@@ -119,6 +156,7 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._previous.clear()
 
     def keys(self) -> list[CacheKey]:
         """The keys held, least recently used first."""

@@ -16,7 +16,7 @@ from .errors import ConfigError
 from .logs import parse_level
 
 __all__ = ["DEFAULTS", "DESCRIPTIONS", "load_config", "default_db_path",
-           "default_accounts_path"]
+           "default_accounts_path", "default_analyses_path"]
 
 
 def default_db_path() -> str:
@@ -32,6 +32,13 @@ def default_accounts_path(db_path: str) -> str:
     """
     p = Path(db_path)
     return str(p.with_name(f"{p.stem}.accounts.db"))
+
+
+def default_analyses_path(db_path: str) -> str:
+    """The analyses results file beside the graph file:
+    ``graphsvc.db`` -> ``graphsvc.analyses.db``."""
+    p = Path(db_path)
+    return str(p.with_name(f"{p.stem}.analyses.db"))
 
 
 DEFAULTS: dict[str, object] = {
@@ -50,6 +57,7 @@ DEFAULTS: dict[str, object] = {
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
     "CACHE_SIZE": 64,
+    "ANALYSES_DB": None,  # filled by default_analyses_path() when unset
     "LOG_LEVEL": "WARNING",
     "TRUSTED_PROXIES": 0,
     "LOGIN_ACCOUNT_BACKOFF": "5 per 15 minutes",
@@ -109,6 +117,9 @@ DESCRIPTIONS: dict[str, str] = {
     "XLSX_MAX_SHEETS": "Most sheets an imported XLSX workbook may hold (the first is read).",
     "JSON_MAX_DEPTH": "Deepest nesting of lists and objects accepted in a JSON file or "
     "request body (a full-graph export nests 4 deep).",
+    "ANALYSES_DB": "Path of the SQLite file where the web app keeps the analyses it "
+    "computes in the background, shared by its processes and kept across restarts "
+    "(default: beside DB, named <DB name>.analyses.db).",
     "LOG_LEVEL": "How much graphsvc logs to standard error (or to the server's log): "
     "DEBUG, INFO, WARNING (default: problems only) or ERROR. INFO adds a line per import, "
     "write and migration; DEBUG adds the files read and stores opened.",
@@ -173,4 +184,6 @@ def load_config(overrides: dict | None = None, environ: dict | None = None) -> d
         config["DB"] = default_db_path()
     if not config.get("ACCOUNTS_DB"):
         config["ACCOUNTS_DB"] = default_accounts_path(config["DB"])
+    if not config.get("ANALYSES_DB"):
+        config["ANALYSES_DB"] = default_analyses_path(config["DB"])
     return config

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from .background import AnalysisResults, BackgroundAnalyses, Served
 from .cache import CacheKey, VersionedCache, freeze
 from .config import load_config
 from .model import Introduction
@@ -44,6 +45,29 @@ class GraphService:
         self.store = store
         self.config = dict(config or {})
         self.cache = VersionedCache(int(self.config.get("CACHE_SIZE") or 64))
+        self._background: BackgroundAnalyses | None = None
+
+    @property
+    def background(self) -> BackgroundAnalyses:
+        """The background computations (:mod:`graphsvc.background`), sharing
+        results with other processes through ``ANALYSES_DB`` when set; made
+        on first use."""
+        if self._background is None:
+            path = self.config.get("ANALYSES_DB")
+            self._background = BackgroundAnalyses(
+                self, AnalysisResults(path) if path else None)
+        return self._background
+
+    def served(self, include_restricted: bool, name: str,
+               compute: Callable[[nx.MultiDiGraph], T], params: Any = (), *,
+               fresh: bool = False, as_of=None) -> Served[T]:
+        """Like :meth:`cached`, without waiting for a recomputation: the
+        current version's result when ready, else the previous one marked
+        ``updating`` while the current one is computed in the background
+        (:meth:`graphsvc.background.BackgroundAnalyses.served`); on the
+        snapshot as of ``as_of`` (default today)."""
+        return self.background.served(include_restricted, name, compute, params,
+                                      fresh=fresh, as_of=as_of)
 
     @classmethod
     def from_config(cls, config: Mapping | None = None) -> GraphService:

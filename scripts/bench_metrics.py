@@ -1,6 +1,25 @@
 """Benchmark every per-actor metric against igraph's own C implementation.
 
-Synthetic, seeded snapshots (:func:`graphsvc.synthetic.synthetic_network`) of
+By default (the targets): side by side in one run, on the same graph, the
+same measures computed by graphsvc and by igraph (single-threaded, on a
+prebuilt igraph graph): the hop measures (betweenness, closeness, harmonic,
+reach within 2, hops to US policymakers and to funders) from graphsvc's
+compiled kernel on the available cores against igraph's separate passes,
+then the whole per-actor table (``actor_metrics``, from the snapshot: the
+projection, every metric and the joins) against igraph computing every
+measure it has (those, plus eigenvector, PageRank, Burt's constraint and
+Louvain). Wall and CPU seconds, median and min-max over ``--runs``, the
+ratio of medians, the load average before and after. Above
+``--exact-limit`` actors the hop measures are timed from ``--sources``
+sampled sources on both sides (the work per source is the same as in the
+exact computation) and the exact time is extrapolated, and said so; give
+``--exact-limit`` above the size to run it whole.
+
+    python scripts/bench_metrics.py                      # 10k exact, 100k extrapolated
+    python scripts/bench_metrics.py --sizes 100000 --exact-limit 200000 --runs 1
+    python scripts/bench_metrics.py --per-metric         # the table of every metric below
+
+``--per-metric``: synthetic, seeded snapshots (:func:`graphsvc.synthetic.synthetic_network`) of
 1,000 / 10,000 / 100,000 actors with ten ties per actor, in four planted
 groups (80% of ties inside a group; about half the actors Mexican, a third
 from the US). Each metric is timed over several
@@ -189,9 +208,107 @@ def sampling_error(H, ks, seed=1):
             print(f"{name:12} {k:5d} {dt:7.3f} {rho:9.4f} {rel:15.4f} {overlap:16d}")
 
 
+def _runs(fn, runs):
+    walls, cpus = [], []
+    for _ in range(runs):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return walls, cpus
+
+
+def _fmt(walls, cpus):
+    return (f"wall {statistics.median(walls):8.2f} s ({min(walls):.2f}-{max(walls):.2f}), "
+            f"CPU {statistics.median(cpus):8.2f} s")
+
+
+def side_by_side(n, runs, sources, exact_limit, ties_per_actor):
+    """The targets: graphsvc vs igraph on one graph, in one run."""
+    from graphsvc.queries import paths
+
+    S = synthetic_snapshot(n, ties_per_actor)
+    H = project(S)
+    g, nodes = _engines.to_igraph(H, "weight")
+    g = g.copy()  # igraph's own graph, built beforehand: no conversion in its times
+    targets = {t: influence._target_pred(t) for t in ("us_policymakers", "funders")}
+    idx = {t: [i for i, v in enumerate(nodes) if p(v, H.nodes[v])] for t, p in targets.items()}
+    exact = n <= exact_limit
+    threads = paths.threads_available()
+    print(f"\n== {n:,} actors, {H.number_of_edges():,} tied pairs; "
+          f"{'exact' if exact else f'{sources:,} sampled sources, extrapolated to {n:,}'}; "
+          f"graphsvc kernel on {threads} threads, igraph single-threaded; {runs} runs; "
+          f"load average {os.getloadavg()[0]:.1f} ==")
+    rng = np.random.default_rng(0)
+    src = None if exact else sorted(rng.choice(n, size=sources, replace=False).tolist())
+    k = None if exact else sources
+
+    def ours_paths():
+        if exact:
+            paths.path_measures(H, reach=2, targets=targets)
+        else:
+            paths.path_measures(H, k=k, seed=0)
+
+    def igraph_paths():
+        if exact:
+            g.betweenness(directed=False)
+            g.closeness(mode="in")
+            g.harmonic_centrality(mode="in")
+            g.neighborhood_size(order=2, mode="out")
+            for t in idx.values():
+                np.asarray(g.distances(source=t, mode="in")).min(axis=0)
+        else:  # the same work per source: a search from each
+            g.betweenness(directed=False, sources=src)
+            g.closeness(vertices=src, mode="out")
+            g.harmonic_centrality(vertices=src, mode="out")
+
+    paths.path_measures(H.subgraph(nodes[:50]).copy())  # compile / load the kernel first
+    ow, oc = _runs(ours_paths, runs)
+    iw, ic = _runs(igraph_paths, runs)
+    scale = 1.0 if exact else n / sources
+    what = ("betweenness, closeness, harmonic, reach_2, hops x2" if exact
+            else "betweenness, closeness, harmonic")
+    print(f"hop measures ({what}):")
+    print(f"  graphsvc kernel   {_fmt(ow, oc)}")
+    print(f"  igraph            {_fmt(iw, ic)}")
+    ratio = statistics.median(ow) / statistics.median(iw)
+    print(f"  ratio of median wall times: {ratio:.2f} (target <= 0.6); CPU "
+          f"{statistics.median(oc) / statistics.median(ic):.2f}")
+    if not exact:
+        print(f"  extrapolated to every source: graphsvc {statistics.median(ow) * scale / 60:.1f}"
+              f" min wall, igraph {statistics.median(iw) * scale / 60:.1f} min wall")
+    if exact:
+        def ours_table():
+            actor_metrics(S, seed=0)
+
+        def igraph_table():
+            igraph_paths()
+            g.eigenvector_centrality(weights="w")
+            g.pagerank(weights="w")
+            g.constraint(weights="w")
+            g.community_multilevel(weights="w")
+
+        tw, tc = _runs(ours_table, runs)
+        jw, jc = _runs(igraph_table, runs)
+        print("every per-actor metric (graphsvc: the whole table from the snapshot; "
+              "igraph: every measure it has):")
+        print(f"  graphsvc actor_metrics {_fmt(tw, tc)}")
+        print(f"  igraph                 {_fmt(jw, jc)}")
+        print(f"  ratio of median wall times: "
+              f"{statistics.median(tw) / statistics.median(jw):.2f} (target <= 0.6)")
+    print(f"peak RSS: {rss_mib():,.0f} MiB; load average after {os.getloadavg()[0]:.1f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=None,
+                    help="actors (default 10000 100000; 1000 10000 100000 with --per-metric)")
+    ap.add_argument("--per-metric", action="store_true",
+                    help="every metric alone beside igraph, and the sampling error")
+    ap.add_argument("--sources", type=int, default=1000,
+                    help="sampled sources above --exact-limit")
+    ap.add_argument("--exact-limit", type=int, default=20_000,
+                    help="largest size whose hop measures are timed whole")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ties-per-actor", type=int, default=10)
     ap.add_argument("--sample", type=int, default=200, help="k for the sampled estimates")
@@ -199,6 +316,14 @@ def main():
     ap.add_argument("--reference", action="store_true",
                     help="also time pure NetworkX / python-louvain where feasible")
     args = ap.parse_args()
+    if not args.per_metric:
+        print(f"graphsvc vs igraph: python {platform.python_version()}, igraph "
+              f"{ig.__version__}, {os.cpu_count()} cores; load average "
+              f"{os.getloadavg()[0]:.1f} (shared machine: figures vary between runs)")
+        for n in args.sizes or [10_000, 100_000]:
+            side_by_side(n, args.runs, args.sources, args.exact_limit, args.ties_per_actor)
+        return
+    args.sizes = args.sizes or [1000, 10_000, 100_000]
     print(f"graphsvc metric benchmark: python {platform.python_version()}, networkx "
           f"{nx.__version__}, igraph {ig.__version__}, {os.cpu_count()} cores; load average "
           f"{os.getloadavg()[0]:.1f} (shared machine: figures vary between runs)")

@@ -13,7 +13,7 @@ import threading
 
 import networkx as nx
 
-ENGINES = ("auto", "networkx", "igraph")
+ENGINES = ("auto", "compiled", "networkx", "igraph")
 
 
 def have_igraph() -> bool:
@@ -25,10 +25,15 @@ def have_igraph() -> bool:
 
 
 def pick(engine: str) -> str:
-    """Resolve ``engine`` to "networkx" or "igraph"."""
+    """Resolve ``engine`` to "networkx" or "igraph".
+
+    ``"compiled"`` (the hop-count path kernel, :mod:`graphsvc.queries.paths`)
+    is taken by the path measures themselves; any other measure treats it as
+    ``"auto"``.
+    """
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine '{engine}': use auto, networkx or igraph")
-    if engine == "auto":
+        raise ValueError(f"unknown engine '{engine}': use auto, compiled, networkx or igraph")
+    if engine in ("auto", "compiled"):
         return "igraph" if have_igraph() else "networkx"
     if engine == "igraph" and not have_igraph():  # pragma: no cover
         raise ValueError("engine 'igraph' needs the igraph package")

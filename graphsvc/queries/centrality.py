@@ -8,9 +8,14 @@ kinds count, whether funding direction matters and how parallel ties combine.
 
 Every measure has the NetworkX definition; ``engine="auto"`` computes it with
 igraph's C code when installed (the results are the same: see the tests).
-Betweenness, closeness and harmonic accept ``k`` to estimate from ``k``
-sampled source nodes (seeded) on large graphs; the fast engine gets the
-sampled distances from SciPy's compiled shortest paths, in blocks of pivots.
+Betweenness, closeness and harmonic in hops (no ``distance``) come instead
+from one compiled pass over the shortest paths
+(:func:`graphsvc.queries.paths.path_measures`), shared by the three inside
+:func:`~graphsvc.queries._engines.reuse_conversions`; ``engine="compiled"``
+asks for it explicitly. They accept ``k`` to estimate from ``k`` sampled
+source nodes (seeded) on large graphs; with a ``distance`` the fast engine
+gets the sampled distances from SciPy's compiled shortest paths, in blocks of
+pivots.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import _engines
+from . import _engines, paths
 from ._ties import tie_table
 
 __all__ = [
@@ -123,7 +128,7 @@ def betweenness(G: nx.Graph, normalized: bool = True, distance: str | None = Non
         computes the exact value.
     seed : int or random.Random, optional
         Seed for the sample; the same seed draws the same sources as NetworkX.
-    engine : {"auto", "networkx", "igraph"}
+    engine : {"auto", "compiled", "networkx", "igraph"}
 
     Returns
     -------
@@ -145,6 +150,11 @@ def betweenness(G: nx.Graph, normalized: bool = True, distance: str | None = Non
     .. [2] Brandes, U. and Pich, C. "Centrality estimation in large networks."
        International Journal of Bifurcation and Chaos 17(7):2303-2318, 2007.
     """
+    if _use_kernel(engine, distance):
+        m = path_measures(G, k, seed)
+        if normalized:
+            return m.as_dict(m.betweenness)
+        return m.as_dict(_unnormalized(m, G.is_directed()))
     engine = _engines.pick(engine)
     n = len(G)
     if engine == "networkx":
@@ -177,6 +187,37 @@ def betweenness(G: nx.Graph, normalized: bool = True, distance: str | None = Non
         else:
             out = ordered * (n - 1) / (kk * (1 if directed else 2))
     return dict(zip(nodes, out.tolist()))
+
+
+def _use_kernel(engine: str, distance: str | None) -> bool:
+    """Whether a hop measure comes from the compiled path kernel."""
+    if engine == "compiled":
+        if distance is not None:
+            raise ValueError("the compiled engine counts hops: use it without a distance")
+        if not paths.compiled_available():
+            raise ValueError("the compiled engine needs the numba package")
+        return True
+    return engine == "auto" and distance is None and paths.compiled_available()
+
+
+def path_measures(G: nx.Graph, k: int | None = None, seed=None) -> paths.PathMeasures:
+    """:func:`graphsvc.queries.paths.path_measures` of ``G``, computed once per
+    graph, sample and seed inside :func:`~graphsvc.queries._engines.reuse_conversions`
+    (so betweenness, closeness and harmonic share one pass)."""
+    if k is not None and k >= len(G):
+        k = None
+    if isinstance(seed, int) or seed is None or k is None:
+        key = f"paths:{k}:{seed if k is not None else None!r}"
+        return _engines.cached(G, key, lambda: paths.path_measures(G, k=k, seed=seed))
+    return paths.path_measures(G, k=k, seed=seed)  # a Random's state moves: no reuse
+
+
+def _unnormalized(m: paths.PathMeasures, directed: bool) -> np.ndarray:
+    n = len(m.nodes)
+    if n <= 2:
+        return np.zeros(n)
+    correction = 1.0 if directed else 2.0
+    return m.betweenness * (n - 1) * (n - 2) / correction
 
 
 def _pivot_distances(G, distance, k, seed, engine):
@@ -271,7 +312,7 @@ def closeness(G: nx.Graph, distance: str | None = None, k: int | None = None, se
         Wang 2004): the share of pivots reaching the node estimates
         ``(r-1)/(n-1)``, their mean distance the mean distance.
     seed : int or random.Random, optional
-    engine : {"auto", "networkx", "igraph"}
+    engine : {"auto", "compiled", "networkx", "igraph"}
 
     Returns
     -------
@@ -291,6 +332,9 @@ def closeness(G: nx.Graph, distance: str | None = None, k: int | None = None, se
     .. [2] Eppstein, D. and Wang, J. "Fast approximation of centrality."
        Journal of Graph Algorithms and Applications 8(1):39-45, 2004.
     """
+    if _use_kernel(engine, distance):
+        m = path_measures(G, k, seed)
+        return m.as_dict(m.closeness)
     engine = _engines.pick(engine)
     n = len(G)
     if k is not None and k < n:
@@ -337,7 +381,7 @@ def harmonic(G: nx.Graph, distance: str | None = None, k: int | None = None, see
     k : int, optional
         Estimate from ``k`` sampled pivots: ``(n-1)/k`` times the pivots' sum.
     seed : int or random.Random, optional
-    engine : {"auto", "networkx", "igraph"}
+    engine : {"auto", "compiled", "networkx", "igraph"}
 
     Returns
     -------
@@ -354,6 +398,9 @@ def harmonic(G: nx.Graph, distance: str | None = None, k: int | None = None, see
     .. [1] Boldi, P. and Vigna, S. "Axioms for centrality." Internet
        Mathematics 10(3-4):222-262, 2014.
     """
+    if _use_kernel(engine, distance):
+        m = path_measures(G, k, seed)
+        return m.as_dict(m.harmonic)
     engine = _engines.pick(engine)
     n = len(G)
     if k is not None and k < n:

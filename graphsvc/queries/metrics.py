@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from . import _engines, brokerage, centrality, communities, influence
+from . import _engines, brokerage, centrality, communities, influence, paths
 from .projection import project
 
 __all__ = ["ATTRIBUTE_COLUMNS", "COLUMNS", "actor_metrics", "node_attributes"]
@@ -211,7 +211,40 @@ def _strength(H) -> pd.Series:
     return pd.Series(s, index=pd.Index(nodes, name="id"), name="strength", dtype=float)
 
 
+#: The target sets of the ``hops_to_*`` and ``cost_to_*`` columns.
+_TARGETS = ("us_policymakers", "funders")
+
+
+def _paths(H, k, seed, reach, engine):
+    """One compiled pass for betweenness, closeness, harmonic and, when exact,
+    reach and hops (None when the kernel is not used). Offered to
+    :func:`centrality.centrality_table` through the conversion cache."""
+    if not centrality._use_kernel(engine, None):
+        return None
+    if k is not None and k >= H.number_of_nodes():
+        k = None
+    m = paths.path_measures(H, k=k, seed=seed, reach=reach,
+                            targets={t: influence._target_pred(t) for t in _TARGETS})
+    _engines.seed(H, f"paths:{k}:{seed if k is not None else None!r}", m)
+    return m
+
+
 def _parts(G, H, group_by, k, seed, reach, engine, partition) -> list:
+    m = _paths(H, k, seed, reach, engine)
+    index = pd.Index(m.nodes if m is not None else [], name="id")
+
+    def reach_column():
+        if m is not None and m.reach is not None:
+            return pd.Series(m.reach, index=index, name=f"reach_{reach}")
+        return pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}")
+
+    def hops_column(t):
+        if m is not None and t in m.hops:
+            return pd.Series(m.hops[t], index=index, name=f"hops_to_{t}").replace(
+                np.inf, np.nan)
+        return pd.Series(influence.distance_to(H, t), name=f"hops_to_{t}").replace(
+            np.inf, np.nan)
+
     return [
         _attributes(G),
         centrality.degree_by_kind(G),
@@ -222,9 +255,9 @@ def _parts(G, H, group_by, k, seed, reach, engine, partition) -> list:
         brokerage.brokerage_roles(
             H, partition if group_by == "community" else group_by).add_prefix("brokerage_"),
         pd.Series(partition, name="community", dtype="Int64"),
-        pd.Series(influence.reach_counts(H, reach, engine=engine), name=f"reach_{reach}"),
-        *(pd.Series(influence.distance_to(H, t, d), name=f"{col}_to_{t}").replace(
-            np.inf, np.nan)
-          for t in ("us_policymakers", "funders")
-          for col, d in (("hops", None), ("cost", "distance"))),
+        reach_column(),
+        *(part for t in _TARGETS for part in (
+            hops_column(t),
+            pd.Series(influence.distance_to(H, t, "distance"), name=f"cost_to_{t}").replace(
+                np.inf, np.nan))),
     ]

@@ -4,12 +4,15 @@ WAL mode lets the web app keep reading while a CLI import writes; writers
 take the write lock up front (``BEGIN IMMEDIATE``) and wait up to
 ``busy_timeout`` for it rather than fail. Each actor and tie is stored as its
 full JSON record, with the columns that filters need beside it, so a round
-trip is lossless and new optional fields need no migration.
+trip is lossless. Ties also keep every field in a column of its own (schema
+version 3), so the snapshot is read as column data, without decoding a JSON
+record per tie; a tie field without a column is read from the records.
 """
 from __future__ import annotations
 
 import json
 import logging
+import operator
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
@@ -96,10 +99,46 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE aliases (old TEXT PRIMARY KEY, new TEXT NOT NULL);
     """,
+    # Every tie field in a column of its own, so a snapshot reads column
+    # data instead of one JSON record per tie.
+    """
+    ALTER TABLE ties ADD COLUMN subtype TEXT;
+    ALTER TABLE ties ADD COLUMN strength REAL;
+    ALTER TABLE ties ADD COLUMN amount REAL;
+    ALTER TABLE ties ADD COLUMN currency TEXT;
+    ALTER TABLE ties ADD COLUMN year INTEGER;
+    ALTER TABLE ties ADD COLUMN channel TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE ties ADD COLUMN since TEXT;
+    ALTER TABLE ties ADD COLUMN "until" TEXT;
+    ALTER TABLE ties ADD COLUMN provenance TEXT;
+    ALTER TABLE ties ADD COLUMN source_ref TEXT;
+    ALTER TABLE ties ADD COLUMN note TEXT;
+    ALTER TABLE ties ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+    UPDATE ties SET subtype = json_extract(record, '$.subtype'),
+      strength = json_extract(record, '$.strength'),
+      amount = json_extract(record, '$.amount'),
+      currency = json_extract(record, '$.currency'),
+      year = json_extract(record, '$.year'),
+      channel = coalesce(json_extract(record, '$.channel'), '[]'),
+      since = json_extract(record, '$.since'),
+      "until" = json_extract(record, '$.until'),
+      provenance = json_extract(record, '$.provenance'),
+      source_ref = json_extract(record, '$.source_ref'),
+      note = json_extract(record, '$.note'),
+      evidence = coalesce(json_extract(record, '$.evidence'), '[]');
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CHUNK = 500  # rows per executemany; progress is reported per chunk
+
+#: Tie fields kept in columns of their own beside the record (schema 3), in
+#: the order of the INSERT; ``channel`` as compact JSON.
+_TIE_COLUMNS = ("id", "source", "target", "kind", "visibility", "subtype", "strength",
+                "amount", "currency", "year", "channel", "since", "until", "provenance",
+                "source_ref", "note", "evidence")
+#: Columns holding a list, kept as compact JSON.
+_JSON_COLUMNS = ("channel", "evidence")
 
 
 def fold(text: str | None) -> str:
@@ -112,6 +151,21 @@ def fold(text: str | None) -> str:
 
 def _dump(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_TIE_UPSERT = (  # column names are the literals above, never input
+    "INSERT INTO ties(" + ", ".join(f'"{c}"' for c in (*_TIE_COLUMNS, "record"))
+    + ") VALUES (" + ", ".join("?" * (len(_TIE_COLUMNS) + 1)) + ") "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f'"{c}"=excluded."{c}"' for c in (*_TIE_COLUMNS[1:], "record")))
+
+
+def _tie_row(t: Tie, text: str) -> tuple:
+    """The values of :data:`_TIE_COLUMNS` and the record, for the INSERT."""
+    rec = t.to_record()
+    for c in _JSON_COLUMNS:
+        rec[c] = json.dumps(rec.get(c) or [], ensure_ascii=False, separators=(",", ":"))
+    return (*(rec.get(c) for c in _TIE_COLUMNS), text)
 
 
 @guarded("graph database", "GRAPHSVC_DB")
@@ -194,14 +248,8 @@ class SQLiteStore(GraphStore):
                     continue
                 items.append(Item("tie", str(t.id), json.loads(old[t.id]) if t.id in old
                                   else None, rec))
-                tie_rows.append((t.id, t.source, t.target, t.kind, t.visibility, text))
-            self._chunked(c, """
-                INSERT INTO ties(id, source, target, kind, visibility, record)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET source=excluded.source,
-                  target=excluded.target, kind=excluded.kind,
-                  visibility=excluded.visibility, record=excluded.record""",
-                          tie_rows, progress, len(ties) - len(tie_rows))
+                tie_rows.append(_tie_row(t, text))
+            self._chunked(c, _TIE_UPSERT, tie_rows, progress, len(ties) - len(tie_rows))
             if items:
                 self._append(c, info, items,
                              self._revs(c, [(i.record, i.id) for i in items]))
@@ -288,11 +336,6 @@ class SQLiteStore(GraphStore):
         ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,
           country=excluded.country, city=excluded.city, visibility=excluded.visibility,
           search=excluded.search, record=excluded.record"""
-    _UPSERT_TIE = """
-        INSERT INTO ties(id, source, target, kind, visibility, record)
-        VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT(id) DO UPDATE SET source=excluded.source, target=excluded.target,
-          kind=excluded.kind, visibility=excluded.visibility, record=excluded.record"""
 
     @staticmethod
     def _revs(c, keys) -> dict[tuple[str, str], int]:
@@ -371,8 +414,7 @@ class SQLiteStore(GraphStore):
             for i in items:
                 if i.record == "tie" and i.after is not None:
                     t = Tie.model_validate(i.after)
-                    c.execute(self._UPSERT_TIE, (t.id, t.source, t.target, t.kind,
-                                                 t.visibility, _dump(t.to_record())))
+                    c.execute(_TIE_UPSERT, _tie_row(t, _dump(t.to_record())))
             change = self._append(c, info, items, revs)
             self._bump(c)
         log.info("%s: change %d (%s, %d records)", self.path, change.seq, info.action,
@@ -528,14 +570,39 @@ class SQLiteStore(GraphStore):
 
     def snapshot(self, include_restricted: bool = True):
         # One read transaction, so actors, ties and version agree.
-        from ..snapshot import build_snapshot
+        from ..snapshot import build_snapshot, paused_gc
 
         vis = "" if include_restricted else " WHERE visibility = 'public'"
-        with self._tx(write=False) as c:
+        fields = sorted(f for f in Tie.model_fields if f not in ("source", "target"))
+        columnar = set(fields) <= set(_TIE_COLUMNS)
+        with self._tx(write=False) as c, paused_gc():
             actors = [json.loads(r[0]) for r in c.execute(
                 f"SELECT record FROM actors{vis} ORDER BY id")]
-            ties = [json.loads(r[0]) for r in c.execute(
-                f"SELECT record FROM ties{vis} ORDER BY id")]
+            if columnar:  # one pass over column data, no JSON but the channels
+                # Field names come from the Tie model, never from input.
+                names = ", ".join(f'"{f}"' for f in fields)
+                ties = _tie_columns(c.execute(
+                    f"SELECT source, target, {names} FROM ties{vis}").fetchall(), fields)
+            else:  # a field without a column yet: read the records
+                ties = [json.loads(r[0]) for r in c.execute(
+                    f"SELECT record FROM ties{vis} ORDER BY id")]
             version = self._version(c)
             meta = dict(c.execute("SELECT key, value FROM meta WHERE key != 'version'"))
-        return build_snapshot(actors, ties, version=version, meta=meta)
+        return build_snapshot(actors, ties, version=version, meta=meta, owned=True)
+
+
+def _tie_columns(rows: list, fields: list[str]):
+    """Tie records (dicts, fields in sorted order as in the JSON records) from
+    rows of ``source, target, *fields``, by id (read in table order and sorted
+    here: faster than walking the id index, and the same order, since
+    SQLite's binary collation of UTF-8 orders as Python orders str)."""
+    loads = json.loads
+    names = ("source", "target", *fields)
+    lists = [(c, names.index(c)) for c in _JSON_COLUMNS]
+    rows.sort(key=operator.itemgetter(names.index("id")))
+    for row in rows:
+        rec = dict(zip(names, row))
+        for c, i in lists:
+            value = row[i]
+            rec[c] = [] if value == "[]" or value is None else loads(value)
+        yield rec

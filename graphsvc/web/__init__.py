@@ -58,6 +58,9 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     errors.init_app(app)
     init_security(app, accounts=accounts)
     permissions.init_app(app)
+    from .analyses import status_headers
+
+    app.after_request(status_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),

@@ -21,6 +21,9 @@ class Access:
     """What the current request may see: the principal's view of the graph."""
 
     view: GraphView
+    #: The reader asked for fresh figures (``?fresh=1``): wait for analyses
+    #: of the current version instead of being shown the previous ones.
+    fresh: bool = False
 
     @property
     def include_restricted(self) -> bool:
@@ -35,6 +38,9 @@ def current_access() -> Access:
     """The access of the current request, for the signed-in user, the API
     token's user or the public view (refused before any view runs when the
     request has none of these; see :mod:`graphsvc.web.permissions`)."""
+    from flask import request
+
     from .security import graph_view
 
-    return Access(graph_view())
+    fresh = request.args.get("fresh", "").strip().lower() in ("1", "true", "yes")
+    return Access(graph_view(), fresh=fresh)

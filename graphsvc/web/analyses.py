@@ -6,6 +6,13 @@ without restricted records, and cached by (store version, restricted or
 not, analysis, parameters): an analyst's result is never handed to a
 viewer, and a write drops every cached result at the next request.
 
+The heavy ones (the per-actor table, the dashboard's figures) are *served*
+(:func:`served`): after a write a request gets the previous version's
+result at once, marked ``updating``, while the current one is computed in
+the background (:mod:`graphsvc.background`); every answer that used such a
+result says so in the ``X-Analyses-Version`` and ``X-Analyses-Updating``
+headers, and its JSON in an ``analyses`` field. ``?fresh=1`` waits.
+
 Functions here return JSON-ready data (codes and numbers; NaN and infinity
 as ``None``). The labels and definitions shown to people are translated
 here, since the analyses' own docstrings and column definitions are
@@ -17,6 +24,7 @@ import math
 
 import networkx as nx
 import pandas as pd
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from ..queries import brokerage, communities, indicators, influence, metrics
@@ -26,8 +34,9 @@ from .access import Access
 from .params import GROUP_BY  # noqa: F401  (the groupings brokerage_table takes)
 
 __all__ = ["SEED", "METRIC_LABELS", "PROFILE_METRICS",
-           "INDICATOR_LABELS", "ROLE_LABELS", "cached", "projection", "metrics_table",
-           "indicator_rows",
+           "INDICATOR_LABELS", "ROLE_LABELS", "cached", "served", "served_status",
+           "status_headers", "projection", "metrics_table", "indicator_values",
+           "label_indicators", "indicator_rows",
            "partition", "community_summary", "community_rows", "brokerage_table",
            "influence_rows", "clean"]
 
@@ -129,6 +138,40 @@ def cached(access: Access, name: str, compute, *params):
     return access.view.cached(name, compute, params)
 
 
+def served(access: Access, name: str, compute, *params):
+    """``compute(snapshot)`` from the one cache without waiting after a write
+    (:meth:`graphsvc.access.GraphView.served`): returns the
+    :class:`~graphsvc.background.Served` and notes its version and whether
+    it is updating for this request's headers (:func:`status_headers`)."""
+    result = access.view.served(name, compute, params, fresh=access.fresh)
+    if has_request_context():
+        seen = g.get("analyses_served")
+        if seen is None or result.version < seen.version or result.updating:
+            g.analyses_served = result
+    return result
+
+
+def served_status(access: Access) -> dict:
+    """``{"version", "current_version", "updating"}`` of the served results
+    this request used (``updating`` False when it used none)."""
+    seen = g.get("analyses_served") if has_request_context() else None
+    if seen is None:
+        version = access.view.store.version()
+        return {"version": version, "current_version": version, "updating": False}
+    return seen.status()
+
+
+def status_headers(response):
+    """After a request that used served results: ``X-Analyses-Version`` (the
+    store version they were computed for) and ``X-Analyses-Updating``
+    (``true`` while newer ones are being computed)."""
+    seen = g.get("analyses_served")
+    if seen is not None:
+        response.headers["X-Analyses-Version"] = str(seen.version)
+        response.headers["X-Analyses-Updating"] = "true" if seen.updating else "false"
+    return response
+
+
 def clean(x):
     """A JSON-ready scalar: NaN/inf -> None, numpy numbers -> Python."""
     if x is None:
@@ -149,26 +192,49 @@ def projection(access: Access) -> nx.Graph:
 
 def metrics_table(access: Access) -> pd.DataFrame:
     """:func:`graphsvc.queries.metrics.actor_metrics` of the snapshot (seeded),
-    its ``community`` column the snapshot's partition."""
-    part = partition(access)
-    return cached(access, "actor_metrics",
-                  lambda G: metrics.actor_metrics(G, seed=SEED, partition=part), SEED)
+    its ``community`` column the snapshot's partition; served (see
+    :func:`served`): after a write, the previous version's table while the
+    current one is computed, without the rows of actors the reader may no
+    longer see."""
+    def compute(G):
+        return metrics.actor_metrics(G, seed=SEED, partition=partition(access))
+    result = served(access, "actor_metrics", compute, SEED)
+    table = result.value
+    if result.updating:
+        keep = access.view.visible_actor_ids(table.index)
+        if len(keep) < len(table):
+            kept = table[table.index.isin(keep)]
+            kept.attrs = dict(table.attrs)
+            return kept
+    return table
+
+
+def indicator_values(access: Access) -> list[dict]:
+    """:func:`graphsvc.queries.indicators.survey_indicators`, one dict per
+    indicator, without words (see :func:`label_indicators`)."""
+    table = cached(access, "indicators", indicators.survey_indicators)
+    return [{"name": name, "share": name not in ("components", "ei_index_country", "density"),
+             "definition_source": r["definition"],
+             "value": clean(r["value"]), "numerator": clean(r["numerator"]),
+             "denominator": clean(r["denominator"]), "survey": clean(r["survey"])}
+            for name, r in table.iterrows()]
+
+
+def label_indicators(rows: list[dict]) -> list[dict]:
+    """Each indicator with its label and definition in the request's language
+    (the analysis's own English definition stays as ``definition_source``)."""
+    out = []
+    for r in rows:
+        label, definition = INDICATOR_LABELS.get(r["name"], (r["name"],
+                                                             r["definition_source"]))
+        out.append({"name": r["name"], "label": str(label), "definition": str(definition),
+                    **{k: v for k, v in r.items() if k != "name"}})
+    return out
 
 
 def indicator_rows(access: Access) -> list[dict]:
-    """:func:`graphsvc.queries.indicators.survey_indicators`, one dict per
-    indicator with its label and definition in the request's language (the
-    analysis's own English definition is kept as ``definition_source``)."""
-    table = cached(access, "indicators", indicators.survey_indicators)
-    rows = []
-    for name, r in table.iterrows():
-        label, definition = INDICATOR_LABELS.get(name, (name, r["definition"]))
-        rows.append({"name": name, "label": str(label), "definition": str(definition),
-                     "share": name not in ("components", "ei_index_country", "density"),
-                     "definition_source": r["definition"],
-                     "value": clean(r["value"]), "numerator": clean(r["numerator"]),
-                     "denominator": clean(r["denominator"]), "survey": clean(r["survey"])})
-    return rows
+    """:func:`indicator_values` with :func:`label_indicators`."""
+    return label_indicators(indicator_values(access))
 
 
 def partition(access: Access) -> dict:

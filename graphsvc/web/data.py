@@ -80,8 +80,33 @@ def _counted(counter: Counter) -> list[dict]:
 
 
 def dashboard(service: GraphService, access: Access) -> dict:
-    """Counts by actor kind, country and tie kind, from the snapshot."""
-    G = _snapshot(service, access)
+    """Counts by actor kind, country and tie kind, indicators, top brokers and
+    communities, from the snapshot.
+
+    Served (:func:`.analyses.served`): after a write the previous version's
+    figures come at once, with ``analyses.updating`` true, while the current
+    ones are computed in the background; ``?fresh=1`` waits for them.
+    """
+    def compute(G):
+        return _dashboard_figures(service, access, G)
+    result = analyses.served(access, "dashboard", compute)
+    page = dict(result.value)
+    if result.updating:  # names of actors hidden or deleted since are left out
+        shown = {b["id"] for rows in page["top_brokers"].values() if isinstance(rows, list)
+                 for b in rows}
+        keep = access.view.visible_actor_ids(shown)
+        page["top_brokers"] = {k: [b for b in rows if b["id"] in keep]
+                               if isinstance(rows, list) else rows
+                               for k, rows in page["top_brokers"].items()}
+    # whether the data is the illustrative network is said from the store now
+    page["dataset"] = {**page["dataset"], "illustrative": service.illustrative}
+    page["indicators"] = analyses.label_indicators(page["indicators"])
+    page["analyses"] = analyses.served_status(access)
+    return page
+
+
+def _dashboard_figures(service: GraphService, access: Access, G) -> dict:
+    """The dashboard's figures for snapshot ``G``, in no language."""
     ties_by_kind = Counter(d.get("kind") for _u, _v, d in G.edges(data=True))
     countries = Counter(a.get("country") for _v, a in G.nodes(data=True))
     return {
@@ -93,7 +118,7 @@ def dashboard(service: GraphService, access: Access) -> dict:
         "ties_by_kind": [{"value": k, "count": ties_by_kind.get(k, 0)} for k in TIE_KINDS],
         "cross_border_ties": sum(
             1 for u, v in G.edges() if G.nodes[u].get("country") != G.nodes[v].get("country")),
-        "indicators": analyses.indicator_rows(access),
+        "indicators": analyses.indicator_values(access),
         "top_brokers": _top_brokers(G, access),
         "communities": analyses.community_summary(access),
     }
@@ -101,7 +126,7 @@ def dashboard(service: GraphService, access: Access) -> dict:
 
 def _top(G, values, n=TOP_BROKERS) -> list[dict]:
     """The ``n`` actors with the largest positive value (ties broken by id)."""
-    ranked = sorted(((v, x) for v, x in values.items() if x == x and x > 0),
+    ranked = sorted(((v, x) for v, x in values.items() if x == x and x > 0 and v in G),
                     key=lambda vx: (-vx[1], str(vx[0])))[:n]
     return [{"id": v, "name": G.nodes[v].get("name") or v, "kind": G.nodes[v].get("kind"),
              "country": G.nodes[v].get("country"), "value": analyses.clean(x)}
@@ -426,6 +451,7 @@ def metrics_page(service: GraphService, access: Access, query: MetricsQuery) -> 
     page = table.loc[order[query.offset:query.offset + query.limit]]
     return {
         "dataset": _dataset(service, G),
+        "analyses": analyses.served_status(access),
         "columns": dict(metrics.COLUMNS),
         "parameters": {k: v for k, v in table.attrs.items()
                        if k not in ("version", "illustrative")},

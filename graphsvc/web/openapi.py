@@ -195,8 +195,17 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "value": {"type": ["number", "null"]}, "numerator": {"type": "number"},
         "denominator": {"type": "number"},
         "survey": {"type": ["number", "null"], "description": "The survey's figure."}}}
+    c.schema("AnalysesStatus", {"type": "object", "description": (
+        "Which store version the analyses in this answer were computed for. After a "
+        "write the previous version's figures are served at once with `updating` "
+        "true while the current ones are computed in the background (also in the "
+        "`X-Analyses-Version` and `X-Analyses-Updating` headers); add `fresh=1` "
+        "to the query to wait for the current ones."), "properties": {
+        "version": {"type": "integer"}, "current_version": {"type": "integer"},
+        "updating": {"type": "boolean"}}})
     c.schema("Dashboard", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
         "counts": {"type": "object"}, "actors_by_kind": counted,
         "actors_by_country": counted, "ties_by_kind": counted,
         "cross_border_ties": {"type": "integer"},
@@ -222,6 +231,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                       "node limit (largest measure kept)."},
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("MetricsPage", {"type": "object", "properties": {
+        "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
         "items": {"type": "array", "items": {"type": "object", "description":
                   "One actor: `id` and every column of `columns` (null when "
                   "undefined, e.g. no reachable policymaker)."}},

@@ -72,3 +72,42 @@ def test_writer_in_another_process_waits_instead_of_failing(tmp_path):
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert out.strip() == "2"
+
+
+def test_schema_2_file_migrates_to_tie_columns_with_the_same_snapshot(tmp_path):
+    """A file written before tie fields had columns (schema 2, JSON records
+    only) is migrated in place; its snapshot, now read from the columns,
+    equals the one built from the records themselves."""
+    from graphsvc.model import Tie
+    from graphsvc.snapshot import build_snapshot
+    from graphsvc.sqlite_file import SQLiteFile
+    from graphsvc.stores.sqlite import MIGRATIONS, _dump
+    from graphsvc.synthetic import synthetic_records
+
+    actors, ties = synthetic_records(60, 3, ties_per_actor=3, visibility=0.5)
+    ties.append(Tie(source=actors[0].id, target=actors[1].id, kind="funding", amount=1500.5,
+                    currency="MXN", year=2023, channel=[actors[2].id], since="2023-01-02",
+                    note="Señal: «reunión»", visibility="public"))
+    path = tmp_path / "old.db"
+    old = SQLiteFile(path, MIGRATIONS[:2], setting="DB")
+    with old.tx() as c:
+        c.executemany("INSERT INTO actors(id, name, kind, country, city, visibility, search, "
+                      "record) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                      [(a.id, a.name, a.kind, a.country, a.city, a.visibility,
+                        _dump(a.to_record())) for a in actors])
+        c.executemany("INSERT INTO ties(id, source, target, kind, visibility, record) "
+                      "VALUES (?, ?, ?, ?, ?, ?)",
+                      [(t.id, t.source, t.target, t.kind, t.visibility, _dump(t.to_record()))
+                       for t in ties])
+    old.close()
+    store = SQLiteStore(path)
+    G = store.snapshot()
+    ref = build_snapshot(sorted(actors, key=lambda a: a.id), sorted(ties, key=lambda t: t.id))
+    assert list(G.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+    assert dict(G.nodes(data=True)) == dict(ref.nodes(data=True))
+    # and written afresh by this version, the same again
+    store.clear()
+    store.upsert(actors, ties)
+    H = store.snapshot()
+    assert list(H.edges(keys=True, data=True)) == list(ref.edges(keys=True, data=True))
+    store.close()

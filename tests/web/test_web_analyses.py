@@ -284,11 +284,26 @@ def test_map_coloured_and_filtered_by_community(client, G):
 # --- the cache ----------------------------------------------------------------------
 
 def test_results_follow_a_write(client, app):
-    before = {i["id"]: i for i in client.get("/api/v1/metrics?limit=500").json["items"]}
+    """After a write the next answer is the previous version's table, marked
+    updating, while the background computes the new one; ``fresh=1`` waits
+    for it, and then every answer has it."""
+    first = client.get("/api/v1/metrics?limit=500")
+    before = {i["id"]: i for i in first.json["items"]}
     assert before["isolated"]["degree"] == 0
-    app.extensions["graphsvc"].store.upsert(
-        [], [Tie(source="isolated", target="sinfronteras", kind="formal")])
-    after = {i["id"]: i for i in client.get("/api/v1/metrics?limit=500").json["items"]}
+    assert first.json["analyses"]["updating"] is False
+    assert first.headers["X-Analyses-Updating"] == "false"
+    service = app.extensions["graphsvc"]
+    version = service.store.version()
+    service.store.upsert([], [Tie(source="isolated", target="sinfronteras", kind="formal")])
+    stale = client.get("/api/v1/metrics?limit=500")
+    assert stale.json["analyses"] == {"version": version, "current_version": version + 1,
+                                      "updating": True}
+    assert stale.headers["X-Analyses-Version"] == str(version)
+    assert stale.headers["X-Analyses-Updating"] == "true"
+    fresh = client.get("/api/v1/metrics?limit=500&fresh=1")
+    assert fresh.json["analyses"]["updating"] is False
+    assert fresh.headers["X-Analyses-Version"] == str(version + 1)
+    after = {i["id"]: i for i in fresh.json["items"]}
     assert after["isolated"]["degree"] == 1
     profile = client.get("/api/v1/actors/isolated").json
     assert {m["name"]: m["value"] for m in profile["metrics"]}["degree"] == 1

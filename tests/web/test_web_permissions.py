@@ -376,6 +376,8 @@ def _comparable(body):
     body = _rounded(json.loads(json.dumps(body)))
     body.get("dataset", {}).pop("version", None)
     body.pop("revision", None)  # a record's number of changes: the edit history's
+    for key in ("version", "current_version"):  # which store versions analyses are of
+        body.get("analyses", {}).pop(key, None)
     for key in ("version", "generated"):  # an introductions report's own
         body.pop(key, None)
     for rec in body.get("recorded", []):
