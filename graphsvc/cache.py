@@ -100,15 +100,20 @@ class VersionedCache:
             while len(self._previous) > self.maxsize:
                 self._previous.popitem(last=False)
 
+    def _held(self, key: CacheKey) -> Any:
+        # With the lock held: the result for ``key`` (now most recently
+        # used), or MISSING.
+        self._see(key.version)
+        if key not in self._items:
+            return MISSING
+        self._items.move_to_end(key)
+        self.hits += 1
+        return self._items[key]
+
     def peek(self, key: CacheKey) -> Any:
         """The result held for ``key``, or :data:`MISSING`; never computes."""
         with self._lock:
-            self._see(key.version)
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        return MISSING
+            return self._held(key)
 
     def previous(self, key: CacheKey) -> tuple[int, Any] | None:
         """``(version, result)``: the newest result of ``key``'s analysis
@@ -125,11 +130,9 @@ class VersionedCache:
         """
         while True:
             with self._lock:
-                self._see(key.version)
-                if key in self._items:
-                    self._items.move_to_end(key)
-                    self.hits += 1
-                    return self._items[key]
+                held = self._held(key)
+                if held is not MISSING:
+                    return held
                 waiting = self._pending.get(key)
                 if waiting is None:
                     self._pending[key] = threading.Event()
