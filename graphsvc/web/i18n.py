@@ -292,7 +292,31 @@ _PROBLEM_WORDS: list[tuple[str, object]] = [
         "or '-' (at most 128 characters)")),
     (r"'(?P<v>.*)' is above the largest amount accepted \((?P<n>.*)\)",
      _l("'%(v)s' is above the largest amount accepted (%(n)s)")),
+    (r"read as Windows-1252 text \(what Excel saves as 'CSV'\), not UTF-8",
+     _l("read as Windows-1252 text (what Excel saves as 'CSV'), not UTF-8")),
+    (r"the file is not UTF-8 text \(first bad byte on line (?P<n>\d+)\)",
+     _l("the file is not UTF-8 text (first bad byte on line %(n)s)")),
+    (r"(?P<n>\d+) dates read day first \(dd/mm/yyyy\), e\.g\. '(?P<v>.*)' as (?P<d>\S+)",
+     _l("%(n)s dates read day first (dd/mm/yyyy), e.g. '%(v)s' as %(d)s")),
+    (r"(?P<n>\d+) dates read month first \(mm/dd/yyyy\), as '(?P<p>.*)' shows, e\.g\. "
+     r"'(?P<v>.*)' as (?P<d>\S+)",
+     _l("%(n)s dates read month first (mm/dd/yyyy), as '%(p)s' shows, e.g. '%(v)s' as "
+        "%(d)s")),
+    (r"(?P<n>\d+) numbers read with a decimal comma, e\.g\. '(?P<v>.*)' as (?P<d>\S+)",
+     _l("%(n)s numbers read with a decimal comma, e.g. '%(v)s' as %(d)s")),
+    (r"the dates mix two orders: '(?P<a>.*)' \(row (?P<r>\d+)\) is day first, "
+     r"'(?P<b>.*)' \(row (?P<s>\d+)\) month first",
+     _l("the dates mix two orders: '%(a)s' (row %(r)s) is day first, '%(b)s' (row %(s)s) "
+        "month first")),
     # hints
+    (r"Check that accents read right; save as 'CSV UTF-8' to be sure\.",
+     _l("Check that accents read right; save as 'CSV UTF-8' to be sure.")),
+    (r"Two-digit years are read as Excel reads them: 00-29 as 2000-2029, 30-99 as "
+     r"1930-1999\.", _l("Two-digit years are read as Excel reads them: 00-29 as "
+                        "2000-2029, 30-99 as 1930-1999.")),
+    (r"Write every date as YYYY-MM-DD \(e\.g\. 2021-03-15\), or all in one order, and "
+     r"import again\.", _l("Write every date as YYYY-MM-DD (e.g. 2021-03-15), or all in "
+                           "one order, and import again.")),
     (r"Keep one of them\.", _l("Keep one of them.")),
     (r"Put one record per row under the header\.",
      _l("Put one record per row under the header.")),

@@ -190,7 +190,8 @@ FILE_CASES = {
     "ties without ends": ("ties.csv", b"kind,note\nformal,x\n",
                           [("ties.csv, field 'source'", "no 'source' column"),
                            ("ties.csv, field 'target'", "no 'target' column")]),
-    "not UTF-8": ("actors.csv", "name,kind,country\nAsociación,osc,MX\n".encode("latin-1"),
+    # 0x81 and 0x90 are neither UTF-8 nor Windows-1252 (which would be read, with a note)
+    "not UTF-8": ("actors.csv", b"name,kind,country\nA\x81\x90,osc,MX\n",
                   [("actors.csv", "the file is not UTF-8 text (first bad byte on line 2)")]),
     "ragged row": ("actors.csv", b"name,kind,country\nA,osc,MX,extra\n",
                    [("actors.csv, row 2", "the row has 4 cells but the header has 3")]),
