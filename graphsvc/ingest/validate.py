@@ -24,7 +24,7 @@ from typing import cast
 
 from pydantic import ValidationError
 
-from ..errors import Problem, missing_actor
+from ..errors import Problem, missing_actor, no_actor
 from ..model import Actor, Introduction, Tie, validation_problems
 from .columns import (
     ACTOR_COLUMNS,
@@ -476,7 +476,7 @@ def _check_ends(checked: Checked, actors: Checked | None, ends: _Ends) -> None:
                 msg = f"'{x}' is the name of several actors ({', '.join(ends.ambiguous[x])})"
                 hint = "Use the id of the one you mean."
             else:
-                msg = f"unknown actor '{x}'"
+                msg = no_actor(x)
                 hint = ("It is neither in the actors file nor in the graph: add it to the "
                         "actors file or correct the id." if ends.has_actors_file else
                         "It is not in the graph: import it first (--actors) or correct "

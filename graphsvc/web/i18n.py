@@ -267,6 +267,8 @@ _PROBLEM_WORDS: list[tuple[str, object]] = [
     (r"'(?P<v>.*)' is not an ISO 4217 currency code \(USD, MXN, EUR, \.\.\.\)",
      _l("'%(v)s' is not an ISO 4217 currency code (USD, MXN, EUR, ...)")),
     (r"no actor with id '(?P<v>.*)'", _l("no actor with id '%(v)s'")),
+    (r"tie (?P<t>\S+): no actor with id '(?P<v>.*)'", _l("tie %(t)s: no actor with id '%(v)s'")),
+    (r"'(?P<v>.*)' should be a finite number", _l("'%(v)s' should be a finite number")),
     (r"actor '(?P<v>.*)' is rejected \((?P<f>.*), row (?P<n>\d+)\)",
      _l("actor '%(v)s' is rejected (%(f)s, row %(n)s)")),
     (r"'(?P<v>.*)' is the name of several actors \((?P<l>.*)\)",
