@@ -37,6 +37,7 @@ __all__ = [
     "ROLES",
     "PROVENANCES",
     "VISIBILITIES",
+    "MAX_AMOUNT",
     "Actor",
     "Tie",
     "Evidence",
@@ -130,6 +131,12 @@ VISIBILITIES: dict[str, str] = {
     "public": "May be shown to anyone allowed to see the graph",
     "restricted": "Only for analysts, editors and admins",
 }
+
+#: The largest funding amount a tie may carry, in any currency: 10^15, a
+#: thousand times the largest yearly grant budgets in pesos (and far above any
+#: in dollars), so a typo of extra digits or an exponent (1e35) is refused
+#: while currencies with large units (COP, VES) still fit.
+MAX_AMOUNT = 1e15
 
 # --- field types ------------------------------------------------------------
 
@@ -360,7 +367,7 @@ class Tie(_Base):
     kind: TieKind
     subtype: str | None = None
     strength: float | None = Field(default=None, gt=0, le=1)
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     currency: str | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
     channel: list[str] = Field(default_factory=list)
@@ -388,6 +395,14 @@ class Tie(_Base):
     @classmethod
     def _subtype(cls, v: str | None) -> str | None:
         return _label(v) if v else None
+
+    @field_validator("amount")
+    @classmethod
+    def _amount(cls, v: float | None) -> float | None:
+        if v is not None and v > MAX_AMOUNT:
+            raise ValueError(f"'{v:g}' is above the largest amount accepted "
+                             f"({MAX_AMOUNT:,.0f})")
+        return v
 
     @field_validator("currency")
     @classmethod

@@ -90,13 +90,19 @@ def _write(write, output) -> None:
 def _infer_format(fmt, output):
     if fmt:
         return fmt
-    suffix = Path(output).suffix.lower().lstrip(".") if output != "-" else ""
-    return suffix if suffix in ("csv", "xlsx", "json") else "csv"
+    if output == "-":
+        return "csv"
+    suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix not in ("csv", "xlsx", "json"):
+        # as export does: never write one format under another's name
+        raise click.UsageError(f"cannot tell the format from '{output}': give --format "
+                               "csv, xlsx or json, or name the file .csv, .xlsx or .json.")
+    return suffix
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]),
-              help="Output format (default: from the file name, else csv).")
+              help="Output format (default: from the file name; csv on standard output).")
 @click.option("--output", "-o", required=True, metavar="PATH",
               help="File to write; '-' writes csv or json to standard output.")
 @projection_options
@@ -280,18 +286,24 @@ def influence(actor, kinds, directed, combine, public_only, reach, as_of):
     if actor not in H:
         raise NotFound(f"no actor with id '{actor}'",
                        hint="Use an actor id as stored (see the actors list).")
+    def name(node) -> str:
+        return str(H.nodes[node].get("name") or node)
+
     click.echo(as_of_words(as_of))
+    click.echo(f"from {name(actor)} ({actor})")
     for _, r in F.influence_paths(H, actor).iterrows():
         head = f"{r['targets']:16} {r['route']:13}"
-        if r["target"] is None:
-            click.echo(f"{head} none reachable")
+        if r["target"] is None or pd.isna(r["target"]):
+            click.echo(f"{head} no route")
         else:
-            click.echo(f"{head} {r['path']}  ({r['hops']} ties: {r['kinds']}; "
+            # ids never hold spaces (graphsvc.model), so the path splits on " > "
+            names = " > ".join(name(n) for n in str(r["path"]).split(" > "))
+            click.echo(f"{head} {names}  ({int(r['hops'])} ties: {r['kinds']}; "
                        f"cost {r['cost']:.2f})")
     rr = F.reach(H, actor, k=reach)
     click.echo(f"within {reach} ties: {rr.total} actors {rr.by_step}; policymakers: "
-               f"{', '.join(map(str, rr.policymakers)) or '-'}; funders: "
-               f"{', '.join(map(str, rr.funders)) or '-'}")
+               f"{', '.join(map(name, rr.policymakers)) or '-'}; funders: "
+               f"{', '.join(map(name, rr.funders)) or '-'}")
 
 
 COMMANDS = [metrics, indicators, communities, influence]

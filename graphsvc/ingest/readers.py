@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import GraphsvcError, InputTooLarge, Problem, ValidationFailed
 from .bounded import DEFAULT_LIMITS, ReadLimits, check_file_size, csv_records, loads_json, xlsx_rows
+from .localised import DateOrderAmbiguous, localise_table
 from .safe_write import unguard
 
 __all__ = ["Row", "Table", "FORMATS", "detect_format", "read_table", "read_json_document",
@@ -39,6 +40,8 @@ class Table:
     format: str
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
+    #: What the reader converted (encoding, dates, decimal commas), for the summary.
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -76,10 +79,13 @@ def read_table(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """
     path = Path(path)
     fmt = detect_format(path)
-    if fmt == "csv":
-        return _read_csv(path, limits)
-    if fmt == "xlsx":
-        return _read_xlsx(path, limits)
+    if fmt in ("csv", "xlsx"):
+        table = _read_csv(path, limits) if fmt == "csv" else _read_xlsx(path, limits)
+        try:
+            table.notes += localise_table(table, path.name)
+        except DateOrderAmbiguous as exc:
+            raise file_failed([exc.problem]) from None
+        return table
     doc = read_json_document(path, limits)
     if is_graph_document(doc):
         raise GraphsvcError(f"{path.name} is a full-graph export, not a list of records.",
@@ -104,14 +110,23 @@ def _read_csv(path: Path, limits: ReadLimits) -> Table:
         raw = path.read_bytes()
     except OSError as exc:
         raise _cannot_read(path, exc) from None
+    notes = []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise _file_problem(
-            path, f"the file is not UTF-8 text (first bad byte on line {line})",
-            hint="Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8; "
-            "LibreOffice: character set Unicode (UTF-8)).") from None
+        try:
+            # Excel's plain "CSV" on a Spanish Windows: Windows-1252 (ñ, á, é, ...)
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _file_problem(
+                path, f"the file is not UTF-8 text (first bad byte on line {line})",
+                hint="Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8; "
+                "LibreOffice: character set Unicode (UTF-8)).") from None
+        notes.append(Problem(
+            "read as Windows-1252 text (what Excel saves as 'CSV'), not UTF-8",
+            hint="Check that accents read right; save as 'CSV UTF-8' to be sure.",
+            file=path.name))
     if not text.strip():
         raise _file_problem(path, "the file is empty",
                             hint="Give a header row and at least one data row.")
@@ -128,7 +143,7 @@ def _read_csv(path: Path, limits: ReadLimits) -> Table:
                             f"{limits.import_max_cell_chars:,} characters).",
                             row=len(records) + 1) from None
     headers = [h.strip() for h in records[0]]
-    table = Table(path, "csv", headers)
+    table = Table(path, "csv", headers, notes=notes)
     for number, rec in enumerate(records[1:], start=2):
         if not any(c.strip() for c in rec):
             continue  # a blank line is not a row of data

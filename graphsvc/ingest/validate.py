@@ -24,7 +24,7 @@ from typing import cast
 
 from pydantic import ValidationError
 
-from ..errors import Problem, missing_actor
+from ..errors import Problem, missing_actor, no_actor
 from ..model import Actor, Introduction, Tie, validation_problems
 from .columns import (
     ACTOR_COLUMNS,
@@ -99,8 +99,10 @@ _REQUIRED_HINTS = {
 _FIELD_HINTS = {
     "country": "Write an ISO code (MX, US, GT, INT) or a country name (México, "
                "Estados Unidos, Guatemala).",
-    "since": "Write dates as YYYY-MM-DD, e.g. 2021-03-15, or use a date cell.",
-    "until": "Write dates as YYYY-MM-DD, e.g. 2021-03-15, or use a date cell.",
+    "since": "Write dates as YYYY-MM-DD or DD/MM/YYYY, e.g. 2021-03-15 or 15/03/2021, "
+             "or use a date cell.",
+    "until": "Write dates as YYYY-MM-DD or DD/MM/YYYY, e.g. 2021-03-15 or 15/03/2021, "
+             "or use a date cell.",
     "amount": "Write the amount as a plain number, e.g. 250000 or 250000.50, "
               "and the currency in its own column.",
     "year": "Write the year as four digits, e.g. 2021.",
@@ -231,6 +233,7 @@ def check_actors(table: Table, *, label: str | None = None, provenance: str | No
                  tick: Callable[[int], None] | None = None) -> Checked:
     """Check every actor row; ``provenance``/``source_ref`` fill empty cells."""
     checked = Checked(label or table.name, "actors", table.headers)
+    checked.warnings += [replace(n, file=checked.label) for n in table.notes]
     if allow_empty and not table.rows:
         return checked
     mapping = _header_problems(checked, ACTOR_COLUMNS, ("name", "kind", "country"),
@@ -296,6 +299,7 @@ def check_ties(table: Table, *, actors: Checked | None = None,
     that actor.
     """
     checked = Checked(label or table.name, "ties", table.headers)
+    checked.warnings += [replace(n, file=checked.label) for n in table.notes]
     if allow_empty and not table.rows:
         return checked
     mapping = _header_problems(checked, TIE_COLUMNS, (), allow_empty, len(table.rows),
@@ -472,7 +476,7 @@ def _check_ends(checked: Checked, actors: Checked | None, ends: _Ends) -> None:
                 msg = f"'{x}' is the name of several actors ({', '.join(ends.ambiguous[x])})"
                 hint = "Use the id of the one you mean."
             else:
-                msg = f"unknown actor '{x}'"
+                msg = no_actor(x)
                 hint = ("It is neither in the actors file nor in the graph: add it to the "
                         "actors file or correct the id." if ends.has_actors_file else
                         "It is not in the graph: import it first (--actors) or correct "

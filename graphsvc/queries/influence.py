@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..errors import no_actor
 from ..model import is_funder, is_policymaker
 from . import _engines
 
@@ -111,7 +112,7 @@ def nearest(G: nx.Graph, source: Hashable, targets, distance: str | None = None)
     (['cso', 'ngo', 'dhs'], 2, ['informal', 'formal'])
     """
     if source not in G:
-        raise KeyError(f"unknown actor '{source}'")
+        raise KeyError(no_actor(source))
     is_target = _target_pred(targets)
     adj = G.adj  # successors in a DiGraph
     counter = itertools.count()
@@ -250,7 +251,7 @@ def reach(G: nx.Graph, actor: Hashable, k: int = 2) -> Reach:
     ({1: 1, 2: 1}, 2, ['c'])
     """
     if actor not in G:
-        raise KeyError(f"unknown actor '{actor}'")
+        raise KeyError(no_actor(actor))
     lengths = nx.single_source_shortest_path_length(G, actor, cutoff=k)
     others = [v for v in lengths if v != actor]
     attrs = G.nodes

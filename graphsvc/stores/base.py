@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..errors import Problem, ValidationFailed, introduction_not_recorded, missing_actor
+from ..errors import (
+    Problem,
+    ValidationFailed,
+    introduction_not_recorded,
+    missing_actor,
+    no_actor,
+)
 from ..history import ChangeInfo, current_info
 from ..model import Actor, Introduction, Tie
 from ..snapshot import build_snapshot
@@ -88,7 +94,7 @@ class GraphStore(EditOps, abc.ABC):
         missing = ends - self.existing_actor_ids(ends)
         if missing:
             problems = [
-                Problem(f"tie {t.id} refers to unknown actor '{x}'",
+                Problem(f"tie {t.id}: {no_actor(x)}",
                         hint="Import that actor first or correct the id.",
                         field=f)
                 for t in ties

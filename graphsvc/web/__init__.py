@@ -65,4 +65,9 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
+
+    @app.get("/favicon.ico")
+    def favicon():
+        # browsers ask for it whatever the page links; our own icon, never a 404
+        return app.send_static_file("favicon.ico")
     return app

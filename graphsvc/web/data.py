@@ -24,7 +24,14 @@ from ..stores import ActorFilter
 from ..viz import build_network, ego_graph, filter_graph, layout, network_data, ordered
 from . import analyses
 from .access import Access
-from .i18n import country_name, kind_label, measure_label, provenance_label, tie_kind_label
+from .i18n import (
+    country_name,
+    kind_label,
+    measure_label,
+    provenance_label,
+    subtype_label,
+    tie_kind_label,
+)
 from .params import ActorQuery, BrokerageQuery, MapQuery, MetricsQuery, TieQuery
 
 __all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data",
@@ -296,7 +303,7 @@ def _edge_title(G, w: _Words):
         ends = f"{a} → {b}" if d.get("directed") else f"{a} — {b}"
         head = w.tie_kinds.get(d.get("kind"), str(d.get("kind")))
         if d.get("subtype"):
-            head += f" ({d['subtype'].replace('_', ' ')})"
+            head += f" ({subtype_label(d['subtype'])})"
         lines = [head, ends]
         if d.get("amount") is not None:
             money = f"{d['amount']:,.0f} {d.get('currency') or ''}".strip()

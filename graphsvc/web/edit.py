@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..duplicates import DuplicateIndex
 from ..errors import NotFound, Problem, ValidationFailed
 from ..history import Change
+from ..ingest.columns import actor_value
 from ..model import Actor, Tie, validation_problems
 from ..snapshot import ALL_TIME
 from ..stores import ActorFilter
@@ -30,6 +31,7 @@ from ..stores.edits import MERGE_FIELDS
 from ..stores.sqlite import fold
 from .access import Access
 from .data import _visible_actor
+from .i18n import value_label
 
 __all__ = ["ACTOR_FIELDS", "TIE_FIELDS", "actor_from", "tie_from", "create_actor",
            "update_actor", "delete_actor", "create_tie", "update_tie", "end_tie",
@@ -41,6 +43,7 @@ ACTOR_FIELDS = [f for f in Actor.model_fields if f != "id"]
 #: The tie fields a form edits (the ends are chosen apart; evidence has rows).
 TIE_FIELDS = [f for f in Tie.model_fields if f not in ("id", "source", "target", "evidence")]
 _LISTS = {"issue_areas", "populations", "phases", "languages", "roles", "channel"}
+_SPANISH_LISTS = {"issue_areas", "populations", "phases", "roles"}
 #: Evidence rows a form offers (the entries kept, then blank ones up to this).
 EVIDENCE_ROWS = 3
 
@@ -144,7 +147,9 @@ def actor_from(body, actor_id: str | None = None, base: Actor | None = None,
         if partial and f not in body:
             continue
         value = _get(body, f)
-        if f in _LISTS:
+        if f in _SPANISH_LISTS:  # the words the form's labels offer, as an import reads them
+            data[f] = actor_value(f, _list(value))
+        elif f in _LISTS:
             data[f] = _list(value)
         else:
             data[f] = _text(value) or None
@@ -387,7 +392,9 @@ def history(access: Access, actor_id: str | None = None, tie_id: str | None = No
 def change_rows(item: dict) -> list[dict]:
     """The fields an item changed: ``{"field", "before", "after"}`` each."""
     before, after = item.get("before") or {}, item.get("after") or {}
-    return [{"field": k, "before": before.get(k), "after": after.get(k)}
+    record = item.get("record", "actor")
+    return [{"field": k, "before": value_label(record, k, before.get(k)),
+             "after": value_label(record, k, after.get(k))}
             for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
 
 
@@ -402,7 +409,8 @@ def conflict_rows(access: Access, record: str, rid: str, revision: int | None) -
                else access.view.get_tie(rid)).to_record()
     who = sorted({e.who for e in entries for i in e.items
                   if (i.record, i.id) == (record, rid) and i.revision > (revision or 0)})
-    return {"rows": change_rows({"before": start, "after": current}), "who": who,
+    return {"rows": change_rows({"record": record, "before": start, "after": current}),
+            "who": who,
             "revision": access.view.revision(record, rid)}
 
 

@@ -29,6 +29,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     # assets and signing in and out
     "static": OPEN,
     "vendor.static": OPEN,
+    "favicon": OPEN,
     "auth.login": OPEN,
     "auth.logout": OPEN,  # a POST: CSRF-checked; ends whatever session it carries
     # pages

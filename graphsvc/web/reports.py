@@ -31,7 +31,14 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..ingest.safe_write import csv_text
-from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
+from .i18n import (
+    LANGUAGES,
+    area_label,
+    kind_label,
+    phase_label,
+    population_label,
+    tie_kind_label,
+)
 
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
@@ -78,6 +85,8 @@ _PARTS = {
     "funding_channel": _l("Same funding channel"),
     "bridge": _l("Bridges two groups"),
 }
+#: How a broker connects the two (the CSV's broker type column).
+BROKER_TYPES = {"mutual_contact": _l("Mutual contact"), "path": _l("Chain of contacts")}
 #: CSV columns: key in the report -> heading.
 COLUMNS = {
     "rank": _l("Rank"), "actor": _l("Actor id"), "name": _l("Name"), "kind": _l("Kind"),
@@ -109,10 +118,6 @@ def _listing(items, limit: int = 4) -> str:
     return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
 
 
-def _words(values) -> list[str]:
-    return [str(v).replace("_", " ") for v in values]
-
-
 def reason_text(r: dict) -> str:
     """One reason (a code and its data) as a sentence in the current language."""
     code = r["code"]
@@ -124,10 +129,12 @@ def reason_text(r: dict) -> str:
         return _("Both work on %(what)s",
                  what=_listing(area_label(x).lower() for x in r["shared"]))
     if code == "populations":
-        return _("Both serve %(what)s", what=_listing(_words(r["shared"])))
+        return _("Both serve %(what)s",
+                 what=_listing(population_label(x).lower() for x in r["shared"]))
     if code == "phases":
         return ngettext("Both work in the %(what)s phase", "Both work in the %(what)s phases",
-                        len(r["shared"]), what=_listing(_words(r["shared"])))
+                        len(r["shared"]),
+                        what=_listing(phase_label(x).lower() for x in r["shared"]))
     if code == "geography":
         if r["relation"] == "same_city":
             return _("Both are in %(city)s", city=r["city_u"])
@@ -216,9 +223,11 @@ def localise(report: dict) -> dict:
 
 def _row(s: dict, report: dict) -> dict:
     b = s["broker"] or {}
-    return {**s, "city": s.get("city") or "", "indicator_after": s.get("indicator_after", ""),
+    return {**s, "kind": kind_label(s["kind"]) if s.get("kind") else "",
+            "city": s.get("city") or "", "indicator_after": s.get("indicator_after", ""),
             "reasons": "; ".join(r["text"] for r in s["reasons"]),
-            "broker_type": b.get("type", ""), "broker": b.get("broker", ""),
+            "broker_type": str(BROKER_TYPES.get(b.get("type", ""), b.get("type", ""))),
+            "broker": b.get("broker", ""),
             "broker_name": b.get("name", ""), "broker_path": " → ".join(b.get("names", ())),
             "illustrative": report["illustrative"], "as_of": report.get("as_of") or ""}
 

@@ -136,8 +136,8 @@ def test_skip_invalid_without_report_lists_rejected_rows(run, tmp_path):
                      [["x", "y", "formal"]])
     r = run("import", "--ties", ties, "--skip-invalid")
     assert r.exit_code == 0
-    assert r.stderr == ("rejected: ties.csv, row 2: source: unknown actor 'x'; "
-                        "target: unknown actor 'y'\n")
+    assert r.stderr == ("rejected: ties.csv, row 2: source: no actor with id 'x'; "
+                        "target: no actor with id 'y'\n")
 
 
 def test_warnings_go_to_stderr(run, tmp_path):

@@ -93,7 +93,11 @@ def test_communities_and_influence(db):
     assert "modularity" in r.output
     r = run(db, "influence", "mx5")
     assert r.exit_code == 0, r.output
-    assert "mx5 > mx1 > dhs" in r.output and "mx5 > mx1 > unhcr > prm" in r.output
+    # names, not ids (queries_corridor: mx5 is "Mexican CSO five", ...)
+    assert ("Mexican CSO five > Mexican CSO one > Department of Homeland Security"
+            in r.output)
+    assert "Mexican CSO five > Mexican CSO one > UNHCR > State Department PRM" in r.output
+    assert "nan" not in r.output.split()
     r = run(db, "influence", "nobody")
     assert r.exit_code == 1 and "no actor with id 'nobody'" in r.output
 
@@ -119,3 +123,25 @@ def test_communities_are_the_snapshots_one_partition(db):
     r = run(db, "metrics", "-o", "-", "--format", "json")
     column = pd.Series([a["community"] for a in json.loads(r.output)["actors"]])
     assert column.value_counts().to_dict() == members
+
+
+def test_influence_says_no_route_for_an_actor_tied_to_no_one(db):
+    store = SQLiteStore(db)
+    store.upsert([Actor(id="solo", name="Colectivo Solo", kind="cso", country="MX")], [])
+    store.close()
+    r = run(db, "influence", "solo")
+    assert r.exit_code == 0, r.output
+    lines = [x for x in r.output.splitlines() if x.startswith(("us_policymakers", "funders"))]
+    assert lines and all(x.endswith("no route") for x in lines), r.output
+    assert "nan" not in r.output.split() and "from Colectivo Solo (solo)" in r.output
+
+
+@pytest.mark.parametrize("name", ["x.parquet", "metrics", "x.tsv"])
+def test_metrics_refuses_an_output_it_cannot_tell_the_format_of(db, tmp_path, name):
+    # as export does: nothing is written under a name promising another format
+    out = tmp_path / name
+    r = run(db, "metrics", "-o", str(out))
+    assert r.exit_code == 2
+    assert f"cannot tell the format from '{out}': give --format csv, xlsx or json" in r.output
+    assert not out.exists()
+    assert run(db, "metrics", "-o", str(out), "--format", "csv").exit_code == 0  # said so

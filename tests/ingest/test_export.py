@@ -139,7 +139,7 @@ def test_json_with_a_bad_record_writes_nothing_not_even_meta(full, empty, tmp_pa
     assert state(empty.store) == before
     where = [(p.where(), p.message) for p in info.value.problems]
     assert where[0][0] == "graph.json actors, row 2, column 'kind'"
-    assert ("graph.json ties, row 1, column 'target'", "unknown actor 'nadie'") in where
+    assert ("graph.json ties, row 1, column 'target'", "no actor with id 'nadie'") in where
 
 
 def test_json_of_a_newer_format_is_refused(empty, tmp_path):

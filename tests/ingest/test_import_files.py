@@ -256,7 +256,7 @@ def test_skip_invalid_writes_report_and_imports_the_rest(service, tmp_path):
         ["ties.csv", "3", "", "", "informal", "", "a2", "a1",
          "origen: actor 'a2' is rejected (actors.csv, row 3)"],
         ["ties.csv", "4", "", "", "informal", "", "a1", "nadie",
-         "destino: unknown actor 'nadie'"],
+         "destino: no actor with id 'nadie'"],
     ]
 
 

@@ -80,7 +80,7 @@ def test_bad_actor_rows(service, tmp_path, case):
 TIE_CASES = {
     "unknown actor": (
         [["acnur", "fantasma", "formal", "", "", "", "", ""]],
-        [("ties.csv, row 2, column 'destino'", "unknown actor 'fantasma'")]),
+        [("ties.csv, row 2, column 'destino'", "no actor with id 'fantasma'")]),
     "non-numeric amount": (
         [["acnur", "red_norte", "financiamiento", "mucho", "USD", "2020", "", ""]],
         [("ties.csv, row 2, column 'monto'", "'mucho' is not a number")]),
@@ -106,6 +106,10 @@ TIE_CASES = {
         [["acnur", "red_norte", "formal", "100", "USD", "", "", ""]],
         [("ties.csv, row 2, column 'tipo'",
           "amount, currency and channel belong to funding ties only")]),
+    "amount above the maximum": (  # graphsvc.model.MAX_AMOUNT, 10^15
+        [["acnur", "red_norte", "funding", "1e35", "USD", "2020", "", ""]],
+        [("ties.csv, row 2, column 'monto'",
+          "'1e+35' is above the largest amount accepted (1,000,000,000,000,000)")]),
     "strength out of range": (
         [["acnur", "red_norte", "informal", "", "", "", "", "2"]],
         [("ties.csv, row 2, column 'fuerza'", "'2' should be less than or equal to 1")]),
@@ -119,7 +123,7 @@ TIE_CASES = {
     "several problems in one row, and a good row": (
         [["acnur", "red_norte", "informal", "", "", "", "", ""],
          ["nadie", "acnur", "funding", "1,000", "PESOS", "", "ayer", ""]],
-        [("ties.csv, row 3, column 'origen'", "unknown actor 'nadie'"),
+        [("ties.csv, row 3, column 'origen'", "no actor with id 'nadie'"),
          ("ties.csv, row 3, column 'moneda'",
           "'PESOS' is not an ISO 4217 currency code (USD, MXN, EUR, ...)"),
          ("ties.csv, row 3, column 'desde'", "'ayer' is not a date")]),
@@ -139,7 +143,7 @@ def test_unknown_actor_hint_says_what_to_do(service, tmp_path):
                      [["acnur", "fantasma", "formal"]])
     _, exc = _fails(service, ties=path)
     assert str(exc.problems[0]) == (
-        "ties.csv, row 2, column 'to': unknown actor 'fantasma'. It is not in the graph: "
+        "ties.csv, row 2, column 'to': no actor with id 'fantasma'. It is not in the graph: "
         "import it first (--actors) or correct the id.")
     assert exc.message == "1 problem found; nothing was written."
 
@@ -190,7 +194,8 @@ FILE_CASES = {
     "ties without ends": ("ties.csv", b"kind,note\nformal,x\n",
                           [("ties.csv, field 'source'", "no 'source' column"),
                            ("ties.csv, field 'target'", "no 'target' column")]),
-    "not UTF-8": ("actors.csv", "name,kind,country\nAsociación,osc,MX\n".encode("latin-1"),
+    # 0x81 and 0x90 are neither UTF-8 nor Windows-1252 (which would be read, with a note)
+    "not UTF-8": ("actors.csv", b"name,kind,country\nA\x81\x90,osc,MX\n",
                   [("actors.csv", "the file is not UTF-8 text (first bad byte on line 2)")]),
     "ragged row": ("actors.csv", b"name,kind,country\nA,osc,MX,extra\n",
                    [("actors.csv, row 2", "the row has 4 cells but the header has 3")]),

@@ -22,7 +22,7 @@ def route_urls(app, values: dict[str, list[str]]) -> tuple[list[str], list[str]]
     """
     urls, unfilled = [], []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or rule.endpoint == "static":
+        if "GET" not in rule.methods or rule.endpoint in ("static", "favicon"):  # files
             continue
         args = sorted(rule.arguments)
         if not args:

@@ -1,6 +1,7 @@
 """The HTML pages through the test client: every route answers, user text is
 escaped in the markup, and limits and empty states are honest."""
 import re
+import struct
 
 import pytest
 
@@ -86,3 +87,13 @@ def test_pagination_links(client):
     html = client.get("/actors?limit=2&offset=2").get_data(as_text=True)
     assert 'href="/actors?limit=2&amp;offset=0"' in html
     assert 'href="/actors?limit=2&amp;offset=4"' in html
+
+
+def test_favicon_is_our_icon_for_anyone(app):
+    # browsers ask for /favicon.ico on every site: a real 16x16 ICO, no 404, no sign-in
+    r = app.test_client().get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype in ("image/x-icon", "image/vnd.microsoft.icon")
+    data = r.get_data()
+    reserved, kind, count, width, height = struct.unpack("<HHHBB", data[:8])
+    assert (reserved, kind, count, width, height) == (0, 1, 1, 16, 16)
+    assert 'rel="icon"' in app.test_client().get("/login").get_data(as_text=True)
