@@ -141,6 +141,17 @@ def country_name(code) -> str:
         return code
 
 
+def language_name(code) -> str:
+    """An ISO 639 language's name in the current language (CLDR, via Babel),
+    e.g. ``es`` -> "Spanish" / "español"; an unknown code stays as it is."""
+    if not code:
+        return ""
+    try:
+        return Locale.parse(str(get_locale())).languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
 def _per_render(f):
     # Jinja folds a filter applied to a literal ('funding'|tie_kind_label) at
     # compile time, in whichever language came first; a context filter is

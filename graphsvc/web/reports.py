@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..ingest.safe_write import csv_text
-from .i18n import LANGUAGES, area_label, kind_label, tie_kind_label
+from .i18n import LANGUAGES, area_label, kind_label, language_name, tie_kind_label
 
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
@@ -138,11 +138,27 @@ def reason_text(r: dict) -> str:
                  "the same border corridor)", a=r["city_u"], b=r["city_v"])
     if code == "funding_channel":
         return _("Both receive money that comes from %(who)s", who=_listing(r["names"]))
+    if code == "shared_language":
+        return _("Both work in %(what)s",
+                 what=_listing(language_name(x) for x in r["languages"]))
+    if code == "language_broker":
+        return _language_broker(r)
+    if code == "language_gap":
+        return _("No working language in common (%(a)s; %(b)s) and nobody on the route "
+                 "speaks both: plan for interpretation",
+                 a=_listing(language_name(x) for x in r["languages_u"]),
+                 b=_listing(language_name(x) for x in r["languages_v"]))
     if code == "bridge":
         return _("They sit in different groups of the network (the group around "
                  "%(a)s and the one around %(b)s); the introduction would bridge the "
                  "two groups", a=r["hub_u"], b=r["hub_v"])
     return str(code)
+
+
+def _language_broker(r: dict) -> str:
+    a, b = r["languages"]
+    return _("Ask %(broker)s, who works in %(a)s and %(b)s", broker=r["name"],
+             a=language_name(a), b=language_name(b))
 
 
 def _tie_kinds(kinds) -> str:
@@ -163,11 +179,16 @@ def broker_text(b: dict | None) -> str:
         if b.get("others"):
             text += " " + ngettext("%(num)d other mutual contact.",
                                    "%(num)d other mutual contacts.", b["others"])
+        if b.get("language_broker"):
+            text += " " + _language_broker(b["language_broker"]) + "."
         return text
     steps = len(b["path"]) - 1
-    return ngettext("No mutual contact; the most trusted short chain is %(chain)s "
+    text = ngettext("No mutual contact; the most trusted short chain is %(chain)s "
                     "(%(num)d step).", "No mutual contact; the most trusted short chain "
                     "is %(chain)s (%(num)d steps).", steps, chain=" → ".join(b["names"]))
+    if b.get("language_broker"):
+        text += " " + _language_broker(b["language_broker"]) + "."
+    return text
 
 
 def indicator_text(plan: dict) -> str:

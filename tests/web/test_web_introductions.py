@@ -275,3 +275,41 @@ def test_only_editors_record_outcomes(app, store):
     r = analyst.post("/introductions", data={**body, "csrf_token": csrf(analyst)})
     assert r.status_code == 403
     assert state(store) == before
+
+
+def test_language_broker_is_named_in_spanish_on_a_spanish_page(tmp_path):
+    # A Spanish-only shelter and an English-only US NGO whose only mutual
+    # contacts are mono (English, formal ties: most trusted) and puente
+    # (Spanish and English, workshop ties): the suggestion names puente.
+    from graphsvc.model import Actor, Tie
+    from graphsvc.stores.sqlite import SQLiteStore
+    from web_support import make_app, signed_in
+
+    def A(i, name, kind, country, langs):
+        return Actor(id=i, name=name, kind=kind, country=country, languages=langs,
+                     issue_areas=["shelter"], visibility="public")
+
+    store = SQLiteStore(tmp_path / "lang.db")
+    store.upsert([A("casa", "Casa Esperanza", "shelter", "MX", ["es"]),
+                  A("aid", "Border Aid", "cso", "US", ["en"]),
+                  A("mono", "Mono Network", "network", "US", ["en"]),
+                  A("puente", "Red Puente", "cso", "MX", ["es", "en"])],
+                 [Tie(source="mono", target="casa", kind="formal", visibility="public"),
+                  Tie(source="mono", target="aid", kind="formal", visibility="public"),
+                  Tie(source="puente", target="casa", kind="informal", visibility="public"),
+                  Tie(source="puente", target="aid", kind="informal", visibility="public")])
+    app = make_app(store, tmp_path / "lang.db")
+    try:
+        client = signed_in(app)
+        body = api_suggestions(client, "casa")
+        s = next(x for x in body["suggestions"] if x["actor"] == "aid")
+        assert s["broker"]["broker"] == "puente"
+        assert s["broker"]["language_broker"]["languages"] == ["es", "en"]
+        html = client.get("/actors/casa/introductions", headers=ES).get_data(as_text=True)
+        assert "Pida a Red Puente, que trabaja en español y en inglés" in html
+        assert "who works in" not in html
+        en = client.get("/actors/casa/introductions").get_data(as_text=True)
+        assert "Ask Red Puente, who works in Spanish and English" in en
+    finally:
+        app.extensions["graphsvc.accounts"].close()
+        store.close()

@@ -54,7 +54,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     -------
     list of dict
         ``{"rank", "actor", "name", "kind", "country", "city", "score",
-        "reasons", "broker", "proposed"}``; the score is in [0, 1] (see
+        "reasons", "broker", "proposed"}``; the score is in [-0.15, 1.05] (see
         :mod:`.scoring`), reasons are codes with their data, largest first
         (see :func:`.scoring.explain`), ``broker`` is from
         :func:`.brokers.best_broker`.
@@ -89,7 +89,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     cands = candidate_ids(idx, actor, mode, country=country, kind=kind, city=city,
                           issue_area=issue_area, closed=closed)
     aa = common_contacts(idx, actor)
-    scores = score_all(idx, actor, cands, aa=aa)
+    scores = score_all(idx, actor, cands, aa=aa, max_hops=max_hops)
     def order(v):
         return (-scores[v], str(v))
 
@@ -100,10 +100,10 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     paths = None
     out = []
     for i, v in enumerate(ranked, 1):
-        score, reasons = explain(idx, actor, v, aa=aa)
         if v not in aa and paths is None:
             # No mutual contact: walk the most trusted chain (computed once).
             paths = _paths(idx, actor, max_hops)
+        score, reasons = explain(idx, actor, v, aa=aa, paths=paths, max_hops=max_hops)
         broker = broker_from_index(idx, actor, v, paths=paths, max_hops=max_hops)
         out.append({"rank": i, "actor": v, **{k: x for k, x in _actor_summary(idx, v).items()
                                               if k != "id"},
