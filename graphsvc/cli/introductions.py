@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
-from .common import get_service
+from .common import get_service, policymaker_options
 from .time import as_of_option, as_of_words
 
 FORMATS = ("text", "json", "csv", "html")
+
 
 
 def _service():
@@ -65,12 +66,14 @@ def introductions():
 @click.option("--issue-area", help="Only candidates working on this issue area.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out (for reports shared outside).")
+@policymaker_options("--mode policymaker")
 @_LANG
 @as_of_option
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
-            public_only, lang, as_of):
+            public_only, policymakers, level, lang, as_of):
     """Ranked introductions for one actor, with reasons and a broker."""
     from ..errors import NotFound
+    from ..model import check_policymakers
     from ..queries.introductions import suggest_introductions, suggestions_report
 
     svc = _service()
@@ -83,8 +86,10 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
                                 introductions=svc.introductions(not public_only, actor_id,
                                                                 as_of),
                                 partition=svc.partition(not public_only, as_of=as_of),
-                                **filters)
+                                policymakers=policymakers, level=level, **filters)
     report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
+    if mode == "policymaker":
+        report["policymakers"], report["level"] = check_policymakers(policymakers, level)
     report["as_of"] = as_of
     if fmt != "text":
         _emit(_render(report, fmt, lang), output, f"{len(got)} suggestions")
@@ -162,9 +167,11 @@ def record(source, target, via, status, note, public):
               help="community_bridges: ties a pair of communities needs to be joined.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
+@policymaker_options("policymaker_reach")
 @_LANG
 @as_of_option
-def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, lang, as_of):
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, policymakers,
+         level, lang, as_of):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
     from ..queries.introductions import plan_introductions, plan_report
 
@@ -173,7 +180,8 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, l
     p = plan_introductions(G, k, goal,
                            introductions=svc.introductions(not public_only, as_of=as_of),
                            seed=seed, communities=communities, min_ties=min_ties, hops=hops,
-                           partition=svc.partition(not public_only, seed, as_of))
+                           partition=svc.partition(not public_only, seed, as_of),
+                           policymakers=policymakers, level=level)
     report = plan_report(G, p)
     report["as_of"] = as_of
     if fmt != "text":

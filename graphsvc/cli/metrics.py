@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import GraphsvcError, NotFound
 from ..ingest.safe_write import csv_text, frame_rows, write_csv_rows, write_xlsx
-from .common import get_service
+from .common import get_service, policymaker_options
 from .time import as_of_option, as_of_words
 
 ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
@@ -267,9 +267,13 @@ def communities(kinds, directed, combine, seed, public_only, fmt, as_of):
 @click.argument("actor")
 @projection_options
 @click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True)
+@policymaker_options("paths")
 @as_of_option
-def influence(actor, kinds, directed, combine, public_only, reach, as_of):
-    """Print ACTOR's shortest and most trusted paths to US policymakers and funders."""
+def influence(actor, kinds, directed, combine, public_only, reach, policymakers, level,
+              as_of):
+    """Print ACTOR's shortest and most trusted paths to policymakers (US by
+    default; --policymakers MX, other or all) and funders."""
+    from ..model import check_policymakers
     from ..queries import influence as F
     from ..queries.projection import project
 
@@ -281,7 +285,9 @@ def influence(actor, kinds, directed, combine, public_only, reach, as_of):
         raise NotFound(f"no actor with id '{actor}'",
                        hint="Use an actor id as stored (see the actors list).")
     click.echo(as_of_words(as_of))
-    for _, r in F.influence_paths(H, actor).iterrows():
+    side, level = check_policymakers(policymakers, level)
+    target = next(name for name, s in F.TARGET_SETS.items() if s == side)
+    for _, r in F.influence_paths(H, actor, (target, "funders"), level=level).iterrows():
         head = f"{r['targets']:16} {r['route']:13}"
         if r["target"] is None:
             click.echo(f"{head} none reachable")
