@@ -1,6 +1,7 @@
 """``graphsvc introductions``: suggest, record, plan and evaluate introductions."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -218,10 +219,22 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, p
               "and illustrative when available).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]),
               default="text", show_default=True)
-def evaluate(seed, hide, k, graphs, fmt):
-    """Hide ties, rank candidates, compare with link-prediction baselines."""
+@click.option("--split-date", help="Evaluate on time instead: fit on the graph as of this "
+              "day (YYYY-MM-DD) and score the ties that formed after it.")
+@click.option("--mode", "modes", type=click.Choice(["peer", "policymaker", "funder", "open"]),
+              multiple=True, help="With --split-date: modes to evaluate (repeatable; "
+              "default open).")
+@click.option("--boot", type=click.IntRange(min=10), default=200, show_default=True,
+              help="With --split-date: bootstrap resamples for the 95% intervals.")
+def evaluate(seed, hide, k, graphs, fmt, split_date, modes, boot):
+    """Hide ties (or, with --split-date, take the ties formed after a day), rank
+    candidates, compare with link-prediction baselines."""
     from ..queries.introductions import evaluate as ev
     from ..synthetic import evaluation_graphs
+
+    if split_date is not None:
+        _evaluate_on_time(seed, k, graphs, fmt, split_date, modes or ("open",), boot)
+        return
 
     # the store's graph over all time: hiding ties tests recovering them
     store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
@@ -232,6 +245,32 @@ def evaluate(seed, hide, k, graphs, fmt):
 
     click.echo({"text": ev.format_table, "json": ev.results_json,
                 "csv": lambda r: csv_text(ev.results_rows(r))}[fmt](results), nl=False)
+
+
+def _evaluate_on_time(seed, k, graphs, fmt, split_date, modes, boot):
+    from ..errors import GraphsvcError
+    from ..ingest.safe_write import csv_text
+    from ..queries.introductions import time_split as ts
+    from ..snapshot import as_of_key
+    from ..synthetic import evaluation_graphs
+
+    try:
+        day = as_of_key(split_date)
+    except ValueError:
+        raise GraphsvcError(f"--split-date '{split_date}' is not a date",
+                            hint="Write it as YYYY-MM-DD, e.g. 2022-01-01.") from None
+    store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
+    results = []
+    for name, G in evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
+                                     store_graph=store_graph, split_date=day):
+        if isinstance(G, str):
+            results.append({"graph": name, "unavailable": G})
+        else:
+            results.append(ts.evaluate_time_split(G, day, k=k, seed=seed, modes=modes,
+                                                  boot=boot, name=name))
+    click.echo({"text": ts.format_time_table,
+                "json": lambda r: json.dumps(r, indent=2) + "\n",
+                "csv": lambda r: csv_text(ts.time_rows(r))}[fmt](results), nl=False)
 
 
 COMMANDS = [introductions]
