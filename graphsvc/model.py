@@ -44,7 +44,11 @@ __all__ = [
     "tie_id",
     "Introduction",
     "INTRODUCTION_STATUSES",
+    "LEVELS",
+    "POLICYMAKER_SIDES",
     "is_policymaker",
+    "policymaker_target",
+    "check_policymakers",
     "is_funder",
     "is_civil_society",
     "validation_problems",
@@ -115,6 +119,22 @@ POPULATIONS: tuple[str, ...] = (
 ROLES: dict[str, str] = {
     "funder": "Gives money to others (whatever its kind)",
     "policymaker": "Makes or shapes public policy (whatever its kind)",
+}
+
+#: The level of government of a government body or official (optional).
+LEVELS: dict[str, str] = {
+    "federal": "Federal (national) government",
+    "state": "State government (estatal)",
+    "municipal": "Municipal government",
+    "legislative": "Legislature or legislator (federal or state congress)",
+}
+
+#: Which policymakers a query targets: by the policymaker's country.
+POLICYMAKER_SIDES: dict[str, str] = {
+    "US": "US policymakers",
+    "MX": "Mexican policymakers",
+    "other": "Policymakers of other countries (neither US nor Mexico) and international",
+    "all": "Every policymaker",
 }
 
 PROVENANCES: dict[str, str] = {
@@ -262,6 +282,7 @@ class Actor(_Base):
     phases: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
+    level: str | None = None
     description: str | None = Field(default=None, max_length=5000)
     website: str | None = None
     provenance: Provenance = "import"
@@ -292,6 +313,13 @@ class Actor(_Base):
     @classmethod
     def _phases(cls, v: list[str]) -> list[str]:
         return _dedupe(_check_choice(x, PHASES, "migration phase") for x in v if x.strip())
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        return _check_choice(v, LEVELS, "level of government")
 
     @field_validator("roles")
     @classmethod
@@ -476,6 +504,49 @@ def is_policymaker(attrs: dict) -> bool:
     """Government bodies, officials and anyone holding the policymaker role."""
     return attrs.get("kind") in ("government", "official") or "policymaker" in (
         attrs.get("roles") or ())
+
+
+def check_policymakers(side: str | None = "US",
+                       level: str | None = None) -> tuple[str, str | None]:
+    """``(side, level)`` checked and written as stored (``mx`` -> ``MX``,
+    ``Municipal`` -> ``municipal``); ValueError naming the choices otherwise."""
+    side = "US" if side is None or not str(side).strip() else str(side).strip()
+    side = {"us": "US", "mx": "MX"}.get(side.lower(), side.lower())
+    if side not in POLICYMAKER_SIDES:
+        raise ValueError(f"unknown policymakers '{side}': use one of "
+                         f"{', '.join(POLICYMAKER_SIDES)}")
+    lv = _check_choice(level, LEVELS, "level of government") if level else None
+    return side, lv
+
+
+def policymaker_target(side: str | None = "US", level: str | None = None):
+    """The policymakers a query targets, as a test on an actor's attributes.
+
+    ``side`` is a key of :data:`POLICYMAKER_SIDES` (``US``, ``MX``,
+    ``other``: any other country or international, ``all``); ``level``, when
+    given, a key of :data:`LEVELS`: only policymakers with that level
+    recorded count (an actor whose level is not recorded matches no level).
+    Raises ValueError, naming the choices, for anything else.
+
+    >>> pm = policymaker_target("MX", "municipal")
+    >>> pm({"kind": "government", "country": "MX", "level": "municipal"})
+    True
+    >>> pm({"kind": "government", "country": "MX"})
+    False
+    """
+    side, lv = check_policymakers(side, level)
+
+    def test(attrs: dict) -> bool:
+        if not is_policymaker(attrs):
+            return False
+        country = attrs.get("country")
+        if side in ("US", "MX") and country != side:
+            return False
+        if side == "other" and country in ("US", "MX"):
+            return False
+        return lv is None or attrs.get("level") == lv
+
+    return test
 
 
 def is_funder(attrs: dict) -> bool:

@@ -219,18 +219,24 @@ def illustrative_snapshot():
 
 
 def evaluation_graphs(names=("synthetic", "illustrative"), *, seed: int = 0,
-                      store_graph=None) -> list[tuple]:
+                      store_graph=None, split_date=None) -> list[tuple]:
     """The ``(name, graph)`` pairs a hidden-tie evaluation runs on
     (:func:`graphsvc.queries.introductions.evaluate.run_evaluations`).
 
     ``synthetic``: two networks of 400 and 1,000 actors built with ``seed``;
     ``illustrative``: the shipped network (``seed`` only chooses the hidden
     ties), or a sentence saying this build does not have it; ``store``:
-    ``store_graph``, the caller's snapshot.
+    ``store_graph``, the caller's snapshot. With ``split_date`` (an evaluation
+    on time), ``synthetic`` is :func:`synthetic_future_network` with 400 and
+    1,000 actors whose planted future ties formed after that day.
     """
     out = []
     for g in names:
-        if g == "synthetic":
+        if g == "synthetic" and split_date is not None:
+            out += [(f"synthetic n={n} seed={seed} (future ties planted after {split_date})",
+                     synthetic_future_network(n, seed=seed, split_date=split_date))
+                    for n in (400, 1000)]
+        elif g == "synthetic":
             out += [(f"synthetic n={n} seed={seed}", synthetic_network(n, seed=seed))
                     for n in (400, 1000)]
         elif g == "illustrative":
@@ -243,3 +249,35 @@ def evaluation_graphs(names=("synthetic", "illustrative"), *, seed: int = 0,
         else:
             raise ValueError(f"unknown graph '{g}': use synthetic, illustrative or store")
     return out
+
+
+def synthetic_future_network(n: int = 400, seed: int = 0, *, split_date="2022-01-01",
+                             share: float = 0.1, **options):
+    """:func:`synthetic_network` with dated ties: a seeded ``share`` of its tied
+    pairs formed after ``split_date`` (``since`` 1 to 730 days after it), the
+    others before (``since`` 1 to 3,650 days before it). The planted future
+    ties come from the same process as the others (shared groups and work,
+    friends of friends), so a good recommender should find them.
+
+    Examples
+    --------
+    >>> from graphsvc.queries.introductions.time_split import future_ties
+    >>> G = synthetic_future_network(80, seed=2, split_date="2022-01-01", share=0.2)
+    >>> pairs = {frozenset((u, v)) for u, v in G.edges() if u != v}
+    >>> len(future_ties(G, "2022-01-01")) == round(0.2 * len(pairs))
+    True
+    """
+    import datetime as dt
+
+    day = dt.date.fromisoformat(str(split_date))
+    actors, ties = synthetic_records(n, seed, **options)
+    pairs = sorted({tuple(sorted((t.source, t.target))) for t in ties if t.source != t.target})
+    rng = random.Random(seed + 17)
+    later = set(rng.sample(pairs, round(share * len(pairs)))) if pairs else set()
+    when = {p: day + dt.timedelta(days=rng.randint(1, 730)) if p in later
+            else day - dt.timedelta(days=rng.randint(1, 3650)) for p in pairs}
+    dated = [t.model_copy(update={"since": when[tuple(sorted((t.source, t.target)))],
+                                  "until": None})
+             if t.source != t.target else t for t in ties]
+    return build_snapshot(actors, dated, version=1,
+                          meta={"synthetic": "true", "seed": str(seed)})

@@ -16,7 +16,8 @@ __all__ = ["changes_report", "trends_report", "funnel_report", "SHARE_INDICATORS
 
 #: Indicators that are shares (0 to 1); the others are counts or indices.
 SHARE_INDICATORS = ("tied_to_unhcr", "tied_to_iom", "tied_to_us_organizations",
-                    "tied_to_us_policymakers", "formal_among_us_cooperators",
+                    "tied_to_us_policymakers", "tied_to_mx_policymakers",
+                    "formal_among_us_cooperators",
                     "informal_among_us_cooperators", "largest_component_share")
 
 

@@ -6,6 +6,7 @@ import functools
 import click
 
 from ..config import load_config
+from ..model import LEVELS, POLICYMAKER_SIDES
 from ..service import GraphService
 
 
@@ -25,3 +26,17 @@ def pass_service(f):
         return f(get_service(click.get_current_context()), *args, **kwargs)
 
     return wrapper
+
+
+def policymaker_options(where: str):
+    """``--policymakers`` (US, MX, other, all) and ``--level``."""
+    def wrap(f):
+        f = click.option("--level", type=click.Choice(list(LEVELS), case_sensitive=False),
+                         help=f"{where}: only policymakers with this level of government "
+                         "recorded.")(f)
+        return click.option("--policymakers", type=click.Choice(list(POLICYMAKER_SIDES),
+                                                                case_sensitive=False),
+                            default="US", show_default=True,
+                            help=f"{where}: whose policymakers: US, Mexican (MX), other "
+                            "countries and international, or all.")(f)
+    return wrap

@@ -1,15 +1,17 @@
 """``graphsvc introductions``: suggest, record, plan and evaluate introductions."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
-from .common import get_service
+from .common import get_service, policymaker_options
 from .time import as_of_option, as_of_words
 
 FORMATS = ("text", "json", "csv", "html")
+
 
 
 def _service():
@@ -65,12 +67,14 @@ def introductions():
 @click.option("--issue-area", help="Only candidates working on this issue area.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out (for reports shared outside).")
+@policymaker_options("--mode policymaker")
 @_LANG
 @as_of_option
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
-            public_only, lang, as_of):
+            public_only, policymakers, level, lang, as_of):
     """Ranked introductions for one actor, with reasons and a broker."""
     from ..errors import NotFound
+    from ..model import check_policymakers
     from ..queries.introductions import suggest_introductions, suggestions_report
 
     svc = _service()
@@ -83,8 +87,10 @@ def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
                                 introductions=svc.introductions(not public_only, actor_id,
                                                                 as_of),
                                 partition=svc.partition(not public_only, as_of=as_of),
-                                **filters)
+                                policymakers=policymakers, level=level, **filters)
     report = suggestions_report(G, actor_id, got, mode=mode, filters=filters)
+    if mode == "policymaker":
+        report["policymakers"], report["level"] = check_policymakers(policymakers, level)
     report["as_of"] = as_of
     if fmt != "text":
         _emit(_render(report, fmt, lang), output, f"{len(got)} suggestions")
@@ -162,9 +168,11 @@ def record(source, target, via, status, note, public):
               help="community_bridges: ties a pair of communities needs to be joined.")
 @click.option("--public-only", is_flag=True,
               help="Leave restricted actors and ties out.")
+@policymaker_options("policymaker_reach")
 @_LANG
 @as_of_option
-def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, lang, as_of):
+def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, policymakers,
+         level, lang, as_of):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
     from ..queries.introductions import plan_introductions, plan_report
 
@@ -173,7 +181,8 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, l
     p = plan_introductions(G, k, goal,
                            introductions=svc.introductions(not public_only, as_of=as_of),
                            seed=seed, communities=communities, min_ties=min_ties, hops=hops,
-                           partition=svc.partition(not public_only, seed, as_of))
+                           partition=svc.partition(not public_only, seed, as_of),
+                           policymakers=policymakers, level=level)
     report = plan_report(G, p)
     report["as_of"] = as_of
     if fmt != "text":
@@ -210,10 +219,22 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, l
               "and illustrative when available).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]),
               default="text", show_default=True)
-def evaluate(seed, hide, k, graphs, fmt):
-    """Hide ties, rank candidates, compare with link-prediction baselines."""
+@click.option("--split-date", help="Evaluate on time instead: fit on the graph as of this "
+              "day (YYYY-MM-DD) and score the ties that formed after it.")
+@click.option("--mode", "modes", type=click.Choice(["peer", "policymaker", "funder", "open"]),
+              multiple=True, help="With --split-date: modes to evaluate (repeatable; "
+              "default open).")
+@click.option("--boot", type=click.IntRange(min=10), default=200, show_default=True,
+              help="With --split-date: bootstrap resamples for the 95% intervals.")
+def evaluate(seed, hide, k, graphs, fmt, split_date, modes, boot):
+    """Hide ties (or, with --split-date, take the ties formed after a day), rank
+    candidates, compare with link-prediction baselines."""
     from ..queries.introductions import evaluate as ev
     from ..synthetic import evaluation_graphs
+
+    if split_date is not None:
+        _evaluate_on_time(seed, k, graphs, fmt, split_date, modes or ("open",), boot)
+        return
 
     # the store's graph over all time: hiding ties tests recovering them
     store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
@@ -224,6 +245,32 @@ def evaluate(seed, hide, k, graphs, fmt):
 
     click.echo({"text": ev.format_table, "json": ev.results_json,
                 "csv": lambda r: csv_text(ev.results_rows(r))}[fmt](results), nl=False)
+
+
+def _evaluate_on_time(seed, k, graphs, fmt, split_date, modes, boot):
+    from ..errors import GraphsvcError
+    from ..ingest.safe_write import csv_text
+    from ..queries.introductions import time_split as ts
+    from ..snapshot import as_of_key
+    from ..synthetic import evaluation_graphs
+
+    try:
+        day = as_of_key(split_date)
+    except ValueError:
+        raise GraphsvcError(f"--split-date '{split_date}' is not a date",
+                            hint="Write it as YYYY-MM-DD, e.g. 2022-01-01.") from None
+    store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
+    results = []
+    for name, G in evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
+                                     store_graph=store_graph, split_date=day):
+        if isinstance(G, str):
+            results.append({"graph": name, "unavailable": G})
+        else:
+            results.append(ts.evaluate_time_split(G, day, k=k, seed=seed, modes=modes,
+                                                  boot=boot, name=name))
+    click.echo({"text": ts.format_time_table,
+                "json": lambda r: json.dumps(r, indent=2) + "\n",
+                "csv": lambda r: csv_text(ts.time_rows(r))}[fmt](results), nl=False)
 
 
 COMMANDS = [introductions]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..errors import GraphsvcError, NotFound
 from ..ingest.safe_write import csv_text, frame_rows, write_csv_rows, write_xlsx
-from .common import get_service
+from .common import get_service, policymaker_options
 from .time import as_of_option, as_of_words
 
 ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
@@ -273,9 +273,13 @@ def communities(kinds, directed, combine, seed, public_only, fmt, as_of):
 @click.argument("actor")
 @projection_options
 @click.option("--reach", type=click.IntRange(min=1), default=2, show_default=True)
+@policymaker_options("paths")
 @as_of_option
-def influence(actor, kinds, directed, combine, public_only, reach, as_of):
-    """Print ACTOR's shortest and most trusted paths to US policymakers and funders."""
+def influence(actor, kinds, directed, combine, public_only, reach, policymakers, level,
+              as_of):
+    """Print ACTOR's shortest and most trusted paths to policymakers (US by
+    default; --policymakers MX, other or all) and funders."""
+    from ..model import check_policymakers
     from ..queries import influence as F
     from ..queries.projection import project
 
@@ -290,8 +294,10 @@ def influence(actor, kinds, directed, combine, public_only, reach, as_of):
         return str(H.nodes[node].get("name") or node)
 
     click.echo(as_of_words(as_of))
+    side, level = check_policymakers(policymakers, level)
+    target = next(t for t, s in F.TARGET_SETS.items() if s == side)
     click.echo(f"from {name(actor)} ({actor})")
-    for _, r in F.influence_paths(H, actor).iterrows():
+    for _, r in F.influence_paths(H, actor, (target, "funders"), level=level).iterrows():
         head = f"{r['targets']:16} {r['route']:13}"
         if r["target"] is None or pd.isna(r["target"]):
             click.echo(f"{head} no route")

@@ -84,6 +84,7 @@ ACTOR_COLUMNS: dict[str, str] = _table({
     "phases": ("fases", "fase", "phase"),
     "languages": ("idiomas", "idioma", "lenguas", "language"),
     "roles": ("rol", "role", "papeles"),
+    "level": ("nivel", "nivel de gobierno", "orden de gobierno", "government level"),
     "description": ("descripción", "descripcion"),
     "website": ("sitio web", "sitio", "web", "url", "página web", "pagina"),
 })
@@ -232,6 +233,13 @@ VISIBILITY_SYNONYMS = _synonyms({
     "restricted": ("restringido", "restringida", "privado", "privada", "private"),
 })
 
+LEVEL_SYNONYMS = _synonyms({
+    "federal": ("nacional", "national"),
+    "state": ("estatal", "estado"),
+    "municipal": ("municipio", "local", "ayuntamiento"),
+    "legislative": ("legislativo", "legislativa", "congreso", "legislature"),
+})
+
 LANGUAGE_SYNONYMS = _synonyms({
     "es": ("espanol", "español", "spanish", "castellano"),
     "en": ("ingles", "inglés", "english"),
@@ -352,6 +360,7 @@ _ACTOR_VALUE_TABLES = {
     "provenance": PROVENANCE_SYNONYMS,
     "visibility": VISIBILITY_SYNONYMS,
     "languages": LANGUAGE_SYNONYMS,
+    "level": LEVEL_SYNONYMS,
 }
 _TIE_VALUE_TABLES = {
     "kind": TIE_KIND_SYNONYMS,

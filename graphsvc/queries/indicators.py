@@ -14,7 +14,9 @@ Who counts as what
   :data:`US_ORGANIZATION_KINDS` (civil-society kinds plus networks).
 - *US policymaker*: ``country == "US"`` and
   :func:`graphsvc.model.is_policymaker` (government, official, or the
-  policymaker role).
+  policymaker role); *Mexican policymaker* likewise with ``country == "MX"``
+  (:func:`graphsvc.model.policymaker_target`, which also narrows either to
+  one recorded ``level``: federal, state, municipal or legislative).
 - *UNHCR* and *IOM*: see :func:`find_organization`; any actor whose id is
   ``unhcr``/``acnur`` (``iom``/``oim``), or starts with it followed by
   ``-``, ``_``, ``.`` or ``:`` (country offices such as ``unhcr-mx``), or
@@ -37,7 +39,7 @@ from dataclasses import asdict, dataclass
 import networkx as nx
 import pandas as pd
 
-from ..model import CIVIL_SOCIETY_KINDS, is_policymaker
+from ..model import CIVIL_SOCIETY_KINDS, policymaker_target
 from .projection import project
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "share_tied_to_iom",
     "share_tied_to_us_organizations",
     "share_tied_to_us_policymakers",
+    "share_tied_to_mx_policymakers",
     "formal_share_among_us_cooperators",
     "informal_share_among_us_cooperators",
     "density",
@@ -265,7 +268,8 @@ def share_tied_to_us_organizations(G: nx.MultiDiGraph, us_kinds=US_ORGANIZATION_
                           f"{', '.join(sorted(us_kinds))})", kinds)
 
 
-def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None) -> Indicator:
+def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None,
+                                  level: str | None = None) -> Indicator:
     """Share of Mexican civil-society actors tied to US policymakers (survey: ~20%).
 
     Examples
@@ -278,10 +282,39 @@ def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None) -> Indicator:
     >>> share_tied_to_us_policymakers(S).value
     0.5
     """
-    return _share_tied_to(G, "tied_to_us_policymakers",
-                          lambda v, a: a.get("country") == "US" and is_policymaker(a),
-                          "a US policymaker (country US; government, official or the "
-                          "policymaker role)", kinds)
+    return _policymakers(G, "US", level, kinds)
+
+
+def _policymakers(G, side, level, kinds) -> Indicator:
+    target = policymaker_target(side, level)
+    at = f" at the {level} level" if level else ""
+    return _share_tied_to(G, f"tied_to_{side.lower()}_policymakers",
+                          lambda v, a: target(a),
+                          f"a {side} policymaker{at} (country {side}; government, "
+                          f"official or the policymaker role)", kinds)
+
+
+def share_tied_to_mx_policymakers(G: nx.MultiDiGraph, kinds=None,
+                                  level: str | None = None) -> Indicator:
+    """Share of Mexican civil-society actors tied to Mexican policymakers.
+
+    Beside :func:`share_tied_to_us_policymakers` (the survey did not ask;
+    the Monterrey workshop asked to identify policymakers on both sides).
+    ``level`` counts only policymakers with that level recorded.
+
+    Examples
+    --------
+    >>> S = nx.MultiDiGraph()
+    >>> S.add_node("ayto", kind="government", country="MX", level="municipal")
+    >>> S.add_node("segob", kind="government", country="MX", level="federal")
+    >>> for v in "abc": S.add_node(v, kind="cso", country="MX")
+    >>> _ = S.add_edge("a", "ayto", kind="formal"); _ = S.add_edge("b", "segob", kind="informal")
+    >>> share_tied_to_mx_policymakers(S).numerator
+    2
+    >>> share_tied_to_mx_policymakers(S, level="municipal").numerator
+    1
+    """
+    return _policymakers(G, "MX", level, kinds)
 
 
 def _among_us_cooperators(G, name, counted: set, label: str, us_kinds) -> Indicator:
@@ -485,6 +518,7 @@ def survey_indicators(G: nx.MultiDiGraph, unhcr=None, iom=None,
         share_tied_to_iom(G, iom),
         share_tied_to_us_organizations(G, us_kinds),
         share_tied_to_us_policymakers(G),
+        share_tied_to_mx_policymakers(G),
         formal_share_among_us_cooperators(G, us_kinds),
         informal_share_among_us_cooperators(G, us_kinds),
         density(G),

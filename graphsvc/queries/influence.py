@@ -1,4 +1,5 @@
-"""Influence: how an actor reaches US policymakers and funders, and where money flows.
+"""Influence: how an actor reaches policymakers (US, Mexican, other) and funders,
+and where money flows.
 
 Paths run over a projection (see :func:`graphsvc.queries.projection.project`):
 undirected by default, so a tie is a channel both ways; on a directed
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import no_actor
-from ..model import is_funder, is_policymaker
+from ..model import is_funder, is_policymaker, policymaker_target
 from . import _engines
 
 __all__ = [
@@ -61,20 +62,26 @@ class Reach:
     countries: dict  # country -> actors reached
 
 
-def _target_pred(which) -> Callable[[Hashable, dict], bool]:
+#: Named target sets: policymakers by side (see
+#: :func:`graphsvc.model.policymaker_target`) and funders.
+TARGET_SETS = {"us_policymakers": "US", "mx_policymakers": "MX",
+               "other_policymakers": "other", "policymakers": "all", "funders": None}
+
+
+def _target_pred(which, level=None) -> Callable[[Hashable, dict], bool]:
     if callable(which):
         return which
-    if which == "us_policymakers":
-        return lambda v, a: is_policymaker(a) and a.get("country") == "US"
-    if which == "policymakers":
-        return lambda v, a: is_policymaker(a)
     if which == "funders":
         return lambda v, a: is_funder(a)
-    raise ValueError(f"unknown target set '{which}': use us_policymakers, policymakers, "
-                     "funders or a function (actor_id, attrs) -> bool")
+    if which in TARGET_SETS:
+        test = policymaker_target(TARGET_SETS[which], level)
+        return lambda v, a: test(a)
+    raise ValueError(f"unknown target set '{which}': use {', '.join(TARGET_SETS)} "
+                     "or a function (actor_id, attrs) -> bool")
 
 
-def nearest(G: nx.Graph, source: Hashable, targets, distance: str | None = None):
+def nearest(G: nx.Graph, source: Hashable, targets, distance: str | None = None,
+            level: str | None = None):
     """The shortest path from ``source`` to the nearest actor of ``targets``.
 
     Parameters
@@ -82,13 +89,17 @@ def nearest(G: nx.Graph, source: Hashable, targets, distance: str | None = None)
     G : nx.Graph or nx.DiGraph
         A projection.
     source : actor id
-    targets : {"us_policymakers", "policymakers", "funders"} or callable
-        Target set: US policymakers (``graphsvc.model.is_policymaker`` and
-        country US), any policymaker, funders (``is_funder``), or
-        ``f(actor_id, attrs) -> bool``. The source itself is never a target.
+    targets : {"us_policymakers", "mx_policymakers", "other_policymakers", \
+"policymakers", "funders"} or callable
+        Target set: US, Mexican, other countries' (and international) or
+        any policymakers (:func:`graphsvc.model.policymaker_target`), funders
+        (``is_funder``), or ``f(actor_id, attrs) -> bool``. The source itself
+        is never a target.
     distance : str, optional
         Edge length attribute (``"distance"`` for the most trusted path);
         default hops.
+    level : {"federal", "state", "municipal", "legislative"}, optional
+        For a policymaker set: only policymakers with this level recorded.
 
     Returns
     -------
@@ -113,7 +124,7 @@ def nearest(G: nx.Graph, source: Hashable, targets, distance: str | None = None)
     """
     if source not in G:
         raise KeyError(no_actor(source))
-    is_target = _target_pred(targets)
+    is_target = _target_pred(targets, level)
     adj = G.adj  # successors in a DiGraph
     counter = itertools.count()
     dist = {source: 0.0}
@@ -187,7 +198,8 @@ def distance_to(G: nx.Graph, targets, distance: str | None = None) -> dict:
 
 
 def influence_paths(G: nx.Graph, actor: Hashable,
-                    targets=("us_policymakers", "funders")) -> pd.DataFrame:
+                    targets=("us_policymakers", "funders"),
+                    level: str | None = None) -> pd.DataFrame:
     """Shortest and most trusted path from ``actor`` to each target set.
 
     Parameters
@@ -197,6 +209,8 @@ def influence_paths(G: nx.Graph, actor: Hashable,
     actor : actor id
     targets : iterable
         Target sets as in :func:`nearest`.
+    level : str, optional
+        For the policymaker sets: only policymakers with this level recorded.
 
     Returns
     -------
@@ -225,7 +239,7 @@ def influence_paths(G: nx.Graph, actor: Hashable,
     for t in targets:
         name = t if isinstance(t, str) else getattr(t, "__name__", "custom")
         for route, dist in (("shortest", None), ("most_trusted", "distance")):
-            r = nearest(G, actor, t, distance=dist)
+            r = nearest(G, actor, t, distance=dist, level=level)
             if r is None:
                 rows.append({"targets": name, "route": route, "target": None,
                              "target_name": None, "hops": None, "cost": None,

@@ -38,7 +38,7 @@ __all__ = ["SEED", "METRIC_LABELS", "PROFILE_METRICS",
            "status_headers", "projection", "metrics_table", "indicator_values",
            "label_indicators", "indicator_rows",
            "partition", "community_summary", "community_rows", "brokerage_table",
-           "influence_rows", "clean"]
+           "influence_rows", "PROFILE_TARGETS", "clean"]
 
 
 
@@ -110,6 +110,11 @@ INDICATOR_LABELS = {
         _l("Mexican CSOs tied to US policymakers"),
         _l("Share of Mexican civil-society actors with at least one tie of any kind "
            "to a US policymaker (government, official or the policymaker role).")),
+    "tied_to_mx_policymakers": (
+        _l("Mexican CSOs tied to Mexican policymakers"),
+        _l("Share of Mexican civil-society actors with at least one tie of any kind "
+           "to a Mexican policymaker (federal, state or municipal government, "
+           "official, legislator or the policymaker role).")),
     "formal_among_us_cooperators": (
         _l("Formal cooperation with US organizations"),
         _l("Of the Mexican civil-society actors tied to a US organization, the share "
@@ -297,13 +302,19 @@ def brokerage_table(access: Access, group_by: str) -> pd.DataFrame:
     return cached(access, "brokerage", compute, group_by)
 
 
+#: The target sets of the profile's paths: policymakers on both sides, funders.
+PROFILE_TARGETS = ("us_policymakers", "mx_policymakers", "funders")
+
+
 def influence_rows(access: Access, actor_id: str) -> list[dict]:
-    """Shortest and most trusted paths from ``actor_id`` to US policymakers
-    and to funders (:func:`graphsvc.queries.influence.influence_paths`)."""
+    """Shortest and most trusted paths from ``actor_id`` to US policymakers,
+    to Mexican policymakers and to funders
+    (:func:`graphsvc.queries.influence.influence_paths`)."""
     H = projection(access)
     if actor_id not in H:
         return []
-    table = cached(access, "influence", lambda G: influence.influence_paths(H, actor_id),
+    table = cached(access, "influence",
+                   lambda G: influence.influence_paths(H, actor_id, PROFILE_TARGETS),
                    actor_id)
     rows = []
     for r in table.to_dict("records"):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from ..ingest.bounded import loads_json
 from ..ingest.export import EXPORT_FORMATS
-from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
+from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, LEVELS, POLICYMAKER_SIDES
 from ..queries.introductions import GOALS, MODES
 from . import data
 from .access import current_access
@@ -245,6 +245,16 @@ def openapi():
 
 # --- introductions ------------------------------------------------------------
 
+def _policymaker_params(where: str) -> list:
+    return [
+        _q("policymakers", f"{where}: whose policymakers: US, Mexican (MX), other "
+           "countries and international, or all.",
+           {"type": "string", "enum": list(POLICYMAKER_SIDES), "default": "US"}),
+        _q("level", f"{where}: only policymakers with this level of government "
+           "recorded.", {"type": "string", "enum": list(LEVELS)}),
+    ]
+
+
 _suggest_params = [
     _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
                                     "default": "open"}),
@@ -255,14 +265,16 @@ _suggest_params = [
     _q("country", "Only candidates in this country (ISO code or INT)."),
     _q("city", "Only candidates in this city."),
     _q("issue_area", "Only candidates working on this issue area."),
+    *_policymaker_params("mode=policymaker"),
 ]
 _plan_params = [
     _q("k", f"How many introductions (1-{MAX_PLAN}).",
        {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
     _q("goal", "The indicator to move.", {"type": "string", "enum": list(GOALS),
                                           "default": "policymaker_reach"}),
-    _q("hops", "policymaker_reach: steps from a US policymaker that count as reached.",
+    _q("hops", "policymaker_reach: steps from a policymaker that count as reached.",
        {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
+    *_policymaker_params("goal=policymaker_reach"),
 ]
 _RECORD_BODY = {"required": True, "content": {
     media: {"schema": {"type": "object", "required": ["from", "to", "status"],

@@ -76,6 +76,13 @@ PHASE_LABELS = {
     "short_medium_term": _l("Short and medium term"),
     "long_term": _l("Long term"),
 }
+#: Levels of government (graphsvc.model.LEVELS).
+LEVEL_LABELS = {
+    "federal": _l("federal"),
+    "state": _l("state"),
+    "municipal": _l("municipal"),
+    "legislative": _l("legislative"),
+}
 SUBTYPE_LABELS = {
     "project_agreement": _l("Project agreement"), "mou": _l("Memorandum of understanding"),
     "implementing_partner": _l("Implementing partner"), "coalition": _l("Coalition"),
@@ -149,6 +156,10 @@ def phase_label(value) -> str:
     return _label(PHASE_LABELS, value)
 
 
+def level_label(value) -> str:
+    return _label(LEVEL_LABELS, value)
+
+
 def subtype_label(value) -> str:
     return _label(SUBTYPE_LABELS, value)
 
@@ -202,8 +213,19 @@ _FIELD_LABELS = {
     ("", "populations"): population_label, ("", "issue_areas"): area_label,
     ("", "roles"): actor_role_label, ("", "provenance"): provenance_label,
     ("", "visibility"): visibility_label, ("", "status"): status_label,
-    ("", "country"): country_name,
+    ("", "country"): country_name, ("", "level"): level_label,
 }
+
+
+def language_name(code) -> str:
+    """An ISO 639 language's name in the current language (CLDR, via Babel),
+    e.g. ``es`` -> "Spanish" / "español"; an unknown code stays as it is."""
+    if not code:
+        return ""
+    try:
+        return Locale.parse(str(get_locale())).languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
 
 
 def _per_render(f):

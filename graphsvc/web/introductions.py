@@ -24,7 +24,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..errors import NotFound
-from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES, tie_id
+from ..model import (
+    ACTOR_KINDS,
+    INTRODUCTION_STATUSES,
+    LEVELS,
+    POLICYMAKER_SIDES,
+    check_policymakers,
+    tie_id,
+)
 from ..queries.introductions import (
     GOALS,
     MODES,
@@ -57,11 +64,19 @@ STATUS_LABELS = {"proposed": _l("Proposed"), "made": _l("Made"),
 # --- parameters -------------------------------------------------------------
 
 class SuggestQuery(dict):
-    """``mode``, ``limit`` and the candidate filters, checked."""
+    """``mode``, ``limit``, ``policymakers``, ``level`` and the candidate
+    filters, checked."""
 
 
 class PlanQuery(dict):
-    """``k``, ``goal`` and ``hops``, checked."""
+    """``k``, ``goal``, ``hops``, ``policymakers`` and ``level``, checked."""
+
+
+def _policymakers(r: _Reader) -> tuple[str, str | None]:
+    side = _one(r, "policymakers",
+                r.choices("policymakers", {k.lower() for k in POLICYMAKER_SIDES}))
+    level = _one(r, "level", r.choices("level", LEVELS))
+    return check_policymakers(side, level)
 
 
 def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
@@ -72,9 +87,10 @@ def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
     country = _one(r, "country", r.countries("country"))
     city = r.text("city", 100)
     area = _one(r, "issue_area", r.labels("issue_area"))
+    side, level = _policymakers(r)
     r.done()
     area = area.lower().replace(" ", "_").replace("-", "_") if area else None
-    return SuggestQuery(mode=mode, limit=limit, filters={
+    return SuggestQuery(mode=mode, limit=limit, policymakers=side, level=level, filters={
         "country": country, "kind": kind, "city": city, "issue_area": area})
 
 
@@ -83,8 +99,9 @@ def plan_query(args: MultiDict) -> PlanQuery:
     k = r.integer("k", 10, 1, MAX_PLAN)
     goal = _one(r, "goal", r.choices("goal", GOALS)) or "policymaker_reach"
     hops = r.integer("hops", 2, 1, 3)
+    side, level = _policymakers(r)
     r.done()
-    return PlanQuery(k=k, goal=goal, hops=hops)
+    return PlanQuery(k=k, goal=goal, hops=hops, policymakers=side, level=level)
 
 
 # --- data functions ------------------------------------------------------------
@@ -114,9 +131,14 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
     got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
                                 introductions=access.view.introductions(actor_id),
-                                partition=access.view.partition(), **query["filters"])
+                                partition=access.view.partition(),
+                                policymakers=query.get("policymakers", "US"),
+                                level=query.get("level"), **query["filters"])
     report = suggestions_report(G, actor_id, got, mode=query["mode"],
                                 filters=query["filters"])
+    if query["mode"] == "policymaker":
+        report["policymakers"] = query.get("policymakers", "US")
+        report["level"] = query.get("level")
     localise(report)
     report["limit"] = query["limit"]
     report["recorded"] = _recorded(access, G, actor_id)
@@ -135,8 +157,10 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
     p = access.view.cached(
         "plan", lambda G: plan_introductions(G, query["k"], query["goal"],
                                              introductions=access.view.introductions(),
-                                             hops=query["hops"], partition=part),
-        (query["k"], query["goal"], query["hops"]))
+                                             hops=query["hops"], partition=part,
+                                             policymakers=query["policymakers"],
+                                             level=query["level"]),
+        (query["k"], query["goal"], query["hops"], query["policymakers"], query["level"]))
     report = localise(plan_report(G, copy.deepcopy(p)))  # wording is per request
     report.update(k=query["k"], hops=query["hops"])
     return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
@@ -181,7 +205,8 @@ def _record_summary(intro) -> dict:
 
 def profile_section(actor_id: str, args) -> dict:
     """The actor profile's suggestions (mode from ``?mode=``)."""
-    q = suggest_query(MultiDict({"mode": args.get("mode", "")}),
+    q = suggest_query(MultiDict({k: args.get(k, "") for k in ("mode", "policymakers",
+                                                               "level")}),
                       default_limit=PROFILE_SUGGESTIONS)
     return suggestions(get_service(), current_access(), actor_id, q)
 

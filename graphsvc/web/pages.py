@@ -28,6 +28,7 @@ from ..snapshot import ALL_TIME
 from . import data
 from .access import current_access
 from .errors import InvalidQuery
+from .i18n import LEVEL_LABELS
 from .introductions import (
     STATUS_LABELS,
     plan_from_args,
@@ -37,7 +38,7 @@ from .introductions import (
     suggestions,
 )
 from .params import actor_query, map_query
-from .reports import GOAL_LABELS, MODE_LABELS, report_rows
+from .reports import GOAL_LABELS, MODE_LABELS, POLICYMAKER_LABELS, report_rows
 from .state import get_service
 from .transfer import (
     export_download,
@@ -96,7 +97,8 @@ def actor(actor_id):
     ego = _map(map_query(MultiDict({"ego": actor_id, "depth": str(depth)})))
     return render_template("actor.html", page=page, map=ego, depth=depth,
                            intro=profile_section(actor_id, request.args),
-                           modes=MODE_LABELS, statuses=STATUS_LABELS)
+                           modes=MODE_LABELS, statuses=STATUS_LABELS,
+                           sides=POLICYMAKER_LABELS, levels=LEVEL_LABELS)
 
 
 @bp.get("/map")
@@ -181,6 +183,7 @@ def actor_report(actor_id):
                          suggest_query(request.args))
     return render_template("introductions_report.html", page=report, r=report,
                            modes=MODE_LABELS, statuses=STATUS_LABELS,
+                           sides=POLICYMAKER_LABELS, levels=LEVEL_LABELS,
                            facets=data.facets(get_service(), current_access()))
 
 
@@ -219,7 +222,7 @@ def actor_report_json(actor_id):
 def plan_page():
     report = plan_from_args(request.args)
     return render_template("introductions_plan.html", page=report, r=report,
-                           goals=GOAL_LABELS)
+                           goals=GOAL_LABELS, sides=POLICYMAKER_LABELS, levels=LEVEL_LABELS)
 
 
 @bp.get("/introductions/plan.csv")

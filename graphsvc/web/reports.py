@@ -33,14 +33,17 @@ from markupsafe import Markup
 from ..ingest.safe_write import csv_text
 from .i18n import (
     LANGUAGES,
+    LEVEL_LABELS,
     area_label,
     kind_label,
+    language_name,
     phase_label,
     population_label,
     tie_kind_label,
 )
 
-__all__ = ["MODE_LABELS", "GOAL_LABELS", "COLUMNS", "reason_text", "broker_text",
+__all__ = ["MODE_LABELS", "GOAL_LABELS", "POLICYMAKER_LABELS",
+           "policymakers_text", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
            "render_report", "render_time_report", "FORMATS"]
 
@@ -56,6 +59,13 @@ MODE_LABELS = {
 GOAL_LABELS = {
     "policymaker_reach": _l("Reach of US policymakers"),
     "community_bridges": _l("Bridges between communities"),
+}
+#: Whose policymakers a query targets, and levels of government.
+POLICYMAKER_LABELS = {
+    "US": _l("US policymakers"),
+    "MX": _l("Mexican policymakers"),
+    "other": _l("policymakers of other countries and international bodies"),
+    "all": _l("policymakers of every country"),
 }
 _REACH = {
     1: _l("Share of Mexican civil-society actors directly tied to a US policymaker"),
@@ -145,11 +155,27 @@ def reason_text(r: dict) -> str:
                  "the same border corridor)", a=r["city_u"], b=r["city_v"])
     if code == "funding_channel":
         return _("Both receive money that comes from %(who)s", who=_listing(r["names"]))
+    if code == "shared_language":
+        return _("Both work in %(what)s",
+                 what=_listing(language_name(x) for x in r["languages"]))
+    if code == "language_broker":
+        return _language_broker(r)
+    if code == "language_gap":
+        return _("No working language in common (%(a)s; %(b)s) and nobody on the route "
+                 "speaks both: plan for interpretation",
+                 a=_listing(language_name(x) for x in r["languages_u"]),
+                 b=_listing(language_name(x) for x in r["languages_v"]))
     if code == "bridge":
         return _("They sit in different groups of the network (the group around "
                  "%(a)s and the one around %(b)s); the introduction would bridge the "
                  "two groups", a=r["hub_u"], b=r["hub_v"])
     return str(code)
+
+
+def _language_broker(r: dict) -> str:
+    a, b = r["languages"]
+    return _("Ask %(broker)s, who works in %(a)s and %(b)s", broker=r["name"],
+             a=language_name(a), b=language_name(b))
 
 
 def _tie_kinds(kinds) -> str:
@@ -170,17 +196,41 @@ def broker_text(b: dict | None) -> str:
         if b.get("others"):
             text += " " + ngettext("%(num)d other mutual contact.",
                                    "%(num)d other mutual contacts.", b["others"])
+        if b.get("language_broker"):
+            text += " " + _language_broker(b["language_broker"]) + "."
         return text
     steps = len(b["path"]) - 1
-    return ngettext("No mutual contact; the most trusted short chain is %(chain)s "
+    text = ngettext("No mutual contact; the most trusted short chain is %(chain)s "
                     "(%(num)d step).", "No mutual contact; the most trusted short chain "
                     "is %(chain)s (%(num)d steps).", steps, chain=" → ".join(b["names"]))
+    if b.get("language_broker"):
+        text += " " + _language_broker(b["language_broker"]) + "."
+    return text
+
+
+def policymakers_text(side: str | None, level: str | None) -> str:
+    """Whose policymakers, in words: "Mexican policymakers (municipal level)"."""
+    who = str(POLICYMAKER_LABELS[side or "US"])
+    if level:
+        who = _("%(who)s (%(level)s level)", who=who, level=LEVEL_LABELS[level])
+    return who
+
+
+def _default_side(report: dict) -> bool:
+    return report.get("policymakers", "US") in (None, "US") and not report.get("level")
 
 
 def indicator_text(plan: dict) -> str:
-    """What a plan's indicator measures, with its ``hops`` or ``min_ties``."""
+    """What a plan's indicator measures, with its ``hops`` or ``min_ties``
+    (and whose policymakers, when not the US ones)."""
     if plan["goal"] == "policymaker_reach":
-        return str(_REACH[plan.get("hops", 2)])
+        hops = plan.get("hops", 2)
+        if _default_side(plan):
+            return str(_REACH[hops])
+        return ngettext("Share of Mexican civil-society actors directly tied to one of "
+                        "the %(who)s", "Share of Mexican civil-society actors within "
+                        "%(num)d steps of one of the %(who)s", hops,
+                        who=policymakers_text(plan.get("policymakers"), plan.get("level")))
     n = plan.get("min_ties", 1)
     if n == 1:
         return _("Share of pairs among the largest communities joined by at least one tie")
@@ -209,11 +259,18 @@ def localise(report: dict) -> dict:
     if report["type"] == "plan":
         _localise_items(report["steps"])
         report["goal_text"] = str(GOAL_LABELS[report["goal"]])
+        if report["goal"] == "policymaker_reach" and not _default_side(report):
+            report["goal_text"] = _("Reach of %(who)s", who=policymakers_text(
+                report.get("policymakers"), report.get("level")))
         report["indicator"] = indicator_text(report)
         report["optimises"] = str(_OPTIMISES[report["goal"]])
     else:
         _localise_items(report["suggestions"])
         report["mode_text"] = str(MODE_LABELS[report["mode"]])
+        if report["mode"] == "policymaker" and not _default_side(report):
+            report["mode_text"] = _("Policymakers: %(who)s (via a broker)",
+                                    who=policymakers_text(report.get("policymakers"),
+                                                          report.get("level")))
         report["actor"]["kind_text"] = kind_label(report["actor"]["kind"])
     return report
 

@@ -145,3 +145,36 @@ def test_public_only_leaves_restricted_actors_out(db, run):
     got = json.loads(r.output)["suggestions"]
     assert {s["actor"] for s in got} == {"us2", "ws"}
     assert all(s["broker"] is None for s in got)
+
+
+@pytest.fixture
+def both_db(tmp_path):
+    from intro_graphs import both_sides_records
+
+    path = tmp_path / "both.db"
+    store = SQLiteStore(path)
+    store.upsert(*both_sides_records())
+    store.close()
+    return str(path)
+
+
+def test_policymakers_and_level_on_the_command_line(both_db):
+    # Worked by hand in tests/queries/test_policymakers_both_sides.py.
+    def cli(*args):
+        r = CliRunner().invoke(main, list(args), env={"GRAPHSVC_DB": both_db})
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    out = cli("introductions", "suggest", "--actor", "c1", "--mode", "policymaker",
+              "--policymakers", "MX", "--level", "municipal", "--format", "json")
+    assert [s["actor"] for s in json.loads(out)["suggestions"]] == ["ayto"]
+    out = cli("introductions", "plan", "--k", "1", "--hops", "1", "--policymakers", "mx",
+              "--level", "municipal")
+    assert ("Share of Mexican civil-society actors directly tied to one of the Mexican "
+            "policymakers (municipal level):") in out
+    assert "before 25.0% (1/4), after 50.0% (2/4)" in out
+    out = cli("influence", "c4", "--policymakers", "MX")
+    assert "mx_policymakers  shortest      C4 > C3 > SEGOB" in out  # names, as printed
+    r = CliRunner().invoke(main, ["introductions", "plan", "--level", "county"],
+                           env={"GRAPHSVC_DB": both_db})
+    assert r.exit_code != 0 and "county" in r.output

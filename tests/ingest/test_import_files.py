@@ -86,7 +86,7 @@ def test_spanish_headers_with_accents_bom_and_semicolons(service, tmp_path):
         "kind": "shelter", "country": "MX", "city": "Tijuana", "region": None,
         "issue_areas": ["legal_aid", "health"], "populations": ["children", "women"],
         "phases": ["humanitarian", "long_term"], "languages": ["es", "en"], "roles": [],
-        "description": None, "website": None, "provenance": "workshop",
+        "level": None, "description": None, "website": None, "provenance": "workshop",
         "source_ref": "actores.csv", "visibility": "public"}
     assert service.store.get_actor("fundacion_ficticia").country == "US"
     assert service.store.get_actor("fundacion_ficticia").kind == "funder"
@@ -336,3 +336,26 @@ def test_xlsx_float_year_written_by_pandas(service, tmp_path):
         path, index=False)
     service.import_files(ties=path)
     assert service.store.get_tie("funding:acnur->red_norte:2020").year == 2020
+
+
+def test_level_of_government_from_spanish_headers_and_values(service, tmp_path):
+    actors = write_csv(tmp_path / "gobierno.csv", ["Nombre", "Tipo", "País", "Nivel"],
+                       [["Ayuntamiento de Tijuana", "gobierno", "México", "municipio"],
+                        ["Gobierno de Chihuahua", "gobierno", "México", "estatal"],
+                        ["Congreso de la Unión", "gobierno", "México", "legislativo"],
+                        ["Oficina sin nivel", "gobierno", "México", ""]])
+    result = service.import_files(actors)
+    assert result.write.actors_created == 4
+    got = {a.name: a.level for a in service.store.find_actors()
+           if a.source_ref == "gobierno.csv"}
+    assert got == {"Ayuntamiento de Tijuana": "municipal", "Gobierno de Chihuahua": "state",
+                   "Congreso de la Unión": "legislative", "Oficina sin nivel": None}
+
+
+def test_an_unknown_level_is_refused_with_the_choices(service, tmp_path):
+    actors = write_csv(tmp_path / "gov.csv", ["name", "kind", "country", "level"],
+                       [["County Board", "government", "US", "county"]])
+    with pytest.raises(ValidationFailed) as e:
+        service.import_files(actors)
+    assert "county" in str(e.value.problems) and "municipal" in str(e.value.problems)
+    assert not [a for a in service.store.find_actors() if a.name == "County Board"]

@@ -58,3 +58,27 @@ def corridor_records():
         Tie(source="fund", target="us1", kind="funding", amount=5, currency="USD", year=2021),
     ]
     return actors, ties
+
+
+def both_sides_records():
+    """Policymakers on both sides (see tests/queries/test_policymakers_both_sides.py):
+    MX CSOs c1-c4; dhs (US, federal) -- c1; segob (MX, federal) -- c3;
+    ayto (MX, municipal) -- c2; c3 -- c4; edo (MX, state), dip (MX official,
+    legislative), gtgob (GT, federal) and sspc (MX, no level) untied."""
+    def G(i, kind, country, level=None):
+        return Actor(id=i, name=i.upper(), kind=kind, country=country, level=level,
+                     visibility="public")
+
+    actors = [*(G(f"c{i}", "cso", "MX") for i in range(1, 5)),
+              G("dhs", "government", "US", "federal"),
+              G("segob", "government", "MX", "federal"),
+              G("ayto", "government", "MX", "municipal"),
+              G("edo", "government", "MX", "state"),
+              G("dip", "official", "MX", "legislative"),
+              G("gtgob", "government", "GT", "federal"),
+              G("sspc", "government", "MX")]
+    ties = [Tie(source="c1", target="dhs", kind="formal", visibility="public"),
+            Tie(source="c3", target="segob", kind="formal", visibility="public"),
+            Tie(source="c2", target="ayto", kind="informal", visibility="public"),
+            Tie(source="c3", target="c4", kind="informal", visibility="public")]
+    return actors, ties

@@ -86,7 +86,8 @@ def assert_same_answers(A: dict, B: dict) -> None:
 def small_graph():
     """Three actors, a funding chain prm -> unhcr -> cso1 and parallel ties."""
     actors = [
-        actor("prm", name="PRM", kind="government", country="US", roles=["funder"]),
+        actor("prm", name="PRM", kind="government", country="US", roles=["funder"],
+              level="federal"),
         actor("unhcr", name="ACNUR / UNHCR", kind="international_org", country="INT"),
         actor("cso1", name="Albergue Ñandú", city="Tijuana",
               issue_areas=["shelter", "legal_aid"], languages=["es"]),

@@ -221,8 +221,9 @@ def test_profile_metrics_roles_and_paths(client, G):
             assert same(value, table.at[actor, name]), (actor, name)
         for role in ("coordinator", "liaison", "total"):
             assert body["brokerage"][role] == table.at[actor, f"brokerage_{role}"]
-        paths = influence.influence_paths(H, actor)
-        assert len(body["influence"]) == len(paths) == 4
+        paths = influence.influence_paths(
+            H, actor, ("us_policymakers", "mx_policymakers", "funders"))
+        assert len(body["influence"]) == len(paths) == 6  # 3 target sets x 2 routes
         for p, (_i, e) in zip(body["influence"], paths.iterrows()):
             assert (p["targets"], p["route"]) == (e["targets"], e["route"])
             expected = e["path"].split(" > ") if isinstance(e["path"], str) else []

@@ -275,3 +275,111 @@ def test_only_editors_record_outcomes(app, store):
     r = analyst.post("/introductions", data={**body, "csrf_token": csrf(analyst)})
     assert r.status_code == 403
     assert state(store) == before
+
+
+def test_language_broker_is_named_in_spanish_on_a_spanish_page(tmp_path):
+    # A Spanish-only shelter and an English-only US NGO whose only mutual
+    # contacts are mono (English, formal ties: most trusted) and puente
+    # (Spanish and English, workshop ties): the suggestion names puente.
+    from graphsvc.model import Actor, Tie
+    from graphsvc.stores.sqlite import SQLiteStore
+    from web_support import make_app, signed_in
+
+    def A(i, name, kind, country, langs):
+        return Actor(id=i, name=name, kind=kind, country=country, languages=langs,
+                     issue_areas=["shelter"], visibility="public")
+
+    store = SQLiteStore(tmp_path / "lang.db")
+    store.upsert([A("casa", "Casa Esperanza", "shelter", "MX", ["es"]),
+                  A("aid", "Border Aid", "cso", "US", ["en"]),
+                  A("mono", "Mono Network", "network", "US", ["en"]),
+                  A("puente", "Red Puente", "cso", "MX", ["es", "en"])],
+                 [Tie(source="mono", target="casa", kind="formal", visibility="public"),
+                  Tie(source="mono", target="aid", kind="formal", visibility="public"),
+                  Tie(source="puente", target="casa", kind="informal", visibility="public"),
+                  Tie(source="puente", target="aid", kind="informal", visibility="public")])
+    app = make_app(store, tmp_path / "lang.db")
+    try:
+        client = signed_in(app)
+        body = api_suggestions(client, "casa")
+        s = next(x for x in body["suggestions"] if x["actor"] == "aid")
+        assert s["broker"]["broker"] == "puente"
+        assert s["broker"]["language_broker"]["languages"] == ["es", "en"]
+        html = client.get("/actors/casa/introductions", headers=ES).get_data(as_text=True)
+        assert "Pida a Red Puente, que trabaja en español y en inglés" in html
+        assert "who works in" not in html
+        en = client.get("/actors/casa/introductions").get_data(as_text=True)
+        assert "Ask Red Puente, who works in Spanish and English" in en
+    finally:
+        app.extensions["graphsvc.accounts"].close()
+        store.close()
+
+
+@pytest.fixture
+def both_client(tmp_path):
+    """The app over intro_graphs.both_sides_records (policymakers on both sides)."""
+    from graphsvc.stores.sqlite import SQLiteStore
+    from intro_graphs import both_sides_records
+    from web_support import make_app, signed_in
+
+    store = SQLiteStore(tmp_path / "both.db")
+    store.upsert(*both_sides_records())
+    app = make_app(store, tmp_path / "both.db")
+    yield signed_in(app)
+    app.extensions["graphsvc.accounts"].close()
+    store.close()
+
+
+def test_mexican_policymakers_by_level_in_suggestions_and_plan(both_client):
+    c = both_client
+    body = api_suggestions(c, "c1", mode="policymaker", policymakers="MX", level="municipal")
+    assert [s["actor"] for s in body["suggestions"]] == ["ayto"]
+    assert (body["policymakers"], body["level"]) == ("MX", "municipal")
+    assert body["mode_text"] == ("Policymakers: Mexican policymakers (municipal level) "
+                                 "(via a broker)")
+    es = c.get("/api/v1/actors/c1/introductions", headers=ES, query_string={
+        "mode": "policymaker", "policymakers": "mx", "level": "municipal"}).get_json()
+    assert es["mode_text"].startswith("Tomadores de decisiones: Tomadores de decisiones "
+                                      "de México (nivel municipal)")
+    # The plan: hops 1, only c2 tied to a municipal Mexican policymaker (1/4);
+    # c3 (two contacts) is introduced to ayto: 2/4 (worked out in
+    # tests/queries/test_policymakers_both_sides.py).
+    plan = c.get("/api/v1/introductions/plan", query_string={
+        "k": 1, "hops": 1, "policymakers": "MX", "level": "municipal"}).get_json()
+    assert [(s["source"], s["target"]) for s in plan["steps"]] == [("c3", "ayto")]
+    assert (plan["before"]["count"], plan["after"]["count"]) == (1, 2)
+    assert plan["goal_text"] == "Reach of Mexican policymakers (municipal level)"
+    assert plan["indicator"] == ("Share of Mexican civil-society actors directly tied to "
+                                 "one of the Mexican policymakers (municipal level)")
+    html = c.get("/introductions/plan", headers=ES, query_string={
+        "k": 1, "hops": 1, "policymakers": "MX"}).get_data(as_text=True)
+    assert ("Proporción de actores de la sociedad civil mexicana vinculados directamente "
+            "con alguien del grupo «Tomadores de decisiones de México»") in html
+    assert '<option value="MX" selected>Tomadores de decisiones de México</option>' in html
+    assert "policymakers=MX" in html  # the downloads keep the choice
+    page = c.get("/actors/c1/introductions", query_string={
+        "mode": "policymaker", "policymakers": "MX", "level": "municipal"})
+    assert page.status_code == 200
+    assert "policymakers=MX&amp;level=municipal" in page.get_data(as_text=True)
+    # The profile's paths reach Mexican policymakers too.
+    prof = c.get("/api/v1/actors/c4").get_json()
+    mx = [p for p in prof["influence"] if p["targets"] == "mx_policymakers"]
+    assert [[s["id"] for s in p["path"]] for p in mx] == [["c4", "c3", "segob"]] * 2
+
+
+@pytest.mark.parametrize("url", ["/api/v1/actors/c1/introductions",
+                                 "/api/v1/introductions/plan"])
+@pytest.mark.parametrize("query, field", [({"policymakers": "canada"}, "policymakers"),
+                                          ({"level": "county"}, "level")])
+def test_bad_policymaker_parameters(both_client, url, query, field):
+    err = assert_error(both_client.get(url, query_string=query), 400, "bad_request")
+    assert [d["field"] for d in err["details"]] == [field]
+
+
+def test_openapi_documents_the_policymaker_parameters(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/actors/{actor_id}/introductions", "/introductions/plan"):
+        params = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
+        assert params["policymakers"]["schema"]["enum"] == ["US", "MX", "other", "all"]
+        assert params["level"]["schema"]["enum"] == ["federal", "state", "municipal",
+                                                     "legislative"]

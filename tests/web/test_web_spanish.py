@@ -37,12 +37,14 @@ VOCABULARIES = {
     "provenance": (model.PROVENANCES, i18n.provenance_label),
     "visibility": (model.VISIBILITIES, i18n.visibility_label),
     "status": (model.INTRODUCTION_STATUSES, i18n.status_label),
+    "level of government": (model.LEVELS, i18n.level_label),
 }
 TABLES = {"kind": i18n.KIND_LABELS, "tie kind": i18n.TIE_KIND_LABELS,
           "subtype": i18n.SUBTYPE_LABELS, "phase": i18n.PHASE_LABELS,
           "issue area": i18n.AREA_LABELS, "population": i18n.POPULATION_LABELS,
           "actor role": i18n.ACTOR_ROLE_LABELS, "provenance": i18n.PROVENANCE_LABELS,
-          "visibility": i18n.VISIBILITY_LABELS, "status": i18n.STATUS_NAMES}
+          "visibility": i18n.VISIBILITY_LABELS, "status": i18n.STATUS_NAMES,
+          "level of government": i18n.LEVEL_LABELS}
 
 
 @pytest.mark.parametrize("name", VOCABULARIES)
@@ -51,8 +53,10 @@ def test_every_vocabulary_value_has_a_spanish_label(app, name):
     assert set(values) == set(TABLES[name]), f"{name}: labels and model differ"
     with app.test_request_context(), force_locale("es"):
         untranslated = [v for v in values if str(TABLES[name][v]._args[0]) == label(v)]
-    # the same word in both languages is fine (Formal, Informal, Individual)
-    assert set(untranslated) <= {"formal", "informal", "individual"}, untranslated
+    # the same word in both languages is fine (Formal, Informal, Individual,
+    # federal, municipal)
+    assert set(untranslated) <= {"formal", "informal", "individual", "federal",
+                                 "municipal"}, untranslated
 
 
 def english_words(app) -> set[str]:

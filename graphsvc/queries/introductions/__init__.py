@@ -6,7 +6,8 @@ Functions take the snapshot graph first and return plain data:
 - :func:`best_broker`: a mutual contact, else the most trusted short chain;
 - :func:`plan_introductions`: a network plan moving a cross-border indicator;
 - :func:`evaluate_hidden_ties`: hidden-tie evaluation against link-prediction
-  baselines;
+  baselines; :func:`evaluate_time_split`: the same on the ties that formed
+  after a date;
 - :func:`suggestions_report` and :func:`plan_report`: what a report holds,
   as plain data (:mod:`graphsvc.web.reports` puts it into words).
 """
@@ -18,6 +19,7 @@ from .plan import GOALS, community_bridges, plan_introductions, policymaker_reac
 from .report import plan_report, suggestions_report
 from .scoring import WEIGHTS
 from .suggest import suggest_introductions
+from .time_split import evaluate_time_split
 
 __all__ = [
     "MODES",
@@ -33,6 +35,7 @@ __all__ = [
     "policymaker_reach",
     "community_bridges",
     "evaluate_hidden_ties",
+    "evaluate_time_split",
     "suggestions_report",
     "plan_report",
 ]

@@ -56,6 +56,8 @@ class SnapshotIndex:
     #: funders whose money reaches each actor: direct funders and channels
     upstream: dict
     seed: int = 0
+    #: working languages of each actor (ISO 639 codes; empty: not recorded)
+    languages: dict = field(default_factory=dict)
     #: the snapshot itself (weakly: the index is cached per snapshot)
     graph: weakref.ref[nx.MultiDiGraph] | None = field(default=None, repr=False)
     _communities: dict | None = field(default=None, repr=False)
@@ -170,5 +172,6 @@ def _build(G, key, seed) -> SnapshotIndex:
         city={n: city_key(a.get("city")) for n, a in attrs.items()},
         upstream={n: frozenset(s) for n, s in upstream.items()},
         seed=seed,
+        languages={n: frozenset(a.get("languages") or ()) for n, a in attrs.items()},
         graph=weakref.ref(G),
     )

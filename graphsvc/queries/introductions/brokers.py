@@ -5,11 +5,17 @@ A broker's quality is the product of the trust of its two ties (see
 (1.0 x 1.0) beats one that met both at a workshop (0.5 x 0.5). When the two
 actors share no contact, the introduction travels along a chain: among the
 shortest chains, the one whose ties multiply to the highest trust.
+
+When the two sides record working languages and share none, a mutual
+contact who speaks a language of each is preferred over a more trusted one
+who does not, and is named (``language_broker``; the rule is in
+:mod:`.language`).
 """
 from __future__ import annotations
 
 from ...errors import not_found_actor
 from ._index import index_for
+from .language import bridging_languages, language_bridge
 
 __all__ = ["best_broker", "mutual_brokers", "trusted_path", "trusted_paths_from"]
 
@@ -138,6 +144,10 @@ def best_broker(G, u, v, *, paths=None, max_hops: int = 6, seed: int = 0) -> dic
         ``{"type": "path", ...}`` for the most trusted shortest chain (the
         first intermediary is ``broker``). ``None`` when no chain exists
         within ``max_hops``, or when ``u`` and ``v`` are already tied.
+        When the two share no working language and someone on the route
+        speaks one of each, the dict has ``"language_broker": {"broker",
+        "name", "languages"}`` (see :mod:`.language`); a mutual contact who
+        does is preferred to one who does not.
     """
     idx = index_for(G, seed)
     for x in (u, v):
@@ -150,9 +160,10 @@ def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | Non
     """:func:`best_broker` on a prepared :class:`SnapshotIndex` (no checks)."""
     brokers = _mutual(idx, u, v)
     if brokers:
-        b = brokers[0]
+        lz = language_bridge(idx, u, v)
+        b = next(x for x in brokers if x["broker"] == lz) if lz is not None else brokers[0]
         z = b["broker"]
-        return {
+        return _with_language(idx, u, v, lz, {
             "type": "mutual_contact",
             "broker": z,
             "name": idx.name(z),
@@ -162,13 +173,13 @@ def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | Non
             "ties": [{"from": u, "to": z, "kinds": b["kinds_u"]},
                      {"from": z, "to": v, "kinds": b["kinds_v"]}],
             "others": len(brokers) - 1,
-        }
+        })
     if paths is None:
         paths = _paths(idx, u, max_hops)
     if v not in paths or paths[v][0] < 2:
         return None
     chain = _chain(paths, v)
-    return {
+    return _with_language(idx, u, v, language_bridge(idx, u, v, paths), {
         "type": "path",
         "broker": chain[1],
         "name": idx.name(chain[1]),
@@ -178,4 +189,13 @@ def broker_from_index(idx, u, v, *, paths=None, max_hops: int = 6) -> dict | Non
         "ties": [{"from": a, "to": b, "kinds": list(idx.adj[a][b][1])}
                  for a, b in zip(chain, chain[1:])],
         "others": 0,
-    }
+    })
+
+
+def _with_language(idx, u, v, z, broker: dict) -> dict:
+    if z is not None:
+        broker["language_broker"] = {
+            "broker": z, "name": idx.name(z),
+            "languages": bridging_languages(idx.languages[z], idx.languages[u],
+                                            idx.languages[v])}
+    return broker

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...errors import not_found_actor
-from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction
+from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction, policymaker_target
 from .geography import city_key
 
 __all__ = ["MODES", "PEER_KINDS", "introduction_pairs", "candidate_ids", "check_actor"]
@@ -49,12 +49,13 @@ def introduction_pairs(introductions: Iterable, actor=None) -> tuple[set, set]:
     return closed, proposed - closed
 
 
-def _mode_ok(idx, u, mode):
+def _mode_ok(idx, u, mode, policymakers="US", level=None):
     attrs = idx.attrs
     if mode == "open":
         return lambda v: True
     if mode == "policymaker":
-        return lambda v: attrs[v].get("country") == "US" and idx.is_policymaker(v)
+        target = policymaker_target(policymakers, level)
+        return lambda v: target(attrs[v])
     if mode == "funder":
         return idx.is_funder
     if mode == "peer":
@@ -74,10 +75,12 @@ def _mode_ok(idx, u, mode):
 
 
 def candidate_ids(idx, u, mode: str = "open", *, country=None, kind=None, city=None,
-                  issue_area=None, closed: set | frozenset = frozenset()) -> list:
-    """Actors that may be suggested to ``u`` in ``mode`` with these filters."""
+                  issue_area=None, closed: set | frozenset = frozenset(),
+                  policymakers: str = "US", level: str | None = None) -> list:
+    """Actors that may be suggested to ``u`` in ``mode`` with these filters
+    (``policymakers`` and ``level`` choose the targets of ``policymaker`` mode)."""
     check_actor(idx, u)
-    ok = _mode_ok(idx, u, mode)
+    ok = _mode_ok(idx, u, mode, policymakers, level)
     if kind is not None:
         kind = kind.strip().lower()
         if kind not in ACTOR_KINDS:

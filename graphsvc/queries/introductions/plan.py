@@ -16,6 +16,10 @@ Two goals, each an indicator that can be recomputed from the graph alone:
     more contacts), then the US policymaker the recommender scores highest
     for it (already-tied, made and declined pairs excluded). With
     ``hops=1`` it counts direct ties, as the 2021 survey did (~20%).
+    ``policymakers`` chooses whose policymakers count (``US`` by default,
+    ``MX``, ``other`` or ``all``) and ``level`` narrows them to one level of
+    government (:func:`graphsvc.model.policymaker_target`); the reached
+    actors are Mexican civil society whichever side is chosen.
 
 ``community_bridges``
     The share of pairs among the largest communities (Louvain, seeded; at most
@@ -37,7 +41,7 @@ import heapq
 from collections import deque
 from itertools import combinations
 
-from ...model import is_civil_society, is_policymaker
+from ...model import check_policymakers, is_civil_society, policymaker_target
 from ._index import index_for
 from .brokers import broker_from_index
 from .candidates import introduction_pairs
@@ -61,8 +65,9 @@ def _adjacency(G, extra=()) -> dict:
     return adj
 
 
-def _sets(G):
-    pm = {n for n, a in G.nodes(data=True) if a.get("country") == "US" and is_policymaker(a)}
+def _sets(G, policymakers="US", level=None):
+    target = policymaker_target(policymakers, level)
+    pm = {n for n, a in G.nodes(data=True) if target(a)}
     mx = {n for n, a in G.nodes(data=True) if a.get("country") == "MX" and is_civil_society(a)}
     return pm, mx
 
@@ -81,8 +86,11 @@ def _distances(adj, sources, limit) -> dict:
     return dist
 
 
-def policymaker_reach(G, extra_edges=(), hops: int = 2) -> dict:
-    """Mexican civil-society actors within ``hops`` steps of a US policymaker.
+def policymaker_reach(G, extra_edges=(), hops: int = 2, policymakers: str = "US",
+                      level: str | None = None) -> dict:
+    """Mexican civil-society actors within ``hops`` steps of a policymaker
+    (US by default; ``policymakers`` and ``level`` choose which, see
+    :func:`graphsvc.model.policymaker_target`).
 
     Parameters
     ----------
@@ -97,7 +105,7 @@ def policymaker_reach(G, extra_edges=(), hops: int = 2) -> dict:
     dict
         ``{"value": share, "count": reached, "total": Mexican civil society}``.
     """
-    pm, mx = _sets(G)
+    pm, mx = _sets(G, policymakers, level)
     dist = _distances(_adjacency(G, extra_edges), pm, hops)
     hit = sum(1 for m in mx if m in dist)
     return {"value": hit / len(mx) if mx else 0.0, "count": hit, "total": len(mx)}
@@ -153,8 +161,8 @@ def _step(G, idx, a, b, gain, seed):
             "broker": broker, "gain": gain}
 
 
-def _plan_reach(G, idx, k, closed, seed, hops):
-    pm, mx = _sets(G)
+def _plan_reach(G, idx, k, closed, seed, hops, policymakers, level):
+    pm, mx = _sets(G, policymakers, level)
     adj = {n: set(nb) for n, nb in idx.adj.items()}
     covered = {m for m in _distances(adj, pm, hops) if m in mx}
     pm_list = sorted(pm, key=str)
@@ -246,7 +254,8 @@ def _plan_bridges(G, idx, k, closed, seed, communities, min_ties):
 def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
                        introductions=(), seed: int = 0, communities: int = 10,
                        min_ties: int = 1, hops: int = 2,
-                       partition: dict | None = None) -> dict:
+                       partition: dict | None = None, policymakers: str = "US",
+                       level: str | None = None) -> dict:
     """Choose ``k`` introductions that move the ``goal`` indicator most (greedy).
 
     Parameters
@@ -273,11 +282,16 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     hops : int
         For ``policymaker_reach``: how many steps from a US policymaker count
         as reached (2 by default; 1 for direct ties).
+    policymakers : {"US", "MX", "other", "all"}
+        For ``policymaker_reach``: whose policymakers (US by default).
+    level : {"federal", "state", "municipal", "legislative"}, optional
+        For ``policymaker_reach``: only policymakers with this level recorded.
 
     Returns
     -------
     dict
-        ``{"goal", "hops", "communities", "min_ties", "before", "after",
+        ``{"goal", "hops", "policymakers", "level", "communities", "min_ties",
+        "before", "after",
         "steps", "illustrative"}``: the goal and the arguments that define its
         indicator; ``before``/``after`` are ``{"value", "count", "total"}``
         and each step has ``rank``, ``source``, ``target``, their names,
@@ -312,10 +326,11 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         if not 1 <= int(hops) <= 3:
             raise ValueError("hops must be 1, 2 or 3")
         hops = int(hops)
-        steps = _plan_reach(G, idx, k, closed, seed, hops)
+        policymakers, level = check_policymakers(policymakers, level)
+        steps = _plan_reach(G, idx, k, closed, seed, hops, policymakers, level)
 
         def measure(extra):
-            return policymaker_reach(G, extra, hops)
+            return policymaker_reach(G, extra, hops, policymakers, level)
     else:
         steps = _plan_bridges(G, idx, k, closed, seed, communities, min_ties)
 
@@ -331,6 +346,7 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         count += s["gain"]
         s["indicator_after"] = count / before["total"] if before["total"] else 0.0
     after = measure(extra)
-    return {"goal": goal, "hops": hops, "communities": communities, "min_ties": min_ties,
+    return {"goal": goal, "hops": hops, "policymakers": policymakers, "level": level,
+            "communities": communities, "min_ties": min_ties,
             "before": before, "after": after, "steps": steps,
             "illustrative": G.graph.get("illustrative") == "true"}

@@ -19,7 +19,11 @@ part                  weight  value
 ====================  ======  ==================================================
 
 The score is the sum of weight x value, so it lies in [0, 1]; the weights
-add up to 1. Common contacts weigh most because in social networks they are
+add up to 1. Working languages then add or take points
+(:data:`.language.LANGUAGE_POINTS`): +0.05 for a shared language, -0.15 when
+the two share none and nobody on the route speaks a language of each
+(see :mod:`.language`), so a score lies in [-0.15, 1.05]; actors with no
+recorded language change nothing. Common contacts weigh most because in social networks they are
 the best single predictor of a tie that works (the Adamic-Adar index of
 Liben-Nowell & Kleinberg 2007); the attribute parts say whether the two do
 similar work in places that face each other, which common contacts alone
@@ -36,7 +40,9 @@ from __future__ import annotations
 
 import math
 
+from .brokers import _paths
 from .geography import _PAIRS
+from .language import LANGUAGE_POINTS, bridging_languages, language_bridge, language_state
 
 __all__ = ["WEIGHTS", "common_contacts", "score_all", "explain"]
 
@@ -87,7 +93,8 @@ def _geo(idx, u, v):
     return None
 
 
-def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
+def score_all(idx, u, candidates, *, aa=None, bridge: bool = True, paths=None,
+              max_hops: int = 6) -> dict:
     """``{v: score}`` for each candidate (no reasons; fast).
 
     Computes the same sum as :func:`explain`, inlined: it runs over every
@@ -106,6 +113,8 @@ def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
     comm = idx.communities if bridge else None
     cu = comm[u] if comm else None
     exp = math.exp
+    langs, Lu = idx.languages, idx.languages[u]
+    p_shared, p_gap = LANGUAGE_POINTS["shared_language"], LANGUAGE_POINTS["language_gap"]
     out = {}
     for v in candidates:
         s = w_cc * (1.0 - exp(-aa[v])) if v in aa else 0.0
@@ -132,11 +141,20 @@ def score_all(idx, u, candidates, *, aa=None, bridge: bool = True) -> dict:
             s += w_f
         if comm is not None and comm[v] != cu:
             s += w_b
+        if Lu and langs[v]:
+            if not Lu.isdisjoint(langs[v]):
+                s += p_shared
+            else:
+                if paths is None and v not in aa:
+                    paths = _paths(idx, u, max_hops)
+                if language_bridge(idx, u, v, paths) is None:
+                    s += p_gap
         out[v] = s
     return out
 
 
-def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dict]]:
+def explain(idx, u, v, *, aa=None, bridge: bool = True, paths=None,
+            max_hops: int = 6) -> tuple[float, list[dict]]:
     """The score of ``(u, v)`` and its reasons, largest contribution first.
 
     Each reason is ``{"code", "points", ...details}``: ``code`` is a key of
@@ -144,7 +162,11 @@ def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dic
     score), and the details are the data a sentence needs (``count`` and
     ``names`` of common contacts, ``shared`` values, ``relation``,
     ``city_u`` and ``city_v``, ``funders`` and their ``names``, the two
-    communities and the names of their hubs).
+    communities and the names of their hubs). Languages (see
+    :mod:`.language`): ``shared_language`` with the shared ``languages``;
+    ``language_broker`` (0 points) with the ``broker``, its ``name`` and the
+    two ``languages`` it bridges; ``language_gap`` (negative points) with
+    ``languages_u`` and ``languages_v``.
     """
     W = WEIGHTS
     reasons = []
@@ -177,6 +199,24 @@ def explain(idx, u, v, *, aa=None, bridge: bool = True) -> tuple[float, list[dic
             hubs = idx.community_hubs
             add("bridge", 1.0, community_u=comm[u], community_v=comm[v],
                 hub_u=idx.name(hubs[comm[u]]), hub_v=idx.name(hubs[comm[v]]))
+    if idx.languages[u] and idx.languages[v]:
+        if paths is None and idx.languages[u].isdisjoint(idx.languages[v]) and not common:
+            paths = _paths(idx, u, max_hops)
+        state = language_state(idx, u, v, paths)
+        if state[0] == "shared":
+            reasons.append({"code": "shared_language",
+                            "points": LANGUAGE_POINTS["shared_language"],
+                            "languages": state[1]})
+        elif state[0] == "bridged":
+            z = state[1]
+            reasons.append({"code": "language_broker", "points": 0.0, "broker": z,
+                            "name": idx.name(z),
+                            "languages": bridging_languages(
+                                idx.languages[z], idx.languages[u], idx.languages[v])})
+        else:
+            reasons.append({"code": "language_gap",
+                            "points": LANGUAGE_POINTS["language_gap"],
+                            "languages_u": state[1], "languages_v": state[2]})
     reasons.sort(key=lambda r: -r["points"])
     for r in reasons:
         r["points"] = round(r["points"], 4)

@@ -20,7 +20,8 @@ def _actor_summary(idx, n) -> dict:
 def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 10,
                           country=None, kind=None, city=None, issue_area=None,
                           introductions=(), seed: int = 0, max_hops: int = 6,
-                          partition: dict | None = None) -> list[dict]:
+                          partition: dict | None = None, policymakers: str = "US",
+                          level: str | None = None) -> list[dict]:
     """Actors to introduce ``actor`` to, best first, with reasons and a broker.
 
     Parameters
@@ -31,8 +32,9 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     mode : {"peer", "policymaker", "funder", "open"}
         ``peer``: for a Mexican actor, US civil society and networks doing
         similar work (sharing an issue area or population); for a US actor,
-        the Mexican ones; otherwise both. ``policymaker``: US officials and
-        government bodies (``is_policymaker``). ``funder``: ``is_funder``.
+        the Mexican ones; otherwise both. ``policymaker``: officials and
+        government bodies (``is_policymaker``) of the side ``policymakers``
+        chooses. ``funder``: ``is_funder``.
         ``open``: anyone.
     limit : int or None
         How many to return (``None``: all).
@@ -49,12 +51,17 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     partition : dict, optional
         ``G``'s community partition for ``seed`` when the caller already has
         it; default :func:`graphsvc.queries.communities.snapshot_partition`.
+    policymakers : {"US", "MX", "other", "all"}
+        In ``policymaker`` mode, whose policymakers: US (the default),
+        Mexican, of other countries or international, or all.
+    level : {"federal", "state", "municipal", "legislative"}, optional
+        In ``policymaker`` mode, only policymakers with this level recorded.
 
     Returns
     -------
     list of dict
         ``{"rank", "actor", "name", "kind", "country", "city", "score",
-        "reasons", "broker", "proposed"}``; the score is in [0, 1] (see
+        "reasons", "broker", "proposed"}``; the score is in [-0.15, 1.05] (see
         :mod:`.scoring`), reasons are codes with their data, largest first
         (see :func:`.scoring.explain`), ``broker`` is from
         :func:`.brokers.best_broker`.
@@ -64,7 +71,7 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     graphsvc.errors.NotFound
         When ``actor`` is not in ``G``.
     ValueError
-        For an unknown mode or actor kind.
+        For an unknown mode, actor kind, policymaker side or level.
 
     Examples
     --------
@@ -87,9 +94,10 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     check_actor(idx, actor)
     closed, proposed = introduction_pairs(introductions, actor)
     cands = candidate_ids(idx, actor, mode, country=country, kind=kind, city=city,
-                          issue_area=issue_area, closed=closed)
+                          issue_area=issue_area, closed=closed,
+                          policymakers=policymakers, level=level)
     aa = common_contacts(idx, actor)
-    scores = score_all(idx, actor, cands, aa=aa)
+    scores = score_all(idx, actor, cands, aa=aa, max_hops=max_hops)
     def order(v):
         return (-scores[v], str(v))
 
@@ -100,10 +108,10 @@ def suggest_introductions(G, actor, mode: str = "open", *, limit: int | None = 1
     paths = None
     out = []
     for i, v in enumerate(ranked, 1):
-        score, reasons = explain(idx, actor, v, aa=aa)
         if v not in aa and paths is None:
             # No mutual contact: walk the most trusted chain (computed once).
             paths = _paths(idx, actor, max_hops)
+        score, reasons = explain(idx, actor, v, aa=aa, paths=paths, max_hops=max_hops)
         broker = broker_from_index(idx, actor, v, paths=paths, max_hops=max_hops)
         out.append({"rank": i, "actor": v, **{k: x for k, x in _actor_summary(idx, v).items()
                                               if k != "id"},

@@ -105,5 +105,7 @@ def test_profile_shows_metrics_and_paths(browser, live, G):
     actor = table["betweenness"].idxmax()
     w = open_page(browser, live, f"/actors/{actor}", map_=True)
     assert w.page.locator("#metric-betweenness").count() == 1
-    assert w.page.locator("table.paths tbody tr").count() == 4
+    # US policymakers, Mexican policymakers and funders, each by two routes
+    assert w.page.locator("table.paths tbody tr").count() == 6
+    assert w.page.locator("tr.path-mx_policymakers-shortest").count() == 1
     w.assert_clean()
