@@ -7,6 +7,7 @@ import pytest
 from auth_helpers import PASSWORD
 from browser_support import LiveServer, needs_chromium, new_watch, sign_in_browser
 from graphsvc.illustrative import load_illustrative
+from graphsvc.queries.indicators import SURVEY_FIGURES, survey_indicators
 from graphsvc.stores.sqlite import SQLiteStore
 from web_support import make_app
 
@@ -37,16 +38,19 @@ def test_trend_chart_renders_offline_in_both_languages(browser, live, tmp_path, 
     section = w.page.locator("section#trends")
     section.scroll_into_view_if_needed()
     assert section.locator("h2").inner_text() == title
+    # one chart per indicator the analyses compute (the graph's own count,
+    # not a number written here), a survey line for each survey figure
+    n = len(survey_indicators(live.app.extensions["graphsvc"].snapshot()))
     charts = section.locator("figure.trend")
-    assert charts.count() == 10
+    assert charts.count() == n
     # every chart is drawn: a visible line with a point per day, and a size
     box = charts.first.locator("svg").bounding_box()
     assert box["width"] > 200 and box["height"] > 90
     lines = section.locator("polyline.series")
-    assert lines.count() == 10 and all(
-        len(lines.nth(i).get_attribute("points").split()) >= 5 for i in range(10))
+    assert lines.count() == n and all(
+        len(lines.nth(i).get_attribute("points").split()) >= 5 for i in range(n))
     # the survey's reference line where the survey has a figure, labelled
-    assert section.locator("line.survey").count() == 6
+    assert section.locator("line.survey").count() == len(SURVEY_FIGURES)
     assert section.locator("text.survey-label").first.text_content() == survey
     label = charts.first.locator("svg").get_attribute("aria-label")
     assert survey in label
