@@ -4,8 +4,6 @@ XLSX metrics workbook is written whole with its "about" sheet, and our
 own import reads our CSV back unchanged."""
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from xml.etree import ElementTree
 
@@ -17,6 +15,7 @@ from graphsvc.cli import main
 from graphsvc.ingest.safe_write import FORMULA_TRIGGERS, guard, unguard, write_xlsx
 from graphsvc.model import Actor, Tie
 from graphsvc.stores.sqlite import SQLiteStore
+from ingest_support import formula_cells
 
 FORMULAS = ['=HYPERLINK("https://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)",
             "'=already quoted", "''=twice"]
@@ -42,17 +41,6 @@ def run(db, *args):
     return CliRunner().invoke(main, [str(a) for a in args], env={"GRAPHSVC_DB": str(db)},
                               catch_exceptions=False)
 
-
-def formula_cells(text: str) -> list[str]:
-    bad = []
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            if cell.startswith(FORMULA_TRIGGERS):
-                try:
-                    float(cell)
-                except ValueError:
-                    bad.append(cell)
-    return bad
 
 
 def test_guard_round_trips_every_value():

@@ -108,3 +108,26 @@ def sign_in_browser(browser, url, username, password, locale="en-US") -> dict:
     state = w.page.context.storage_state()
     w.page.context.close()
     return state
+
+
+def illustrative_viewer_server(tmp_path_factory, browser, name: str):
+    """Serve the illustrative network on a real store, signed in as a viewer
+    (who sees the graph without its restricted records): yields the
+    :class:`LiveServer` with ``app`` and the browser ``state`` of the session.
+    For module-scoped fixtures: ``yield from illustrative_viewer_server(...)``."""
+    from auth_helpers import PASSWORD
+    from graphsvc.illustrative import load_illustrative
+    from graphsvc.stores.sqlite import SQLiteStore
+    from web_support import make_app
+
+    path = tmp_path_factory.mktemp(name) / "graph.db"
+    store = SQLiteStore(path)
+    load_illustrative(store)
+    app = make_app(store, path)
+    app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer", by="test")
+    with LiveServer(app) as server:
+        server.app = app
+        server.state = sign_in_browser(browser, server.url, "viewer1", PASSWORD)
+        yield server
+    store.close()
+    app.extensions["graphsvc.accounts"].close()

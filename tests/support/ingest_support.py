@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
+from graphsvc.ingest.safe_write import FORMULA_TRIGGERS
 from graphsvc.model import Actor, Tie
 
 
@@ -52,3 +54,17 @@ def write_xlsx(path: Path, header, rows) -> Path:
 def write_json(path: Path, doc) -> Path:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def formula_cells(text: str) -> list[str]:
+    """Cells of a CSV a spreadsheet would run: text starting with = + - @,
+    tab or CR (a number such as -3 is a number)."""
+    out = []
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            if cell.startswith(FORMULA_TRIGGERS):
+                try:
+                    float(cell)
+                except ValueError:
+                    out.append(cell)
+    return out

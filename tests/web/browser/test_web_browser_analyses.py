@@ -3,31 +3,16 @@ dashboard shows the cross-border indicators, the map sized by betweenness
 and coloured by community draws; no console error, nothing leaves localhost."""
 import pytest
 
-from auth_helpers import PASSWORD
-from browser_support import LiveServer, needs_chromium, new_watch, sign_in_browser
-from graphsvc.illustrative import load_illustrative
+from browser_support import illustrative_viewer_server, needs_chromium, new_watch
 from graphsvc.queries import communities, indicators, metrics
 from graphsvc.queries.projection import project
-from graphsvc.stores.sqlite import SQLiteStore
-from web_support import make_app
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, browser):
-    path = tmp_path_factory.mktemp("web") / "graph.db"
-    store = SQLiteStore(path)
-    load_illustrative(store)
-    app = make_app(store, path)
-    # a viewer: the pages show the graph without its restricted records
-    app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer", by="test")
-    with LiveServer(app) as server:
-        server.app = app
-        server.state = sign_in_browser(browser, server.url, "viewer1", PASSWORD)
-        yield server
-    store.close()
-    app.extensions["graphsvc.accounts"].close()
+    yield from illustrative_viewer_server(tmp_path_factory, browser, "web")
 
 
 @pytest.fixture(scope="module")

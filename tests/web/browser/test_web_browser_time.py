@@ -4,29 +4,15 @@ localhost), one chart per indicator with the 2021 survey as a reference
 line. A screenshot of each language is written to the test's folder."""
 import pytest
 
-from auth_helpers import PASSWORD
-from browser_support import LiveServer, needs_chromium, new_watch, sign_in_browser
-from graphsvc.illustrative import load_illustrative
+from browser_support import illustrative_viewer_server, needs_chromium, new_watch
 from graphsvc.queries.indicators import SURVEY_FIGURES, survey_indicators
-from graphsvc.stores.sqlite import SQLiteStore
-from web_support import make_app
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory, browser):
-    path = tmp_path_factory.mktemp("webtime") / "graph.db"
-    store = SQLiteStore(path)
-    load_illustrative(store)
-    app = make_app(store, path)
-    app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer", by="test")
-    with LiveServer(app) as server:
-        server.app = app
-        server.state = sign_in_browser(browser, server.url, "viewer1", PASSWORD)
-        yield server
-    store.close()
-    app.extensions["graphsvc.accounts"].close()
+    yield from illustrative_viewer_server(tmp_path_factory, browser, "webtime")
 
 
 @pytest.mark.parametrize("lang, title, survey", [("en", "Trends", "2021 survey"),
