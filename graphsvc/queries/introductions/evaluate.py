@@ -61,6 +61,24 @@ def _baseline_scores(H, u, cands, method, rng):
     return {v: s for _, v, s in fn(H, [(u, v) for v in cands])}
 
 
+def _simple(V) -> nx.Graph:
+    """The undirected simple graph of ``V`` (no self-loops) the baselines score."""
+    H: nx.Graph = nx.Graph()
+    H.add_nodes_from(V)
+    H.add_edges_from((u, v) for u, v in V.edges() if u != v)
+    return H
+
+
+def _partners(pairs) -> dict:
+    """Actor -> the set of actors it is paired with in ``pairs`` (2-sets)."""
+    out: dict = {}
+    for p in pairs:
+        a, b = tuple(p)
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
 def _metrics(scores, hidden, k, tiebreak):
     order = sorted(scores, key=lambda v: (-scores[v], tiebreak[v]))
     top = order[:k]
@@ -111,18 +129,12 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
     (2, True)
     """
     V, hidden = hide_ties(G, hide, seed)
-    H: nx.Graph = nx.Graph()
-    H.add_nodes_from(V)
-    H.add_edges_from((u, v) for u, v in V.edges() if u != v)
+    H = _simple(V)
     idx = index_for(V, seed)
     rng = random.Random(seed + 1)
     nodes = sorted(G, key=str)
     tiebreak = {v: rng.random() for v in nodes}
-    by_actor: dict = {}
-    for p in hidden:
-        a, b = tuple(p)
-        by_actor.setdefault(a, set()).add(b)
-        by_actor.setdefault(b, set()).add(a)
+    by_actor = _partners(hidden)
     sums = {m: [0.0, 0.0, 0.0, 0] for m in methods}
     evaluated = 0
     for u in sorted(by_actor, key=str):

@@ -27,12 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import networkx as nx
-
 from ...snapshot import as_of_key, graph_as_of
 from ._index import index_for
 from .candidates import MODES, candidate_ids
-from .evaluate import _baseline_scores, _metrics
+from .evaluate import _baseline_scores, _metrics, _partners, _simple
 from .scoring import score_all
 
 __all__ = ["TIME_METHODS", "future_ties", "evaluate_time_split", "format_time_table",
@@ -134,19 +132,13 @@ def evaluate_time_split(G, split_date, *, k: int = 10, seed: int = 0,
     V = graph_as_of(G, day)
     V.graph["version"] = f"{G.graph.get('version')}-as-of-{day}"
     future = future_ties(G, day)
-    H: nx.Graph = nx.Graph()
-    H.add_nodes_from(V)
-    H.add_edges_from((u, v) for u, v in V.edges() if u != v)
+    H = _simple(V)
     idx = index_for(V, seed)
     comm = idx.communities if "same_community" in methods else None
     nodes = sorted(V, key=str)
     tb_rng = random.Random(seed + 1)
     tiebreak = {v: tb_rng.random() for v in nodes}
-    partners: dict = {}
-    for p in future:
-        a, b = tuple(p)
-        partners.setdefault(a, set()).add(b)
-        partners.setdefault(b, set()).add(a)
+    partners = _partners(future)
     out_modes = {}
     for mode in modes:
         per: dict = {m: {x: [] for x in _MEASURES} for m in methods}
