@@ -33,6 +33,7 @@ __all__ = [
     "influence_paths",
     "reach",
     "reach_counts",
+    "targets_within",
     "funding_channels",
 ]
 
@@ -294,6 +295,39 @@ def reach_counts(G: nx.Graph, k: int = 2, engine: str = "auto") -> dict:
     g, nodes = _engines.to_igraph(G)
     sizes = np.asarray(g.neighborhood_size(order=k, mode="out"), dtype=int) - 1
     return dict(zip(nodes, sizes.tolist()))
+
+
+def targets_within(G: nx.Graph, targets, k: int = 2) -> dict:
+    """How many actors of a target set each actor reaches within ``k`` ties
+    (itself not counted): the map's "who reaches policymakers" measure.
+
+    One breadth-first search from each target, ``k`` ties deep, against
+    edge direction when ``G`` is directed.
+
+    Parameters
+    ----------
+    G : nx.Graph or nx.DiGraph
+        A projection.
+    targets : as in :func:`nearest`
+    k : int
+        Ties away at most.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(["a", "b", "c", "d"])
+    >>> G.nodes["d"].update(kind="government", country="US")
+    >>> G.nodes["b"].update(kind="official", country="US")
+    >>> targets_within(G, "us_policymakers")
+    {'a': 1, 'b': 1, 'c': 2, 'd': 1}
+    """
+    is_target = _target_pred(targets)
+    counts = dict.fromkeys(G, 0)
+    R = G.reverse(copy=False) if isinstance(G, nx.DiGraph) else G
+    for t in sorted((v for v in G if is_target(v, G.nodes[v])), key=str):
+        for v in nx.single_source_shortest_path_length(R, t, cutoff=k):
+            if v != t:
+                counts[v] += 1
+    return counts
 
 
 def funding_channels(G: nx.MultiDiGraph, by: str = "channel") -> pd.DataFrame:

@@ -25,6 +25,11 @@ __all__ = [
     "KIND_COLORS",
     "COUNTRY_SHAPES",
     "OTHER_SHAPE",
+    "SHAPES",
+    "BORDERS",
+    "BORDER_DASHES",
+    "SHAPE_OUTLINES",
+    "country_marks",
     "TIE_STYLES",
     "GROUP_COLORS",
     "group_colors",
@@ -53,17 +58,49 @@ KIND_COLORS: dict[str | None, str] = {
     "individual": "#aec7e8",
 }
 
-#: Node shape per country; every other country is drawn as OTHER_SHAPE.
+#: Node shape per country of the corridor, each its own; any other country
+#: in the data gets a mark of its own from :data:`SHAPES` and
+#: :data:`BORDERS` (see :func:`country_marks`).
 COUNTRY_SHAPES: dict[str, str] = {
     "MX": "dot",
     "US": "square",
     "INT": "diamond",
     "GT": "triangle",
-    "HN": "triangle",
-    "SV": "triangle",
-    "CA": "triangleDown",
+    "HN": "triangleDown",
+    "SV": "star",
+    "CA": "hexagon",
 }
+#: The shape of an actor whose country is not recorded.
 OTHER_SHAPE = "hexagon"
+#: vis-network's shapes that draw their label outside the node, in the order
+#: other countries take them.
+SHAPES: tuple[str, ...] = ("dot", "square", "diamond", "triangle", "triangleDown",
+                           "star", "hexagon")
+#: Border patterns that tell apart two countries of one shape, with their
+#: vis-network ``shapeProperties.borderDashes``.
+BORDERS: tuple[str, ...] = ("solid", "dashed", "dotted")
+BORDER_DASHES: dict[str, list] = {"dashed": [3, 3], "dotted": [1, 3]}
+
+
+def _star() -> list:
+    return [(round(r * math.cos(math.radians(-90 + 36 * i)), 3),
+             round(r * math.sin(math.radians(-90 + 36 * i)), 3))
+            for i, r in enumerate([1.0, 0.45] * 5)]
+
+
+#: Outline of each shape as points around the centre for a radius of 1 (y
+#: down), as vis-network draws them: for the legend and the SVG export. A
+#: ``dot`` is a circle (no points).
+SHAPE_OUTLINES: dict[str, list] = {
+    "dot": [],
+    "square": [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+    "diamond": [(0, -1), (1, 0), (0, 1), (-1, 0)],
+    "triangle": [(0, -1.15), (1.0, 0.58), (-1.0, 0.58)],
+    "triangleDown": [(0, 1.15), (1.0, -0.58), (-1.0, -0.58)],
+    "star": _star(),
+    "hexagon": [(round(math.cos(math.radians(60 * i)), 3),
+                 round(math.sin(math.radians(60 * i)), 3)) for i in range(6)],
+}
 
 #: Base style per tie kind, in vis-network's edge options.
 TIE_STYLES: dict[str | None, dict] = {
@@ -78,6 +115,8 @@ GROUP_COLORS: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
     "#ff9da7", "#9c755f", "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a",
 )
+#: The site's font (style.css), for labels and exported drawings.
+SITE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 _KIND_ORDER: dict[str | None, int] = {"formal": 0, "informal": 1, "funding": 2}
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
 _MAX_FUNDING_WIDTH = 8.0
@@ -201,8 +240,33 @@ def group_colors(groups: Mapping) -> dict:
     return {g: GROUP_COLORS[i % len(GROUP_COLORS)] for i, g in enumerate(order)}
 
 
-def _shape(country: str | None) -> str:
-    return COUNTRY_SHAPES.get(country or "", OTHER_SHAPE)
+def country_marks(countries: Iterable) -> dict:
+    """``{country: (shape, border)}``: a mark of its own for every country.
+
+    The corridor's countries keep their shape of :data:`COUNTRY_SHAPES`
+    with a solid border; the others, in alphabetical order, take the first
+    free pair of :data:`SHAPES` and :data:`BORDERS` (a dashed or dotted
+    border tells them from the corridor's). Only beyond 21 countries do
+    marks repeat. An unknown country (``None``) is a solid hexagon with a
+    dotted border.
+
+    Examples
+    --------
+    >>> marks = country_marks(["GT", "HN", "SV", "DE", "BR"])
+    >>> [marks[c][0] for c in ("GT", "HN", "SV")]
+    ['triangle', 'triangleDown', 'star']
+    >>> marks["BR"], marks["DE"]
+    (('dot', 'dashed'), ('square', 'dashed'))
+    """
+    marks: dict = {c: (s, "solid") for c, s in COUNTRY_SHAPES.items()}
+    used = set(marks.values())
+    free = [(s, b) for b in BORDERS for s in SHAPES
+            if (s, b) not in used]
+    others = sorted({c for c in countries if c and c not in marks}, key=str)
+    for i, c in enumerate(others):
+        marks[c] = free[i % len(free)]
+    marks[None] = (OTHER_SHAPE, BORDERS[-1])
+    return marks
 
 
 def _edge_curves(H: nx.MultiDiGraph) -> dict:
@@ -285,15 +349,17 @@ def build_network(
         measure = dict(H.degree())
     sizes = node_sizes(measure, H)
     palette = group_colors(groups) if groups is not None else None
+    marks = country_marks({a.get("country") for _v, a in H.nodes(data=True)})
     net = Network(directed=False, cdn_resources="remote")
     nodes = []
     for v, a in H.nodes(data=True):
         x, y = positions.get(v, (0.0, 0.0))
         kind = a.get("kind")
+        shape, border = marks.get(a.get("country"), marks[None])
         node = {
             "id": v,
             "label": a.get("name") or str(v),
-            "shape": _shape(a.get("country")),
+            "shape": shape,
             "color": {"background": KIND_COLORS.get(kind, "#cccccc"),
                       "border": "#222222"},
             "size": sizes[v],
@@ -301,8 +367,11 @@ def build_network(
             "y": y,
             "kind": kind,
             "country": a.get("country"),
-            "borderWidth": 4 if v == highlight else 1,
+            "borderWidth": 4 if v == highlight else (1 if border == "solid" else 2),
+            "border": border,
         }
+        if border in BORDER_DASHES:
+            node["shapeProperties"] = {"borderDashes": BORDER_DASHES[border]}
         if palette is not None and groups is not None:
             node["group_id"] = groups.get(v)
             node["color"]["background"] = palette.get(groups.get(v), "#cccccc")
@@ -333,8 +402,10 @@ def build_network(
         "layout": {"improvedLayout": False},
         "interaction": {"hover": True, "tooltipDelay": 120,
                         "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
-                        "navigationButtons": False, "keyboard": False},
-        "nodes": {"font": {"size": 14, "face": "sans-serif"},
+                        "navigationButtons": False,
+                        # arrows pan and +/- zoom while the map has the focus
+                        "keyboard": {"enabled": True, "bindToWindow": False}},
+        "nodes": {"font": {"size": 14, "face": SITE_FONT},
                   # small maps keep their labels when zoomed out to fit
                   "scaling": {"label": {"drawThreshold": 9 if big else 4}}},
         "edges": {"selectionWidth": 2, "hoverWidth": 1},

@@ -16,14 +16,24 @@ from flask_babel import gettext as _
 from ..errors import NotFound
 from ..ingest.safe_write import csv_text, frame_rows
 from ..model import TIE_KINDS
-from ..queries import metrics
+from ..queries import influence, metrics
 from ..service import GraphService
 from ..snapshot import ALL_TIME, ended
 from ..snapshot import today as today_iso
 from ..stores import ActorFilter
-from ..viz import build_network, ego_graph, filter_graph, layout, network_data, ordered
+from ..viz import (
+    build_network,
+    country_marks,
+    ego_graph,
+    filter_graph,
+    layout,
+    network_data,
+    ordered,
+)
 from . import analyses
 from .access import Access
+from .errors import InvalidQuery
+from .focus import apply_focus, focus_routes, resolve_actor
 from .i18n import (
     country_name,
     kind_label,
@@ -59,6 +69,9 @@ MEASURES = {
     "harmonic": _column("harmonic"),
     "strength": _column("strength"),
     "brokerage_total": _column("brokerage_total"),
+    "policymaker_reach": lambda G, access: analyses.cached(
+        access, "policymaker_reach",
+        lambda _G: influence.targets_within(analyses.projection(access), "us_policymakers")),
 }
 
 #: How many brokers each dashboard list shows.
@@ -407,13 +420,25 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     G = _snapshot(service, access)
     center = None
     if query.ego is not None:
-        _visible_actor(service, access, query.ego)
-        if query.ego not in G:
-            raise NotFound(_("No actor with id '%(id)s'.", id=query.ego))
-        center = query.ego
+        ego = query.ego
+        if ego not in G:
+            try:  # a name exactly one visible actor has
+                ego = resolve_actor(G, ego)
+            except NotFound:
+                pass
+        _visible_actor(service, access, ego)
+        if ego not in G:
+            raise NotFound(_("No actor with id '%(id)s'.", id=ego))
+        center = ego
+    focus = _focus(access, G, query)
     measure = MEASURES[query.size_by](G, access)
     H, left_out = _select(G, access, query, measure, max_nodes, center)
-    part = analyses.partition(access) if query.color_by == "community" else {}
+    if focus is not None:
+        # every actor of a route is on the map, whatever the filters
+        extra = {p["id"] for r in focus["routes"] for p in r["path"]} - set(H)
+        if extra:
+            H = ordered(G.subgraph(set(H) | extra))
+    part = analyses.partition(access)
     positions = _positions(access, query, max_nodes, center, H)
     words = _Words(H)
     shown_measure = None if query.size_by == "degree" else (
@@ -424,7 +449,12 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
                         groups=({v: part.get(v) for v in H}
                                 if query.color_by == "community" else None))
     data = network_data(net)
+    for n in data["nodes"]:
+        # the one partition, for collapsing communities on any map
+        n["community"] = part.get(n["id"])
     ended_ties = _grey_ended(data, G, H) if G.graph.get("as_of") == ALL_TIME else 0
+    if focus is not None:
+        apply_focus(data, focus["routes"])
     return {
         "dataset": _dataset(service, G),
         **data,
@@ -437,7 +467,29 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         "size_by": query.size_by,
         "color_by": query.color_by,
         "communities": sorted(query.communities),
+        "countries": [{"country": c, "shape": s, "border": b}
+                      for c, (s, b) in sorted(
+                          country_marks({n["country"] for n in data["nodes"]}).items(),
+                          key=lambda x: (x[0] is None, str(x[0])))
+                      if any(n["country"] == c for n in data["nodes"])],
+        "focus": focus,
     }
+
+
+def _focus(access: Access, G: nx.MultiDiGraph, query: MapQuery) -> dict | None:
+    """The focus of a map (``focus``, ``to``, ``other``): the actor, where its
+    routes go and the routes (:func:`graphsvc.web.focus.focus_routes`)."""
+    if not query.focus:
+        return None
+    actor = resolve_actor(G, query.focus)
+    other = resolve_actor(G, query.other) if query.to == "actor" and query.other else None
+    if other == actor:
+        raise InvalidQuery([{"field": "other", "value": query.other,
+                             "message": _("Choose an actor other than the one in focus.")}])
+    return {"actor": actor, "name": G.nodes[actor].get("name") or actor,
+            "to": query.to, "other": other,
+            "other_name": (G.nodes[other].get("name") or other) if other else None,
+            "routes": focus_routes(access, actor, query.to, other)}
 
 
 def _records(table) -> list[dict]:

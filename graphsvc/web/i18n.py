@@ -101,7 +101,12 @@ MEASURE_LABELS = {
     "eigenvector": _l("Eigenvector"), "closeness": _l("Closeness"),
     "harmonic": _l("Harmonic closeness"), "strength": _l("Strength"),
     "brokerage_total": _l("Brokerage (total)"), "constraint": _l("Constraint"),
+    "policymaker_reach": _l("US policymakers within two ties"),
 }
+#: Where the map's focus routes go (params.FOCUS_TARGETS), and its routes.
+FOCUS_LABELS = {"us_policymakers": _l("US policymakers"), "funders": _l("Funders"),
+                "actor": _l("Another actor")}
+ROUTE_LABELS = {"shortest": _l("Shortest route"), "most_trusted": _l("Most trusted route")}
 #: Attributes brokerage can group actors by.
 GROUP_LABELS = {"country": _l("Country"), "kind": _l("Kind"),
                 "community": _l("Community"), "city": _l("City")}

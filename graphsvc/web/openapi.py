@@ -13,7 +13,14 @@ import re
 from apispec import APISpec
 
 from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Tie
-from .params import COLOR_BY, DEFAULT_LIMIT, GROUP_BY, MAX_LIMIT, SIZE_MEASURES
+from .params import (
+    COLOR_BY,
+    DEFAULT_LIMIT,
+    FOCUS_TARGETS,
+    GROUP_BY,
+    MAX_LIMIT,
+    SIZE_MEASURES,
+)
 
 __all__ = ["operation", "spec_for", "actor_params", "tie_params", "page_params",
            "map_params", "metrics_params", "brokerage_params"]
@@ -74,6 +81,14 @@ map_params = [
        {"type": "integer", "minimum": 0}, array=True),
     _q("color_by", "Colour nodes by actor kind or by (seeded Louvain) community.",
        {"type": "string", "enum": list(COLOR_BY), "default": "kind"}),
+    _q("focus", "Focus mode: the actor (id, or a name exactly one visible actor has) "
+       "whose routes the map highlights; the answer's `focus.routes` lists the "
+       "shortest and the most trusted route, and every other actor and tie is "
+       "marked `faded`."),
+    _q("to", "Where the focus routes go: the nearest US policymaker, the nearest "
+       "funder, or the actor named by `other`.",
+       {"type": "string", "enum": list(FOCUS_TARGETS), "default": "us_policymakers"}),
+    _q("other", "The second actor (id or name) when `to` is `actor`."),
 ]
 metrics_params = [
     _q("sort", "Column to sort by (see `columns`); a leading '-' sorts descending.",

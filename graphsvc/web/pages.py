@@ -104,11 +104,13 @@ def actor(actor_id):
 @bp.get("/map")
 def influence_map():
     from .analyses import community_rows
-    from .params import SIZE_MEASURES
+    from .i18n import FOCUS_LABELS, ROUTE_LABELS
+    from .params import FOCUS_TARGETS, SIZE_MEASURES
 
     query = map_query(request.args)
     return render_template("map.html", map=_map(query), query=query,
-                           map_years=_map_years(),
+                           map_years=_map_years(), focus_targets=FOCUS_TARGETS,
+                           focus_labels=FOCUS_LABELS, route_labels=ROUTE_LABELS,
                            facets=data.facets(get_service(), current_access()),
                            choices=data.actor_choices(get_service(), current_access()),
                            size_measures=SIZE_MEASURES,

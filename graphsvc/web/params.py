@@ -16,14 +16,17 @@ from .errors import InvalidQuery
 
 __all__ = ["ActorQuery", "TieQuery", "MapQuery", "MetricsQuery", "BrokerageQuery",
            "actor_query", "tie_query", "map_query", "metrics_query", "brokerage_query",
-           "SIZE_MEASURES", "COLOR_BY", "GROUP_BY", "MAX_LIMIT", "DEFAULT_LIMIT"]
+           "SIZE_MEASURES", "FOCUS_TARGETS", "COLOR_BY", "GROUP_BY", "MAX_LIMIT", "DEFAULT_LIMIT"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 #: Measures a map can be sized (and filtered) by; each has its function in
 #: graphsvc.web.data.MEASURES.
 SIZE_MEASURES = ("degree", "betweenness", "pagerank", "eigenvector", "closeness",
-                 "harmonic", "strength", "brokerage_total")
+                 "harmonic", "strength", "brokerage_total", "policymaker_reach")
+#: Where the routes of a focus map go (``to``): US policymakers, funders,
+#: or a second actor (``other``).
+FOCUS_TARGETS = ("us_policymakers", "funders", "actor")
 #: What a map's node colour shows.
 COLOR_BY = ("kind", "community")
 #: Attributes brokerage roles can group actors by (``group_by``).
@@ -55,6 +58,9 @@ class MapQuery:
     min_degree: int | None = None
     communities: frozenset = frozenset()
     color_by: str = "kind"
+    focus: str | None = None
+    to: str = "us_policymakers"
+    other: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,12 +218,18 @@ def map_query(args: MultiDict) -> MapQuery:
         else:
             r.bad("community", v[:50], _("Must be a community number (0, 1, 2...)."))
     color_by = _one(r, "color_by", r.choices("color_by", COLOR_BY)) or "kind"
+    focus = r.text("focus", 200)
+    other = r.text("other", 200)
+    to = _one(r, "to", r.choices("to", FOCUS_TARGETS)) or ("actor" if other else
+                                                           "us_policymakers")
+    if to == "actor" and focus and not other:
+        r.bad("other", "", _("Name the second actor the routes should reach."))
     r.done()
     flt = MapFilter(kinds=frozenset(kinds), countries=frozenset(countries),
                     cities=frozenset(cities), issue_areas=frozenset(areas),
                     tie_kinds=frozenset(tie_kinds), min_size=min_size or None)
     return MapQuery(flt, ego, depth, size_by, min_degree or None, frozenset(communities),
-                    color_by)
+                    color_by, focus, to, other if to == "actor" else None)
 
 
 def metrics_query(args: MultiDict, columns) -> MetricsQuery:

@@ -7,12 +7,9 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
 
-from ..viz import COUNTRY_SHAPES, KIND_COLORS, OTHER_SHAPE
+from ..viz import KIND_COLORS, SHAPE_OUTLINES
 from .i18n import LANGUAGES
 
-# Legend glyphs for vis-network's node shapes.
-SHAPE_GLYPHS = {"dot": "●", "square": "■", "diamond": "◆", "triangle": "▲",
-                "triangleDown": "▼", "hexagon": "⬢", "star": "★"}
 _SAFE_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -76,8 +73,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
         keep_as_of=keep_as_of, as_of_control=as_of_control,
-        kind_colors=KIND_COLORS, country_shapes=COUNTRY_SHAPES,
-        shape_glyphs=SHAPE_GLYPHS, other_shape=OTHER_SHAPE, number=number,
+        kind_colors=KIND_COLORS, shape_outlines=SHAPE_OUTLINES, number=number,
         percent=percent, metric_labels=METRIC_LABELS, role_labels=ROLE_LABELS,
         indicator_labels=INDICATOR_LABELS, change_rows=change_rows)
 

@@ -44,10 +44,23 @@ def test_custom_measure_sizes_nodes(G):
     assert sizes["isolated"] == 40 and sizes["prm"] == 8
 
 
-def test_other_countries_get_the_other_shape():
+def test_every_country_gets_a_mark_of_its_own():
+    # the illustrative network's eight countries, two beyond the corridor, and
+    # one actor without a country
     H = nx.MultiDiGraph()
-    H.add_node("x", name="X", kind="cso", country="BR")
-    assert build_network(H, {"x": (0, 0)}).nodes[0]["shape"] == OTHER_SHAPE
+    for c in ("MX", "US", "INT", "GT", "HN", "SV", "CA", "DE", "BR", None):
+        H.add_node(f"a-{c}", name=str(c), kind="cso", country=c)
+    nodes = build_network(H, {}).nodes
+    marks = {n["country"]: (n["shape"], n["border"]) for n in nodes}
+    assert len(set(marks.values())) == len(marks) == 10
+    # Guatemala, Honduras and El Salvador no longer share one shape
+    assert len({marks[c][0] for c in ("GT", "HN", "SV")}) == 3
+    # beyond the corridor: a patterned border, drawn with dashes
+    assert marks["BR"] == ("dot", "dashed") and marks["DE"] == ("square", "dashed")
+    by_country = {n["country"]: n for n in nodes}
+    assert by_country["BR"]["shapeProperties"] == {"borderDashes": [3, 3]}
+    assert "shapeProperties" not in by_country["MX"]
+    assert marks[None] == (OTHER_SHAPE, "dotted")
 
 
 def test_edge_styles_by_tie_kind(G):

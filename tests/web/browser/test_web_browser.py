@@ -220,6 +220,7 @@ def test_map_tooltip_in_spanish(browser, live):
 
 def test_centre_the_map_on_an_actor(browser, live):
     w = open_page(browser, live, "/map")
+    w.page.click("details.map-filters summary")  # the filters fold away at first
     w.page.fill("input[name='ego']", "prm")
     w.page.select_option("select[name='depth']", "2")
     w.page.click("form.filters button[type='submit']")
