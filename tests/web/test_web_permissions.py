@@ -223,6 +223,9 @@ def all_urls(app):
                    "/map?ego=pub-shelter&depth=3", "/api/v1/map?ego=pub-office&depth=3",
                    "/api/v1/ties?actor=zz-hidden-defender", "/api/v1/ties?limit=500",
                    "/actors?city=Tapachula", "/map/download?ego=pub-shelter",
+                   # the map's focus routes, to every target
+                   "/map?focus=pub-shelter", "/api/v1/map?focus=pub-shelter&to=funders",
+                   "/api/v1/map?focus=pub-shelter&other=pub-office",
                    # introductions: every mode and the plan for both goals
                    "/actors/pub-shelter/introductions?mode=policymaker&limit=50",
                    "/api/v1/actors/pub-shelter/introductions?mode=peer&limit=50",
@@ -239,7 +242,8 @@ ANALYSIS_URLS = (["/api/v1/metrics?limit=500", "/api/v1/metrics?sort=-betweennes
                   "/api/v1/communities", "/api/v1/indicators",
                   "/api/v1/map?size_by=betweenness&color_by=community",
                   "/api/v1/map?size_by=pagerank&min_size=0.01&community=0",
-                  "/map?size_by=eigenvector&color_by=community&community=0"]
+                  "/map?size_by=eigenvector&color_by=community&community=0",
+                  "/api/v1/map?size_by=policymaker_reach"]
                  + [f"/api/v1/brokerage?group_by={g}&limit=500"
                     for g in ("country", "kind", "community", "city")])
 
@@ -336,6 +340,8 @@ def test_a_hidden_actor_is_answered_like_a_missing_one(tmp_path, role):
     c = client_as(app, role)
     for pattern in ("/actors/{}", "/api/v1/actors/{}", "/api/v1/actors/{}/ties",
                     "/api/v1/ties?actor={}", "/map?ego={}", "/api/v1/map?ego={}",
+                    "/map?focus={}", "/api/v1/map?focus={}",
+                    "/api/v1/map?focus=pub-shelter&other={}",
                     "/actors/{}/introductions", "/actors/{}/introductions.csv",
                     "/actors/{}/introductions.json", "/api/v1/actors/{}/introductions"):
         hidden = c.get(pattern.format("zz-hidden-defender"))
@@ -398,7 +404,8 @@ def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_
     urls += ["/api/v1/introductions/plan?k=5&hops=3",
              "/api/v1/introductions/plan?goal=community_bridges&k=5"]
     for actor in PUBLIC_ACTORS:
-        urls += [f"/api/v1/actors/{actor}", f"/api/v1/map?ego={actor}&depth=2"]
+        urls += [f"/api/v1/actors/{actor}", f"/api/v1/map?ego={actor}&depth=2",
+                 f"/api/v1/map?focus={actor}", f"/api/v1/map?focus={actor}&to=funders"]
         urls += [f"/api/v1/actors/{actor}/introductions?mode={mode}&limit=50"
                  for mode in ("open", "peer", "policymaker", "funder")]
     for url in urls:
