@@ -125,6 +125,30 @@ def test_hostile_text_never_runs(browser, live, path):
     w.assert_clean()
 
 
+def test_hostile_names_stay_text_in_the_map_panel_route_and_svg(browser, live):
+    import xml.etree.ElementTree as ET
+
+    w = open_page(browser, live, "/map?focus=img&to=funders")
+    w.page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
+    # the route beside the map names the actor as typed
+    assert w.page.locator("#routes ol a").first.inner_text() == IMG
+    # the search box and the side panel
+    w.page.get_by_role("combobox", name="Find on the map").fill("script")
+    w.page.get_by_role("option", name=SCRIPT).click()
+    assert w.page.locator("#map-panel h2").inner_text() == SCRIPT
+    assert w.page.locator("#map-panel h2 *").count() == 0
+    # the SVG export: well-formed, no script, names as text
+    svg = ET.fromstring(w.page.evaluate("window.graphsvcMapSvg('map')"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert [e for e in svg.iter() if e.tag != ns + "svg" and not e.tag.startswith(ns)] == []
+    assert svg.findall(f".//{ns}script") == [] and svg.findall(".//script") == []
+    texts = {t.text for t in svg.findall(f"{ns}text")}
+    assert IMG in texts and SCRIPT in texts
+    w.page.wait_for_timeout(200)
+    assert w.page.locator("main img").count() == 0
+    w.assert_clean()
+
+
 def test_hostile_text_shows_as_typed(browser, live):
     w = open_page(browser, live, "/actors")
     names = w.page.locator("table.list td:first-child a").all_inner_texts()
