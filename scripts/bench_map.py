@@ -73,7 +73,7 @@ def main():
               f"cached {statistics.median(server_times[1:]):.2f} s median; "
               f"HTML {len(html) / 1e6:.1f} MB")
 
-        drawn = []
+        drawn, placing = [], []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for run in range(1, opts.runs + 1):
@@ -86,14 +86,26 @@ def main():
                 ms, nodes = page.evaluate(
                     "[window.graphsvcMapDrawnAt, window.graphsvcMaps.map.body.nodeIndices.length]")
                 drawn.append(ms / 1000)
+                # placing the names of one view (done after every zoom or pan)
+                place_ms, labels = page.evaluate("""() => {
+                    const m = window.graphsvcMapParts.map, times = [];
+                    for (let i = 0; i < 20; i++) {
+                        const t = performance.now(); m.labels.choose();
+                        times.push(performance.now() - t); }
+                    times.sort((a, b) => a - b);
+                    return [times[10], m.labels.placed.length]; }""")
+                placing.append(place_ms)
                 print(f"run {run}: drawn and interactive {ms / 1000:.2f} s after "
-                      f"navigation start ({nodes} nodes)")
+                      f"navigation start ({nodes} nodes); names placed in "
+                      f"{place_ms:.1f} ms ({labels} names)")
                 context.close()
             browser.close()
         server.shutdown()
         store.close()
     print(f"median {statistics.median(drawn):.2f} s, min {min(drawn):.2f} s, "
-          f"max {max(drawn):.2f} s over {len(drawn)} runs")
+          f"max {max(drawn):.2f} s over {len(drawn)} runs; placing the names of one "
+          f"view: median {statistics.median(placing):.1f} ms "
+          f"({min(placing):.1f}-{max(placing):.1f})")
 
 
 if __name__ == "__main__":

@@ -37,12 +37,15 @@
     this.placed = [];
   }
 
-  Labels.prototype.choose = function () {
+  // The order of importance and the positions change only when actors are
+  // hovered, selected, collapsed or expanded (physics is off): kept until then.
+  Labels.prototype.invalidate = function () { this.order = null; };
+
+  Labels.prototype.ordered = function () {
+    if (this.order) { return this.order; }
     var network = this.network, names = this.names, forced = this.forced;
     var ids = network.body.nodeIndices.slice();
     var nodes = network.body.nodes;
-    var scale = network.getScale();
-    var width = this.container.clientWidth, height = this.container.clientHeight;
     function rank(id) {
       var o = nodes[id].options;
       if (forced[id]) { return 3; }
@@ -57,19 +60,34 @@
       if (sa !== sb) { return sb - sa; }
       return String(names[a] || a).localeCompare(String(names[b] || b));
     });
-    var positions = network.getPositions(ids);
+    this.order = {ids: ids, positions: network.getPositions(ids)};
+    return this.order;
+  };
+
+  Labels.prototype.choose = function () {
+    var network = this.network, names = this.names, forced = this.forced;
+    var order = this.ordered(), ids = order.ids, positions = order.positions;
+    var nodes = network.body.nodes;
+    var scale = network.getScale();
+    var width = this.container.clientWidth, height = this.container.clientHeight;
     var placed = [];
     // on a focus map the faded actors are named on hover only
     var focused = ids.some(function (id) { return nodes[id].options.route; });
+    var widths = this.widths = this.widths || {};
     ids.forEach(function (id) {
       if (focused && nodes[id].options.faded && !forced[id]) { return; }
-      var text = short(names[id] || nodes[id].options.fullLabel || "");
-      if (!text) { return; }
       var p = network.canvasToDOM(positions[id]);
       var o = nodes[id].options;
       var r = (o.size || 10) * scale;
+      // names are at most about 200 px wide, drawn just below the actor
+      if (p.x < -200 || p.x > width + 200 || p.y + r + 3 + LABEL_PX + 4 < 0 ||
+          p.y > height) { return; }
+      var text = short(names[id] || nodes[id].options.fullLabel || "");
+      if (!text) { return; }
       var bold = !!(o.route || o.isCommunity || forced[id]);
-      var w = textWidth(text, bold) + 4, h = LABEL_PX + 4;
+      var key = (bold ? "b" : "n") + text;
+      if (!(key in widths)) { widths[key] = textWidth(text, bold); }
+      var w = widths[key] + 4, h = LABEL_PX + 4;
       var box = {id: id, text: text, bold: bold, faded: !!o.faded,
                  x: p.x - w / 2, y: p.y + r + 3, w: w, h: h};
       if (box.x + w < 0 || box.x > width || box.y + h < 0 || box.y > height) { return; }
@@ -123,6 +141,13 @@
       edges: new vis.DataSet(data.edges)
     }, data.options);
     var labels = new Labels(container, network, names);
+    // vis-network's own frame takes the keyboard (arrows move, +/- zoom)
+    var frame = container.querySelector(".vis-network");
+    if (frame) {
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "application");
+      frame.setAttribute("aria-label", container.dataset.keysLabel || "");
+    }
     network.on("beforeDrawing", function (ctx) {
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -144,15 +169,20 @@
       container.dataset.drawn = "true";
       window.graphsvcMapDrawnAt = performance.now();
     });
-    network.on("hoverNode", function (p) { labels.forced[p.node] = true; labels.choose(); });
+    network.on("hoverNode", function (p) {
+      labels.forced[p.node] = true; labels.invalidate(); labels.choose();
+    });
     network.on("blurNode", function (p) {
       if (!labels.selected || labels.selected !== p.node) { delete labels.forced[p.node]; }
+      labels.invalidate();
       labels.choose();
     });
     network.on("doubleClick", function (params) {
       if (!params.nodes.length) { return; }
       var id = params.nodes[0];
-      if (network.isCluster(id)) { network.openCluster(id); labels.choose(); return; }
+      if (network.isCluster(id)) {
+        network.openCluster(id); labels.invalidate(); labels.choose(); return;
+      }
       if (container.dataset.actorUrl) {
         window.location.href = container.dataset.actorUrl.replace(
           "__ID__", encodeURIComponent(id));
@@ -175,6 +205,7 @@
     if (labels.selected) { delete labels.forced[labels.selected]; }
     labels.selected = id;
     if (id != null) { labels.forced[id] = true; }
+    labels.invalidate();
     labels.choose();
     map.network.redraw();
     var panel = document.getElementById(map.container.id + "-panel");
@@ -383,6 +414,7 @@
         }
       });
     });
+    map.labels.invalidate();
     map.labels.choose();
     network.redraw();
   }
@@ -392,6 +424,7 @@
     network.body.nodeIndices.slice().forEach(function (id) {
       if (network.isCluster(id)) { network.openCluster(id); }
     });
+    map.labels.invalidate();
     map.labels.choose();
     network.redraw();
   }

@@ -127,6 +127,23 @@ def test_the_focus_form_works_by_keyboard_alone(browser, live):
     w.assert_clean()
 
 
+def test_the_map_moves_and_zooms_by_keyboard(browser, live):
+    w = open_map(browser, live)
+    frame = w.page.locator("#map .vis-network")
+    assert "arrow keys" in frame.get_attribute("aria-label")
+    frame.focus()
+    state = """() => { const n = window.graphsvcMaps.map;
+                       return [n.getScale(), n.getViewPosition().x]; }"""
+    scale, x = w.page.evaluate(state)
+    for key in ("+", "ArrowRight"):
+        w.page.keyboard.down(key)
+        w.page.wait_for_timeout(300)
+        w.page.keyboard.up(key)
+    scale2, x2 = w.page.evaluate(state)
+    assert scale2 > scale and x2 > x
+    w.assert_clean()
+
+
 def test_routes_to_a_second_actor(browser, live, G):
     w = open_map(browser, live, f"/map?focus={PELICANO}&to=actor&other=iom")
     heading = w.page.locator("#routes h2").inner_text()
