@@ -25,7 +25,9 @@ __all__ = ["FOCUS_TARGETS", "resolve_actor", "focus_routes", "apply_focus"]
 
 
 #: Drawing of the focus: route ties and actors stand out, the rest fades.
+#: The two routes differ in line as well as colour (solid, long dashes).
 ROUTE_COLORS = {"shortest": "#c0392b", "most_trusted": "#1a5276"}
+ROUTE_DASHES = {"shortest": False, "most_trusted": [14, 6]}
 FADED_NODE = "rgba(200,200,200,0.35)"
 FADED_EDGE = "rgba(180,180,180,0.25)"
 
@@ -117,6 +119,6 @@ def apply_focus(data: dict, routes: list[dict]) -> None:
         if pair in ties and pair not in drawn:
             drawn.add(pair)
             e.update(route=ties[pair], color=ROUTE_COLORS[ties[pair]], width=5,
-                     dashes=False)
+                     dashes=ROUTE_DASHES[ties[pair]])
         else:
             e.update(faded=True, color=FADED_EDGE)

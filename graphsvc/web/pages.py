@@ -104,6 +104,7 @@ def actor(actor_id):
 @bp.get("/map")
 def influence_map():
     from .analyses import community_rows
+    from .focus import ROUTE_COLORS, ROUTE_DASHES
     from .i18n import FOCUS_LABELS, ROUTE_LABELS
     from .params import FOCUS_TARGETS, SIZE_MEASURES
 
@@ -111,6 +112,7 @@ def influence_map():
     return render_template("map.html", map=_map(query), query=query,
                            map_years=_map_years(), focus_targets=FOCUS_TARGETS,
                            focus_labels=FOCUS_LABELS, route_labels=ROUTE_LABELS,
+                           route_colors=ROUTE_COLORS, route_dashes=ROUTE_DASHES,
                            facets=data.facets(get_service(), current_access()),
                            choices=data.actor_choices(get_service(), current_access()),
                            size_measures=SIZE_MEASURES,

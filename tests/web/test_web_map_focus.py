@@ -74,6 +74,9 @@ def test_route_actors_stand_out_and_the_rest_fades(client, G):
     assert {frozenset((e["from"], e["to"])) for e in route_edges} == pairs
     assert len(route_edges) == len(pairs)
     assert all(e.get("faded") for e in body["edges"] if not e.get("route"))
+    # the two routes differ in line as well as colour: solid and dashed
+    styles = {e["route"]: (e["color"], bool(e["dashes"])) for e in route_edges}
+    assert styles == {"shortest": ("#c0392b", False), "most_trusted": ("#1a5276", True)}
 
 
 def test_a_route_stays_on_a_filtered_map(client):
