@@ -435,7 +435,8 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     H, left_out = _select(G, access, query, measure, max_nodes, center)
     if focus is not None:
         # every actor of a route is on the map, whatever the filters
-        extra = {p["id"] for r in focus["routes"] for p in r["path"]} - set(H)
+        extra = ({p["id"] for r in focus["routes"] for p in r["path"]}
+                 | {focus["actor"], focus["other"]}) - {None} - set(H)
         if extra:
             H = ordered(G.subgraph(set(H) | extra))
     part = analyses.partition(access)
@@ -454,7 +455,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         n["community"] = part.get(n["id"])
     ended_ties = _grey_ended(data, G, H) if G.graph.get("as_of") == ALL_TIME else 0
     if focus is not None:
-        apply_focus(data, focus["routes"])
+        apply_focus(data, focus["routes"], {focus["actor"], focus["other"]} - {None})
     return {
         "dataset": _dataset(service, G),
         **data,

@@ -93,10 +93,12 @@ def focus_routes(access: Access, actor: str, to: str, other: str | None = None) 
     return analyses.cached(access, "focus", compute, actor, to, other)
 
 
-def apply_focus(data: dict, routes: list[dict]) -> None:
+def apply_focus(data: dict, routes: list[dict], ends=()) -> None:
     """Mark the routes on a map's vis-network data: their actors and ties
     keep their colours and stand out (``route`` on each, a thick tie in the
-    route's colour), every other actor and tie fades."""
+    route's colour), every other actor and tie fades. The actors in
+    ``ends`` (the focus and the second actor) stand out (``focus``) even
+    when no route reaches them."""
     on_route: dict = {}
     ties: dict = {}
     for r in routes:
@@ -106,13 +108,16 @@ def apply_focus(data: dict, routes: list[dict]) -> None:
             if i:
                 ties.setdefault(frozenset((ids[i - 1], v)), r["route"])
     for n in data["nodes"]:
+        if n["id"] in ends:
+            n["focus"] = True
         if n["id"] in on_route:
             n["route"] = on_route[n["id"]]
+            n["borderWidth"] = 3
+        elif n["id"] in ends:
             n["borderWidth"] = 3
         else:
             n["faded"] = True
             n["color"] = {"background": FADED_NODE, "border": "rgba(150,150,150,0.4)"}
-            n["font"] = {"color": "#9a9a9a"}
     drawn: set = set()
     for e in data["edges"]:
         pair = frozenset((e["from"], e["to"]))

@@ -146,3 +146,21 @@ def test_focus_parameters_are_in_the_openapi_document(client):
     assert {"focus", "to", "other"} <= set(params)
     assert params["to"]["schema"]["enum"] == ["us_policymakers", "funders", "actor"]
     assert "policymaker_reach" in params["size_by"]["schema"]["enum"]
+
+
+def test_an_actor_with_no_route_is_still_shown_and_said_so(tmp_path):
+    # web_support's "isolated" collective has no tie at all
+    from web_support import fill
+
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    app = make_app(store, path)
+    client = signed_in(app, "analyst")  # the collective is not public
+    body = client.get("/api/v1/map?focus=isolated&country=MX").get_json()
+    assert [r["path"] for r in body["focus"]["routes"]] == [[], []]
+    node = next(n for n in body["nodes"] if n["id"] == "isolated")
+    assert node["focus"] and not node.get("faded")  # kept despite the filter
+    page = client.get("/map?focus=isolated&lang=en").get_data(as_text=True)
+    assert page.count("No route in the network you can see.") == 2
+    store.close()
+    app.extensions["graphsvc.accounts"].close()

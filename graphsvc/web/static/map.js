@@ -49,7 +49,7 @@
     function rank(id) {
       var o = nodes[id].options;
       if (forced[id]) { return 3; }
-      if (o.route) { return 2; }
+      if (o.route || o.focus) { return 2; }
       if (o.isCommunity) { return 1; }
       return o.faded ? -1 : 0;
     }
@@ -72,7 +72,7 @@
     var width = this.container.clientWidth, height = this.container.clientHeight;
     var placed = [];
     // on a focus map the faded actors are named on hover only
-    var focused = ids.some(function (id) { return nodes[id].options.route; });
+    var focused = ids.some(function (id) { return nodes[id].options.focus; });
     var widths = this.widths = this.widths || {};
     ids.forEach(function (id) {
       if (focused && nodes[id].options.faded && !forced[id]) { return; }
@@ -84,7 +84,7 @@
           p.y > height) { return; }
       var text = short(names[id] || nodes[id].options.fullLabel || "");
       if (!text) { return; }
-      var bold = !!(o.route || o.isCommunity || forced[id]);
+      var bold = !!(o.route || o.focus || o.isCommunity || forced[id]);
       var key = (bold ? "b" : "n") + text;
       if (!(key in widths)) { widths[key] = textWidth(text, bold); }
       var w = widths[key] + 4, h = LABEL_PX + 4;
@@ -156,7 +156,7 @@
       ctx.restore();
     });
     network.on("afterDrawing", function (ctx) { labels.draw(ctx); });
-    var routeIds = data.nodes.filter(function (n) { return n.route; })
+    var routeIds = data.nodes.filter(function (n) { return n.route || n.focus; })
       .map(function (n) { return n.id; });
     if (routeIds.length) {
       network.fit({nodes: routeIds, animation: false});
