@@ -246,3 +246,23 @@ def test_focus_map_in_spanish(browser, live):
     legend = w.page.locator(".legend .countries").inner_text()
     assert "Alemania" in legend and "El Salvador" in legend
     w.assert_clean()
+
+
+def test_hover_names_an_actor_in_the_sites_font(browser, live, G):
+    w = open_map(browser, live)
+    body_font = w.page.evaluate("getComputedStyle(document.body).fontFamily")
+    w.page.locator("#map").scroll_into_view_if_needed()
+    x, y = w.page.evaluate("""() => { const n = window.graphsvcMaps.map;
+        n.focus('iom', {scale: 1.5, animation: false});
+        const p = n.canvasToDOM(n.getPositions(['iom']).iom);
+        const r = n.body.container.getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }""")
+    w.page.mouse.move(x - 30, y - 30)
+    w.page.mouse.move(x, y, steps=5)
+    tip = w.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text().split("\n")[0] == G.nodes["iom"]["name"]
+    assert tip.evaluate("e => getComputedStyle(e).fontFamily") == body_font
+    # the hovered actor is named on the map too
+    assert "iom" in {b["id"] for b in labels(w)}
+    w.assert_clean()
