@@ -372,6 +372,8 @@ def build_network(
         }
         if border in BORDER_DASHES:
             node["shapeProperties"] = {"borderDashes": BORDER_DASHES[border]}
+        if v == highlight:
+            node["center"] = True  # named first
         if palette is not None and groups is not None:
             node["group_id"] = groups.get(v)
             node["color"]["background"] = palette.get(groups.get(v), "#cccccc")

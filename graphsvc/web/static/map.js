@@ -49,7 +49,7 @@
     function rank(id) {
       var o = nodes[id].options;
       if (forced[id]) { return 3; }
-      if (o.route || o.focus) { return 2; }
+      if (o.route || o.focus || o.center) { return 2; }
       if (o.isCommunity) { return 1; }
       return o.faded ? -1 : 0;
     }
@@ -84,7 +84,7 @@
           p.y > height) { return; }
       var text = short(names[id] || nodes[id].options.fullLabel || "");
       if (!text) { return; }
-      var bold = !!(o.route || o.focus || o.isCommunity || forced[id]);
+      var bold = !!(o.route || o.focus || o.center || o.isCommunity || forced[id]);
       var key = (bold ? "b" : "n") + text;
       if (!(key in widths)) { widths[key] = textWidth(text, bold); }
       var w = widths[key] + 4, h = LABEL_PX + 4;

@@ -266,3 +266,13 @@ def test_hover_names_an_actor_in_the_sites_font(browser, live, G):
     # the hovered actor is named on the map too
     assert "iom" in {b["id"] for b in labels(w)}
     w.assert_clean()
+
+
+def test_an_ego_map_names_its_centre_first(browser, live):
+    w = new_watch(browser, storage_state=live.state, viewport=VIEWPORT)
+    w.page.goto(live.url + f"/actors/{PELICANO}")
+    w.page.wait_for_selector(".graph-map[data-drawn='true']", state="attached")
+    boxes = labels(w)
+    assert boxes[0]["id"] == PELICANO and boxes[0]["bold"]
+    assert overlapping(boxes) == []
+    w.assert_clean()
