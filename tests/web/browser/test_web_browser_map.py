@@ -154,8 +154,10 @@ def test_routes_to_a_second_actor(browser, live, G):
     w.assert_clean()
 
 
-def test_whole_map_initial_view_has_no_overlapping_labels(browser, live, G):
-    w = open_map(browser, live)
+@pytest.mark.parametrize("path", ["/map", "/map?size_by=betweenness&color_by=community",
+                                  "/map?size_by=policymaker_reach"])
+def test_whole_map_initial_view_has_no_overlapping_labels(browser, live, G, path):
+    w = open_map(browser, live, path)
     boxes = labels(w)
     # names for the most important actors: many labels, the largest first
     assert len(boxes) >= 20
