@@ -23,10 +23,13 @@ from .model import Introduction
 from .snapshot import (
     ALL_TIME,
     as_of_key,
+    build_two_mode,
     graph_as_of,
     introductions_as_of,
     reader_graph,
     reader_introductions,
+    reader_two_mode,
+    two_mode_as_of,
 )
 from .stores import GraphStore, get_store
 
@@ -101,6 +104,35 @@ class GraphService:
             return seen
         return self.cache.get(CacheKey(version, include_restricted, "snapshot", as_of=day),
                               lambda: graph_as_of(seen, day))
+
+    def two_mode(self, include_restricted: bool = True, as_of=None) -> nx.Graph:
+        """The two-mode graph of actors, events and groups as a reader sees
+        it on ``as_of`` (default today; ``"all"``: every event and
+        membership ever recorded), from the one cache.
+
+        :func:`graphsvc.snapshot.build_two_mode` over the store's events and
+        groups and the whole snapshot, then
+        :func:`graphsvc.snapshot.reader_two_mode` with the reader's
+        snapshot (no restricted event, group or membership, no actor the
+        reader cannot see), then :func:`graphsvc.snapshot.two_mode_as_of`.
+        Shared: treat it as read-only.
+        """
+        day = as_of_key(as_of)
+        version = self.store.version()
+
+        def whole():
+            return build_two_mode(self.store.events(), self.store.groups(),
+                                  self.snapshot(True, ALL_TIME),
+                                  aliases=self.store.aliases())
+
+        full = self.cache.get(CacheKey(version, True, "two_mode", as_of=ALL_TIME), whole)
+        seen = full if include_restricted else self.cache.get(
+            CacheKey(version, False, "two_mode", as_of=ALL_TIME),
+            lambda: reader_two_mode(full, self.snapshot(False, ALL_TIME), restricted=False))
+        if day == ALL_TIME:
+            return seen
+        return self.cache.get(CacheKey(version, include_restricted, "two_mode", as_of=day),
+                              lambda: two_mode_as_of(seen, day))
 
     def introductions(self, include_restricted: bool = True,
                       actor_id: str | None = None, as_of=None) -> list[Introduction]:
