@@ -28,6 +28,7 @@ from .snapshot import (
     introductions_as_of,
     reader_graph,
     reader_introductions,
+    reader_records,
     reader_two_mode,
     two_mode_as_of,
 )
@@ -134,6 +135,18 @@ class GraphService:
         return self.cache.get(CacheKey(version, include_restricted, "two_mode", as_of=day),
                               lambda: two_mode_as_of(seen, day))
 
+    def records(self, include_restricted: bool = True) -> tuple[list, list]:
+        """``(events, groups)``: the event and group records a reader sees
+        (:func:`graphsvc.snapshot.reader_records`), events by start date,
+        groups by id, every date (filter by day with :meth:`two_mode`).
+        From the one cache; treat as read-only."""
+        version = self.store.version()
+        return self.cache.get(
+            CacheKey(version, include_restricted, "records", as_of=ALL_TIME),
+            lambda: reader_records(self.store.events(), self.store.groups(),
+                                   self.snapshot(include_restricted, ALL_TIME),
+                                   include_restricted, aliases=self.store.aliases()))
+
     def introductions(self, include_restricted: bool = True,
                       actor_id: str | None = None, as_of=None) -> list[Introduction]:
         """Introduction records as a reader sees them
@@ -237,7 +250,8 @@ class GraphService:
                extra_node_attrs=None, progress=None, as_of=None) -> list[str]:
         """Write the graph as ``fmt`` (json, csv, graphml, gexf) to ``output``:
         the ties in force on ``as_of`` (default today), or every tie ever
-        recorded for ``"all"``.
+        recorded for ``"all"``; a JSON file also holds every event and group
+        the reader sees (:meth:`records`), whatever their dates.
 
         ``extra_node_attrs`` maps a column name to ``{actor id: value}`` and
         adds it to every node's attributes (for metric columns). Returns the
@@ -245,9 +259,11 @@ class GraphService:
         """
         from .ingest.export import export_graph
 
+        events, groups = self.records(include_restricted)
         return export_graph(self.snapshot(include_restricted, as_of), fmt, output,
                             introductions=self.introductions(include_restricted,
                                                              as_of=as_of),
+                            events=events, groups=groups,
                             extra_node_attrs=extra_node_attrs, progress=progress)
 
     def record_introduction(self, source: str, target: str, via: str | None = None,

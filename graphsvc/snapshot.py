@@ -58,7 +58,7 @@ __all__ = ["build_snapshot", "reader_graph", "reader_introductions", "visible_ch
            "introduction_tie_id", "reader_history", "ALL_TIME", "today", "as_of_key",
            "in_force", "ended", "graph_as_of", "introductions_as_of", "paused_gc",
            "build_two_mode", "reader_two_mode", "two_mode_as_of", "event_node",
-           "group_node"]
+           "group_node", "reader_records"]
 
 #: The as-of value that keeps every tie ever recorded.
 ALL_TIME = "all"
@@ -480,15 +480,7 @@ def build_two_mode(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
     >>> sorted(B), B.edges["a", "event:tj"]["role"]
     (['a', 'event:tj'], 'speaker')
     """
-    aliases = aliases or {}
-
-    def actor(x: str) -> str:
-        seen = {x}
-        while x in aliases and aliases[x] not in seen:
-            x = aliases[x]
-            seen.add(x)
-        return x
-
+    actor = _follower(aliases)
     B: nx.Graph = nx.Graph()
     B.graph["version"] = G.graph.get("version", 0)
     for key in ("illustrative", "as_of"):
@@ -520,6 +512,73 @@ def build_two_mode(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
     return B
 
 
+def _follower(aliases: dict[str, str] | None):
+    """A function giving the id an actor id stands for now (merges followed)."""
+    aliases = aliases or {}
+
+    def actor(x: str) -> str:
+        seen = {x}
+        while x in aliases and aliases[x] not in seen:
+            x = aliases[x]
+            seen.add(x)
+        return x
+
+    return actor
+
+
+def _public(value) -> bool:
+    """The one visibility test of events, groups and memberships (a record,
+    or its attributes in the two-mode graph)."""
+    got = value.get("visibility") if isinstance(value, dict) else value.visibility
+    return got == "public"
+
+
+def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.MultiDiGraph,
+                   restricted: bool, *, aliases: dict[str, str] | None = None
+                   ) -> tuple[list[Event], list[Group]]:
+    """Event and group records as a reader sees them, given the reader's graph.
+
+    Participants and members are named by the id they stand for now
+    (``aliases``: merges followed) and listed only when in ``G`` (so a
+    deleted actor's attendance is not listed, as it is not drawn). For a
+    reader who may not see restricted records (``restricted=False``)
+    restricted events and groups are left out and so are restricted
+    memberships: the records :func:`reader_two_mode` draws, with their
+    notes (an export, an event's page).
+    """
+    actor = _follower(aliases)
+
+    def kept(entries, public_only: bool) -> list:
+        moved = [x.model_copy(update={"actor": actor(x.actor)}) for x in entries
+                 if not public_only or _public(x)]
+        return _once([x for x in moved if x.actor in G])
+
+    out_e = []
+    for e in events:
+        if restricted or _public(e):
+            people = kept(e.participants, False)
+            out_e.append(e if people == e.participants else
+                         e.model_copy(update={"participants": people}))
+    out_g = []
+    for g in groups:
+        if restricted or _public(g):
+            people = kept(g.members, not restricted)
+            out_g.append(g if people == g.members else
+                         g.model_copy(update={"members": people}))
+    return out_e, out_g
+
+
+def _once(entries: list) -> list:
+    """Participants or members with each actor once (the first entry kept)."""
+    seen: set[str] = set()
+    out = []
+    for x in entries:
+        if x.actor not in seen:
+            seen.add(x.actor)
+            out.append(x)
+    return out
+
+
 def reader_two_mode(B: nx.Graph, G: nx.MultiDiGraph, restricted: bool) -> nx.Graph:
     """The two-mode graph as a reader sees it.
 
@@ -548,13 +607,11 @@ def reader_two_mode(B: nx.Graph, G: nx.MultiDiGraph, restricted: bool) -> nx.Gra
     H.graph["version"] = G.graph.get("version", B.graph.get("version", 0))
 
     def visible(v, d) -> bool:
-        if d.get("type") == "actor":
-            return v in G
-        return d.get("visibility") == "public"
+        return v in G if d.get("type") == "actor" else _public(d)
 
     H.add_nodes_from((v, d) for v, d in B.nodes(data=True) if visible(v, d))
     H.add_edges_from((u, v, d) for u, v, d in B.edges(data=True)
-                     if u in H and v in H and d.get("visibility", "public") == "public")
+                     if u in H and v in H and ("visibility" not in d or _public(d)))
     return H
 
 
