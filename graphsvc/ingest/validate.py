@@ -524,15 +524,16 @@ def check_records(records: list, *, what: str, label: str, actor_ids: set[str],
     for number, rec in enumerate(records, start=1):
         cr = CheckedRow(number, rec if isinstance(rec, dict) else {"record": rec})
         try:
-            cr.record = model.model_validate(rec)
+            made = model.model_validate(rec)
+            cr.record = made
         except ValidationError as exc:
             cr.problems += model_problems(exc, label, number, {})
-        if cr.record is not None:
-            if cr.record.id in seen:
-                cr.problems.append(Problem(f"the id '{cr.record.id}' is used twice",
+        else:
+            if made.id in seen:
+                cr.problems.append(Problem(f"the id '{made.id}' is used twice",
                                            hint="Give each record its own id.", file=label,
-                                           row=number, field="id", value=cr.record.id))
-            seen.add(cr.record.id)
+                                           row=number, field="id", value=made.id))
+            seen.add(made.id)
         checked.rows.append(cr)
     listed = {x for r in checked.rows if r.record is not None
               for x in cast(Event | Group, r.record).actor_ids}
