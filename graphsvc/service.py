@@ -233,6 +233,29 @@ class GraphService:
         return import_graph(self.store, path, skip_invalid=skip_invalid, report=report,
                             progress=progress, limits=self.read_limits)
 
+    def import_attendance(self, path, *, event: str | None = None, skip_invalid=False,
+                          report=None, create_missing: bool = False):
+        """Add a sign-in sheet's participants to an event
+        (:func:`graphsvc.ingest.attendance.import_attendance`): all or
+        nothing, unmatched names reported with the closest actors."""
+        from .ingest.attendance import import_attendance
+
+        self.check_before_import()
+        return import_attendance(self.store, path, event=event, skip_invalid=skip_invalid,
+                                 report=report, create_missing=create_missing,
+                                 limits=self.read_limits)
+
+    def import_members(self, path, *, group: str | None = None, skip_invalid=False,
+                       report=None, create_missing: bool = False):
+        """Add a membership list's members to a group
+        (:func:`graphsvc.ingest.attendance.import_members`)."""
+        from .ingest.attendance import import_members
+
+        self.check_before_import()
+        return import_members(self.store, path, group=group, skip_invalid=skip_invalid,
+                              report=report, create_missing=create_missing,
+                              limits=self.read_limits)
+
     def check_before_import(self) -> None:
         """Refuse to import into a damaged store: SQLite's quick check
         (:meth:`GraphStore.check`) runs first, so an import never reports
