@@ -64,6 +64,7 @@ def index():
         "changes": url_for(".changes"),
         "trends": url_for(".trends"),
         "monitoring": url_for(".monitoring"),
+        "events": url_for(".events"),
     })
 
 
@@ -184,6 +185,40 @@ _monitoring_params = [
        "(default: the FUNNEL_MONTHS setting).",
        {"type": "integer", "minimum": 1, "maximum": 12}),
 ]
+
+
+@bp.get("/events")
+@operation("Events and groups", "Events that had started by the as-of day, newest "
+           "first, by year (with their number of participants), and every group with its "
+           "number of members in force that day. Restricted events and groups are left "
+           "out for readers who may not see restricted records.", schema="EventList",
+           tag="events")
+def events():
+    from . import events as E
+
+    return jsonify(E.events_list(current_access()))
+
+
+@bp.get("/events/<event_id>")
+@operation("One event", "An event's fields, its participants with their roles, and "
+           "the ties among them: the pairs tied before the event, after it, and the pairs "
+           "who met for the first time (a tie that began on or after its first day and "
+           "none before).", path_params=["event_id"], schema="EventDetail", tag="events")
+def event(event_id):
+    from . import events as E
+
+    return jsonify(E.event_detail(current_access(), event_id))
+
+
+@bp.get("/groups/<group_id>")
+@operation("One group", "A group's fields and its members over time: each membership "
+           "with its role, since and until, whether it is in force on the as-of day, and "
+           "the number of members in force at the end of each year.",
+           path_params=["group_id"], schema="GroupDetail", tag="events")
+def group(group_id):
+    from . import events as E
+
+    return jsonify(E.group_detail(current_access(), group_id))
 
 
 @bp.get("/changes")

@@ -24,6 +24,7 @@ from ..stores import ActorFilter
 from ..viz import build_network, ego_graph, filter_graph, layout, network_data, ordered
 from . import analyses
 from .access import Access
+from .events import actor_affiliations
 from .i18n import (
     country_name,
     kind_label,
@@ -226,6 +227,7 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "actor": a.to_record(),
         "degree": G.degree(actor_id) if actor_id in G else 0,
         "ties": groups,
+        "affiliations": actor_affiliations(access, actor_id),
         **_actor_analyses(access, actor_id),
     }
 

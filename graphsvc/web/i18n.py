@@ -16,7 +16,8 @@ from jinja2 import pass_context
 __all__ = ["LANGUAGES", "select_locale", "init_app", "kind_label", "tie_kind_label",
            "country_name", "provenance_label", "visibility_label", "area_label", "role_label",
            "population_label", "phase_label", "subtype_label", "actor_role_label",
-           "status_label", "problem_text", "value_label", "LANG_COOKIE"]
+           "status_label", "problem_text", "value_label", "LANG_COOKIE", "event_kind_label",
+           "participant_role_label", "group_kind_label", "member_role_label"]
 
 #: Supported languages, in the order the switch shows them.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -95,6 +96,18 @@ SUBTYPE_LABELS = {
 #: An actor's roles (graphsvc.model.ROLES), not an account's (ROLE_LABELS).
 ACTOR_ROLE_LABELS = {"funder": _l("Funder"), "policymaker": _l("Policymaker")}
 
+#: Events and groups (graphsvc.model.EVENT_KINDS, PARTICIPANT_ROLES,
+#: GROUP_KINDS, MEMBER_ROLES).
+EVENT_KIND_LABELS = {"workshop": _l("Workshop"), "convening": _l("Convening or forum"),
+                     "meeting": _l("Meeting"), "visit": _l("Visit")}
+PARTICIPANT_ROLE_LABELS = {"organiser": _l("Organiser"), "speaker": _l("Speaker"),
+                           "participant": _l("Participant")}
+GROUP_KIND_LABELS = {"working_group": _l("Working group"), "coalition": _l("Coalition"),
+                     "task_force": _l("Task force"),
+                     "regional_process": _l("Regional process")}
+MEMBER_ROLE_LABELS = {"chair": _l("Chair"), "member": _l("Member"),
+                      "observer": _l("Observer")}
+
 #: Measures a map can be sized by (graphsvc.web.data.MEASURES).
 MEASURE_LABELS = {
     "degree": _l("Ties"), "betweenness": _l("Betweenness"), "pagerank": _l("PageRank"),
@@ -166,6 +179,22 @@ def subtype_label(value) -> str:
 
 def actor_role_label(value) -> str:
     return _label(ACTOR_ROLE_LABELS, value)
+
+
+def event_kind_label(value) -> str:
+    return _label(EVENT_KIND_LABELS, value)
+
+
+def participant_role_label(value) -> str:
+    return _label(PARTICIPANT_ROLE_LABELS, value)
+
+
+def group_kind_label(value) -> str:
+    return _label(GROUP_KIND_LABELS, value)
+
+
+def member_role_label(value) -> str:
+    return _label(MEMBER_ROLE_LABELS, value)
 
 
 def value_label(record: str, field: str, value):
@@ -243,7 +272,8 @@ def init_app(app: Flask) -> None:
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
               area_label, role_label, measure_label, group_label, country_name,
               status_label, population_label, phase_label, subtype_label,
-              actor_role_label, problem_text):
+              actor_role_label, problem_text, event_kind_label, participant_role_label,
+              group_kind_label, member_role_label):
         app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 
