@@ -200,12 +200,26 @@ def member_role_label(value) -> str:
 def value_label(record: str, field: str, value):
     """A stored value of ``field`` as a page shows it: vocabulary values by
     their label (lists label each item); anything else as it is."""
+    if (record, field) in (("event", "participants"), ("group", "members")) and value:
+        return [_entry_text(record, e) for e in value]
     label = _FIELD_LABELS.get((record, field)) or _FIELD_LABELS.get(("", field))
     if label is None or value is None:
         return value
     if isinstance(value, list):
         return [label(v) if isinstance(v, str) else v for v in value]
     return label(value) if isinstance(value, str) else value
+
+
+def _entry_text(record: str, entry) -> str:
+    """A participant or member as the history shows it: the actor's id and
+    its role (and a member's dates and visibility), in the page's language."""
+    if not isinstance(entry, dict):
+        return str(entry)
+    if record == "event":
+        return f"{entry.get('actor')} ({participant_role_label(entry.get('role'))})"
+    dates = " – ".join(str(entry.get(k) or "…") for k in ("since", "until"))
+    return (f"{entry.get('actor')} ({member_role_label(entry.get('role'))}, {dates}, "
+            f"{visibility_label(entry.get('visibility')).lower()})")
 
 
 def measure_label(value) -> str:
@@ -238,6 +252,7 @@ def country_name(code) -> str:
 
 _FIELD_LABELS = {
     ("actor", "kind"): kind_label, ("tie", "kind"): tie_kind_label,
+    ("event", "kind"): event_kind_label, ("group", "kind"): group_kind_label,
     ("", "subtype"): subtype_label, ("", "phases"): phase_label,
     ("", "populations"): population_label, ("", "issue_areas"): area_label,
     ("", "roles"): actor_role_label, ("", "provenance"): provenance_label,
