@@ -90,6 +90,8 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api.events": "view",
     "api.event": "view",
     "api.group": "view",
+    "api.event_attendance": "import",  # attendance and membership lists are imports
+    "api.group_members": "import",
     # import and export: the whole graph as a file needs export
     "pages.import_upload_page": "import",
     "pages.rejected_csv": "import",  # and only the account that uploaded

@@ -147,3 +147,53 @@ def test_openapi_documents_the_event_endpoints(app):
     assert "as_of" in {p["name"] for p in op["parameters"]}
     assert {"Event", "Group", "EventDetail", "GroupDetail", "EventList"} <= set(
         doc["components"]["schemas"])
+
+
+# --- the import API twins ----------------------------------------------------------
+
+def _sheet(text, name="registro.csv"):
+    import io
+
+    return (io.BytesIO(text.encode("utf-8")), name)
+
+
+def test_attendance_sheet_api_reports_unmatched_names_and_writes_nothing(app):
+    from web_support import assert_error, bearer
+
+    store = app.extensions["graphsvc"].store
+    editor = signed_in(app, "editor")
+    before = (store.version(), store.get_event("taller-2019"))
+    r = editor.post("/api/v1/events/taller-2019/attendance", headers=bearer(editor),
+                    data={"sheet": _sheet("Nombre,Organización,Rol\nAna,Red Dos,ponente\n"
+                                          "Luis,Colectivo Cautro,\n")},
+                    content_type="multipart/form-data")
+    err = assert_error(r, 422, "validation_failed")
+    (problem,) = err["details"]
+    assert (problem["row"], problem["column"], problem["value"]) == (
+        3, "Organización", "Colectivo Cautro")
+    assert "Colectivo Cuatro (col)" in problem["hint"]
+    assert (store.version(), store.get_event("taller-2019")) == before
+
+
+def test_membership_list_api_and_who_may_call_it(app):
+    from web_support import bearer
+
+    store = app.extensions["graphsvc"].store
+    editor = signed_in(app, "editor")
+    r = editor.post("/api/v1/groups/gt-legal/members", headers=bearer(editor),
+                    data={"sheet": _sheet("organization,role,since\nColectivo Cuatro,"
+                                          "observer,2021-01-01\n", "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.json["listed"] == {"gt-legal": ["col"]} and r.json["records_changed"] == 1
+    member = next(m for m in store.get_group("gt-legal").members if m.actor == "col")
+    assert (member.role, member.since.isoformat(), member.visibility) == (
+        "observer", "2021-01-01", "restricted")
+    viewer = signed_in(app, "viewer")
+    r = viewer.post("/api/v1/groups/gt-legal/members", headers=bearer(viewer, "viewer1"),
+                    data={"sheet": _sheet("organization\nRed Dos\n", "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 403
+    r = editor.post("/api/v1/groups/gt-legal/members", headers=bearer(editor),
+                    data={"sheet": _sheet("x", "m.txt")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and r.json["error"]["details"][0]["field"] == "sheet"
