@@ -553,18 +553,16 @@ def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
                  if not public_only or _public(x)]
         return _once([x for x in moved if x.actor in G])
 
-    out_e = []
-    for e in events:
-        if restricted or _public(e):
-            people = kept(e.participants, False)
-            out_e.append(e if people == e.participants else
-                         e.model_copy(update={"participants": people}))
-    out_g = []
-    for g in groups:
-        if restricted or _public(g):
-            people = kept(g.members, not restricted)
-            out_g.append(g if people == g.members else
-                         g.model_copy(update={"members": people}))
+    def shown(rec, field: str, people: list):
+        update: dict = {} if people == getattr(rec, field) else {field: people}
+        if not restricted and rec.note:
+            update["note"] = None  # free text may name anyone, as an introduction's
+        return rec.model_copy(update=update) if update else rec
+
+    out_e = [shown(e, "participants", kept(e.participants, False))
+             for e in events if restricted or _public(e)]
+    out_g = [shown(g, "members", kept(g.members, not restricted))
+             for g in groups if restricted or _public(g)]
     return out_e, out_g
 
 

@@ -109,6 +109,7 @@ def test_public_only_export_leaves_restricted_events_groups_and_memberships_out(
         assert secret not in text, secret
     doc = json.loads(text)
     assert [e["id"] for e in doc["events"]] == ["tj-2017", "mty-2018"]
+    assert "public note" not in text  # notes are for those who may see restricted records
     assert [m["actor"] for m in doc["groups"][0]["members"]] == ["mx-casa", "us-aid"]
 
 
