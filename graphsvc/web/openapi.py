@@ -329,8 +329,8 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
     c.schema("EventDetail", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "event": {"type": "object", "description": "The event's fields without its "
-                  "participants (and without its note for readers who may not see "
-                  "restricted records)."},
+                  "participants (its note empty for readers who may not see restricted "
+                  "records)."},
         "participants": {"type": "array", "items": {"type": "object", "properties": {
             **row_fields, "role": {"type": "string"}}}},
         "pairs": {"type": "integer", "description": "Pairs of participants."},
