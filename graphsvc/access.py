@@ -23,7 +23,7 @@ from .auth.accounts import Accounts
 from .auth.roles import PUBLIC, Principal
 from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
 from .history import Change, ChangeInfo, acting_as
-from .model import Actor, Introduction, Tie
+from .model import Actor, Event, Group, Introduction, Tie
 from .service import GraphService
 from .snapshot import ALL_TIME, as_of_key, in_force, reader_history, visible_channel
 from .stores import ActorFilter, GraphStore, WriteResult
@@ -300,6 +300,46 @@ class GraphView:
             return pairs
         visible = self._visible_ids({c for t, _ in pairs for c in t.channel})
         return [(self._scrub_tie(t, visible), a) for t, a in pairs]
+
+    # --- events and groups (two-mode) -----------------------------------------------
+
+    def two_mode(self, as_of=None) -> nx.Graph:
+        """The two-mode graph of actors, events and groups this principal
+        may see (:meth:`GraphService.two_mode`), of the view's day unless
+        ``as_of`` names another; read-only and shared."""
+        return self.service.two_mode(self.restricted, self.as_of if as_of is None else as_of)
+
+    def events(self) -> list[Event]:
+        """Every event this principal may see, by start date (all dates;
+        participants it may not see left out)."""
+        return self.service.records(self.restricted)[0]
+
+    def groups(self) -> list[Group]:
+        """Every group this principal may see, by id (memberships it may
+        not see left out)."""
+        return self.service.records(self.restricted)[1]
+
+    def get_event(self, event_id: str) -> Event:
+        """The event, or :class:`NotFound` (the same whether it is missing or
+        hidden); an analyst opening a restricted one is audited."""
+        found = next((e for e in self.events() if e.id == event_id), None)
+        if found is None:
+            raise NotFound(f"no event with id '{event_id}'",
+                           hint="See the list of events for the right id.")
+        if found.visibility == "restricted":
+            self._audit_view(f"event:{event_id}")
+        return found
+
+    def get_group(self, group_id: str) -> Group:
+        """The group, or :class:`NotFound` (missing or hidden alike)."""
+        found = next((g for g in self.groups() if g.id == group_id), None)
+        if found is None:
+            raise NotFound(f"no group with id '{group_id}'",
+                           hint="See the list of groups for the right id.")
+        if found.visibility == "restricted" or any(
+                m.visibility == "restricted" for m in found.members):
+            self._audit_view(f"group:{group_id}")
+        return found
 
     def introductions(self, actor_id: str | None = None, as_of=None) -> list[Introduction]:
         """Introduction records the principal may see, oldest first (see

@@ -5,10 +5,14 @@ punctuation and legal suffixes (A.C., I.A.P., S.C., S.A. de C.V., Inc.,
 LLC, ...) are ignored, or when their websites share a domain (``www.``
 ignored; shared hosts such as facebook.com say nothing). The import warns
 about them and "Add actor" offers the existing record; an editor can then
-merge the two (:meth:`graphsvc.stores.edits.EditOps.merge_actors`).
+merge the two (:meth:`graphsvc.stores.edits.EditOps.merge_actors`). The
+attendance and membership imports match a sheet's names to actors by the
+same rule, and name the closest actors when none matches
+(:meth:`DuplicateIndex.closest`).
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -112,3 +116,26 @@ class DuplicateIndex:
         for a in self.by_domain.get(dom, ()) if dom else ():
             out.setdefault(a.id, (a, "website"))
         return [v for k, v in sorted(out.items()) if k != exclude]
+
+    def by_key(self, name: str | None) -> list[Actor]:
+        """The indexed actors whose name matches ``name`` by the rule (accents,
+        case, punctuation and legal suffixes ignored), by id."""
+        return sorted(self.by_name.get(name_key(name), ()), key=lambda a: a.id)
+
+    def closest(self, name: str | None, n: int = 3, cutoff: float = 0.6) -> list[Actor]:
+        """Up to ``n`` indexed actors whose names are nearest ``name`` once
+        reduced by the rule (a misspelt name finds its actor), nearest first.
+
+        >>> index = DuplicateIndex([Actor(id="cm", name="Casa del Migrante en Tijuana A.C.",
+        ...                               kind="shelter", country="MX")])
+        >>> [a.id for a in index.closest("Casa del Migrate Tijuana")]
+        ['cm']
+        """
+        key = name_key(name)
+        if not key:
+            return []
+        keys = difflib.get_close_matches(key, list(self.by_name), n=n, cutoff=cutoff)
+        out: list[Actor] = []
+        for k in keys:
+            out += sorted(self.by_name[k], key=lambda a: a.id)
+        return out[:n]

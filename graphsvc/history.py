@@ -1,4 +1,5 @@
-"""The history of the graph: every change to an actor, a tie or an alias.
+"""The history of the graph: every change to an actor, a tie, an event, a
+group or an alias.
 
 A :class:`Change` is one entry of the append-only history: who made it,
 when, by which path (``form``, ``api``, ``cli``, ``import``), what kind of
@@ -33,8 +34,9 @@ PATHS = ("form", "api", "cli", "import")
 ACTIONS = ("create", "update", "end", "delete", "restore", "revert", "merge", "import")
 
 #: The kinds of record a change item is about. An ``alias`` item says which
-#: actor a merged id resolves to (``{"to": survivor}``).
-RECORDS = ("actor", "tie", "alias")
+#: actor a merged id resolves to (``{"to": survivor}``); an ``event`` or
+#: ``group`` item holds the whole record, its participants or members included.
+RECORDS = ("actor", "tie", "alias", "event", "group")
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,19 @@ class Item:
     @property
     def actors(self) -> tuple[str, ...]:
         """The actors this item is about: an actor itself, a tie's ends
-        (before and after), an alias's old and new id."""
+        (before and after), an alias's old and new id, an event's
+        participants or a group's members (before and after)."""
         if self.record == "actor":
             return (self.id,)
         out: list[str | None] = []
         for rec in (self.before, self.after):
             if not rec:
                 continue
-            if self.record == "tie":
+            if self.record in ("event", "group"):
+                out += [p.get("actor") for p in
+                        rec.get("participants" if self.record == "event" else "members")
+                        or ()]
+            elif self.record == "tie":
                 out += [rec.get("source"), rec.get("target")]
             else:
                 out += [self.id, rec.get("to")]

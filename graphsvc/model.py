@@ -54,6 +54,14 @@ __all__ = [
     "validation_problems",
     "check_text",
     "MULTILINE_FIELDS",
+    "EVENT_KINDS",
+    "PARTICIPANT_ROLES",
+    "GROUP_KINDS",
+    "MEMBER_ROLES",
+    "Participant",
+    "Event",
+    "Member",
+    "Group",
 ]
 
 # --- vocabularies -----------------------------------------------------------
@@ -329,15 +337,7 @@ class Actor(_Base):
     @field_validator("languages")
     @classmethod
     def _languages(cls, v: list[str]) -> list[str]:
-        out = []
-        for x in v:
-            code = x.strip().lower()
-            if not code:
-                continue
-            if not re.fullmatch(r"[a-z]{2,3}", code):
-                raise ValueError(f"'{x}' is not an ISO 639 language code (es, en, ht, ...)")
-            out.append(code)
-        return _dedupe(out)
+        return _language_codes(v)
 
     @field_validator("website")
     @classmethod
@@ -489,6 +489,19 @@ def tie_id(source: str, target: str, kind: str, subtype: str | None = None,
     return ":".join(parts)
 
 
+def _language_codes(values: list[str]) -> list[str]:
+    """ISO 639 codes, lowercased and deduplicated; ValueError for anything else."""
+    out = []
+    for x in values:
+        code = x.strip().lower()
+        if not code:
+            continue
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            raise ValueError(f"'{x}' is not an ISO 639 language code (es, en, ht, ...)")
+        out.append(code)
+    return _dedupe(out)
+
+
 def _dedupe(items) -> list:
     seen, out = set(), []
     for x in items:
@@ -602,6 +615,198 @@ class Introduction(_Base):
         return a, b
 
 
+# --- events and groups (two-mode records) ---------------------------------------
+
+EVENT_KINDS: dict[str, str] = {
+    "workshop": "Workshop (taller): a working meeting with a programme",
+    "convening": "Convening, conference or forum (encuentro, foro)",
+    "meeting": "Meeting (reunión) between a few actors",
+    "visit": "Visit (visita) to a place, a border crossing or an office",
+}
+
+PARTICIPANT_ROLES: dict[str, str] = {
+    "organiser": "Organised or convened the event",
+    "speaker": "Spoke, presented or facilitated a session",
+    "participant": "Took part",
+}
+
+GROUP_KINDS: dict[str, str] = {
+    "working_group": "Working group (grupo de trabajo), e.g. of a task force",
+    "coalition": "Coalition, alliance or network of organisations",
+    "task_force": "Task force (grupo de tarea)",
+    "regional_process": "Regional process (e.g. MIRPS, the Puebla Process)",
+}
+
+MEMBER_ROLES: dict[str, str] = {
+    "chair": "Chairs, co-chairs or coordinates the group",
+    "member": "Member",
+    "observer": "Observer",
+}
+
+#: Participants an event may list, members a group may list: far above any
+#: convening or coalition, so a pasted column of something else is refused.
+MAX_PARTICIPANTS = 2000
+
+
+class Participant(_Base):
+    """One actor's attendance of an event, and the role it had there."""
+
+    actor: ActorId
+    role: str = "participant"
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        return _check_choice(v, PARTICIPANT_ROLES, "participant role")
+
+
+class Event(_Base):
+    """A workshop, convening, meeting or visit, and who took part.
+
+    Dates are checked like a tie's: ``end``, when given, is on or after
+    ``start``. Each actor is listed once among the participants.
+    """
+
+    id: ActorId
+    title: str = Field(min_length=1, max_length=300)
+    kind: str
+    start: dt.date
+    end: dt.date | None = None
+    city: str | None = None
+    country: str | None = None
+    issue_areas: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    participants: list[Participant] = Field(default_factory=list,
+                                            max_length=MAX_PARTICIPANTS)
+    provenance: Provenance = "import"
+    source_ref: str | None = None
+    visibility: Visibility = "restricted"
+    note: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _check_choice(v, EVENT_KINDS, "event kind")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str | None) -> str | None:
+        return _check_country(v) if v and v.strip() else None
+
+    @field_validator("issue_areas")
+    @classmethod
+    def _labels(cls, v: list[str]) -> list[str]:
+        return _dedupe(_label(x) for x in v if x and x.strip())
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str]) -> list[str]:
+        return _language_codes(v)
+
+    @model_validator(mode="after")
+    def _whole(self) -> Event:
+        if self.end and self.end < self.start:
+            raise ValueError("'end' is before 'start'")
+        seen: set[str] = set()
+        for p in self.participants:
+            if p.actor in seen:
+                raise ValueError(f"the actor '{p.actor}' is listed twice among the "
+                                 "participants")
+            seen.add(p.actor)
+        return self
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [p.actor for p in self.participants]
+
+
+class Member(_Base):
+    """One actor's membership of a group: its role, since and until when,
+    and who may see it (a membership may be restricted in a public group)."""
+
+    actor: ActorId
+    role: str = "member"
+    since: dt.date | None = None
+    until: dt.date | None = None
+    visibility: Visibility = "restricted"
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        return _check_choice(v, MEMBER_ROLES, "member role")
+
+    @model_validator(mode="after")
+    def _whole(self) -> Member:
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("'until' is before 'since'")
+        return self
+
+
+class Group(_Base):
+    """A standing group (working group, coalition, task force, regional
+    process) and its members over time. Each actor is listed once."""
+
+    id: ActorId
+    title: str = Field(min_length=1, max_length=300)
+    kind: str
+    issue_areas: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    members: list[Member] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
+    provenance: Provenance = "import"
+    source_ref: str | None = None
+    visibility: Visibility = "restricted"
+    note: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return _check_id(v)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _check_choice(v, GROUP_KINDS, "group kind")
+
+    @field_validator("issue_areas")
+    @classmethod
+    def _labels(cls, v: list[str]) -> list[str]:
+        return _dedupe(_label(x) for x in v if x and x.strip())
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, v: list[str]) -> list[str]:
+        return _language_codes(v)
+
+    @model_validator(mode="after")
+    def _whole(self) -> Group:
+        seen: set[str] = set()
+        for m in self.members:
+            if m.actor in seen:
+                raise ValueError(f"the actor '{m.actor}' is listed twice among the "
+                                 "members")
+            seen.add(m.actor)
+        return self
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [m.actor for m in self.members]
+
+
 # --- validation errors in plain words -----------------------------------------
 
 # Whole-record rules in the models, and the field each is about.
@@ -612,6 +817,9 @@ _RULE_FIELDS = (
     ("'until' is before 'since'", "until"),
     ("broker", "via"),
     ("two different actors", "target"),
+    ("'end' is before 'start'", "end"),
+    ("among the participants", "participants"),
+    ("among the members", "members"),
 )
 
 

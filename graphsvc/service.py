@@ -23,10 +23,14 @@ from .model import Introduction
 from .snapshot import (
     ALL_TIME,
     as_of_key,
+    build_two_mode,
     graph_as_of,
     introductions_as_of,
     reader_graph,
     reader_introductions,
+    reader_records,
+    reader_two_mode,
+    two_mode_as_of,
 )
 from .stores import GraphStore, get_store
 
@@ -101,6 +105,47 @@ class GraphService:
             return seen
         return self.cache.get(CacheKey(version, include_restricted, "snapshot", as_of=day),
                               lambda: graph_as_of(seen, day))
+
+    def two_mode(self, include_restricted: bool = True, as_of=None) -> nx.Graph:
+        """The two-mode graph of actors, events and groups as a reader sees
+        it on ``as_of`` (default today; ``"all"``: every event and
+        membership ever recorded), from the one cache.
+
+        :func:`graphsvc.snapshot.build_two_mode` over the store's events and
+        groups and the whole snapshot, then
+        :func:`graphsvc.snapshot.reader_two_mode` with the reader's
+        snapshot (no restricted event, group or membership, no actor the
+        reader cannot see), then :func:`graphsvc.snapshot.two_mode_as_of`.
+        Shared: treat it as read-only.
+        """
+        day = as_of_key(as_of)
+        version = self.store.version()
+
+        def whole():
+            return build_two_mode(self.store.events(), self.store.groups(),
+                                  self.snapshot(True, ALL_TIME),
+                                  aliases=self.store.aliases())
+
+        full = self.cache.get(CacheKey(version, True, "two_mode", as_of=ALL_TIME), whole)
+        seen = full if include_restricted else self.cache.get(
+            CacheKey(version, False, "two_mode", as_of=ALL_TIME),
+            lambda: reader_two_mode(full, self.snapshot(False, ALL_TIME), restricted=False))
+        if day == ALL_TIME:
+            return seen
+        return self.cache.get(CacheKey(version, include_restricted, "two_mode", as_of=day),
+                              lambda: two_mode_as_of(seen, day))
+
+    def records(self, include_restricted: bool = True) -> tuple[list, list]:
+        """``(events, groups)``: the event and group records a reader sees
+        (:func:`graphsvc.snapshot.reader_records`), events by start date,
+        groups by id, every date (filter by day with :meth:`two_mode`).
+        From the one cache; treat as read-only."""
+        version = self.store.version()
+        return self.cache.get(
+            CacheKey(version, include_restricted, "records", as_of=ALL_TIME),
+            lambda: reader_records(self.store.events(), self.store.groups(),
+                                   self.snapshot(include_restricted, ALL_TIME),
+                                   include_restricted, aliases=self.store.aliases()))
 
     def introductions(self, include_restricted: bool = True,
                       actor_id: str | None = None, as_of=None) -> list[Introduction]:
@@ -188,6 +233,29 @@ class GraphService:
         return import_graph(self.store, path, skip_invalid=skip_invalid, report=report,
                             progress=progress, limits=self.read_limits)
 
+    def import_attendance(self, path, *, event: str | None = None, skip_invalid=False,
+                          report=None, create_missing: bool = False):
+        """Add a sign-in sheet's participants to an event
+        (:func:`graphsvc.ingest.attendance.import_attendance`): all or
+        nothing, unmatched names reported with the closest actors."""
+        from .ingest.attendance import import_attendance
+
+        self.check_before_import()
+        return import_attendance(self.store, path, event=event, skip_invalid=skip_invalid,
+                                 report=report, create_missing=create_missing,
+                                 limits=self.read_limits)
+
+    def import_members(self, path, *, group: str | None = None, skip_invalid=False,
+                       report=None, create_missing: bool = False):
+        """Add a membership list's members to a group
+        (:func:`graphsvc.ingest.attendance.import_members`)."""
+        from .ingest.attendance import import_members
+
+        self.check_before_import()
+        return import_members(self.store, path, group=group, skip_invalid=skip_invalid,
+                              report=report, create_missing=create_missing,
+                              limits=self.read_limits)
+
     def check_before_import(self) -> None:
         """Refuse to import into a damaged store: SQLite's quick check
         (:meth:`GraphStore.check`) runs first, so an import never reports
@@ -205,7 +273,8 @@ class GraphService:
                extra_node_attrs=None, progress=None, as_of=None) -> list[str]:
         """Write the graph as ``fmt`` (json, csv, graphml, gexf) to ``output``:
         the ties in force on ``as_of`` (default today), or every tie ever
-        recorded for ``"all"``.
+        recorded for ``"all"``; a JSON file also holds every event and group
+        the reader sees (:meth:`records`), whatever their dates.
 
         ``extra_node_attrs`` maps a column name to ``{actor id: value}`` and
         adds it to every node's attributes (for metric columns). Returns the
@@ -213,9 +282,11 @@ class GraphService:
         """
         from .ingest.export import export_graph
 
+        events, groups = self.records(include_restricted)
         return export_graph(self.snapshot(include_restricted, as_of), fmt, output,
                             introductions=self.introductions(include_restricted,
                                                              as_of=as_of),
+                            events=events, groups=groups,
                             extra_node_attrs=extra_node_attrs, progress=progress)
 
     def record_introduction(self, source: str, target: str, via: str | None = None,

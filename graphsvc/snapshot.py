@@ -52,11 +52,13 @@ from typing import Any
 import networkx as nx
 
 from .history import Change, Item
-from .model import Actor, Introduction, Tie, tie_id
+from .model import Actor, Event, Group, Introduction, Tie, tie_id
 
 __all__ = ["build_snapshot", "reader_graph", "reader_introductions", "visible_channel",
            "introduction_tie_id", "reader_history", "ALL_TIME", "today", "as_of_key",
-           "in_force", "ended", "graph_as_of", "introductions_as_of", "paused_gc"]
+           "in_force", "ended", "graph_as_of", "introductions_as_of", "paused_gc",
+           "build_two_mode", "reader_two_mode", "two_mode_as_of", "event_node",
+           "group_node", "reader_records"]
 
 #: The as-of value that keeps every tie ever recorded.
 ALL_TIME = "all"
@@ -415,3 +417,227 @@ def introductions_as_of(records: Iterable[Introduction],
         return records
     return [r for r in records
             if r.recorded_at is None or r.recorded_at.date().isoformat() <= day]
+
+
+# --- the two-mode (affiliation) graph ---------------------------------------------
+
+#: Actor attributes copied onto the actor nodes of the two-mode graph.
+_TWO_MODE_ACTOR_FIELDS = ("name", "kind", "country", "sector", "populations", "visibility")
+
+
+def event_node(event_id: str) -> str:
+    """The key of an event's node in the two-mode graph: ``"event:<id>"``."""
+    return f"event:{event_id}"
+
+
+def group_node(group_id: str) -> str:
+    """The key of a group's node in the two-mode graph: ``"group:<id>"``."""
+    return f"group:{group_id}"
+
+
+def build_two_mode(events: Iterable[Event], groups: Iterable[Group], G: nx.MultiDiGraph,
+                   *, aliases: dict[str, str] | None = None) -> nx.Graph:
+    """The two-mode graph ``B`` of actors and the events and groups they
+    belong to.
+
+    Parameters
+    ----------
+    events, groups : iterables of Event and Group
+        As the store keeps them.
+    G : nx.MultiDiGraph
+        The snapshot whose actors ``B`` holds (:func:`build_snapshot`, or a
+        reader's graph): every actor of ``G`` is a node of ``B``, tied to
+        an event or group or not; a participant or member not in ``G`` (a
+        deleted actor) is left out.
+    aliases : dict, optional
+        Merged actor id -> the id it stands for now
+        (:meth:`graphsvc.stores.edits.EditOps.aliases`): attendance recorded
+        under a merged id counts for its survivor.
+
+    Returns
+    -------
+    nx.Graph
+        Actor nodes (key: actor id; ``type="actor"``, ``name``, ``kind``,
+        ``country``, ``populations`` and ``sector`` where present,
+        ``visibility``); event nodes (key ``"event:<id>"``;
+        ``type="event"``, ``id``, ``kind``, ``title``, ``start`` and
+        ``end`` as ISO dates, ``city``, ``country``, ``issue_areas``,
+        ``languages``, ``visibility``); group nodes (key ``"group:<id>"``;
+        ``type="group"``, ``id``, ``kind``, ``title``, ``issue_areas``,
+        ``languages``, ``visibility``). An actor-event edge carries the
+        participant's ``role``; an actor-group edge ``role``, ``since``,
+        ``until`` (ISO dates or ``None``) and the membership's
+        ``visibility``. ``B.graph["version"]`` is ``G``'s. Events in start
+        order, then groups, by id. Notes are not copied (free text).
+
+    Examples
+    --------
+    >>> G = build_snapshot([Actor(id="a", name="A", kind="cso", country="MX")], [])
+    >>> B = build_two_mode([Event(id="tj", title="Taller", kind="workshop",
+    ...                           start=dt.date(2017, 5, 10),
+    ...                           participants=[{"actor": "a", "role": "speaker"},
+    ...                                         {"actor": "gone"}])], [], G)
+    >>> sorted(B), B.edges["a", "event:tj"]["role"]
+    (['a', 'event:tj'], 'speaker')
+    """
+    actor = _follower(aliases)
+    B: nx.Graph = nx.Graph()
+    B.graph["version"] = G.graph.get("version", 0)
+    for key in ("illustrative", "as_of"):
+        if key in G.graph:
+            B.graph[key] = G.graph[key]
+    for v, d in G.nodes(data=True):
+        B.add_node(v, type="actor", **{f: d[f] for f in _TWO_MODE_ACTOR_FIELDS
+                                       if d.get(f) is not None})
+    for e in sorted(events, key=lambda e: (e.start, e.id)):
+        node = event_node(e.id)
+        B.add_node(node, type="event", id=e.id, kind=e.kind, title=e.title,
+                   start=e.start.isoformat(), end=_iso(e.end), city=e.city,
+                   country=e.country, issue_areas=list(e.issue_areas),
+                   languages=list(e.languages), visibility=e.visibility)
+        for p in e.participants:
+            a = actor(p.actor)
+            if a in G and not B.has_edge(a, node):
+                B.add_edge(a, node, role=p.role)
+    for g in sorted(groups, key=lambda g: g.id):
+        node = group_node(g.id)
+        B.add_node(node, type="group", id=g.id, kind=g.kind, title=g.title,
+                   issue_areas=list(g.issue_areas), languages=list(g.languages),
+                   visibility=g.visibility)
+        for m in g.members:
+            a = actor(m.actor)
+            if a in G and not B.has_edge(a, node):
+                B.add_edge(a, node, role=m.role, since=_iso(m.since), until=_iso(m.until),
+                           visibility=m.visibility)
+    return B
+
+
+def _follower(aliases: dict[str, str] | None):
+    """A function giving the id an actor id stands for now (merges followed)."""
+    aliases = aliases or {}
+
+    def actor(x: str) -> str:
+        seen = {x}
+        while x in aliases and aliases[x] not in seen:
+            x = aliases[x]
+            seen.add(x)
+        return x
+
+    return actor
+
+
+def _public(value) -> bool:
+    """The one visibility test of events, groups and memberships (a record,
+    or its attributes in the two-mode graph)."""
+    got = value.get("visibility") if isinstance(value, dict) else value.visibility
+    return got == "public"
+
+
+def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.MultiDiGraph,
+                   restricted: bool, *, aliases: dict[str, str] | None = None
+                   ) -> tuple[list[Event], list[Group]]:
+    """Event and group records as a reader sees them, given the reader's graph.
+
+    Participants and members are named by the id they stand for now
+    (``aliases``: merges followed) and listed only when in ``G`` (so a
+    deleted actor's attendance is not listed, as it is not drawn). For a
+    reader who may not see restricted records (``restricted=False``)
+    restricted events and groups are left out and so are restricted
+    memberships: the records :func:`reader_two_mode` draws, with their
+    notes (an export, an event's page).
+    """
+    actor = _follower(aliases)
+
+    def kept(entries, public_only: bool) -> list:
+        moved = [x.model_copy(update={"actor": actor(x.actor)}) for x in entries
+                 if not public_only or _public(x)]
+        return _once([x for x in moved if x.actor in G])
+
+    def shown(rec, field: str, people: list):
+        update: dict = {} if people == getattr(rec, field) else {field: people}
+        if not restricted and rec.note:
+            update["note"] = None  # free text may name anyone, as an introduction's
+        return rec.model_copy(update=update) if update else rec
+
+    out_e = [shown(e, "participants", kept(e.participants, False))
+             for e in events if restricted or _public(e)]
+    out_g = [shown(g, "members", kept(g.members, not restricted))
+             for g in groups if restricted or _public(g)]
+    return out_e, out_g
+
+
+def _once(entries: list) -> list:
+    """Participants or members with each actor once (the first entry kept)."""
+    seen: set[str] = set()
+    out = []
+    for x in entries:
+        if x.actor not in seen:
+            seen.add(x.actor)
+            out.append(x)
+    return out
+
+
+def reader_two_mode(B: nx.Graph, G: nx.MultiDiGraph, restricted: bool) -> nx.Graph:
+    """The two-mode graph as a reader sees it.
+
+    Parameters
+    ----------
+    B : nx.Graph
+        The whole two-mode graph (:func:`build_two_mode` over the whole
+        snapshot).
+    G : nx.MultiDiGraph
+        The reader's snapshot (:func:`reader_graph`).
+    restricted : bool
+        True when the reader may see restricted records: ``B`` itself.
+
+    Returns
+    -------
+    nx.Graph
+        A new graph without restricted events and groups (and their
+        edges), restricted memberships, and actors not in ``G`` (and their
+        edges): what :func:`build_two_mode` gives over a store that never
+        held them. ``B.graph`` is copied.
+    """
+    if restricted:
+        return B
+    H: nx.Graph = nx.Graph()
+    H.graph.update(B.graph)
+    H.graph["version"] = G.graph.get("version", B.graph.get("version", 0))
+
+    def visible(v, d) -> bool:
+        return v in G if d.get("type") == "actor" else _public(d)
+
+    H.add_nodes_from((v, d) for v, d in B.nodes(data=True) if visible(v, d))
+    H.add_edges_from((u, v, d) for u, v, d in B.edges(data=True)
+                     if u in H and v in H and ("visibility" not in d or _public(d)))
+    return H
+
+
+def two_mode_as_of(B: nx.Graph, as_of: str | dt.date | None = None) -> nx.Graph:
+    """The two-mode graph on ``as_of`` (default today): events that started
+    after that day are left out, and memberships not in force that day
+    (:func:`in_force` on ``since``/``until``); groups and actors stay.
+    ``"all"`` returns ``B`` itself.
+
+    >>> G = build_snapshot([Actor(id="a", name="A", kind="cso", country="MX")], [])
+    >>> B = build_two_mode([Event(id="mty", title="Taller", kind="workshop",
+    ...                           start=dt.date(2018, 3, 1), participants=[{"actor": "a"}])],
+    ...                    [], G)
+    >>> [two_mode_as_of(B, d).number_of_edges() for d in ("2018-01-01", "2018-03-01")]
+    [0, 1]
+    """
+    day = as_of_key(as_of)
+    if day == ALL_TIME:
+        return B
+    H: nx.Graph = nx.Graph()
+    H.graph.update(B.graph)
+    H.graph["as_of"] = day
+    H.add_nodes_from((v, d) for v, d in B.nodes(data=True)
+                     if d.get("type") != "event" or d["start"] <= day)
+    for u, v, d in B.edges(data=True):
+        if u not in H or v not in H:
+            continue
+        if "since" in d and not in_force(d, day):
+            continue
+        H.add_edge(u, v, **d)
+    return H

@@ -461,3 +461,85 @@ def test_analyses_module_agrees_with_the_plain_count(seed):
         plain["formal_given_us_org"])
     assert I.informal_share_among_us_cooperators(G).value == pytest.approx(
         plain["informal_given_us_org"])
+
+
+# --- events and groups ----------------------------------------------------------
+
+def _event_records(seed=DEFAULT_SEED):
+    from graphsvc.illustrative.build import build_illustrative_events
+
+    events, groups = build_illustrative_events(seed)
+    return [e.to_record() for e in events], [g.to_record() for g in groups]
+
+
+def test_events_and_groups_are_deterministic_and_differ_by_seed():
+    assert _event_records(5) == _event_records(5)
+    assert _event_records(1) != _event_records(2)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_documented_workshops_with_attendance_from_the_network(seed):
+    from graphsvc.illustrative.build import build_illustrative_events
+
+    actors, ties = build_illustrative(seed)
+    ids = {a.id for a in actors}
+    events, groups = build_illustrative_events(seed)
+    by_id = {e.id: e for e in events}
+    tj, mty = by_id["journeys-tijuana-2017"], by_id["journeys-monterrey-2018"]
+    # the months the reports give (the workshop reports: May 2017, May 2018)
+    assert (tj.start.year, tj.start.month, tj.city) == (2017, 5, "Tijuana")
+    assert (mty.start.year, mty.start.month, mty.city) == (2018, 5, "Monterrey")
+    assert {p.actor for p in tj.participants if p.role == "organiser"} == {
+        "fletcher", "ucsd-ccis", "ucsd-usmex"}
+    for e in events:
+        assert set(e.actor_ids) <= ids and len(e.actor_ids) >= 5
+    for g in groups:
+        assert set(g.actor_ids) <= ids and len(g.members) >= 5
+        assert [m.visibility for m in g.members].count("restricted") == 1
+    # every tie the network says was formed at a workshop starts on its day
+    # and joins two of its participants
+    for e in (tj, mty):
+        mark = f"{e.city} ({e.start.year})"
+        formed = [t for t in ties if t.note and mark in t.note and t.subtype == "workshop"]
+        assert formed
+        for t in formed:
+            assert t.since == e.start and {t.source, t.target} <= set(e.actor_ids)
+    # the closed meeting is restricted and places no real actor at it
+    closed = [e for e in events if e.visibility == "restricted"]
+    assert closed and all(x.startswith("ex-") for e in closed for x in e.actor_ids)
+
+
+def test_events_and_groups_are_labelled_illustrative():
+    from graphsvc.illustrative.build import build_illustrative_events
+
+    events, groups = build_illustrative_events()
+    for r in (*events, *groups):
+        assert r.provenance == "illustrative"
+        assert r.source_ref.startswith("illustrative:")
+        assert r.note.startswith("Illustrative")
+    from graphsvc.illustrative import is_invented_name
+
+    for r in groups:
+        assert is_invented_name(r.title)
+
+
+def test_loaded_store_holds_the_events_and_groups(store):
+    from graphsvc.illustrative.build import build_illustrative_events
+
+    result = load_illustrative(store, seed=3)
+    events, groups = build_illustrative_events(3)
+    assert sorted(store.events(), key=lambda e: e.id) == sorted(events, key=lambda e: e.id)
+    assert store.groups() == sorted(groups, key=lambda g: g.id)
+    assert (result.events, result.groups) == (len(events), len(groups))
+    load_illustrative(store, seed=3)  # reloads cleanly
+
+
+def test_load_refuses_a_user_event_in_an_illustrative_store(store):
+    from graphsvc.history import ChangeInfo
+    from graphsvc.model import Event
+
+    load_illustrative(store)
+    store.create_record(Event(id="mine", title="Mi taller", kind="workshop",
+                              start="2024-01-10"), ChangeInfo())
+    with pytest.raises(StoreHoldsOtherData, match=r"\(1 event\)"):
+        load_illustrative(store)

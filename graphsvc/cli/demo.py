@@ -45,9 +45,10 @@ def demo(no_serve, seed, replace, host, port):
         "import", "illustrative network",
         lambda: load_illustrative(service.store, seed=seed, replace=replace, where=where),
         lambda r: {"seed": r.seed, "actors": r.actors, "ties": r.ties,
-                   "replaced": r.replaced})
+                   "events": r.events, "groups": r.groups, "replaced": r.replaced})
     click.echo(f"Loaded the illustrative network (seed {result.seed}: {result.actors} "
-               f"actors, {result.ties} ties) into {where}.")
+               f"actors, {result.ties} ties, {result.events} events, {result.groups} "
+               f"groups) into {where}.")
     click.echo("The data is illustrative: invented ties among real and invented "
                "organizations, not a record of real relationships.")
     if not no_serve:

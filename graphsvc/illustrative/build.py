@@ -5,8 +5,10 @@ import random
 from dataclasses import dataclass
 
 from ..errors import GraphsvcError
-from ..model import Actor, Introduction, Tie
+from ..history import current_info
+from ..model import Actor, Event, Group, Introduction, Tie
 from ..stores.base import GraphStore
+from .events import build_events
 from .history import INTRODUCTION_NOTE, add_history
 from .invented import invent_actors
 from .named import DOCUMENTS, NAMED_ACTORS
@@ -17,6 +19,7 @@ __all__ = [
     "DATASET_LABEL",
     "build_illustrative",
     "build_illustrative_history",
+    "build_illustrative_events",
     "illustrative_meta",
     "load_illustrative",
     "foreign_data",
@@ -81,6 +84,21 @@ def build_illustrative_history(seed: int = DEFAULT_SEED
     return actors, ties, intros
 
 
+def build_illustrative_events(seed: int = DEFAULT_SEED
+                              ) -> tuple[list[Event], list[Group]]:
+    """The illustrative network's events (the Tijuana 2017 and Monterrey 2018
+    workshops with invented attendance, an invented restricted meeting) and
+    groups (the task force's invented working groups); see
+    :mod:`graphsvc.illustrative.events`.
+
+    >>> events, groups = build_illustrative_events()
+    >>> [e.id for e in events][:2], {e.provenance for e in events + groups}
+    (['journeys-tijuana-2017', 'journeys-monterrey-2018'], {'illustrative'})
+    """
+    actors, ties, _intros = build_illustrative_history(seed)
+    return build_events(actors, ties, seed)
+
+
 def build_illustrative(seed: int = DEFAULT_SEED) -> tuple[list[Actor], list[Tie]]:
     """The illustrative network for ``seed``: actors and ties, validated.
 
@@ -119,6 +137,8 @@ class LoadResult:
     ties: int
     seed: int
     replaced: bool  # something was in the store before
+    events: int = 0
+    groups: int = 0
 
 
 def foreign_data(store: GraphStore) -> str | None:
@@ -131,16 +151,22 @@ def foreign_data(store: GraphStore) -> str | None:
     counts = store.counts()
     records = store.introductions()
     intros = len(records)
-    if not (counts["actors"] or counts["ties"] or intros):
+    kept = [*store.events(), *store.groups()]
+    if not (counts["actors"] or counts["ties"] or intros or kept):
         return None
     if store.meta().get("illustrative") != "true":
         actors, ties = counts["actors"], counts["ties"]
+        events = sum(isinstance(r, Event) for r in kept)
+        groups = len(kept) - events
     else:
         actors = sum(a.provenance != "illustrative" for a in store.find_actors())
         ties = sum(t.provenance != "illustrative" for t in store.ties())
         intros = sum(not (r.note or "").startswith(INTRODUCTION_NOTE) for r in records)
+        events = sum(isinstance(r, Event) and r.provenance != "illustrative" for r in kept)
+        groups = sum(isinstance(r, Group) and r.provenance != "illustrative" for r in kept)
     parts = [_count(n, what) for n, what in ((actors, "actor"), (ties, "tie"),
-                                             (intros, "introduction record")) if n]
+                                             (intros, "introduction record"),
+                                             (events, "event"), (groups, "group")) if n]
     return ", ".join(parts) or None
 
 
@@ -174,9 +200,12 @@ def load_illustrative(store: GraphStore, seed: int = DEFAULT_SEED,
     # illustrative one, which the next load may clear without asking.
     store.set_meta("illustrative", "true")
     store.upsert(actors, ties)
+    events, groups = build_events(actors, ties, seed)
+    store.put_records([*events, *groups], current_info())
     for intro in intros:
         store.record_introduction(intro)
     for key, value in illustrative_meta(seed).items():
         if key != "illustrative":
             store.set_meta(key, value)
-    return LoadResult(actors=len(actors), ties=len(ties), seed=seed, replaced=replaced)
+    return LoadResult(actors=len(actors), ties=len(ties), seed=seed, replaced=replaced,
+                      events=len(events), groups=len(groups))

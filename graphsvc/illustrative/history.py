@@ -26,6 +26,7 @@ import datetime as dt
 import random
 
 from ..model import CIVIL_SOCIETY_KINDS, Actor, Introduction, Tie
+from .events import MONTERREY_DAY, TIJUANA_DAY
 from .ties import _TieMaker
 
 __all__ = ["SURVEY_DAY", "INTRODUCTION_NOTE", "add_history"]
@@ -35,7 +36,9 @@ SURVEY_DAY = "2021-12-31"
 #: The note every illustrative introduction record carries (and starts with).
 INTRODUCTION_NOTE = "Illustrative introduction, invented: not a record of a real one."
 
-_DATED_EVENTS = {"(2017)": dt.date(2017, 5, 1), "(2018)": dt.date(2018, 3, 1)}
+#: The workshops' ties begin on the workshops' days (May 2017 and May 2018, as
+#: the reports say; the day invented, :mod:`graphsvc.illustrative.events`).
+_DATED_EVENTS = {"(2017)": TIJUANA_DAY, "(2018)": MONTERREY_DAY}
 
 
 def _month_end(year: int, month: int) -> dt.date:

@@ -33,6 +33,8 @@ __all__ = [
     "tie_value",
     "parse_direction",
     "parse_evidence",
+    "ATTENDANCE_COLUMNS",
+    "attendance_value",
 ]
 
 #: Separators accepted inside a list cell; exports join with the first.
@@ -109,6 +111,32 @@ TIE_COLUMNS: dict[str, str] = _table({
     "until": ("hasta", "fin", "end", "fecha fin", "fecha de fin"),
     "note": ("nota", "notas", "notes", "comentario", "comentarios", "comment"),
     "evidence": ("evidencia", "evidencias", "fuentes", "enlaces", "links"),
+})
+
+#: Header -> field of an attendance or membership sheet (a sign-in sheet):
+#: who (an actor id, an organisation, a name), at which event or in which
+#: group, in what role, and, for members, since and until when. ``kind``,
+#: ``country`` and ``city`` describe an organisation created from the sheet
+#: (``--create-missing``).
+ATTENDANCE_COLUMNS: dict[str, str] = _table({
+    "id": ("identificador", "clave", "actor_id", "id_actor"),
+    "organisation": ("organización", "organizacion", "organization", "institución",
+                     "institucion", "institution", "org", "dependencia", "actor"),
+    "name": ("nombre", "nombre completo", "full name", "participante", "participant",
+             "asistente", "attendee", "persona", "person"),
+    "event": ("evento", "taller", "workshop", "reunión", "reunion", "event_id"),
+    "group": ("grupo", "mesa", "grupo de trabajo", "working group", "group_id"),
+    "date": ("fecha", "día", "dia", "day"),
+    "role": ("rol", "papel", "función", "funcion", "cargo en el evento"),
+    "since": ("desde", "inicio", "start", "fecha de inicio", "miembro desde"),
+    "until": ("hasta", "fin", "end", "fecha de fin", "miembro hasta"),
+    "visibility": ("visibilidad",),
+    "kind": ("tipo", "type", "tipo de organización", "tipo de organizacion"),
+    "country": ("país", "pais"),
+    "city": ("ciudad", "municipio", "localidad"),
+    "email": ("correo", "correo electrónico", "correo electronico", "e-mail", "mail"),
+    "position": ("cargo", "puesto", "title", "job title"),
+    "signature": ("firma",),
 })
 
 #: Columns our own rejected-rows report adds; ignored on import, so a
@@ -226,6 +254,21 @@ PROVENANCE_SYNONYMS = _synonyms({
     "introduction": ("introduccion", "presentacion"),
     "import": ("importacion", "importado"),
     "illustrative": ("ilustrativo", "ilustrativa"),
+})
+
+PARTICIPANT_ROLE_SYNONYMS = _synonyms({
+    "organiser": ("organizer", "organizador", "organizadora", "convocante", "anfitrion",
+                  "anfitriona", "host", "organización", "organizacion"),
+    "speaker": ("ponente", "expositor", "expositora", "panelista", "presentador",
+                "presentadora", "facilitador", "facilitadora", "facilitator", "panelist"),
+    "participant": ("participante", "asistente", "attendee", "invitado", "invitada"),
+})
+
+MEMBER_ROLE_SYNONYMS = _synonyms({
+    "chair": ("coordinador", "coordinadora", "coordinacion", "presidente", "presidenta",
+              "copresidente", "co-chair", "cochair", "coordinator", "lead"),
+    "member": ("miembro", "integrante", "socio", "socia"),
+    "observer": ("observador", "observadora"),
 })
 
 VISIBILITY_SYNONYMS = _synonyms({
@@ -428,3 +471,18 @@ def parse_direction(value) -> str | None:
         return None
     text = str(value).strip().lower().replace("→", "->")
     return _DIRECTIONS.get(header_key(text))
+
+
+def attendance_value(field: str, value, *, members: bool = False):
+    """Translate one cell of an attendance (or, with ``members``,
+    membership) sheet: roles, visibility, kind and country synonyms."""
+    if field == "role":
+        return _synonym(MEMBER_ROLE_SYNONYMS if members else PARTICIPANT_ROLE_SYNONYMS,
+                        value)
+    if field == "visibility":
+        return _synonym(VISIBILITY_SYNONYMS, value)
+    if field == "kind":
+        return _synonym(ACTOR_KIND_SYNONYMS, value)
+    if field == "country":
+        return country_code(value)
+    return value

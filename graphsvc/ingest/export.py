@@ -1,7 +1,7 @@
 """Export the whole graph: JSON, CSV, GraphML and GEXF.
 
 - **json**: lossless. A ``graphsvc-graph`` document with ``format_version``,
-  dataset ``meta``, every actor, tie and introduction record. ``graphsvc
+  dataset ``meta``, every actor, tie, introduction, event and group record. ``graphsvc
   import --json`` reads it back exactly.
 - **csv**: ``actors.csv`` and ``ties.csv`` in the ``--output`` directory, one
   column per field, lists joined with ``;``; for pandas, R and spreadsheets,
@@ -78,17 +78,21 @@ def tie_records(G: nx.MultiDiGraph) -> list[dict]:
 
 
 def graph_document(G: nx.MultiDiGraph, introductions: Iterable[Introduction] = (), *,
-                   extra_node_attrs: ExtraAttrs = None) -> dict:
+                   extra_node_attrs: ExtraAttrs = None, events: Iterable = (),
+                   groups: Iterable = ()) -> dict:
     """The full-graph JSON document (what ``export --format json`` writes).
 
-    ``introductions`` are written as given: pass the records the reader may
-    see (:meth:`graphsvc.service.GraphService.introductions`).
+    ``introductions``, ``events`` and ``groups`` are written as given: pass
+    the records the reader may see
+    (:meth:`graphsvc.service.GraphService.introductions`,
+    :meth:`graphsvc.service.GraphService.records`).
     """
     meta = {k: v for k, v in G.graph.items() if k not in ("version", "as_of")}
     intros = [i.to_record() for i in introductions]
     doc = {"format": GRAPH_FORMAT, "format_version": GRAPH_FORMAT_VERSION,
            "meta": meta, "actors": actor_records(G), "ties": tie_records(G),
-           "introductions": intros}
+           "introductions": intros, "events": [e.to_record() for e in events],
+           "groups": [g.to_record() for g in groups]}
     if G.graph.get("as_of"):
         # The day the ties are in force on ("all": every tie ever recorded);
         # not a dataset setting, so outside meta (an import ignores it).
@@ -157,10 +161,12 @@ def flat_graph(G: nx.MultiDiGraph, extra_node_attrs: ExtraAttrs = None) -> nx.Mu
 
 
 def write_json(G: nx.MultiDiGraph, path, introductions: Iterable[Introduction] = (), *,
-               extra_node_attrs: ExtraAttrs = None) -> None:
+               extra_node_attrs: ExtraAttrs = None, events: Iterable = (),
+               groups: Iterable = ()) -> None:
     """Write :func:`graph_document` to ``path``."""
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(graph_document(G, introductions, extra_node_attrs=extra_node_attrs),
+        json.dump(graph_document(G, introductions, extra_node_attrs=extra_node_attrs,
+                                 events=events, groups=groups),
                   fh, ensure_ascii=False, indent=1)
         fh.write("\n")
 
@@ -242,11 +248,13 @@ def write_gexf(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = None)
 def export_graph(G: nx.MultiDiGraph, fmt: str, output, *,
                  introductions: Iterable[Introduction] = (),
                  extra_node_attrs: ExtraAttrs = None,
-                 progress: Progress | None = None) -> list[str]:
+                 progress: Progress | None = None, events: Iterable = (),
+                 groups: Iterable = ()) -> list[str]:
     """Write ``G`` in ``fmt`` to ``output``; return the files written.
 
     ``G`` is the reader's snapshot and ``introductions`` the records that
-    reader may see (only the JSON format holds them). ``output`` is a file
+    reader may see, and so are ``events`` and ``groups`` (only the JSON
+    format holds them). ``output`` is a file
     for json, graphml and gexf, and a directory (created if missing) for
     csv, which gets ``actors.csv`` and ``ties.csv``.
     """
@@ -261,7 +269,8 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output, *,
                                               progress=progress)]
         tick = progress(f"writing {fmt}", 1) if progress else None
         if fmt == "json":
-            write_json(G, output, introductions, extra_node_attrs=extra_node_attrs)
+            write_json(G, output, introductions, extra_node_attrs=extra_node_attrs,
+                       events=events, groups=groups)
         elif fmt == "graphml":
             write_graphml(G, output, extra_node_attrs=extra_node_attrs)
         else:

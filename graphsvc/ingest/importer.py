@@ -26,7 +26,7 @@ from .readers import (
     table_from_records,
 )
 from .safe_write import write_csv_rows
-from .validate import Checked, check_actors, check_introductions, check_ties
+from .validate import Checked, check_actors, check_introductions, check_records, check_ties
 
 __all__ = ["ImportResult", "RejectedRow", "import_files", "import_graph", "write_report",
            "GRAPH_FORMAT", "GRAPH_FORMAT_VERSION", "Progress"]
@@ -67,10 +67,16 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     meta_changed: list[str] = field(default_factory=list)
     introductions_added: int = 0
+    #: Events and groups created or changed (full-graph imports).
+    events_written: int = 0
+    groups_written: int = 0
     report: str | None = None
 
     def summary(self) -> str:
         text = self.write.summary()
+        if self.events_written or self.groups_written:
+            text += (f"; events: {self.events_written} new or updated; groups: "
+                     f"{self.groups_written} new or updated")
         if self.meta_changed:
             text += f"; dataset settings changed: {', '.join(self.meta_changed)}"
         if self.introductions_added:
@@ -91,11 +97,12 @@ def _ticker(progress: Progress | None, table: Table, label: str | None = None):
 def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
             report: str | Path | None, progress: Progress | None,
             after_write: Callable[[], None] | None = None,
-            introductions: Checked | None = None) -> ImportResult:
+            introductions: Checked | None = None,
+            records: tuple[Checked, ...] | list[Checked] = ()) -> ImportResult:
     file_problems = [p for c in parts for p in c.file_problems]
     if file_problems:
         raise file_failed(file_problems)
-    every = parts + ([introductions] if introductions else [])
+    every = parts + ([introductions] if introductions else []) + list(records)
     problems = [p for c in every for p in c.problems]
     if problems and not skip_invalid:
         log.info("import refused, nothing written: %d problem%s", len(problems),
@@ -122,6 +129,16 @@ def _finish(store: GraphStore, parts: list[Checked], *, skip_invalid: bool,
         after_write()
     if introductions:
         result.introductions_added = _add_introductions(store, introductions.valid)
+    kept = [r for c in records for r in c.valid]
+    if kept:
+        from ..history import current_info
+
+        change = store.put_records(kept, current_info())
+        for i in change.items if change else ():
+            if i.record == "event":
+                result.events_written += 1
+            else:
+                result.groups_written += 1
     log.info("import of %s: %d actor rows and %d tie rows read; %s",
              ", ".join(dict.fromkeys(c.label for c in every)), result.actors_read,
              result.ties_read, result.summary())
@@ -209,8 +226,8 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
                  report: str | Path | None = None,
                  progress: Progress | None = None,
                  limits: ReadLimits = DEFAULT_LIMITS) -> ImportResult:
-    """Import a full-graph JSON export: meta, actors, ties and introductions
-    (read within ``limits``).
+    """Import a full-graph JSON export: meta, actors, ties, introductions,
+    events and groups (read within ``limits``).
 
     Records are taken as they are (no default provenance or source_ref), so
     an export imported into an empty store reproduces it exactly. Dataset
@@ -252,6 +269,15 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
     intros = check_introductions(
         doc.get("introductions") or [], label=f"{path.name} introductions",
         actor_ids={a.id for a in actors.valid}, stored_ids=store.known_actor_ids)
+    records = []
+    for key in ("events", "groups"):
+        found = doc.get(key) or []
+        if not isinstance(found, list):
+            raise file_failed([Problem(f"'{key}' must be a list of records",
+                                       file=path.name, field=key)])
+        records.append(check_records(found, what=key, label=f"{path.name} {key}",
+                                     actor_ids={a.id for a in actors.valid},
+                                     stored_ids=store.known_actor_ids))
 
     changed: list[str] = []
 
@@ -266,7 +292,8 @@ def import_graph(store: GraphStore, path: str | Path, *, skip_invalid: bool = Fa
                 changed.append(key)
 
     result = _finish(store, [actors, ties], skip_invalid=skip_invalid, report=report,
-                     progress=progress, after_write=set_meta, introductions=intros)
+                     progress=progress, after_write=set_meta, introductions=intros,
+                     records=records)
     result.meta_changed = changed
     return result
 

@@ -25,7 +25,7 @@ from typing import cast
 from pydantic import ValidationError
 
 from ..errors import Problem, missing_actor, no_actor
-from ..model import Actor, Introduction, Tie, validation_problems
+from ..model import Actor, Event, Group, Introduction, Tie, validation_problems
 from .columns import (
     ACTOR_COLUMNS,
     LIST_FIELDS,
@@ -40,14 +40,14 @@ from .columns import (
 from .readers import Table
 
 __all__ = ["CheckedRow", "Checked", "check_actors", "check_ties", "check_introductions",
-           "model_problems"]
+           "check_records", "model_problems"]
 
 
 @dataclass
 class CheckedRow:
     number: int
     original: dict
-    record: Actor | Tie | Introduction | None = None
+    record: Actor | Tie | Introduction | Event | Group | None = None
     problems: list[Problem] = field(default_factory=list)
     columns: dict = field(default_factory=dict)  # model field -> original header
     key: str | None = None  # the actor id the row gives or implies
@@ -508,4 +508,42 @@ def check_introductions(records: list[dict], *, label: str, actor_ids: set[str],
                 r.problems.append(missing_actor(
                     x, fld, hint="Every introduction's actors must be in the export's "
                     "actors.", file=label, row=r.number))
+    return checked
+
+
+def check_records(records: list, *, what: str, label: str, actor_ids: set[str],
+                  stored_ids: Callable[[set[str]], set[str]]) -> Checked:
+    """Check the event or group records (``what``: ``"events"`` or
+    ``"groups"``) of a full-graph export: each against the model, each
+    participant or member an actor of the export or of the store, ids
+    unique."""
+    model: type[Event] | type[Group] = Event if what == "events" else Group
+    entries = "participants" if what == "events" else "members"
+    checked = Checked(label, what, [])
+    seen: set[str] = set()
+    for number, rec in enumerate(records, start=1):
+        cr = CheckedRow(number, rec if isinstance(rec, dict) else {"record": rec})
+        try:
+            made = model.model_validate(rec)
+            cr.record = made
+        except ValidationError as exc:
+            cr.problems += model_problems(exc, label, number, {})
+        else:
+            if made.id in seen:
+                cr.problems.append(Problem(f"the id '{made.id}' is used twice",
+                                           hint="Give each record its own id.", file=label,
+                                           row=number, field="id", value=made.id))
+            seen.add(made.id)
+        checked.rows.append(cr)
+    listed = {x for r in checked.rows if r.record is not None
+              for x in cast(Event | Group, r.record).actor_ids}
+    known = actor_ids | stored_ids(listed - actor_ids)
+    for r in checked.rows:
+        if r.record is None:
+            continue
+        for x in cast(Event | Group, r.record).actor_ids:
+            if x not in known:
+                r.problems.append(missing_actor(
+                    x, entries, hint=f"Every one of its {entries} must be in the export's "
+                    "actors or in the graph.", file=label, row=r.number))
     return checked

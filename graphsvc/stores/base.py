@@ -22,7 +22,7 @@ from ..errors import (
     no_actor,
 )
 from ..history import ChangeInfo, current_info
-from ..model import Actor, Introduction, Tie
+from ..model import Actor, Event, Group, Introduction, Tie
 from ..snapshot import build_snapshot
 from .edits import EditOps
 
@@ -125,7 +125,8 @@ class GraphStore(EditOps, abc.ABC):
 
     @abc.abstractmethod
     def clear(self) -> None:
-        """Delete everything (actors, ties, metadata); the version advances."""
+        """Delete everything (actors, ties, events, groups, metadata); the
+        version advances."""
 
     @abc.abstractmethod
     def set_meta(self, key: str, value: str | None) -> None:
@@ -156,6 +157,22 @@ class GraphStore(EditOps, abc.ABC):
     @abc.abstractmethod
     def existing_actor_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` that are stored actors."""
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    @abc.abstractmethod
+    def get_group(self, group_id: str) -> Group | None: ...
+
+    @abc.abstractmethod
+    def events(self) -> list[Event]:
+        """Every event (restricted ones too: the snapshot stage gates them),
+        by start date then id. Participants are kept as written, a deleted
+        actor's included (:func:`graphsvc.snapshot.build_two_mode` drops them)."""
+
+    @abc.abstractmethod
+    def groups(self) -> list[Group]:
+        """Every group, by id (restricted ones and memberships too)."""
 
     @abc.abstractmethod
     def find_actors(self, flt: ActorFilter | None = None, limit: int | None = None,

@@ -24,6 +24,17 @@ The graph in the database
     The history (:mod:`graphsvc.history`): one node per change and one per
     record it touched, ``before`` and ``after`` as JSON text (absent for
     none), ``actors`` the actor ids the item is about.
+``(:Event {id, title, kind, start, end, city, country, ..., participants, actors})``
+    One node per event, every field that has a value a property;
+    ``participants`` is JSON text (``[{"actor": id, "role": ...}]``: a
+    property holds no list of maps) and ``actors`` the participants' ids,
+    for queries (``MATCH (e:Event) WHERE 'sin-fronteras' IN e.actors``).
+    Ids, not relationships, like the introductions log: an attendance
+    outlives a deleted actor and comes back with it.
+``(:Group {id, title, kind, ..., members, actors})``
+    One node per group, ``members`` as JSON text
+    (``[{"actor", "role", "since", "until", "visibility"}]``), ``actors``
+    the members' ids.
 ``(:ActorAlias {old, new})``
     A merged actor id and the id it resolves to.
 ``(:GraphsvcMeta {key, value})``
@@ -56,6 +67,8 @@ __all__ = [
     "REVISIONS", "APPEND_CHANGE", "APPEND_ITEMS", "CHANGES_BY_SEQS", "ITEMS_OF_CHANGES",
     "CHANGES_OF_ACTOR", "CHANGES_OF_RECORD", "CHANGE_SEQS", "ALIASES", "SET_ALIASES",
     "DELETE_ALIASES", "TIES_TOUCHING",
+    "EVENTS_BY_IDS", "ALL_EVENTS", "MERGE_EVENTS", "DELETE_EVENTS",
+    "GROUPS_BY_IDS", "ALL_GROUPS", "MERGE_GROUPS", "DELETE_GROUPS",
     "RESEARCH_FUNDING_CHAINS", "RESEARCH_CROSS_BORDER_TIES",
     "RESEARCH_POLICYMAKER_REACH",
 ]
@@ -77,6 +90,8 @@ NEO4J_SCHEMA: tuple[str, ...] = (
     "FOR (s:GraphsvcState) REQUIRE s.key IS UNIQUE",
     "CREATE CONSTRAINT graphsvc_meta_key IF NOT EXISTS "
     "FOR (m:GraphsvcMeta) REQUIRE m.key IS UNIQUE",
+    "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
+    "CREATE CONSTRAINT group_id IF NOT EXISTS FOR (g:Group) REQUIRE g.id IS UNIQUE",
     "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
     "CREATE INDEX actor_country IF NOT EXISTS FOR (a:Actor) ON (a.country)",
     "CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)",
@@ -103,6 +118,8 @@ PORTABLE_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("ChangeItem", "rid", "CREATE INDEX FOR (i:ChangeItem) ON (i.rid)"),
     ("ChangeItem", "change", "CREATE INDEX FOR (i:ChangeItem) ON (i.change)"),
     ("ActorAlias", "old", "CREATE INDEX FOR (x:ActorAlias) ON (x.old)"),
+    ("Event", "id", "CREATE INDEX FOR (e:Event) ON (e.id)"),
+    ("Group", "id", "CREATE INDEX FOR (g:Group) ON (g.id)"),
 )
 
 #: The probe that tells the store which schema to create. Neo4j answers with
@@ -138,7 +155,7 @@ NEO4J_DROP_INDEX = "DROP INDEX $name IF EXISTS"
 #: The ``$schema`` of :data:`NEO4J_CLASHING_INDEXES`: ``[label or type,
 #: property]`` of every uniqueness constraint graphsvc creates.
 NEO4J_CONSTRAINED = (["Actor", "id"], ["TIE", "id"], ["GraphsvcState", "key"],
-                     ["GraphsvcMeta", "key"])
+                     ["GraphsvcMeta", "key"], ["Event", "id"], ["Group", "id"])
 
 #: The stand-in's index list (``CALL db.indexes()``), so start-up creates only
 #: the indexes it lacks instead of failing on those it has.
@@ -325,7 +342,8 @@ DELETE m
 #: Everything graphsvc keeps but the state node (the version must go on).
 CLEAR = """
 MATCH (n)
-WHERE n:Actor OR n:Introduction OR n:GraphsvcMeta OR n:ActorAlias
+WHERE n:Actor OR n:Introduction OR n:GraphsvcMeta OR n:ActorAlias OR n:Event
+   OR n:Group
 DETACH DELETE n
 """
 
@@ -430,6 +448,62 @@ TIES_TOUCHING = """
 UNWIND $ids AS id
 MATCH (a:Actor {id: id})-[t:TIE]-()
 RETURN DISTINCT t.id AS id
+"""
+
+# --- events and groups ----------------------------------------------------------
+
+#: ``$ids``: event ids. Returns the stored properties of those found.
+EVENTS_BY_IDS = """
+UNWIND $ids AS id
+MATCH (e:Event {id: id})
+RETURN e.id AS id, properties(e) AS props
+"""
+
+#: Every event, by start date then id.
+ALL_EVENTS = """
+MATCH (e:Event)
+RETURN e.start AS start, e.id AS id, properties(e) AS props
+ORDER BY start, id
+"""
+
+#: ``$rows``: ``[{id, props}]``. Creates or replaces each event's properties.
+MERGE_EVENTS = """
+UNWIND $rows AS row
+MERGE (e:Event {id: row.id})
+SET e = row.props
+"""
+
+DELETE_EVENTS = """
+UNWIND $ids AS id
+MATCH (e:Event {id: id})
+DELETE e
+"""
+
+#: ``$ids``: group ids. Returns the stored properties of those found.
+GROUPS_BY_IDS = """
+UNWIND $ids AS id
+MATCH (g:Group {id: id})
+RETURN g.id AS id, properties(g) AS props
+"""
+
+#: Every group, by id.
+ALL_GROUPS = """
+MATCH (g:Group)
+RETURN g.id AS id, properties(g) AS props
+ORDER BY id
+"""
+
+#: ``$rows``: ``[{id, props}]``. Creates or replaces each group's properties.
+MERGE_GROUPS = """
+UNWIND $rows AS row
+MERGE (g:Group {id: row.id})
+SET g = row.props
+"""
+
+DELETE_GROUPS = """
+UNWIND $ids AS id
+MATCH (g:Group {id: id})
+DELETE g
 """
 
 # --- examples for researchers (not used by the store) -----------------------

@@ -26,9 +26,13 @@ from pydantic import ValidationError
 
 from ..errors import Conflict, NotFound, Problem, ValidationFailed, not_found_actor
 from ..history import Change, ChangeInfo, Item
-from ..model import Actor, Introduction, Tie, tie_id, validation_problems
+from ..model import Actor, Event, Group, Introduction, Tie, tie_id, validation_problems
 
-__all__ = ["EditOps", "MERGE_FIELDS", "now"]
+__all__ = ["EditOps", "MERGE_FIELDS", "now", "RECORD_MODELS"]
+
+#: The records kept whole (participants or members inside), by history name.
+RECORD_MODELS: dict[str, type[Event] | type[Group]] = {"event": Event, "group": Group}
+_MEMBER_LIST = {"event": "participants", "group": "members"}
 
 #: The actor fields a merge can take from either record (the id is the survivor's).
 MERGE_FIELDS = tuple(f for f in Actor.model_fields if f != "id")
@@ -97,6 +101,12 @@ class EditOps(abc.ABC):
     @abc.abstractmethod
     def ties(self, actor_id: str | None = None, kinds: Iterable[str] | None = None,
              include_restricted: bool = True) -> list[Tie]: ...
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    @abc.abstractmethod
+    def get_group(self, group_id: str) -> Group | None: ...
 
     # --- reading -------------------------------------------------------------
 
@@ -351,6 +361,82 @@ class EditOps(abc.ABC):
         exp = {("actor", k): v for k, v in (expect or {}).items()}
         return self._run(info.with_action("merge"), items, exp)
 
+    # --- events and groups ---------------------------------------------------------
+
+    def _get_record(self, record: str, rid: str) -> Event | Group | None:
+        return self.get_event(rid) if record == "event" else self.get_group(rid)
+
+    def create_record(self, rec: Event | Group, info: ChangeInfo) -> Change:
+        """Add a new event or group; its id must be free. Every participant
+        or member must be a stored actor (merged ids stand for their survivor)."""
+        record = _record_name(rec)
+        if self._get_record(record, rec.id) is not None:
+            raise ValidationFailed([Problem(
+                f"the id '{rec.id}' is already used by another {record}",
+                hint=f"Choose another id, or edit the existing {record}.", field="id",
+                value=rec.id)], message=f"the {record} was not added.",
+                hint="Choose another id.")
+        rec = self._resolved(rec)
+        return self._run(info.with_action("create"),
+                         [Item(record, rec.id, None, rec.to_record())])
+
+    def update_record(self, rec: Event | Group, info: ChangeInfo,
+                      expect: int | None = None) -> Change | None:
+        """Replace a stored event's or group's values (participants or
+        members included); ``None`` when nothing changed."""
+        record = _record_name(rec)
+        current = self._get_record(record, rec.id)
+        if current is None:
+            raise _not_found_record(record, rec.id)
+        rec = self._resolved(rec)
+        if current == rec:
+            self._check_expected([(record, rec.id, expect)])
+            return None
+        return self._run(info.with_action("update"),
+                         [Item(record, rec.id, current.to_record(), rec.to_record())],
+                         {(record, rec.id): expect})
+
+    def delete_record(self, record: str, rid: str, info: ChangeInfo,
+                      expect: int | None = None) -> Change:
+        """Delete an event or a group (reverting the change brings it back)."""
+        current = self._get_record(record, rid)
+        if current is None:
+            raise _not_found_record(record, rid)
+        return self._run(info.with_action("delete"),
+                         [Item(record, rid, current.to_record(), None)], {(record, rid): expect})
+
+    def put_records(self, records: Iterable[Event | Group], info: ChangeInfo) -> Change | None:
+        """Create or replace events and groups by id, as one change (an
+        import); records equal to the stored ones are left alone. ``None``
+        when nothing changed."""
+        items = []
+        for rec in records:
+            record = _record_name(rec)
+            rec = self._resolved(rec)
+            current = self._get_record(record, rec.id)
+            if current == rec:
+                continue
+            items.append(Item(record, rec.id, current.to_record() if current else None,
+                              rec.to_record()))
+        if not items:
+            return None
+        return self._run(info, items)
+
+    def _resolved(self, rec):
+        """``rec`` with merged actor ids replaced by their survivors."""
+        aliases = self.aliases()
+        field = _MEMBER_LIST[_record_name(rec)]
+        entries = getattr(rec, field)
+        if not aliases or not any(e.actor in aliases for e in entries):
+            return rec
+        moved, seen = [], set()
+        for e in entries:
+            e = e.model_copy(update={"actor": self.resolve(e.actor)})
+            if e.actor not in seen:  # two ids merged into one: listed once
+                seen.add(e.actor)
+                moved.append(e)
+        return rec.model_copy(update={field: moved})
+
     # --- the plan, checked, then written --------------------------------------------
 
     def _current(self, record: str, rid: str) -> dict | None:
@@ -360,6 +446,9 @@ class EditOps(abc.ABC):
         if record == "tie":
             t = self.get_tie(rid)
             return t.to_record() if t else None
+        if record in RECORD_MODELS:
+            r = self._get_record(record, rid)
+            return r.to_record() if r else None
         target = self.aliases().get(rid)
         return {"to": target} if target else None
 
@@ -391,14 +480,37 @@ class EditOps(abc.ABC):
         gone = {i.id for i in items if i.record == "actor" and i.after is None}
         wanted = {x for i in items if i.record == "tie" and i.after
                   for x in (i.after["source"], i.after["target"], *i.after.get("channel", ()))}
+        # An event's or group's new participants or members must be actors;
+        # those it already listed may name a deleted actor (restoring the
+        # actor brings the attendance back).
+        listed = {x for i in items if i.record in _MEMBER_LIST and i.after
+                  for x in _actors_of(i.record, i.after) - _actors_of(i.record, i.before)}
+        wanted |= listed
         stored = self.existing_actor_ids(wanted - put)
         missing = wanted - put - (stored - gone)
         if missing:
             raise ValidationFailed(
                 [Problem(f"no actor with id '{x}'", hint="Restore or add that actor "
                          "first.", field="actor", value=x) for x in sorted(missing)],
-                message="a tie would refer to an actor that is not in the graph; "
-                "nothing was written.", hint="Restore or add that actor first.")
+                message=("a tie would refer to an actor that is not in the graph; "
+                         if not listed & missing else "an event or group would list an "
+                         "actor that is not in the graph; ") + "nothing was written.",
+                hint="Restore or add that actor first.")
+
+
+def _record_name(rec) -> str:
+    return "event" if isinstance(rec, Event) else "group"
+
+
+def _actors_of(record: str, value: dict | None) -> set[str]:
+    if not value:
+        return set()
+    return {e["actor"] for e in value.get(_MEMBER_LIST[record]) or ()}
+
+
+def _not_found_record(record: str, rid: str) -> NotFound:
+    return NotFound(f"no {record} with id '{rid}'",
+                    hint=f"See the list of {record}s for the right id.")
 
 
 def _moved(t: Tie, mapping: Mapping[str, str]) -> Tie:

@@ -49,7 +49,7 @@ from neo4j import exceptions as nex
 
 from ..errors import ConfigError, Conflict, Problem, StoreUnavailable, ValidationFailed
 from ..history import Change, ChangeInfo, Item
-from ..model import Actor, Introduction, Tie
+from ..model import Actor, Event, Group, Introduction, Tie
 from ..snapshot import build_snapshot
 from . import cypher as Q
 from .base import ActorFilter, GraphStore, Progress, WriteResult
@@ -170,6 +170,31 @@ def _tie_record(source: str, target: str, props: dict) -> dict:
         rec[k] = list(rec[k])
     rec["source"], rec["target"] = source, target
     return rec
+
+
+#: Event and group records: their model, the list kept as JSON text, the
+#: statement writing them and the one deleting them.
+_RECORDS: dict[str, tuple[type[Event] | type[Group], str, str, str]] = {
+    "event": (Event, "participants", "MERGE_EVENTS", "DELETE_EVENTS"),
+    "group": (Group, "members", "MERGE_GROUPS", "DELETE_GROUPS")}
+
+
+def _record_props(record: str, rec) -> dict:
+    """The properties stored for an event or a group: every field that has a
+    value, the participants or members as JSON text beside their ids."""
+    field = _RECORDS[record][1]
+    props = _props(rec.to_record())
+    entries = props.pop(field, [])
+    props[field] = _json(entries)
+    props["actors"] = [e["actor"] for e in entries]
+    return props
+
+
+def _from_props(record: str, props: dict):
+    model, field = _RECORDS[record][:2]
+    rec = {k: props[k] for k in model.model_fields if props.get(k) is not None}
+    rec[field] = json.loads(props.get(field) or "[]")
+    return model.model_validate(rec)
 
 
 def _item_row(seq: int, n: int, item: Item) -> dict:
@@ -644,6 +669,11 @@ class Neo4jStore(GraphStore):
                                  "props": _tie_props(t)})
         set_aliases = [{"old": i.id, "new": i.after["to"]} for i in items
                        if i.record == "alias" and i.after is not None]
+        put_records = {r: [{"id": i.id, "props": _record_props(
+            r, _RECORDS[r][0].model_validate(i.after))} for i in items
+            if i.record == r and i.after is not None] for r in _RECORDS}
+        drop_records = {r: [i.id for i in items if i.record == r and i.after is None]
+                        for r in _RECORDS}
         drop_aliases = [i.id for i in items if i.record == "alias" and i.after is None]
 
         def work(tx):
@@ -675,6 +705,11 @@ class Neo4jStore(GraphStore):
                         hint="Look again and repeat.")])
             for batch in self._batches(set_aliases):
                 tx.run(Q.SET_ALIASES, rows=batch).consume()
+            for r, (_model, _field, merge, delete) in _RECORDS.items():
+                for batch in self._batches(drop_records[r]):
+                    tx.run(getattr(Q, delete), ids=batch).consume()
+                for batch in self._batches(put_records[r]):
+                    tx.run(getattr(Q, merge), rows=batch).consume()
             return self._append(tx, info, items, revs), True
 
         change, _version = self._write_tx(work)
@@ -737,6 +772,20 @@ class Neo4jStore(GraphStore):
             return None
         r = rows[0]
         return Tie.model_validate(_tie_record(r["source"], r["target"], r["props"]))
+
+    def get_event(self, event_id: str) -> Event | None:
+        rows = self._query(Q.EVENTS_BY_IDS, ids=[event_id])
+        return _from_props("event", rows[0]["props"]) if rows else None
+
+    def get_group(self, group_id: str) -> Group | None:
+        rows = self._query(Q.GROUPS_BY_IDS, ids=[group_id])
+        return _from_props("group", rows[0]["props"]) if rows else None
+
+    def events(self) -> list[Event]:
+        return [_from_props("event", r["props"]) for r in self._query(Q.ALL_EVENTS)]
+
+    def groups(self) -> list[Group]:
+        return [_from_props("group", r["props"]) for r in self._query(Q.ALL_GROUPS)]
 
     def _actors_by_ids(self, ids) -> list[Actor]:
         ids = list(ids)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import Conflict
 from ..history import Change, ChangeInfo, Item
-from ..model import Actor, Introduction, Tie
+from ..model import Actor, Event, Group, Introduction, Tie
 from ..sqlite_file import SQLiteFile, guarded
 from .base import ActorFilter, GraphStore, Progress, WriteResult
 from .edits import now
@@ -126,6 +126,23 @@ MIGRATIONS: list[str] = [
       source_ref = json_extract(record, '$.source_ref'),
       note = json_extract(record, '$.note'),
       evidence = coalesce(json_extract(record, '$.evidence'), '[]');
+    """,
+    # Events and groups (two-mode records): each kept whole as its JSON
+    # record, participants or members inside, with the columns reads order
+    # and filter by beside it.
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        start TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX events_start ON events(start, id);
+    CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        visibility TEXT NOT NULL,
+        record TEXT NOT NULL
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -302,6 +319,8 @@ class SQLiteStore(GraphStore):
     def clear(self) -> None:
         with self._tx(write=True) as c:
             c.execute("DELETE FROM aliases")
+            c.execute("DELETE FROM events")
+            c.execute("DELETE FROM groups")
             c.execute("DELETE FROM introductions")
             c.execute("DELETE FROM ties")
             c.execute("DELETE FROM actors")
@@ -415,6 +434,26 @@ class SQLiteStore(GraphStore):
                 if i.record == "tie" and i.after is not None:
                     t = Tie.model_validate(i.after)
                     c.execute(_TIE_UPSERT, _tie_row(t, _dump(t.to_record())))
+                elif i.record == "event":
+                    if i.after is None:
+                        c.execute("DELETE FROM events WHERE id = ?", (i.id,))
+                    else:
+                        e = Event.model_validate(i.after)
+                        c.execute("INSERT INTO events(id, start, visibility, record) "
+                                  "VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                                  "start = excluded.start, visibility = excluded.visibility, "
+                                  "record = excluded.record",
+                                  (e.id, e.start.isoformat(), e.visibility,
+                                   _dump(e.to_record())))
+                elif i.record == "group":
+                    if i.after is None:
+                        c.execute("DELETE FROM groups WHERE id = ?", (i.id,))
+                    else:
+                        g = Group.model_validate(i.after)
+                        c.execute("INSERT INTO groups(id, visibility, record) VALUES "
+                                  "(?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                                  "visibility = excluded.visibility, record = excluded.record",
+                                  (g.id, g.visibility, _dump(g.to_record())))
             change = self._append(c, info, items, revs)
             self._bump(c)
         log.info("%s: change %d (%s, %d records)", self.path, change.seq, info.action,
@@ -485,6 +524,24 @@ class SQLiteStore(GraphStore):
         row = self._conn().execute("SELECT record FROM ties WHERE id = ?",
                                    (tie_id,)).fetchone()
         return Tie.model_validate_json(row[0]) if row else None
+
+    def get_event(self, event_id: str) -> Event | None:
+        row = self._conn().execute("SELECT record FROM events WHERE id = ?",
+                                   (event_id,)).fetchone()
+        return Event.model_validate_json(row[0]) if row else None
+
+    def get_group(self, group_id: str) -> Group | None:
+        row = self._conn().execute("SELECT record FROM groups WHERE id = ?",
+                                   (group_id,)).fetchone()
+        return Group.model_validate_json(row[0]) if row else None
+
+    def events(self) -> list[Event]:
+        rows = self._conn().execute("SELECT record FROM events ORDER BY start, id")
+        return [Event.model_validate_json(r[0]) for r in rows.fetchall()]
+
+    def groups(self) -> list[Group]:
+        rows = self._conn().execute("SELECT record FROM groups ORDER BY id")
+        return [Group.model_validate_json(r[0]) for r in rows.fetchall()]
 
     def _actors_by_ids(self, ids):
         with self._tx(write=False) as c:

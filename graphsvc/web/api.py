@@ -41,6 +41,7 @@ from .transfer import (
     import_upload,
     report_dir,
     send_download,
+    sheet_upload,
     skip_invalid_requested,
 )
 
@@ -64,6 +65,7 @@ def index():
         "changes": url_for(".changes"),
         "trends": url_for(".trends"),
         "monitoring": url_for(".monitoring"),
+        "events": url_for(".events"),
     })
 
 
@@ -184,6 +186,40 @@ _monitoring_params = [
        "(default: the FUNNEL_MONTHS setting).",
        {"type": "integer", "minimum": 1, "maximum": 12}),
 ]
+
+
+@bp.get("/events")
+@operation("Events and groups", "Events that had started by the as-of day, newest "
+           "first, by year (with their number of participants), and every group with its "
+           "number of members in force that day. Restricted events and groups are left "
+           "out for readers who may not see restricted records.", schema="EventList",
+           tag="events")
+def events():
+    from . import events as E
+
+    return jsonify(E.events_list(current_access()))
+
+
+@bp.get("/events/<event_id>")
+@operation("One event", "An event's fields, its participants with their roles, and "
+           "the ties among them: the pairs tied before the event, after it, and the pairs "
+           "who met for the first time (a tie that began on or after its first day and "
+           "none before).", path_params=["event_id"], schema="EventDetail", tag="events")
+def event(event_id):
+    from . import events as E
+
+    return jsonify(E.event_detail(current_access(), event_id))
+
+
+@bp.get("/groups/<group_id>")
+@operation("One group", "A group's fields and its members over time: each membership "
+           "with its role, since and until, whether it is in force on the as-of day, and "
+           "the number of members in force at the end of each year.",
+           path_params=["group_id"], schema="GroupDetail", tag="events")
+def group(group_id):
+    from . import events as E
+
+    return jsonify(E.group_detail(current_access(), group_id))
 
 
 @bp.get("/changes")
@@ -344,6 +380,50 @@ def import_files():
     token = result.pop("rejected_token")
     result["rejected_csv"] = url_for("pages.rejected_csv", token=token) if token else None
     return jsonify(result)
+
+
+_SHEET_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {
+        "sheet": {"type": "string", "format": "binary",
+                  "description": "The sign-in sheet or membership list (.csv or .xlsx), "
+                  "Spanish or English headers."},
+        "skip_invalid": {"type": "boolean", "description": "Write the valid rows and "
+                         "return the rejected ones instead of refusing the whole sheet."},
+        "create_missing": {"type": "boolean", "description": "Add names that match no "
+                           "actor as new organisations (restricted)."}}}}}}
+
+
+def _sheet(what: str, target: str):
+    access = current_access()
+    flag = request.form.get("create_missing", "").strip().lower()
+    result = sheet_upload(get_service(), access, what, target, request.files,
+                          skip_invalid=skip_invalid_requested(),
+                          create_missing=flag in ("1", "true", "yes", "on"),
+                          reports=report_dir(access))
+    token = result.pop("rejected_token")
+    result["rejected_csv"] = url_for("pages.rejected_csv", token=token) if token else None
+    return jsonify(result)
+
+
+@bp.post("/events/<event_id>/attendance")
+@operation("Import an attendance sheet", "Add the participants of a sign-in sheet to "
+           "the event, each row matched to an actor by id or by name (accents, case and "
+           "legal suffixes ignored). Every row is checked first: a name matching no actor, "
+           "or any other problem, answers 422 with one entry per problem (file, row, "
+           "column, message, and a hint naming the closest actors) and nothing written, "
+           "unless `skip_invalid`.", path_params=["event_id"], body=_SHEET_BODY,
+           extra_responses=("400", "413", "422"), tag="events")
+def event_attendance(event_id):
+    return _sheet("events", event_id)
+
+
+@bp.post("/groups/<group_id>/members")
+@operation("Import a membership list", "Add the members of a list (role, since, until, "
+           "visibility) to the group; matched and checked like an attendance sheet.",
+           path_params=["group_id"], body=_SHEET_BODY,
+           extra_responses=("400", "413", "422"), tag="events")
+def group_members(group_id):
+    return _sheet("groups", group_id)
 
 
 @bp.get("/export/<fmt>")

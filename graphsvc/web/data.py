@@ -33,6 +33,7 @@ from ..viz import (
 from . import analyses
 from .access import Access
 from .errors import InvalidQuery
+from .events import actor_affiliations
 from .focus import apply_focus, focus_routes, resolve_actor
 from .i18n import (
     country_name,
@@ -239,6 +240,7 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "actor": a.to_record(),
         "degree": G.degree(actor_id) if actor_id in G else 0,
         "ties": groups,
+        "affiliations": actor_affiliations(access, actor_id),
         **_actor_analyses(access, actor_id),
     }
 

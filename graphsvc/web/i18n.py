@@ -16,7 +16,8 @@ from jinja2 import pass_context
 __all__ = ["LANGUAGES", "select_locale", "init_app", "kind_label", "tie_kind_label",
            "country_name", "provenance_label", "visibility_label", "area_label", "role_label",
            "population_label", "phase_label", "subtype_label", "actor_role_label",
-           "status_label", "problem_text", "value_label", "LANG_COOKIE"]
+           "status_label", "problem_text", "value_label", "LANG_COOKIE", "event_kind_label",
+           "participant_role_label", "group_kind_label", "member_role_label"]
 
 #: Supported languages, in the order the switch shows them.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -94,6 +95,18 @@ SUBTYPE_LABELS = {
 }
 #: An actor's roles (graphsvc.model.ROLES), not an account's (ROLE_LABELS).
 ACTOR_ROLE_LABELS = {"funder": _l("Funder"), "policymaker": _l("Policymaker")}
+
+#: Events and groups (graphsvc.model.EVENT_KINDS, PARTICIPANT_ROLES,
+#: GROUP_KINDS, MEMBER_ROLES).
+EVENT_KIND_LABELS = {"workshop": _l("Workshop"), "convening": _l("Convening or forum"),
+                     "meeting": _l("Meeting"), "visit": _l("Visit")}
+PARTICIPANT_ROLE_LABELS = {"organiser": _l("Organiser"), "speaker": _l("Speaker"),
+                           "participant": _l("Participant")}
+GROUP_KIND_LABELS = {"working_group": _l("Working group"), "coalition": _l("Coalition"),
+                     "task_force": _l("Task force"),
+                     "regional_process": _l("Regional process")}
+MEMBER_ROLE_LABELS = {"chair": _l("Chair"), "member": _l("Member"),
+                      "observer": _l("Observer")}
 
 #: Measures a map can be sized by (graphsvc.web.data.MEASURES).
 MEASURE_LABELS = {
@@ -173,15 +186,45 @@ def actor_role_label(value) -> str:
     return _label(ACTOR_ROLE_LABELS, value)
 
 
+def event_kind_label(value) -> str:
+    return _label(EVENT_KIND_LABELS, value)
+
+
+def participant_role_label(value) -> str:
+    return _label(PARTICIPANT_ROLE_LABELS, value)
+
+
+def group_kind_label(value) -> str:
+    return _label(GROUP_KIND_LABELS, value)
+
+
+def member_role_label(value) -> str:
+    return _label(MEMBER_ROLE_LABELS, value)
+
+
 def value_label(record: str, field: str, value):
     """A stored value of ``field`` as a page shows it: vocabulary values by
     their label (lists label each item); anything else as it is."""
+    if (record, field) in (("event", "participants"), ("group", "members")) and value:
+        return [_entry_text(record, e) for e in value]
     label = _FIELD_LABELS.get((record, field)) or _FIELD_LABELS.get(("", field))
     if label is None or value is None:
         return value
     if isinstance(value, list):
         return [label(v) if isinstance(v, str) else v for v in value]
     return label(value) if isinstance(value, str) else value
+
+
+def _entry_text(record: str, entry) -> str:
+    """A participant or member as the history shows it: the actor's id and
+    its role (and a member's dates and visibility), in the page's language."""
+    if not isinstance(entry, dict):
+        return str(entry)
+    if record == "event":
+        return f"{entry.get('actor')} ({participant_role_label(entry.get('role'))})"
+    dates = " – ".join(str(entry.get(k) or "…") for k in ("since", "until"))
+    return (f"{entry.get('actor')} ({member_role_label(entry.get('role'))}, {dates}, "
+            f"{visibility_label(entry.get('visibility')).lower()})")
 
 
 def measure_label(value) -> str:
@@ -214,6 +257,7 @@ def country_name(code) -> str:
 
 _FIELD_LABELS = {
     ("actor", "kind"): kind_label, ("tie", "kind"): tie_kind_label,
+    ("event", "kind"): event_kind_label, ("group", "kind"): group_kind_label,
     ("", "subtype"): subtype_label, ("", "phases"): phase_label,
     ("", "populations"): population_label, ("", "issue_areas"): area_label,
     ("", "roles"): actor_role_label, ("", "provenance"): provenance_label,
@@ -248,7 +292,8 @@ def init_app(app: Flask) -> None:
     for f in (kind_label, tie_kind_label, provenance_label, visibility_label,
               area_label, role_label, measure_label, group_label, country_name,
               status_label, population_label, phase_label, subtype_label,
-              actor_role_label, problem_text):
+              actor_role_label, problem_text, event_kind_label, participant_role_label,
+              group_kind_label, member_role_label):
         app.add_template_filter(_per_render(f), f.__name__)
         app.add_template_global(f)
 

@@ -12,7 +12,7 @@ import re
 
 from apispec import APISpec
 
-from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Tie
+from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Event, Group, Tie
 from .params import (
     COLOR_BY,
     DEFAULT_LIMIT,
@@ -324,6 +324,49 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         k: {"type": ["string", "null"]} for k in ("id", "source", "target", "source_name",
                                                    "target_name", "kind", "subtype",
                                                    "since", "until")}}
+    parts: dict = {}
+    c.schema("Event", _model_schema(Event, parts))
+    c.schema("Group", _model_schema(Group, parts))
+    for name, sub in parts.items():
+        c.schema(name, sub)
+    row_fields: dict = {
+        "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+        "country": {"type": "string"}, "city": {"type": ["string", "null"]}}
+    _row = {"type": "object", "properties": row_fields}
+    c.schema("EventList", {"type": "object", "properties": {
+        "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "years": {"type": "array", "items": {"type": "object", "properties": {
+            "year": {"type": "integer"}, "events": {"type": "array", "items": {
+                "type": "object", "description": "An event: id, title, kind, start, end, "
+                "city, country, number of participants, visibility."}}}}},
+        "groups": {"type": "array", "items": {"type": "object", "description": "A group: "
+                   "id, title, kind, members in force on the as-of day, visibility."}}}})
+    c.schema("EventDetail", {"type": "object", "properties": {
+        "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "event": {"type": "object", "description": "The event's fields without its "
+                  "participants (its note empty for readers who may not see restricted "
+                  "records)."},
+        "participants": {"type": "array", "items": {"type": "object", "properties": {
+            **row_fields, "role": {"type": "string"}}}},
+        "pairs": {"type": "integer", "description": "Pairs of participants."},
+        "tied_before": {"type": "integer",
+                        "description": "Pairs with a tie that began before the event."},
+        "tied_after": {"type": "integer",
+                       "description": "Pairs with a tie, before or since."},
+        "first_time": {"type": "array", "description": "Pairs who met for the first time: "
+                       "ties that began on or after the event's first day, none before.",
+                       "items": {"type": "object", "properties": {
+                           "a": _row, "b": _row, "ties": {"type": "array"}}}}}})
+    c.schema("GroupDetail", {"type": "object", "properties": {
+        "dataset": {"$ref": "#/components/schemas/Dataset"},
+        "group": {"type": "object", "description": "The group's fields without its "
+                  "members."},
+        "members": {"type": "array", "items": {"type": "object", "properties": {
+            **row_fields, "role": {"type": "string"},
+            "since": {"type": ["string", "null"]}, "until": {"type": ["string", "null"]},
+            "in_force": {"type": "boolean"}}}},
+        "over_time": {"type": "array", "items": {"type": "object", "properties": {
+            "year": {"type": "integer"}, "members": {"type": "integer"}}}}}})
     c.schema("Changes", {"type": "object", "properties": {
         "from": {"type": "string"}, "to": {"type": "string"},
         "ties_begun": {"type": "array", "items": tie_change},

@@ -101,6 +101,27 @@ def actor(actor_id):
                            sides=POLICYMAKER_LABELS, levels=LEVEL_LABELS)
 
 
+@bp.get("/events")
+def events_page():
+    from . import events as E
+
+    return render_template("events.html", page=E.events_list(current_access()))
+
+
+@bp.get("/events/<event_id>")
+def event_page(event_id):
+    from . import events as E
+
+    return render_template("event.html", page=E.event_detail(current_access(), event_id))
+
+
+@bp.get("/groups/<group_id>")
+def group_page(group_id):
+    from . import events as E
+
+    return render_template("group.html", page=E.group_detail(current_access(), group_id))
+
+
 @bp.get("/map")
 def influence_map():
     from .analyses import community_rows

@@ -82,6 +82,16 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api.trends": "view",
     "api.trends_csv": "view",
     "api.monitoring": "view",
+    # events and groups: read through the gate (no restricted event, group or
+    # membership, no hidden participant for a viewer or the public)
+    "pages.events_page": "view",
+    "pages.event_page": "view",
+    "pages.group_page": "view",
+    "api.events": "view",
+    "api.event": "view",
+    "api.group": "view",
+    "api.event_attendance": "import",  # attendance and membership lists are imports
+    "api.group_members": "import",
     # import and export: the whole graph as a file needs export
     "pages.import_upload_page": "import",
     "pages.rejected_csv": "import",  # and only the account that uploaded

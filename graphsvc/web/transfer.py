@@ -34,7 +34,8 @@ from . import data
 from .access import Access
 from .errors import InvalidQuery
 
-__all__ = ["UPLOAD_EXTENSIONS", "EXPORT_TYPES", "import_upload", "export_download",
+__all__ = ["UPLOAD_EXTENSIONS", "EXPORT_TYPES", "import_upload", "sheet_upload",
+           "export_download",
            "rejected_report", "report_dir", "send_download", "skip_invalid_requested"]
 
 #: Extensions the upload form accepts (the importer reads each by its extension).
@@ -166,6 +167,59 @@ def import_upload(service: GraphService, access: Access, files, *,
         "introductions_added": result.introductions_added,
         "settings_changed": list(result.meta_changed),
     }
+
+
+def sheet_upload(service: GraphService, access: Access, what: str, target: str, files, *,
+                 skip_invalid: bool = False, create_missing: bool = False,
+                 reports: Path | None = None) -> dict:
+    """Import an uploaded attendance sheet into event ``target`` (``what``:
+    ``"events"``) or membership list into group ``target`` (``"groups"``):
+    the ``sheet`` file, CSV or XLSX (:mod:`graphsvc.ingest.attendance`).
+    All or nothing unless ``skip_invalid``; runs through
+    ``access.view.run_write("import", ...)`` (needs ``import``, audited)."""
+    upload = files.get("sheet")
+    name = secure_filename(upload.filename) if upload is not None and upload.filename \
+        else ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InvalidQuery([{"field": "sheet", "value": (upload.filename or "")[:100]
+                             if upload is not None else None,
+                             "message": _("Upload a CSV or XLSX file (the name must end in "
+                                          ".csv or .xlsx).")}])
+    if len(name) > _MAX_NAME:
+        name = Path(name).stem[:_MAX_NAME - len(suffix)] + suffix
+    with tempfile.TemporaryDirectory(prefix="graphsvc-upload-") as tmp:
+        path = Path(tmp) / (name if Path(name).stem else "sheet" + suffix)
+        assert upload is not None
+        upload.save(path)
+        token = report = None
+        if skip_invalid and reports is not None:
+            _prune(reports)
+            token = secrets.token_hex(16)
+            report = reports / f"{token}.csv"
+        run = service.import_attendance if what == "events" else service.import_members
+        key = "event" if what == "events" else "group"
+
+        def write():
+            return run(path, **{key: target}, skip_invalid=skip_invalid, report=report,
+                       create_missing=create_missing)
+
+        result = access.view.run_write("import", f"{key}:{target} {path.name}", write,
+                                       lambda r: {"records": sorted(r.listed),
+                                                  "actors_created": r.actors_created,
+                                                  "rejected": len(r.rejected),
+                                                  "change": r.change, "via": "web"})
+    if not result.rejected and report is not None:
+        report.unlink(missing_ok=True)
+        token = None
+    return {**data.dataset(service, access), "file": path.name,
+            "rows_read": result.rows_read, "listed": result.listed,
+            "records_changed": result.records_changed,
+            "actors_created": result.actors_created, "change": result.change,
+            "rejected": [{"file": r.file, "row": r.row, "reasons": r.reasons}
+                         for r in result.rejected],
+            "rejected_token": token,
+            "warnings": [p.to_dict() for p in result.warnings]}
 
 
 def _import_summary(result) -> dict:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from graphsvc.cli import main
 from graphsvc.illustrative import build_illustrative
+from graphsvc.illustrative.build import build_illustrative_events
 from graphsvc.model import Actor
 from graphsvc.stores.sqlite import SQLiteStore
 
@@ -40,8 +41,10 @@ def test_no_serve_loads_and_says_where_and_that_it_is_illustrative(tmp_path):
     result = run(db, "--no-serve")
     assert result.exit_code == 0, result.output
     actors, ties = build_illustrative()
+    events, groups = build_illustrative_events()
     assert (f"Loaded the illustrative network (seed 2021: {len(actors)} actors, "
-            f"{len(ties)} ties) into the sqlite store at {db}.") in result.output
+            f"{len(ties)} ties, {len(events)} events, {len(groups)} groups) into the "
+            f"sqlite store at {db}.") in result.output
     assert "The data is illustrative" in result.output
     got_actors, got_ties, meta, _ = content(db)
     assert len(got_actors) == len(actors)

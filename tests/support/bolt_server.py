@@ -12,7 +12,9 @@ Neo4j store run against it unchanged. Where it diverges from Neo4j
 - string parameters are pasted into the query text without escaping single
   quotes: a value with an apostrophe ("Women's ...") fails, and a crafted one
   runs as Cypher. Parameters are safe on Neo4j, not on the stand-in, so it
-  must only ever hold test data;
+  must only ever hold test data; for the same reason a backslash in a
+  string parameter is read as an escape (JSON text holding ``\\n`` comes
+  back with a raw line break);
 - returning a raw ``date()`` crashes it; ``CREATE CONSTRAINT``, named or
   ``IF NOT EXISTS`` indexes, ``datetime()``, ``elementId()``, ``EXISTS {}``,
   undirected ``shortestPath`` and APOC fail, and every error reaches the

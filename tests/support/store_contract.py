@@ -15,12 +15,13 @@ import pytest
 
 from edit_contract import EditContract
 from graphsvc.errors import ValidationFailed
-from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.history import ChangeInfo
+from graphsvc.model import Actor, Event, Group, Introduction, Tie
 from graphsvc.queries.communities import louvain
 from graphsvc.queries.introductions import suggest_introductions
 from graphsvc.queries.metrics import actor_metrics
 from graphsvc.queries.projection import project
-from graphsvc.snapshot import build_snapshot
+from graphsvc.snapshot import build_snapshot, build_two_mode
 from graphsvc.stores import ActorFilter, GraphStore
 
 
@@ -106,9 +107,146 @@ def small_graph():
     return actors, ties
 
 
-class StoreContract(EditContract):
+def workshop(**kw):
+    """A public workshop in Tijuana with three of :func:`small_graph`'s actors."""
+    kw.setdefault("participants", [{"actor": "cso1", "role": "organiser"},
+                                   {"actor": "unhcr", "role": "speaker"},
+                                   {"actor": "cso2"}])
+    return Event(**{"id": "tj-2017", "title": "Taller binacional Tijuana", "kind": "workshop",
+                    "start": "2017-05-10", "end": "2017-05-11", "city": "Tijuana",
+                    "country": "MX", "issue_areas": ["legal_aid", "shelter"],
+                    "languages": ["es", "en"], "visibility": "public",
+                    "note": "Sign-in sheet scanned", "provenance": "workshop",
+                    "source_ref": "hoja de registro", **kw})
+
+
+def working_group(**kw):
+    kw.setdefault("members", [
+        {"actor": "cso1", "role": "chair", "since": "2018-01-01", "visibility": "public"},
+        {"actor": "unhcr", "role": "observer", "since": "2018-01-01", "until": "2019-12-31",
+         "visibility": "public"},
+        {"actor": "prm", "visibility": "restricted"}])
+    return Group(**{"id": "wg-legal", "title": "Grupo de trabajo legal", "kind": "working_group",
+                    "issue_areas": ["legal_aid"], "languages": ["es"],
+                    "visibility": "public", **kw})
+
+
+EDITOR = ChangeInfo(who="editor1", path="cli")
+
+
+class EventContract:
+    """Events and groups: stored whole, written through the history."""
+
+    def test_events_and_groups_round_trip_every_field(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        e, g = workshop(), working_group()
+        store.create_record(e, EDITOR)
+        store.create_record(g, EDITOR)
+        assert store.get_event(e.id) == e and store.get_group(g.id) == g
+        assert store.events() == [e] and store.groups() == [g]
+        assert store.get_event("nope") is None and store.get_group("nope") is None
+        assert store.version() == v + 2
+
+    def test_events_by_start_then_id(self, store, small):
+        store.upsert(*small)
+        later = workshop(id="mty-2018", start="2018-03-01", end=None)
+        store.put_records([later, workshop(), workshop(id="a-2017")], EDITOR)
+        assert [x.id for x in store.events()] == ["a-2017", "tj-2017", "mty-2018"]
+
+    def test_unknown_participant_refused_and_nothing_written(self, store, small):
+        store.upsert(*small)
+        v = store.version()
+        bad = workshop(participants=[{"actor": "cso1"}, {"actor": "nobody"}])
+        with pytest.raises(ValidationFailed, match="event or group") as exc:
+            store.create_record(bad, EDITOR)
+        assert [p.value for p in exc.value.problems] == ["nobody"]
+        with pytest.raises(ValidationFailed):
+            store.put_records([workshop(), working_group(members=[{"actor": "nobody"}])],
+                              EDITOR)
+        assert store.version() == v and store.events() == [] and store.groups() == []
+
+    def test_writes_are_history_entries(self, store, small):
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        fewer = workshop(participants=[{"actor": "cso1", "role": "organiser"}])
+        change = store.update_record(fewer, EDITOR)
+        assert change is not None and change.action == "update"
+        item = change.item("event", "tj-2017")
+        assert item is not None and item.revision == 2
+        assert len(item.before["participants"]) == 3 and len(item.after["participants"]) == 1
+        assert store.update_record(fewer, EDITOR) is None  # nothing changed
+        # the change is found from the actors it is about
+        assert change.seq in [c.seq for c in store.changes(actor="unhcr")]
+        gone = store.delete_record("event", "tj-2017", EDITOR)
+        assert store.get_event("tj-2017") is None
+        store.revert(gone.seq, EDITOR)
+        assert store.get_event("tj-2017") == fewer
+        assert [c.action for c in store.changes(record=("event", "tj-2017"))] == [
+            "restore", "delete", "update", "create"]
+
+    def test_put_records_is_one_change_and_skips_unchanged(self, store, small):
+        store.upsert(*small)
+        change = store.put_records([workshop(), working_group()],
+                                   ChangeInfo(who="ana", path="import"))
+        assert change is not None and {(i.record, i.id) for i in change.items} == {
+            ("event", "tj-2017"), ("group", "wg-legal")}
+        v = store.version()
+        assert store.put_records([workshop(), working_group()], EDITOR) is None
+        assert store.version() == v
+
+    def test_stale_revision_is_a_conflict(self, store, small):
+        from graphsvc.errors import Conflict
+
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        store.update_record(workshop(title="Taller renombrado"), EDITOR, expect=1)
+        with pytest.raises(Conflict):
+            store.update_record(workshop(title="Otro"), EDITOR, expect=1)
+        assert store.get_event("tj-2017").title == "Taller renombrado"
+
+    def test_deleted_actor_leaves_attendance_that_its_restore_brings_back(self, store, small):
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        gone = store.delete_actor("cso2", EDITOR)
+        assert "cso2" in store.get_event("tj-2017").actor_ids  # kept as written
+        B = build_two_mode(store.events(), store.groups(), store.snapshot())
+        assert "cso2" not in B
+        # the event can still be edited while it lists the deleted actor
+        store.update_record(workshop(title="Taller binacional"), EDITOR)
+        store.revert(gone.seq, EDITOR)
+        B = build_two_mode(store.events(), store.groups(), store.snapshot())
+        assert B.has_edge("cso2", "event:tj-2017")
+
+    def test_merged_participant_counts_for_the_survivor(self, store, small):
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        store.merge_actors("cso1", "cso2", EDITOR)
+        B = build_two_mode(store.events(), store.groups(), store.snapshot(),
+                           aliases=store.aliases())
+        assert B.has_edge("cso1", "event:tj-2017") and "cso2" not in B
+        # a record written later under the merged id lands on the survivor
+        store.create_record(workshop(id="x-2019", participants=[{"actor": "cso2"}]), EDITOR)
+        assert store.get_event("x-2019").actor_ids == ["cso1"]
+
+    def test_clear_removes_events_and_groups(self, store, small):
+        store.upsert(*small)
+        store.put_records([workshop(), working_group()], EDITOR)
+        store.clear()
+        assert store.events() == [] and store.groups() == []
+
+    def test_hostile_text_in_events_is_data(self, store, small):
+        store.upsert(*small)
+        title = 'x" }) MATCH (n) DETACH DELETE n //'
+        e = workshop(title=title, note="<script>alert(1)</script>")
+        store.create_record(e, EDITOR)
+        assert store.get_event(e.id) == e and store.counts()["actors"] == 4
+
+
+class StoreContract(EventContract, EditContract):
     """Behaviour every :class:`GraphStore` backend must show (edits, history
-    and merges: :class:`edit_contract.EditContract`)."""
+    and merges: :class:`edit_contract.EditContract`; events and groups:
+    :class:`EventContract`)."""
 
     def test_is_a_graph_store(self, store):
         assert isinstance(store, GraphStore)

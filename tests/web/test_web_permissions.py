@@ -21,7 +21,7 @@ import pytest
 from flask import Blueprint
 
 from auth_helpers import PASSWORD, make_accounts
-from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.model import Actor, Event, Group, Introduction, Tie
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web import create_app
@@ -71,12 +71,42 @@ INTRODUCTIONS = [
     Introduction(source="pub-alone", target="pub-network", status="declined",
                  note="zz nota de la negativa"),
 ]
+# Events and groups: a public workshop a hidden actor attended, with a note
+# (free text, for those who may see restricted records); a restricted
+# meeting; a public group with a restricted membership; a restricted group.
+EVENTS = [
+    Event(id="ev-public-workshop", title="Taller Público Seis", kind="workshop",
+          start="2020-05-10", visibility="public", note="zz nota del taller",
+          participants=[{"actor": "pub-shelter", "role": "organiser"},
+                        {"actor": "pub-network"}, {"actor": "zz-hidden-defender"}]),
+    Event(id="zz-ev-hidden-meeting", title="Reunión Oculta Tres", kind="meeting",
+          start="2020-06-01", participants=[{"actor": "pub-shelter"},
+                                            {"actor": "pub-office"}]),
+]
+GROUPS = [
+    Group(id="gr-public-coalition", title="Coalición Pública Siete", kind="coalition",
+          visibility="public",
+          members=[{"actor": "pub-shelter", "role": "chair", "visibility": "public"},
+                   {"actor": "pub-network", "visibility": "public"},
+                   {"actor": "zz-hidden-funder", "visibility": "public"},
+                   {"actor": "pub-funder", "visibility": "restricted"}]),
+    Group(id="zz-gr-hidden-table", title="Mesa Oculta Cuatro", kind="working_group",
+          members=[{"actor": "pub-office", "visibility": "public"}]),
+]
+#: What a store that never held the restricted records holds of them.
+PUBLIC_RECORDS = [
+    EVENTS[0].model_copy(update={"note": None, "participants": EVENTS[0].participants[:2]}),
+    GROUPS[0].model_copy(update={"members": GROUPS[0].members[:2]}),
+]
+HIDDEN_EVENTS = ["zz-ev-hidden-meeting"]
+HIDDEN_GROUPS = ["zz-gr-hidden-table"]
 HIDDEN_ACTORS = ["zz-hidden-defender", "zz-hidden-funder"]
 PUBLIC_ACTORS = [a.id for a in ACTORS if a.visibility == "public"]
 # Everything a viewer must never see: names, ids, restricted ties' ids and notes.
 SECRETS = (["Defensora Oculta Uno", "Fondo Oculto Dos", "reunión privada",
-            "contacto privado", "zz nota del encuentro", "zz nota de la negativa"]
-           + HIDDEN_ACTORS
+            "contacto privado", "zz nota del encuentro", "zz nota de la negativa",
+            "Reunión Oculta Tres", "Mesa Oculta Cuatro", "zz nota del taller"]
+           + HIDDEN_ACTORS + HIDDEN_EVENTS + HIDDEN_GROUPS
            + [t.id for t in TIES if t.id.startswith("tie-zz")])
 
 #: The lowest role each endpoint admits, from issue 7 (every other GET
@@ -106,6 +136,8 @@ URL_VALUES = {"actor_id": PUBLIC_ACTORS + HIDDEN_ACTORS + ["nobody-here"],
               "tie_id": PUBLIC_TIES + HIDDEN_TIES + ["nobody-tie"],
               "seq": ["1", "2", "3", "999"],
               "fmt": ["csv", "json"], "filename": ["vis-network.min.js"],
+              "event_id": [e.id for e in EVENTS] + ["nobody-event"],
+              "group_id": [g.id for g in GROUPS] + ["nobody-group"],
               "token": ["0" * 32]}
 # History the walk must not leak: an actor that was restricted under another
 # name before it was made public, and a public tie whose earlier values named
@@ -114,12 +146,17 @@ HISTORY_SECRETS = ["Colectivo Secreto Anterior", "nota secreta anterior",
                    "motivo reservado"]
 
 
-def build(tmp_path, actors, ties, name="graph", **config):
+def build(tmp_path, actors, ties, name="graph", records=None, **config):
+    from graphsvc.history import ChangeInfo
+
     path = tmp_path / f"{name}.db"
     store = SQLiteStore(path)
     store.upsert(actors, ties)
     if name == "graph":
         _edit_history(store)
+        records = EVENTS + GROUPS
+    if records:
+        store.put_records(records, ChangeInfo(who="editor1", path="cli"))
     ids = {a.id for a in actors}
     for intro in INTRODUCTIONS:
         if {intro.source, intro.target, intro.via} - {None} <= ids:
@@ -203,6 +240,11 @@ def expected_status(app, role, url):
         return 404  # (no import left rejected rows under that token)
     if actor in HIDDEN_ACTORS and role in ("viewer", "public"):
         return 404  # the same answer as for an actor that does not exist
+    for key, hidden in (("event_id", HIDDEN_EVENTS), ("group_id", HIDDEN_GROUPS)):
+        if args.get(key, "").startswith("nobody-"):
+            return 404
+        if args.get(key) in hidden and role in ("viewer", "public"):
+            return 404  # the same answer as for one that does not exist
     tie = args.get("tie_id")
     if tie == "nobody-tie" and endpoint not in ("pages.tie_history", "api.tie_history"):
         return 404
@@ -233,7 +275,11 @@ def all_urls(app):
                    "/actors/pub-office/introductions.csv?limit=50",
                    "/introductions/plan?goal=community_bridges&k=5",
                    "/introductions/plan.csv?k=5&hops=3",
-                   "/api/v1/introductions/plan?goal=community_bridges&k=5"] + ANALYSIS_URLS
+                   "/api/v1/introductions/plan?goal=community_bridges&k=5",
+                   # events and groups on every day
+                   "/events?as_of=all", "/api/v1/events?as_of=all",
+                   "/api/v1/events/ev-public-workshop?as_of=all",
+                   "/groups/gr-public-coalition?as_of=all"] + ANALYSIS_URLS
 
 
 #: The analyses, every way they can be asked for (all computed on the
@@ -320,7 +366,9 @@ def test_walk_every_route_as_each_role(app, role):
     else:
         # what a viewer may not see, these roles do see: in lists, searches,
         # profiles, maps and exports
-        for url in ("/actors", "/api/v1/actors?q=oculta", "/api/v1/map",
+        for url in ("/events", "/api/v1/events", "/events/zz-ev-hidden-meeting",
+                    "/groups/zz-gr-hidden-table", "/api/v1/groups/gr-public-coalition",
+                    "/actors", "/api/v1/actors?q=oculta", "/api/v1/map",
                     "/actors/zz-hidden-defender", "/map/download?ego=pub-shelter",
                     "/actors/pub-shelter/introductions",
                     "/api/v1/actors/pub-shelter/introductions",
@@ -396,13 +444,15 @@ def _comparable(body):
 
 
 def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_path):
-    public_app = build(tmp_path, *_public_graph(), name="public")
+    public_app = build(tmp_path, *_public_graph(), name="public", records=PUBLIC_RECORDS)
     viewer, reference = client_as(app, "viewer"), client_as(public_app, "analyst")
     urls = ["/api/v1/dashboard", "/api/v1/actors?limit=500", "/api/v1/ties?limit=500",
             "/api/v1/map", "/api/v1/map?size_by=degree&min_degree=1",
             "/api/v1/map?tie_kind=informal"] + [u for u in ANALYSIS_URLS if "/api/" in u]
     urls += ["/api/v1/introductions/plan?k=5&hops=3",
              "/api/v1/introductions/plan?goal=community_bridges&k=5"]
+    urls += ["/api/v1/events?as_of=all", "/api/v1/events/ev-public-workshop",
+             "/api/v1/groups/gr-public-coalition"]
     for actor in PUBLIC_ACTORS:
         urls += [f"/api/v1/actors/{actor}", f"/api/v1/map?ego={actor}&depth=2",
                  f"/api/v1/map?focus={actor}", f"/api/v1/map?focus={actor}&to=funders"]

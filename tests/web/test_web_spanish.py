@@ -17,7 +17,8 @@ import pytest
 from flask_babel import force_locale
 
 from graphsvc import model
-from graphsvc.model import Actor, Introduction, Tie
+from graphsvc.history import ChangeInfo
+from graphsvc.model import Actor, Event, Group, Introduction, Tie
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web import i18n, reports
 from web_support import csrf, make_app, signed_in
@@ -38,13 +39,19 @@ VOCABULARIES = {
     "visibility": (model.VISIBILITIES, i18n.visibility_label),
     "status": (model.INTRODUCTION_STATUSES, i18n.status_label),
     "level of government": (model.LEVELS, i18n.level_label),
+    "event kind": (model.EVENT_KINDS, i18n.event_kind_label),
+    "participant role": (model.PARTICIPANT_ROLES, i18n.participant_role_label),
+    "group kind": (model.GROUP_KINDS, i18n.group_kind_label),
+    "member role": (model.MEMBER_ROLES, i18n.member_role_label),
 }
 TABLES = {"kind": i18n.KIND_LABELS, "tie kind": i18n.TIE_KIND_LABELS,
           "subtype": i18n.SUBTYPE_LABELS, "phase": i18n.PHASE_LABELS,
           "issue area": i18n.AREA_LABELS, "population": i18n.POPULATION_LABELS,
           "actor role": i18n.ACTOR_ROLE_LABELS, "provenance": i18n.PROVENANCE_LABELS,
           "visibility": i18n.VISIBILITY_LABELS, "status": i18n.STATUS_NAMES,
-          "level of government": i18n.LEVEL_LABELS}
+          "level of government": i18n.LEVEL_LABELS, "event kind": i18n.EVENT_KIND_LABELS,
+          "participant role": i18n.PARTICIPANT_ROLE_LABELS,
+          "group kind": i18n.GROUP_KIND_LABELS, "member role": i18n.MEMBER_ROLE_LABELS}
 
 
 @pytest.mark.parametrize("name", VOCABULARIES)
@@ -113,6 +120,20 @@ TIES = [
 ]
 
 
+# Every event kind, participant role, group kind and member role.
+EVENTS = [Event(id=f"e{i}", title=f"Encuentro {i}", kind=kind, start="2019-05-10",
+                visibility="public", issue_areas=list(model.ISSUE_AREAS),
+                participants=[{"actor": f"a{j}", "role": role}
+                              for j, role in enumerate(model.PARTICIPANT_ROLES)])
+          for i, kind in enumerate(model.EVENT_KINDS)]
+GROUPS = [Group(id=f"g{i}", title=f"Grupo {i}", kind=kind, visibility="public",
+                issue_areas=list(model.ISSUE_AREAS),
+                members=[{"actor": f"a{j}", "role": role, "since": "2019-01-01",
+                          "visibility": "public"}
+                         for j, role in enumerate(model.MEMBER_ROLES)])
+          for i, kind in enumerate(model.GROUP_KINDS)]
+
+
 @pytest.fixture
 def vocab_app(tmp_path):
     store = SQLiteStore(tmp_path / "vocab.db")
@@ -120,6 +141,7 @@ def vocab_app(tmp_path):
     for status, (u, v) in zip(model.INTRODUCTION_STATUSES, [("a0", "a2"), ("a3", "a5"),
                                                             ("a4", "a8")], strict=False):
         store.record_introduction(Introduction(source=u, target=v, status=status))
+    store.put_records(EVENTS + GROUPS, ChangeInfo(who="editor1", path="cli"))
     app = make_app(store, tmp_path / "vocab.db")
     yield app
     app.extensions["graphsvc.accounts"].close()
@@ -128,7 +150,8 @@ def vocab_app(tmp_path):
 
 def crawl_paths():
     paths = ["/", "/actors", "/communities", "/changes?since=2000-01-01", "/history",
-             "/introductions/plan?k=3", "/map"]
+             "/introductions/plan?k=3", "/map", "/events"]
+    paths += [f"/events/{e.id}" for e in EVENTS] + [f"/groups/{g.id}" for g in GROUPS]
     for a in ACTORS:
         paths += [f"/actors/{a.id}", f"/actors/{a.id}/introductions",
                   f"/actors/{a.id}/introductions?mode=open"]

@@ -11,7 +11,8 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 PAGES = ["/", "/actors", "/actors/sinfronteras", "/actors/img", "/map",
          "/map?ego=unhcr&depth=2", "/import", "/export",
-         "/actors/sinfronteras/introductions", "/introductions/plan?k=3", "/communities"]
+         "/actors/sinfronteras/introductions", "/introductions/plan?k=3", "/communities",
+         "/events"]
 MAP_PAGES = {"/actors/sinfronteras", "/actors/img", "/map", "/map?ego=unhcr&depth=2"}
 
 
@@ -167,10 +168,10 @@ def test_hostile_text_shows_as_typed(browser, live):
 
 
 @pytest.mark.parametrize("locale, lang, nav", [
-    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Presentaciones", "Cambios",
-                     "Monitoreo", "Importar", "Exportar"]),
-    ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Introductions", "Changes",
-                     "Monitoring", "Import", "Export"]),
+    ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Eventos", "Presentaciones",
+                     "Cambios", "Monitoreo", "Importar", "Exportar"]),
+    ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Events", "Introductions",
+                     "Changes", "Monitoring", "Import", "Export"]),
 ])
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):

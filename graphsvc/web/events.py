@@ -1,0 +1,168 @@
+"""Events and groups in the web app: the list by date, an event's page (who
+took part, the pairs who met for the first time), a group's members over
+time, and an actor's events and groups.
+
+Every function reads through the request's view (:mod:`.access`): the
+event and group records a reader may see (``GraphView.events``,
+``GraphView.groups``: no restricted event, group or membership for a viewer
+or the public, no participant the reader may not see) and the reader's
+snapshot, all time, for the ties among participants.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from ..errors import NotFound
+from ..snapshot import ALL_TIME, in_force
+from .access import Access
+
+__all__ = ["events_list", "event_detail", "group_detail", "actor_affiliations"]
+
+
+def _names(access: Access) -> dict:
+    G = access.view.snapshot(as_of=ALL_TIME)
+    return dict(G.nodes(data=True))
+
+
+def _actor_row(actor_id: str, attrs: dict) -> dict:
+    return {"id": actor_id, "name": attrs.get("name", actor_id), "kind": attrs.get("kind"),
+            "country": attrs.get("country"), "city": attrs.get("city")}
+
+
+def _dataset(access: Access) -> dict:
+    G = access.view.snapshot()
+    return {"illustrative": G.graph.get("illustrative") == "true",
+            "version": G.graph.get("version"), "as_of": G.graph.get("as_of")}
+
+
+def _started(event, day: str) -> bool:
+    return day == ALL_TIME or event.start.isoformat() <= day
+
+
+def events_list(access: Access) -> dict:
+    """Events that had started by the as-of day, newest first, grouped by
+    year; every group with its members in force that day."""
+    view = access.view
+    day = view.as_of
+    events = [e for e in view.events() if _started(e, day)]
+    years: dict[int, list] = {}
+    for e in sorted(events, key=lambda e: (e.start, e.id), reverse=True):
+        years.setdefault(e.start.year, []).append({
+            "id": e.id, "title": e.title, "kind": e.kind, "start": e.start.isoformat(),
+            "end": e.end.isoformat() if e.end else None, "city": e.city,
+            "country": e.country, "participants": len(e.participants),
+            "visibility": e.visibility})
+    groups = [{"id": g.id, "title": g.title, "kind": g.kind,
+               "members": sum(1 for m in g.members if _member_in_force(m, day)),
+               "visibility": g.visibility} for g in view.groups()]
+    return {"dataset": _dataset(access),
+            "years": [{"year": y, "events": rows} for y, rows in years.items()],
+            "groups": groups}
+
+
+def _member_in_force(m, day: str) -> bool:
+    return day == ALL_TIME or in_force({"since": m.since, "until": m.until}, day)
+
+
+def event_detail(access: Access, event_id: str) -> dict:
+    """One event: its fields, participants with roles, and the ties among
+    them before and after it.
+
+    A tie between two participants counts *before* the event when it began
+    before the first day (or carries no date), *after* when it began on or
+    after it; the pairs with a tie after and none before are the pairs who
+    met for the first time (as far as the graph knows). Read from the
+    reader's graph over all time, so a restricted tie never counts for a
+    viewer.
+    """
+    view = access.view
+    try:
+        e = view.get_event(event_id)
+    except NotFound:
+        raise NotFound(_("No event with id '%(id)s'.", id=event_id),
+                       details={"id": event_id}) from None
+    nodes = _names(access)
+    participants = [{**_actor_row(p.actor, nodes.get(p.actor, {})), "role": p.role}
+                    for p in e.participants if p.actor in nodes]
+    order = {"organiser": 0, "speaker": 1, "participant": 2}
+    participants.sort(key=lambda r: (order.get(r["role"], 3), r["name"].casefold()))
+    ids = {p["id"] for p in participants}
+    G = view.snapshot(as_of=ALL_TIME)
+    start = e.start.isoformat()
+    before: set[tuple[str, str]] = set()
+    after: dict[tuple[str, str], list[dict]] = {}
+    for u, v, d in G.subgraph(ids).edges(data=True):
+        pair = (min(u, v), max(u, v))
+        since = d.get("since")
+        since = since.isoformat() if isinstance(since, dt.date) else since
+        if since is None or since < start:
+            before.add(pair)
+        else:
+            after.setdefault(pair, []).append({"kind": d.get("kind"),
+                                               "subtype": d.get("subtype"),
+                                               "since": since})
+    first = [{"a": _actor_row(a, nodes[a]), "b": _actor_row(b, nodes[b]),
+              "ties": sorted(ties, key=lambda t: (t["since"], t["kind"]))}
+             for (a, b), ties in sorted(after.items()) if (a, b) not in before]
+    n = len(participants)
+    record = e.to_record()  # a viewer's has no note (graphsvc.snapshot.reader_records)
+    record.pop("participants")
+    return {"dataset": _dataset(access), "event": record, "participants": participants,
+            "pairs": n * (n - 1) // 2, "tied_before": len(before),
+            "tied_after": len(before | set(after)), "first_time": first}
+
+
+def group_detail(access: Access, group_id: str) -> dict:
+    """One group: its fields and members over time (each membership with
+    role and dates, whether in force on the as-of day; members in force at
+    the end of each year from the first ``since``)."""
+    view = access.view
+    try:
+        g = view.get_group(group_id)
+    except NotFound:
+        raise NotFound(_("No group with id '%(id)s'.", id=group_id),
+                       details={"id": group_id}) from None
+    nodes = _names(access)
+    day = view.as_of
+    members = [{**_actor_row(m.actor, nodes.get(m.actor, {})), "role": m.role,
+                "since": m.since.isoformat() if m.since else None,
+                "until": m.until.isoformat() if m.until else None,
+                "in_force": _member_in_force(m, day)}
+               for m in g.members if m.actor in nodes]
+    members.sort(key=lambda r: (not r["in_force"], r["since"] or "", r["name"].casefold()))
+    years = sorted({int(d[:4]) for r in members for d in (r["since"], r["until"]) if d})
+    over_time = []
+    if years:
+        last = max(years[-1], dt.date.today().year if day == ALL_TIME else int(day[:4]))
+        for y in range(years[0], last + 1):
+            end = f"{y}-12-31"
+            over_time.append({"year": y, "members": sum(
+                1 for r in members if in_force({"since": r["since"], "until": r["until"]},
+                                               end))})
+    record = g.to_record()
+    record.pop("members")
+    return {"dataset": _dataset(access), "group": record, "members": members,
+            "over_time": over_time}
+
+
+def actor_affiliations(access: Access, actor_id: str) -> dict:
+    """The events an actor took part in (with its role) and the groups it
+    belongs or belonged to, as the reader may see them."""
+    B = access.view.two_mode(as_of=ALL_TIME)
+    events, groups = [], []
+    if actor_id in B:
+        for node in B[actor_id]:
+            d, edge = B.nodes[node], B.edges[actor_id, node]
+            if d.get("type") == "event":
+                events.append({"id": d["id"], "title": d["title"], "kind": d["kind"],
+                               "start": d["start"], "city": d.get("city"),
+                               "role": edge.get("role")})
+            elif d.get("type") == "group":
+                groups.append({"id": d["id"], "title": d["title"], "kind": d["kind"],
+                               "role": edge.get("role"), "since": edge.get("since"),
+                               "until": edge.get("until")})
+    events.sort(key=lambda r: (r["start"], r["id"]), reverse=True)
+    groups.sort(key=lambda r: r["title"].casefold())
+    return {"events": events, "groups": groups}
