@@ -106,15 +106,16 @@ def silo(attrs: dict) -> str | None:
 
 def actor_nodes(B: nx.Graph) -> list:
     """The actor nodes of ``B``, in ``B``'s order."""
-    return [n for n, t in B.nodes(data="type") if t == "actor"]
+    return [n for n, a in B.nodes(data=True) if a.get("type") == "actor"]
 
 
 def affiliation_nodes(B: nx.Graph, types: Iterable[str] = ("event", "group")) -> list:
     """Event nodes, oldest first (by ``start``, then key), then group nodes by key."""
     types = tuple(types)
-    events = sorted((n for n, t in B.nodes(data="type") if t == "event" and "event" in types),
+    kind = dict(B.nodes(data="type"))
+    events = sorted((n for n, t in kind.items() if t == "event" and "event" in types),
                     key=lambda n: (B.nodes[n].get("start") or "", str(n)))
-    groups = sorted((n for n, t in B.nodes(data="type") if t == "group" and "group" in types),
+    groups = sorted((n for n, t in kind.items() if t == "group" and "group" in types),
                     key=str)
     return events + groups
 
@@ -483,7 +484,8 @@ def with_co_participation(G: nx.MultiDiGraph, B: nx.Graph,
     H.graph["layers"] = [*G.graph.get("layers", []), LAYER]
     H.graph["co_participation"] = P.graph["co_participation"]
     H.add_nodes_from(G.nodes(data=True))
-    H.add_edges_from(G.edges(keys=True, data=True))
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **d)
     for u, v, d in P.edges(data=True):
         if u in G and v in G and d["weight"] > 0:
             H.add_edge(u, v, key=f"{LAYER}:{u}|{v}", kind=LAYER, directed=False,
