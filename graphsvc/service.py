@@ -144,6 +144,33 @@ class GraphService:
         return self.cached(include_restricted, "partition",
                            lambda G: snapshot_partition(G, seed=seed), (seed,), as_of)
 
+    def affiliations(self, include_restricted: bool = True, as_of=None):
+        """The reader's two-mode graph of events and groups
+        (:mod:`graphsvc.queries.affiliation`), or ``None`` while this store
+        records no events: the convening plan then counts every untied pair
+        as a first meeting, and the co-participation layer is empty."""
+        two_mode = getattr(self, "two_mode", None)
+        return two_mode(include_restricted, as_of=as_of) if two_mode is not None else None
+
+    def with_layers(self, include_restricted: bool = True, as_of=None,
+                    kinds=None) -> nx.MultiDiGraph:
+        """The reader's snapshot, with the co-participation layer
+        (:func:`graphsvc.queries.affiliation.with_co_participation`, default
+        half-life) when ``kinds`` names ``co_participation``; cached like the
+        snapshot."""
+        G = self.snapshot(include_restricted, as_of)
+        if "co_participation" not in (kinds or ()):
+            return G
+        from .queries.affiliation import with_co_participation
+
+        def layered(G):
+            B = self.affiliations(include_restricted, as_of)
+            if B is None:
+                B = nx.Graph()
+            return with_co_participation(G, B, on=G.graph.get("as_of")
+                                         if G.graph.get("as_of") != ALL_TIME else None)
+        return self.cached(include_restricted, "co_participation_layer", layered, (), as_of)
+
     @property
     def read_limits(self):
         """How much one imported file may hold (:mod:`graphsvc.ingest.bounded`),
@@ -269,9 +296,12 @@ class GraphService:
         if name == "actor_metrics":
             seed = params.get("seed", SEED)
             part = self.partition(include_restricted, seed, as_of)
+            # with the co_participation layer, the measures run on the layered
+            # graph; the partition stays the snapshot's one
+            layered = self.with_layers(include_restricted, as_of, params.get("kinds"))
 
             def compute(G):
-                return metrics.actor_metrics(G, partition=part, **params)
+                return metrics.actor_metrics(layered, partition=part, **params)
         elif name == "indicators":
             def compute(G):
                 return indicators.survey_indicators(G, **params)

@@ -284,6 +284,25 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
              "properties": {"type": {"type": "string", "enum": ["suggestions", "plan"]},
                             "illustrative": {"type": "boolean"},
                             "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("ConveningReport", {"type": "object", "description": "A convening plan: "
+             "the invitees (each with its reasons, codes and text in the request's "
+             "language), the first meetings expected (best first, with the reasons of "
+             "their introduction score), their totals, the language brokers and "
+             "communities, and what could not be satisfied.",
+             "properties": {
+                 "type": {"type": "string", "enum": ["convening"]},
+                 "size": {"type": "integer"},
+                 "filters": {"type": "object"},
+                 "invitees": {"type": "array", "items": {"type": "object"}},
+                 "pairs": {"type": "array", "items": {"type": "object"}},
+                 "totals": {"type": "object", "properties": {
+                     "pairs": {"type": "integer"}, "cross_border": {"type": "integer"},
+                     "cross_silo": {"type": "integer"}, "value": {"type": "number"}}},
+                 "language_pairs": {"type": "array", "items": {"type": "object"}},
+                 "communities": {"type": "array", "items": {"type": "object"}},
+                 "unmet": {"type": "array", "items": {"type": "object"}},
+                 "illustrative": {"type": "boolean"},
+                 "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     item = {"type": "object", "properties": {
         "record": {"type": "string", "enum": ["actor", "tie", "alias"]},
         "id": {"type": "string"}, "revision": {"type": "integer"},

@@ -337,6 +337,9 @@ def plan_convening(G, size: int = 20, *, B=None, introductions=(), issue_area=No
             roles[z]["languages"].append(langs)
         language_pairs.setdefault(tuple(langs), z)
 
+    def hub(c):
+        return idx.name(idx.community_hubs[c]) if c in idx.community_hubs else str(c)
+
     def bridges(n, present):
         return any(comm.get(x) != comm.get(n) for x in idx.adj[n] if x in present)
 
@@ -349,10 +352,11 @@ def plan_convening(G, size: int = 20, *, B=None, introductions=(), issue_area=No
         have = [n for n in members if bridges(n, present)]
         if have:
             z = max(have, key=lambda n: contribution(n))
-            roles.setdefault(z, {"code": "community_broker", "community": c})
+            roles.setdefault(z, {"code": "community_broker", "community": c, "hub": hub(c)})
         else:
             z = swap_in(lambda v, c=c, present=present: comm.get(v) == c
-                        and bridges(v, present), {"code": "community_broker", "community": c})
+                        and bridges(v, present),
+                        {"code": "community_broker", "community": c, "hub": hub(c)})
             if z is None and len(present) > 1 and len({comm.get(n) for n in present}) > 1:
                 unmet.append({"code": "community_broker", "community": c})
         communities.append({"community": c, "broker": z,
@@ -406,7 +410,7 @@ def plan_convening(G, size: int = 20, *, B=None, introductions=(), issue_area=No
         "language_pairs": [{"languages": list(k), "broker": z}
                            for k, z in sorted(language_pairs.items())],
         "communities": communities, "unmet": unmet,
-        "weights": dict(CROSS_WEIGHTS if weights is None else weights),
+        "cross_weights": dict(CROSS_WEIGHTS if weights is None else weights),
         "co_participation": B is not None,
         "illustrative": G.graph.get("illustrative") == "true",
     }
