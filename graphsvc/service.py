@@ -296,12 +296,14 @@ class GraphService:
         if name == "actor_metrics":
             seed = params.get("seed", SEED)
             part = self.partition(include_restricted, seed, as_of)
-            # with the co_participation layer, the measures run on the layered
-            # graph; the partition stays the snapshot's one
-            layered = self.with_layers(include_restricted, as_of, params.get("kinds"))
+            layers = "co_participation" in (params.get("kinds") or ())
 
             def compute(G):
-                return metrics.actor_metrics(layered, partition=part, **params)
+                # with the co_participation layer the measures run on the
+                # layered graph; the partition stays the snapshot's one
+                if layers:
+                    G = self.with_layers(include_restricted, as_of, params.get("kinds"))
+                return metrics.actor_metrics(G, partition=part, **params)
         elif name == "indicators":
             def compute(G):
                 return indicators.survey_indicators(G, **params)
