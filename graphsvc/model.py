@@ -47,6 +47,7 @@ __all__ = [
     "LEVELS",
     "POLICYMAKER_SIDES",
     "is_policymaker",
+    "check_languages",
     "policymaker_target",
     "check_policymakers",
     "is_funder",
@@ -337,7 +338,7 @@ class Actor(_Base):
     @field_validator("languages")
     @classmethod
     def _languages(cls, v: list[str]) -> list[str]:
-        return _language_codes(v)
+        return check_languages(v)
 
     @field_validator("website")
     @classmethod
@@ -489,19 +490,6 @@ def tie_id(source: str, target: str, kind: str, subtype: str | None = None,
     return ":".join(parts)
 
 
-def _language_codes(values: list[str]) -> list[str]:
-    """ISO 639 codes, lowercased and deduplicated; ValueError for anything else."""
-    out = []
-    for x in values:
-        code = x.strip().lower()
-        if not code:
-            continue
-        if not re.fullmatch(r"[a-z]{2,3}", code):
-            raise ValueError(f"'{x}' is not an ISO 639 language code (es, en, ht, ...)")
-        out.append(code)
-    return _dedupe(out)
-
-
 def _dedupe(items) -> list:
     seen, out = set(), []
     for x in items:
@@ -512,6 +500,24 @@ def _dedupe(items) -> list:
 
 
 # --- predicates over node attributes (used by queries on a snapshot) --------
+
+def check_languages(values) -> list[str]:
+    """Working languages as stored: ISO 639 codes, lowercase, blanks and
+    repeats dropped; ``ValueError`` names the first that is not a code.
+
+    >>> check_languages([" ES", "en", "", "es"])
+    ['es', 'en']
+    """
+    out = []
+    for x in values:
+        code = x.strip().lower()
+        if not code:
+            continue
+        if not re.fullmatch(r"[a-z]{2,3}", code):
+            raise ValueError(f"'{x}' is not an ISO 639 language code (es, en, ht, ...)")
+        out.append(code)
+    return _dedupe(out)
+
 
 def is_policymaker(attrs: dict) -> bool:
     """Government bodies, officials and anyone holding the policymaker role."""
@@ -711,7 +717,7 @@ class Event(_Base):
     @field_validator("languages")
     @classmethod
     def _languages(cls, v: list[str]) -> list[str]:
-        return _language_codes(v)
+        return check_languages(v)
 
     @model_validator(mode="after")
     def _whole(self) -> Event:
@@ -790,7 +796,7 @@ class Group(_Base):
     @field_validator("languages")
     @classmethod
     def _languages(cls, v: list[str]) -> list[str]:
-        return _language_codes(v)
+        return check_languages(v)
 
     @model_validator(mode="after")
     def _whole(self) -> Group:

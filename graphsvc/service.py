@@ -189,6 +189,23 @@ class GraphService:
         return self.cached(include_restricted, "partition",
                            lambda G: snapshot_partition(G, seed=seed), (seed,), as_of)
 
+    def with_layers(self, include_restricted: bool = True, as_of=None,
+                    kinds=None) -> nx.MultiDiGraph:
+        """The reader's snapshot, with the co-participation layer
+        (:func:`graphsvc.queries.affiliation.with_co_participation`, default
+        half-life) when ``kinds`` names ``co_participation``; cached like the
+        snapshot."""
+        G = self.snapshot(include_restricted, as_of)
+        if "co_participation" not in (kinds or ()):
+            return G
+        from .queries.affiliation import with_co_participation
+
+        def layered(G):
+            B = self.two_mode(include_restricted, as_of)
+            return with_co_participation(G, B, on=G.graph.get("as_of")
+                                         if G.graph.get("as_of") != ALL_TIME else None)
+        return self.cached(include_restricted, "co_participation_layer", layered, (), as_of)
+
     @property
     def read_limits(self):
         """How much one imported file may hold (:mod:`graphsvc.ingest.bounded`),
@@ -340,8 +357,13 @@ class GraphService:
         if name == "actor_metrics":
             seed = params.get("seed", SEED)
             part = self.partition(include_restricted, seed, as_of)
+            layers = "co_participation" in (params.get("kinds") or ())
 
             def compute(G):
+                # with the co_participation layer the measures run on the
+                # layered graph; the partition stays the snapshot's one
+                if layers:
+                    G = self.with_layers(include_restricted, as_of, params.get("kinds"))
                 return metrics.actor_metrics(G, partition=part, **params)
         elif name == "indicators":
             def compute(G):

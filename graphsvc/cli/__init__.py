@@ -44,6 +44,7 @@ def main():
 
 def _register():
     from . import (
+        convening,
         data,
         demo,
         edit,
@@ -56,7 +57,8 @@ def _register():
         users,
     )
 
-    for module in (serve, demo, data, edit, events, metrics, introductions, time, users,
+    for module in (serve, demo, data, edit, events, metrics, introductions, convening, time,
+                   users,
                    maintenance):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -166,6 +166,38 @@ def events_list(fmt, public_only):
           f"{'  ' + e.city if e.city else ''}  ({len(e.participants)} participants)")
 
 
+@events.command("export-two-mode")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--public-only", is_flag=True, help="Only what a viewer may see.")
+@click.option("--as-of", default="all", show_default=True,
+              help="Events and memberships of one day (YYYY-MM-DD), or all.")
+def events_export_two_mode(output, public_only, as_of):
+    """The two-mode network of actors, events and groups, for UCINET, R or Gephi.
+
+    OUTPUT ending in .graphml: GraphML with a ``type`` attribute on every
+    node (actor, event, group). Ending in .csv: the actor-by-event/group
+    incidence matrix (1 when the actor took part or was a member).
+    """
+    from ..errors import GraphsvcError
+    from ..ingest.export import write_two_mode_graphml
+    from ..ingest.safe_write import write_csv_rows
+    from ..queries.affiliation import incidence_rows
+
+    suffix = output.suffix.lower()
+    if suffix not in (".graphml", ".csv"):
+        raise GraphsvcError(f"Cannot write '{output.name}': unknown file type.",
+                            hint="End OUTPUT in .graphml or .csv.")
+    service = get_service(click.get_current_context())
+    B = service.two_mode(not public_only, as_of=as_of)
+    if suffix == ".graphml":
+        write_two_mode_graphml(B, output)
+    else:
+        write_csv_rows(output, incidence_rows(B))
+    kinds = [d.get("type") for _, d in B.nodes(data=True)]
+    click.echo(f"Wrote {output}: {kinds.count('actor')} actors, {kinds.count('event')} "
+               f"events, {kinds.count('group')} groups, {B.number_of_edges()} ties to them.")
+
+
 @events.command("import-attendance")
 @click.argument("file", type=_FILE)
 @_sheet_options("event")

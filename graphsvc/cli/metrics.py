@@ -20,7 +20,7 @@ from .time import as_of_option, as_of_words
 
 ILLUSTRATIVE_NOTE = ("Illustrative network: invented ties, not fact about real "
                      "organizations' relationships.")
-_KINDS = ("formal", "informal", "funding")
+_KINDS = ("formal", "informal", "funding", "co_participation")
 
 
 def _kinds(ctx, param, value):
@@ -29,8 +29,9 @@ def _kinds(ctx, param, value):
     kinds = [k.strip().lower() for v in value for k in v.split(",") if k.strip()]
     bad = [k for k in kinds if k not in _KINDS]
     if bad:
-        raise click.BadParameter(f"unknown tie kind '{bad[0]}': use formal, informal or "
-                                 "funding (repeat the option or separate with commas)")
+        raise click.BadParameter(f"unknown tie kind '{bad[0]}': use formal, informal, "
+                                 "funding or co_participation (repeat the option or "
+                                 "separate with commas)")
     return sorted(set(kinds), key=_KINDS.index)
 
 
@@ -45,8 +46,11 @@ def seed_option(f):
 
 
 def projection_options(f):
-    f = click.option("--kinds", multiple=True, callback=_kinds, metavar="KIND[,KIND]",
-                     help="Tie kinds that count: formal, informal, funding (default all).")(f)
+    f = click.option("--kinds", "--layers", "kinds", multiple=True, callback=_kinds,
+                     metavar="KIND[,KIND]",
+                     help="Tie kinds (layers) that count: formal, informal, funding, "
+                     "co_participation (default formal, informal and funding: shared "
+                     "events and groups count only when named).")(f)
     f = click.option("--directed/--undirected", default=False, show_default=True,
                      help="Whether funding direction (funder -> recipient) matters.")(f)
     f = click.option("--combine", type=click.Choice(["sum", "max"]), default="sum",
@@ -234,7 +238,7 @@ def communities(kinds, directed, combine, seed, public_only, fmt, as_of):
 
     service = get_service(click.get_current_context())
     illustrative = _note_illustrative(service)
-    H = project(service.snapshot(include_restricted=not public_only, as_of=as_of),
+    H = project(service.with_layers(not public_only, as_of, kinds),
                 kinds=kinds, directed=directed, combine=combine)
     part = service.partition(include_restricted=not public_only, seed=seed, as_of=as_of)
     if not part:
@@ -285,7 +289,7 @@ def influence(actor, kinds, directed, combine, public_only, reach, policymakers,
 
     service = get_service(click.get_current_context())
     _note_illustrative(service)
-    H = project(service.snapshot(include_restricted=not public_only, as_of=as_of),
+    H = project(service.with_layers(not public_only, as_of, kinds),
                 kinds=kinds, directed=directed, combine=combine)
     if actor not in H:
         raise NotFound(f"no actor with id '{actor}'",

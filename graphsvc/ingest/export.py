@@ -35,10 +35,11 @@ from ..errors import GraphsvcError
 from ..model import Actor, Introduction, Tie
 from .columns import EXPORT_LIST_SEPARATOR
 from .importer import GRAPH_FORMAT, GRAPH_FORMAT_VERSION, Progress
-from .safe_write import write_csv_rows
+from .safe_write import atomic_path, write_csv_rows
 
 __all__ = ["EXPORT_FORMATS", "export_graph", "graph_document", "write_json", "write_csv",
-           "write_graphml", "write_gexf", "actor_records", "tie_records", "flat_graph"]
+           "write_graphml", "write_gexf", "actor_records", "tie_records", "flat_graph",
+           "flat_two_mode", "write_two_mode_graphml"]
 
 EXPORT_FORMATS = {
     "json": "Lossless full graph (graphsvc import --json reads it back)",
@@ -200,6 +201,45 @@ def write_graphml(G: nx.MultiDiGraph, path, *, extra_node_attrs: ExtraAttrs = No
     # NetworkX reads both.
     nx.write_graphml(flat_graph(G, extra_node_attrs), path, encoding="utf-8",
                      prettyprint=True)
+
+
+def flat_two_mode(B: nx.Graph) -> nx.Graph:
+    """A copy of the two-mode graph (actors, events, groups) that GraphML can
+    hold: every node keeps its ``type`` (actor, event or group), lists
+    become ``;``-joined text, ``None`` and empty lists are left out, and
+    nodes get ``label`` (an actor's name, an event's or group's title).
+    ``graph["node_types"]`` names the types present, so R/igraph can set
+    ``V(g)$type <- V(g)$type != "actor"`` for its bipartite functions."""
+    H: nx.Graph = nx.Graph()
+    H.graph.update({k: v for k, v in B.graph.items()
+                    if v is not None and not isinstance(v, (dict, list, tuple))})
+
+    def flat(attrs) -> dict:
+        out = {}
+        for k, v in attrs.items():
+            if v is None or v == [] or isinstance(v, dict):
+                continue
+            out[k] = EXPORT_LIST_SEPARATOR.join(map(str, v)) if isinstance(
+                v, (list, tuple)) else v
+        return out
+
+    types = []
+    for node, attrs in B.nodes(data=True):
+        data = flat(attrs)
+        data.setdefault("label", attrs.get("name") or attrs.get("title") or str(node))
+        if data.get("type") not in types:
+            types.append(data.get("type"))
+        H.add_node(node, **data)
+    H.graph["node_types"] = EXPORT_LIST_SEPARATOR.join(
+        t for t in ("actor", "event", "group") if t in types)
+    H.add_edges_from((u, v, flat(d)) for u, v, d in B.edges(data=True))
+    return H
+
+
+def write_two_mode_graphml(B: nx.Graph, path) -> None:
+    """GraphML of the two-mode graph (:func:`flat_two_mode`), one file."""
+    with atomic_path(path) as tmp:
+        nx.write_graphml(flat_two_mode(B), tmp, encoding="utf-8", prettyprint=True)
 
 
 #: GEXF 1.3 namespaces (NetworkX writes 1.2draft; the elements it writes are

@@ -8,8 +8,8 @@ import numpy as np
 
 from . import _engines
 
-KIND_CODES = {"formal": 0, "informal": 1, "funding": 2}
-KIND_NAMES = ("formal", "informal", "funding")
+KIND_CODES = {"formal": 0, "informal": 1, "funding": 2, "co_participation": 3}
+KIND_NAMES = ("formal", "informal", "funding", "co_participation")
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,8 @@ def degree_by_kind(G: nx.MultiDiGraph) -> pd.DataFrame:
     formal, informal, funding = kind == 0, kind == 1, kind == 2
     arcs = np.unique(src[funding] * n + dst[funding])
     data = {
-        "degree": distinct_undirected(np.ones(len(src), dtype=bool)),
+        # recorded ties only: the co-participation layer (kind 3) is not a tie
+        "degree": distinct_undirected(kind != 3),
         "degree_formal": distinct_undirected(formal),
         "degree_informal": distinct_undirected(informal),
         "funders": np.bincount(arcs % n, minlength=n),

@@ -14,13 +14,23 @@ Each tie weighs ``KIND_WEIGHTS[kind] * strength`` (``strength`` defaults to
 funding relation) carries more trust than an informal one (met at a
 workshop):
 
-=========  ======
-kind       weight
-=========  ======
-formal     1.0
-funding    1.0
-informal   0.5
-=========  ======
+================  ======
+kind              weight
+================  ======
+formal            1.0
+funding           1.0
+informal          0.5
+co_participation  0.25
+================  ======
+
+``co_participation`` ties are the layer
+:func:`graphsvc.queries.affiliation.with_co_participation` adds (actors who
+attended one same event or sat in one same group, their ``strength`` the
+recency-weighted count of shared events and groups). One shared event
+weighs half an informal tie: sharing a room with thirty others is weaker
+evidence of a working relationship than a recorded informal tie. The layer
+is never counted unless ``kinds`` names it, so figures computed without
+events do not move when events are recorded.
 
 Funding channels
 ----------------
@@ -49,12 +59,16 @@ import numpy as np
 from . import _engines
 from ._ties import KIND_NAMES, tie_table
 
-__all__ = ["KIND_WEIGHTS", "project", "tie_weight"]
+__all__ = ["KIND_WEIGHTS", "DEFAULT_KINDS", "ALL_KINDS", "project", "tie_weight"]
 
 #: Default trust weight of one tie of each kind (see the module docstring).
-KIND_WEIGHTS: dict[str, float] = {"formal": 1.0, "funding": 1.0, "informal": 0.5}
+KIND_WEIGHTS: dict[str, float] = {"formal": 1.0, "funding": 1.0, "informal": 0.5,
+                                  "co_participation": 0.25}
 
-_ALL_KINDS = ("formal", "informal", "funding")
+#: The tie kinds counted when ``kinds`` is not given (the recorded ties).
+DEFAULT_KINDS = ("formal", "informal", "funding")
+#: Every kind ``kinds`` may name: the recorded ties and the co-participation layer.
+ALL_KINDS = (*DEFAULT_KINDS, "co_participation")
 _COMBINE = ("sum", "max")
 
 
@@ -82,9 +96,11 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     G : nx.MultiDiGraph
         The snapshot (see ``graphsvc.snapshot.build_snapshot``): edges
         carry ``kind``, optional ``strength`` and ``directed``.
-    kinds : iterable of {"formal", "informal", "funding"}, optional
-        Tie kinds that count (default: all three). Every actor stays in the
-        result, tied or not, so per-actor tables cover everyone.
+    kinds : iterable of {"formal", "informal", "funding", "co_participation"}, optional
+        Tie kinds that count (default: the three recorded kinds,
+        :data:`DEFAULT_KINDS`; the ``co_participation`` layer only when
+        named). Every actor stays in the result, tied or not, so per-actor
+        tables cover everyone.
     directed : bool, default False
         If False, return an undirected ``nx.Graph``: funding direction is
         ignored. If True, return an ``nx.DiGraph`` where funding keeps its
@@ -143,10 +159,11 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     >>> sorted(project(S, kinds=["funding"], directed=True, follow_channels=True).edges())
     [('a', 'b'), ('f', 'a'), ('g', 'a')]
     """
-    kinds = tuple(_ALL_KINDS if kinds is None else kinds)
+    kinds = tuple(DEFAULT_KINDS if kinds is None else kinds)
     for k in kinds:
-        if k not in _ALL_KINDS:
-            raise ValueError(f"unknown tie kind '{k}': use formal, informal or funding")
+        if k not in ALL_KINDS:
+            raise ValueError(f"unknown tie kind '{k}': use formal, informal, funding "
+                             "or co_participation")
     if combine not in _COMBINE:
         raise ValueError(f"unknown combine rule '{combine}': use sum or max")
     kw = dict(KIND_WEIGHTS if kind_weights is None else kind_weights)
@@ -194,8 +211,8 @@ def project(G: nx.MultiDiGraph, kinds: Iterable[str] | None = None, directed: bo
     ties = np.bincount(inv, minlength=len(pairs))
     mask = np.zeros(len(pairs), dtype=np.int64)
     np.bitwise_or.at(mask, inv, (1 << kind.astype(np.int64)))
-    labels = ["+".join(sorted(KIND_NAMES[i] for i in range(3) if m >> i & 1))
-              for m in range(8)]
+    labels = ["+".join(sorted(KIND_NAMES[i] for i in range(len(KIND_NAMES)) if m >> i & 1))
+              for m in range(1 << len(KIND_NAMES))]
     with np.errstate(divide="ignore"):
         dist = np.where(weight > 0, 1.0 / weight, np.inf)
 

@@ -16,8 +16,10 @@ from . import data
 from .access import current_access
 from .errors import InvalidQuery
 from .introductions import (
+    MAX_CONVENING,
     MAX_PLAN,
     MAX_SUGGESTIONS,
+    convening_from_args,
     plan_from_args,
     record,
     suggest_query,
@@ -312,6 +314,16 @@ _plan_params = [
        {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
     *_policymaker_params("goal=policymaker_reach"),
 ]
+_convening_params = [
+    _q("size", f"How many to invite (2-{MAX_CONVENING}).",
+       {"type": "integer", "minimum": 2, "maximum": MAX_CONVENING, "default": 20}),
+    _q("issue_area", "Only actors working on this issue area."),
+    _q("city", "Only actors in this city or its counterpart across the border."),
+    _q("languages", "The meeting's working languages (ISO 639 codes, comma-separated); "
+       "actors working in none of them are left out (no language recorded: kept)."),
+    _q("must", "Actor ids to invite whatever the filters (comma-separated or repeated)."),
+    _q("exclude", "Actor ids never to invite (comma-separated or repeated)."),
+]
 _RECORD_BODY = {"required": True, "content": {
     media: {"schema": {"type": "object", "required": ["from", "to", "status"],
                        "properties": {
@@ -340,6 +352,17 @@ def actor_introductions(actor_id):
            tag="introductions")
 def introductions_plan():
     return jsonify(plan_from_args(request.args))
+
+
+@bp.get("/convening/plan")
+@operation("Convening plan", "An invitation list of `size` actors chosen greedily to "
+           "maximise the value of the first meetings it makes possible (introduction "
+           "scores, cross-border and cross-sector pairs weighted up), keeping a broker "
+           "for every language gap and community present; each invitee with its reasons "
+           "(text in the request's language) and the pairs expected to meet.",
+           params=_convening_params, schema="ConveningReport", tag="introductions")
+def convening_plan():
+    return jsonify(convening_from_args(request.args))
 
 
 @bp.post("/introductions")

@@ -15,7 +15,8 @@ import datetime as dt
 from flask_babel import gettext as _
 
 from ..errors import NotFound
-from ..snapshot import ALL_TIME, in_force
+from ..queries.affiliation import event_reach
+from ..snapshot import ALL_TIME, event_node, in_force
 from .access import Access
 
 __all__ = ["events_list", "event_detail", "group_detail", "actor_affiliations"]
@@ -67,15 +68,16 @@ def _member_in_force(m, day: str) -> bool:
 
 
 def event_detail(access: Access, event_id: str) -> dict:
-    """One event: its fields, participants with roles, and the ties among
-    them before and after it.
+    """One event: its fields, participants with roles, the ties among them
+    before and after it, and the pairs who met for the first time there.
 
     A tie between two participants counts *before* the event when it began
     before the first day (or carries no date), *after* when it began on or
-    after it; the pairs with a tie after and none before are the pairs who
-    met for the first time (as far as the graph knows). Read from the
-    reader's graph over all time, so a restricted tie never counts for a
-    viewer.
+    after it. The pairs who met for the first time are those of
+    :func:`graphsvc.queries.affiliation.event_reach` (no tie before and no
+    earlier event together), each with whether it crosses the border or a
+    silo and the ties that followed. Read from the reader's graph over all
+    time, so a restricted tie or event never counts for a viewer.
     """
     view = access.view
     try:
@@ -103,15 +105,26 @@ def event_detail(access: Access, event_id: str) -> dict:
             after.setdefault(pair, []).append({"kind": d.get("kind"),
                                                "subtype": d.get("subtype"),
                                                "since": since})
-    first = [{"a": _actor_row(a, nodes[a]), "b": _actor_row(b, nodes[b]),
-              "ties": sorted(ties, key=lambda t: (t["since"], t["kind"]))}
-             for (a, b), ties in sorted(after.items()) if (a, b) not in before]
+    key = event_node(e.id)
+    reach = next((r for r in event_reach(view.two_mode(as_of=ALL_TIME), G, pairs=True)
+                  if r["event"] == key), {"new": []})
+    first = []
+    for u, v, cross_border, cross_silo in reach["new"]:
+        a, b = min(u, v), max(u, v)
+        first.append({"a": _actor_row(a, nodes[a]), "b": _actor_row(b, nodes[b]),
+                      "cross_border": cross_border, "cross_silo": cross_silo,
+                      "ties": sorted(after.get((a, b), []),
+                                     key=lambda t: (t["since"], t["kind"]))})
+    first.sort(key=lambda p: (not p["ties"], p["a"]["id"], p["b"]["id"]))
     n = len(participants)
     record = e.to_record()  # a viewer's has no note (graphsvc.snapshot.reader_records)
     record.pop("participants")
     return {"dataset": _dataset(access), "event": record, "participants": participants,
             "pairs": n * (n - 1) // 2, "tied_before": len(before),
-            "tied_after": len(before | set(after)), "first_time": first}
+            "tied_after": len(before | set(after)), "first_time": first,
+            "first_cross_border": sum(p["cross_border"] for p in first),
+            "first_cross_silo": sum(p["cross_silo"] for p in first),
+            "first_followed": sum(1 for p in first if p["ties"])}
 
 
 def group_detail(access: Access, group_id: str) -> dict:

@@ -29,12 +29,15 @@ from ..model import (
     INTRODUCTION_STATUSES,
     LEVELS,
     POLICYMAKER_SIDES,
+    check_languages,
     check_policymakers,
     tie_id,
 )
 from ..queries.introductions import (
     GOALS,
     MODES,
+    convening_report,
+    plan_convening,
     plan_introductions,
     plan_report,
     suggest_introductions,
@@ -50,11 +53,14 @@ from .state import get_service
 __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggestions",
            "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS",
            "report_rows", "MODE_LABELS", "GOAL_LABELS", "MAX_SUGGESTIONS", "MAX_PLAN",
-           "PROFILE_SUGGESTIONS"]
+           "PROFILE_SUGGESTIONS", "ConveningQuery", "convening_query", "convening",
+           "convening_from_args", "MAX_CONVENING"]
 
 MAX_SUGGESTIONS = 50
 #: The plan is greedy over the whole graph: a web request keeps it short.
 MAX_PLAN = 50
+#: The largest invitation list a web request plans.
+MAX_CONVENING = 100
 #: How many suggestions the actor profile shows (the report has the rest).
 PROFILE_SUGGESTIONS = 5
 
@@ -102,6 +108,32 @@ def plan_query(args: MultiDict) -> PlanQuery:
     side, level = _policymakers(r)
     r.done()
     return PlanQuery(k=k, goal=goal, hops=hops, policymakers=side, level=level)
+
+
+class ConveningQuery(dict):
+    """``size``, ``issue_area``, ``city``, ``languages``, ``must`` and
+    ``exclude``, checked."""
+
+
+def convening_query(args: MultiDict) -> ConveningQuery:
+    r = _Reader(args)
+    size = r.integer("size", 20, 2, MAX_CONVENING)
+    area = _one(r, "issue_area", r.labels("issue_area"))
+    city = r.text("city", 100)
+    try:
+        languages = check_languages(r.values("languages"))
+    except ValueError:
+        r.bad("languages", ",".join(r.values("languages"))[:50],
+              _("Use ISO 639 language codes (es, en, ht...), separated by commas."))
+        languages = []
+    must = [v for v in r.values("must") if len(v) <= 128][:MAX_CONVENING]
+    exclude = [v for v in r.values("exclude") if len(v) <= 128][:1000]
+    if len(must) > size:
+        r.bad("must", len(must), _("More actors must be invited than the list holds."))
+    r.done()
+    area = area.lower().replace(" ", "_").replace("-", "_") if area else None
+    return ConveningQuery(size=size, issue_area=area, city=city, languages=languages,
+                          must=must, exclude=exclude)
 
 
 # --- data functions ------------------------------------------------------------
@@ -166,6 +198,27 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
     return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
 
 
+def convening(service: GraphService, access: Access, query: ConveningQuery) -> dict:
+    """An invitation list of ``size`` actors whose first meetings are worth
+    most (:func:`graphsvc.queries.introductions.plan_convening`), computed on
+    this access's snapshot, partition, introductions and two-mode graph, and
+    kept in the one cache like the introductions plan."""
+    for actor_id in (*query["must"], *query["exclude"]):
+        _visible_actor(service, access, actor_id)
+    G = _snapshot(service, access)
+    part = access.view.partition()
+    params = (query["size"], query["issue_area"], query["city"], tuple(query["languages"]),
+              tuple(query["must"]), tuple(query["exclude"]))
+    p = access.view.cached(
+        "convening", lambda G: plan_convening(
+            G, query["size"], B=access.view.two_mode(),
+            introductions=access.view.introductions(), issue_area=query["issue_area"],
+            city=query["city"], languages=query["languages"], must=query["must"],
+            exclude=query["exclude"], partition=part), params)
+    report = localise(convening_report(G, copy.deepcopy(p)))  # wording is per request
+    return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
+
+
 def record(service: GraphService, access: Access, form) -> dict:
     """Record an introduction from a form or JSON body (``from``/``source``,
     ``to``/``target``, ``via``, ``status``, ``note``); a made one becomes a
@@ -209,6 +262,11 @@ def profile_section(actor_id: str, args) -> dict:
                                                                "level")}),
                       default_limit=PROFILE_SUGGESTIONS)
     return suggestions(get_service(), current_access(), actor_id, q)
+
+
+def convening_from_args(args) -> dict:
+    """The convening plan the request's query string asks for."""
+    return convening(get_service(), current_access(), convening_query(args))
 
 
 def plan_from_args(args) -> dict:

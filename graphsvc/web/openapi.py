@@ -299,6 +299,25 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
              "properties": {"type": {"type": "string", "enum": ["suggestions", "plan"]},
                             "illustrative": {"type": "boolean"},
                             "dataset": {"$ref": "#/components/schemas/Dataset"}}})
+    c.schema("ConveningReport", {"type": "object", "description": "A convening plan: "
+             "the invitees (each with its reasons, codes and text in the request's "
+             "language), the first meetings expected (best first, with the reasons of "
+             "their introduction score), their totals, the language brokers and "
+             "communities, and what could not be satisfied.",
+             "properties": {
+                 "type": {"type": "string", "enum": ["convening"]},
+                 "size": {"type": "integer"},
+                 "filters": {"type": "object"},
+                 "invitees": {"type": "array", "items": {"type": "object"}},
+                 "pairs": {"type": "array", "items": {"type": "object"}},
+                 "totals": {"type": "object", "properties": {
+                     "pairs": {"type": "integer"}, "cross_border": {"type": "integer"},
+                     "cross_silo": {"type": "integer"}, "value": {"type": "number"}}},
+                 "language_pairs": {"type": "array", "items": {"type": "object"}},
+                 "communities": {"type": "array", "items": {"type": "object"}},
+                 "unmet": {"type": "array", "items": {"type": "object"}},
+                 "illustrative": {"type": "boolean"},
+                 "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     item = {"type": "object", "properties": {
         "record": {"type": "string", "enum": ["actor", "tie", "alias"]},
         "id": {"type": "string"}, "revision": {"type": "integer"},
@@ -354,9 +373,20 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "tied_after": {"type": "integer",
                        "description": "Pairs with a tie, before or since."},
         "first_time": {"type": "array", "description": "Pairs who met for the first time: "
-                       "ties that began on or after the event's first day, none before.",
+                       "no tie before the event's first day and no earlier event "
+                       "together; those with ties that followed first.",
                        "items": {"type": "object", "properties": {
-                           "a": _row, "b": _row, "ties": {"type": "array"}}}}}})
+                           "a": _row, "b": _row, "cross_border": {"type": "boolean"},
+                           "cross_silo": {"type": "boolean"},
+                           "ties": {"type": "array",
+                                    "description": "Ties between them that began on or "
+                                    "after the event's first day."}}}},
+        "first_cross_border": {"type": "integer",
+                               "description": "First meetings across the border."},
+        "first_cross_silo": {"type": "integer",
+                             "description": "First meetings across a silo (sector)."},
+        "first_followed": {"type": "integer",
+                           "description": "First meetings a tie followed."}}})
     c.schema("GroupDetail", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "group": {"type": "object", "description": "The group's fields without its "

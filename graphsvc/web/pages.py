@@ -30,7 +30,9 @@ from .access import current_access
 from .errors import InvalidQuery
 from .i18n import LEVEL_LABELS
 from .introductions import (
+    MAX_CONVENING,
     STATUS_LABELS,
+    convening_from_args,
     plan_from_args,
     profile_section,
     record,
@@ -40,6 +42,7 @@ from .introductions import (
 from .params import actor_query, map_query
 from .reports import GOAL_LABELS, MODE_LABELS, POLICYMAKER_LABELS, report_rows
 from .state import get_service
+from .templating import keep_as_of
 from .transfer import (
     export_download,
     import_upload,
@@ -264,6 +267,45 @@ def plan_json():
     response = jsonify(report)
     response.headers["Content-Disposition"] = \
         f"attachment; filename={_plan_name(report, 'json')}"
+    return response
+
+
+def _convening_args(report: dict) -> dict:
+    f = report["filters"]
+    args = {"size": report["size"], "issue_area": f["issue_area"], "city": f["city"],
+            "languages": ",".join(f["languages"]) or None,
+            "must": ",".join(f["must"]) or None, "exclude": ",".join(f["exclude"]) or None}
+    return {**{k: v for k, v in args.items() if v is not None}, **keep_as_of()}
+
+
+def _convening_name(report: dict, ext: str) -> str:
+    return f"convening-plan-{report['size']}.{ext}"
+
+
+@bp.get("/convening/plan")
+def convening_page():
+    report = convening_from_args(request.args)
+    return render_template("convening_plan.html", page=report, r=report,
+                           max_size=MAX_CONVENING, link_args=_convening_args(report),
+                           facets=data.facets(get_service(), current_access()))
+
+
+@bp.get("/convening/plan.csv")
+def convening_csv():
+    report = convening_from_args(request.args)
+    current_access().view.audit_download("convening:plan", {
+        "format": "csv", "version": report["dataset"]["version"], "size": report["size"]})
+    return _download(report_rows(report), "text/csv", _convening_name(report, "csv"))
+
+
+@bp.get("/convening/plan.json")
+def convening_json():
+    report = convening_from_args(request.args)
+    current_access().view.audit_download("convening:plan", {
+        "format": "json", "version": report["dataset"]["version"], "size": report["size"]})
+    response = jsonify(report)
+    response.headers["Content-Disposition"] = \
+        f"attachment; filename={_convening_name(report, 'json')}"
     return response
 
 

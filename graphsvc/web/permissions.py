@@ -68,6 +68,12 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.plan_csv": "view",
     "pages.plan_json": "view",
     "pages.record_page": "edit",
+    # the convening plan: a view of the graph the reader may see, like the
+    # introductions plan (its downloads are audited)
+    "pages.convening_page": "view",
+    "pages.convening_csv": "view",
+    "pages.convening_json": "view",
+    "api.convening_plan": "view",
     "api.actor_introductions": "view",
     "api.introductions_plan": "view",
     "api.record_introduction": "edit",

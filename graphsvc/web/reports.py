@@ -45,7 +45,8 @@ from .i18n import (
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "POLICYMAKER_LABELS",
            "policymakers_text", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
-           "render_report", "render_time_report", "FORMATS"]
+           "render_report", "render_time_report", "FORMATS", "convening_reason_text",
+           "convening_rows"]
 
 #: What :func:`render_report` can produce.
 FORMATS = ("html", "csv", "json")
@@ -109,6 +110,23 @@ COLUMNS = {
     "gain": _l("Gain"), "indicator_after": _l("Indicator after"),
     "as_of": _l("As of"),
 }
+#: CSV columns of a convening plan: one row per invitee.
+CONVENING_COLUMNS = {
+    "rank": _l("Rank"), "id": _l("Actor id"), "name": _l("Name"), "kind": _l("Kind"),
+    "country": _l("Country"), "city": _l("City"), "languages": _l("Languages"),
+    "value": _l("Value of first meetings"), "reasons": _l("Reasons"),
+    "illustrative": _l("Illustrative"), "as_of": _l("As of"),
+}
+_CONVENING_OPTIMISES = _l(
+    "Each invitee is added greedily: the one whose first meetings with those already "
+    "on the list are worth most. A first meeting is between two invitees with no tie, "
+    "no shared event or group and no recorded introduction; it is worth 0.3 plus its "
+    "introduction score, times three across the border, twice across sectors, four "
+    "times across both. Then someone who speaks a language of each side is kept for "
+    "every two invitees without a common language, and in each community present "
+    "someone tied to another community present. Greedy has no guarantee of the best "
+    "list here; the benchmark compares it with random lists and the most central "
+    "actors.")
 _SUGGESTION_KEYS = ("rank", "actor", "name", "kind", "country", "city", "score", "reasons",
                     "broker_type", "broker", "broker_name", "broker_path", "proposed",
                     "illustrative", "as_of")
@@ -170,6 +188,54 @@ def reason_text(r: dict) -> str:
                  "%(a)s and the one around %(b)s); the introduction would bridge the "
                  "two groups", a=r["hub_u"], b=r["hub_v"])
     return str(code)
+
+
+def convening_reason_text(r: dict) -> str:
+    """Why an actor is on a convening's invitation list, in the current language."""
+    code = r["code"]
+    if code == "must":
+        return _("Invited on request")
+    if code == "first_meetings":
+        return ngettext("Would meet %(num)d invitee for the first time (%(border)d across "
+                        "the border, %(silo)d across sectors), among them %(names)s",
+                        "Would meet %(num)d invitees for the first time (%(border)d "
+                        "across the border, %(silo)d across sectors), among them "
+                        "%(names)s", r["count"], border=r["cross_border"],
+                        silo=r["cross_silo"], names=_listing(r["names"], 3))
+    if code == "language_broker":
+        return _("Speaks the languages of invitees who share none: %(pairs)s",
+                 pairs=_listing(_("%(a)s and %(b)s", a=language_name(a), b=language_name(b))
+                                for a, b in r["languages"]))
+    if code == "community_broker":
+        return _("Tied to other groups in the room: brings in the group around %(hub)s",
+                 hub=r["hub"])
+    return str(code)
+
+
+def _unmet_text(r: dict) -> str:
+    if r["code"] == "language_broker":
+        return _("Nobody who may be invited speaks both %(a)s and %(b)s: plan for "
+                 "interpretation", a=language_name(r["languages"][0]),
+                 b=language_name(r["languages"][1]))
+    return _("No invitee from the group around %(hub)s is tied to another group in "
+             "the room", hub=r.get("hub", r.get("community")))
+
+
+def _localise_convening(report: dict) -> None:
+    for i in report["invitees"]:
+        for r in i["reasons"]:
+            r["text"] = convening_reason_text(r)
+        i["kind_text"] = kind_label(i["kind"]) if i.get("kind") else ""
+        i["languages_text"] = _listing([language_name(x) for x in i["languages"]], 6)
+    for p in report["pairs"]:
+        for r in p["reasons"]:
+            r["text"] = reason_text(r)
+    for u in report["unmet"]:
+        u["text"] = _unmet_text(u)
+    for lp in report["language_pairs"]:
+        lp["text"] = _("%(a)s and %(b)s", a=language_name(lp["languages"][0]),
+                       b=language_name(lp["languages"][1]))
+    report["optimises"] = str(_CONVENING_OPTIMISES)
 
 
 def _language_broker(r: dict) -> str:
@@ -256,7 +322,9 @@ def localise(report: dict) -> dict:
     """
     for w in report["weights"]:
         w["label"] = str(_PARTS[w["code"]])
-    if report["type"] == "plan":
+    if report["type"] == "convening":
+        _localise_convening(report)
+    elif report["type"] == "plan":
         _localise_items(report["steps"])
         report["goal_text"] = str(GOAL_LABELS[report["goal"]])
         if report["goal"] == "policymaker_reach" and not _default_side(report):
@@ -289,9 +357,25 @@ def _row(s: dict, report: dict) -> dict:
             "illustrative": report["illustrative"], "as_of": report.get("as_of") or ""}
 
 
+def convening_rows(report: dict) -> str:
+    """A localised convening plan as CSV: one row per invitee, headings in
+    the current language."""
+    keys = tuple(CONVENING_COLUMNS)
+    rows = [[str(CONVENING_COLUMNS[k]) for k in keys]]
+    for i in report["invitees"]:
+        row = {**i, "kind": i.get("kind_text", ""), "city": i.get("city") or "",
+               "languages": ", ".join(i["languages"]),
+               "reasons": "; ".join(r["text"] for r in i["reasons"]),
+               "illustrative": report["illustrative"], "as_of": report.get("as_of") or ""}
+        rows.append([row[k] for k in keys])
+    return csv_text(rows)
+
+
 def report_rows(report: dict) -> str:
-    """A localised report as CSV: one row per suggestion or planned
-    introduction, headings in the current language."""
+    """A localised report as CSV: one row per suggestion, planned
+    introduction or invitee, headings in the current language."""
+    if report["type"] == "convening":
+        return convening_rows(report)
     plan = report["type"] == "plan"
     keys = _PLAN_KEYS if plan else _SUGGESTION_KEYS
     rows = [[str(COLUMNS[k]) for k in keys]]
@@ -330,8 +414,9 @@ def _style() -> Markup:
 
 
 def _html(report: dict) -> str:
-    template = ("introductions_plan.html" if report["type"] == "plan"
-                else "introductions_report.html")
+    template = {"plan": "introductions_plan.html",
+                "convening": "convening_plan.html"}.get(report["type"],
+                                                         "introductions_report.html")
     return render_template(template, r=report, standalone=True, style=_style())
 
 

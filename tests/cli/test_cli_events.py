@@ -80,3 +80,38 @@ def test_events_and_groups_from_the_command_line(run, tmp_path):
 def test_unknown_event_is_a_one_line_error(run):
     r = run("events", "edit", "nope", "--title", "x")
     assert r.exit_code == 1 and "no event with id 'nope'" in r.output
+
+
+def test_two_mode_export_for_ucinet_and_r(run, tmp_path):
+    """The illustrative network's two-mode graph as GraphML (a ``type`` on
+    every node) and as an incidence matrix whose 1s are the attendance and
+    memberships a viewer may see; an unknown file type is refused."""
+    import csv
+
+    import networkx as nx
+
+    from graphsvc.illustrative.build import build_illustrative_events
+
+    assert run("demo", "--no-serve").exit_code == 0
+    r = run("events", "export-two-mode", tmp_path / "two.graphml")
+    assert r.exit_code == 0, r.output
+    B = nx.read_graphml(tmp_path / "two.graphml")
+    types = nx.get_node_attributes(B, "type")
+    assert set(types.values()) == {"actor", "event", "group"}
+    assert all(types[u] == "actor" and types[v] != "actor"
+               or types[v] == "actor" and types[u] != "actor" for u, v in B.edges)
+    r = run("events", "export-two-mode", tmp_path / "inc.csv", "--public-only")
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(open(tmp_path / "inc.csv", encoding="utf-8")))
+    header, body = rows[0], rows[1:]
+    ones = {(row[0], header[j]) for row in body for j, x in enumerate(row) if x == "1"}
+    events, groups = build_illustrative_events()
+    expected = {(p.actor, f"event:{e.id}") for e in events if e.visibility == "public"
+                for p in e.participants} | {
+        (m.actor, f"group:{g.id}") for g in groups if g.visibility == "public"
+        for m in g.members if m.visibility == "public"}
+    listed = {row[0] for row in body}  # the actors a viewer may see
+    assert ones == {(a, n) for a, n in expected if a in listed} and len(ones) > 20
+    assert not any(h.startswith("event:closed") for h in header)
+    r = run("events", "export-two-mode", tmp_path / "x.parquet")
+    assert r.exit_code == 1 and "End OUTPUT in .graphml or .csv" in r.output

@@ -69,8 +69,15 @@ def test_event_page_counts_the_pairs_who_met_there(app):
     # hand count: 5 participants, 10 pairs; before: casa-red (2018), casa-col (undated);
     # on or after the first day: red-ofi, red-col, ofi-col
     assert (body["pairs"], body["tied_before"], body["tied_after"]) == (10, 2, 5)
+    # met for the first time: the 10 pairs less the 2 tied before (no earlier
+    # event together); those a tie followed come first
     assert [(p["a"]["id"], p["b"]["id"]) for p in body["first_time"]] == [
-        ("col", "ofi"), ("col", "red"), ("ofi", "red")]
+        ("col", "ofi"), ("col", "red"), ("ofi", "red"), ("casa", "ofi"),
+        ("casa", "zz-oculta"), ("col", "zz-oculta"), ("ofi", "zz-oculta"),
+        ("red", "zz-oculta")]
+    assert body["first_followed"] == 3
+    assert [p["ties"][0]["since"] for p in body["first_time"][:3]] == [
+        "2019-06-01", "2020-02-01", "2019-05-10"]
     assert body["event"]["note"] == "zz nota interna"
 
 
@@ -80,7 +87,8 @@ def test_a_viewer_sees_neither_hidden_participants_nor_restricted_ties(app):
     assert "zz-oculta" not in {p["id"] for p in body["participants"]}
     assert (body["pairs"], body["tied_before"], body["tied_after"]) == (6, 2, 4)
     assert [(p["a"]["id"], p["b"]["id"]) for p in body["first_time"]] == [
-        ("col", "red"), ("ofi", "red")]
+        ("col", "red"), ("ofi", "red"), ("casa", "ofi"), ("col", "ofi")]
+    assert body["first_followed"] == 2  # the restricted col-ofi tie is not seen
     assert body["event"]["note"] is None
     assert viewer.get("/api/v1/events/zz-reunion").status_code == 404
     assert viewer.get("/events/zz-reunion").status_code == 404

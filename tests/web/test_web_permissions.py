@@ -279,7 +279,12 @@ def all_urls(app):
                    # events and groups on every day
                    "/events?as_of=all", "/api/v1/events?as_of=all",
                    "/api/v1/events/ev-public-workshop?as_of=all",
-                   "/groups/gr-public-coalition?as_of=all"] + ANALYSIS_URLS
+                   "/groups/gr-public-coalition?as_of=all",
+                   # the convening plan, with its constraints and downloads
+                   "/convening/plan?size=8&must=pub-shelter",
+                   "/convening/plan.csv?size=8&languages=es,en",
+                   "/convening/plan.json?size=6&exclude=pub-office",
+                   "/api/v1/convening/plan?size=8"] + ANALYSIS_URLS
 
 
 #: The analyses, every way they can be asked for (all computed on the
@@ -372,7 +377,8 @@ def test_walk_every_route_as_each_role(app, role):
                     "/actors/zz-hidden-defender", "/map/download?ego=pub-shelter",
                     "/actors/pub-shelter/introductions",
                     "/api/v1/actors/pub-shelter/introductions",
-                    "/actors/pub-shelter/introductions.csv"):
+                    "/actors/pub-shelter/introductions.csv",
+                    "/api/v1/convening/plan?size=8"):
             assert any(name in got[url][1] or html.escape(name) in got[url][1]
                        for name in SECRETS), url
 
@@ -391,7 +397,9 @@ def test_a_hidden_actor_is_answered_like_a_missing_one(tmp_path, role):
                     "/map?focus={}", "/api/v1/map?focus={}",
                     "/api/v1/map?focus=pub-shelter&other={}",
                     "/actors/{}/introductions", "/actors/{}/introductions.csv",
-                    "/actors/{}/introductions.json", "/api/v1/actors/{}/introductions"):
+                    "/actors/{}/introductions.json", "/api/v1/actors/{}/introductions",
+                    "/convening/plan?must={}", "/api/v1/convening/plan?must={}",
+                    "/api/v1/convening/plan?exclude={}"):
         hidden = c.get(pattern.format("zz-hidden-defender"))
         missing = c.get(pattern.format("nobody-here"))
         assert hidden.status_code == missing.status_code == 404, pattern
@@ -450,7 +458,8 @@ def test_viewer_numbers_are_those_of_the_graph_without_restricted_ties(app, tmp_
             "/api/v1/map", "/api/v1/map?size_by=degree&min_degree=1",
             "/api/v1/map?tie_kind=informal"] + [u for u in ANALYSIS_URLS if "/api/" in u]
     urls += ["/api/v1/introductions/plan?k=5&hops=3",
-             "/api/v1/introductions/plan?goal=community_bridges&k=5"]
+             "/api/v1/introductions/plan?goal=community_bridges&k=5",
+             "/api/v1/convening/plan?size=8", "/api/v1/convening/plan?size=5&languages=es"]
     urls += ["/api/v1/events?as_of=all", "/api/v1/events/ev-public-workshop",
              "/api/v1/groups/gr-public-coalition"]
     for actor in PUBLIC_ACTORS:

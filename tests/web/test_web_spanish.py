@@ -150,7 +150,8 @@ def vocab_app(tmp_path):
 
 def crawl_paths():
     paths = ["/", "/actors", "/communities", "/changes?since=2000-01-01", "/history",
-             "/introductions/plan?k=3", "/map", "/events"]
+             "/introductions/plan?k=3", "/map", "/events", "/convening/plan?size=8",
+             "/convening/plan?size=8&languages=es,en"]
     paths += [f"/events/{e.id}" for e in EVENTS] + [f"/groups/{g.id}" for g in GROUPS]
     for a in ACTORS:
         paths += [f"/actors/{a.id}", f"/actors/{a.id}/introductions",
@@ -181,6 +182,16 @@ def test_spanish_facilitator_csv_uses_spanish_labels(vocab_app):
     assert r.status_code == 200
     text = r.get_data(as_text=True)
     assert "Organización" in text
+    left = english_on(text.replace(",", " , "), english_words(vocab_app))
+    assert not left, left
+
+
+def test_spanish_convening_csv_uses_spanish_labels(vocab_app):
+    client = signed_in(vocab_app)
+    r = client.get("/convening/plan.csv?size=8", headers=SPANISH)
+    assert r.status_code == 200
+    text = r.get_data(as_text=True)
+    assert "Valor de los primeros encuentros" in text
     left = english_on(text.replace(",", " , "), english_words(vocab_app))
     assert not left, left
 

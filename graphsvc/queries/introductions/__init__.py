@@ -8,15 +8,19 @@ Functions take the snapshot graph first and return plain data:
 - :func:`evaluate_hidden_ties`: hidden-tie evaluation against link-prediction
   baselines; :func:`evaluate_time_split`: the same on the ties that formed
   after a date;
-- :func:`suggestions_report` and :func:`plan_report`: what a report holds,
+- :func:`plan_convening`: an invitation list whose first meetings are
+  worth most;
+- :func:`suggestions_report`, :func:`plan_report` and
+  :func:`convening_report`: what a report holds,
   as plain data (:mod:`graphsvc.web.reports` puts it into words).
 """
 from .brokers import best_broker, mutual_brokers, trusted_path
 from .candidates import MODES
+from .convening import plan_convening
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
 from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
-from .report import plan_report, suggestions_report
+from .report import convening_report, plan_report, suggestions_report
 from .scoring import WEIGHTS
 from .suggest import suggest_introductions
 from .time_split import evaluate_time_split
@@ -38,4 +42,6 @@ __all__ = [
     "evaluate_time_split",
     "suggestions_report",
     "plan_report",
+    "plan_convening",
+    "convening_report",
 ]

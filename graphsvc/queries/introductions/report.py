@@ -13,7 +13,7 @@ import datetime as dt
 
 from .scoring import WEIGHTS
 
-__all__ = ["suggestions_report", "plan_report"]
+__all__ = ["suggestions_report", "plan_report", "convening_report"]
 
 
 def _now() -> str:
@@ -86,3 +86,18 @@ def plan_report(G, plan: dict) -> dict:
     ('plan', 'community_bridges', 2, False)
     """
     return {"type": "plan", **_meta(G), **plan}
+
+
+def convening_report(G, plan: dict) -> dict:
+    """Everything a convening plan report shows, as plain data: ``plan``
+    (from :func:`.convening.plan_convening`) with ``"type": "convening"``
+    and the metadata of :func:`suggestions_report`.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> r = convening_report(nx.MultiDiGraph(version=5), {"size": 20, "invitees": []})
+    >>> r["type"], r["size"], r["version"]
+    ('convening', 20, 5)
+    """
+    return {"type": "convening", **_meta(G), **plan}
