@@ -106,7 +106,7 @@ def event_detail(access: Access, event_id: str) -> dict:
                                                "subtype": d.get("subtype"),
                                                "since": since})
     key = event_node(e.id)
-    reach = next((r for r in event_reach(view.two_mode(as_of=ALL_TIME), G, pairs=True)
+    reach: dict = next((r for r in event_reach(view.two_mode(as_of=ALL_TIME), G, pairs=True)
                   if r["event"] == key), {"new": []})
     first = []
     for u, v, cross_border, cross_silo in reach["new"]:
