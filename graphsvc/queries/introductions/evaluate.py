@@ -10,7 +10,9 @@ partners among the candidates:
 - AUC = probability that a hidden partner outranks a non-partner (ties
   count half; the Mann-Whitney statistic).
 
-Figures are averaged over the actors evaluated. Baselines are networkx's
+Figures are averaged over the actors evaluated. The recommender ranks with
+the live weights and with weights tuned on the visible graph alone
+(:func:`.tuning.tune_on_hidden`). Baselines are networkx's
 link-prediction indices on the visible graph taken as simple and undirected
 (common neighbours, Jaccard, Adamic-Adar, resource allocation) and a seeded
 random ranking. Ties in scores are broken by one seeded random order shared

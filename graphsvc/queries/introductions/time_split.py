@@ -15,6 +15,8 @@ actors untied on D with a tie whose ``since`` is after D. Per actor, with
 Figures are means over the actors evaluated, each with a 95% bootstrap
 interval (the actors resampled with replacement, ``boot`` times, seeded).
 Methods: the recommender (:mod:`.scoring`, fitted on the graph as of D),
+with the live weights and with weights tuned on what was known on D
+(:func:`.tuning.tune_on_time`),
 common neighbours, Jaccard, Adamic-Adar, resource allocation, preferential
 attachment (networkx), *same community* (1 when the two are in one
 community of the partition of the graph as of D, seeded) and a seeded
