@@ -56,7 +56,7 @@ from .model import Actor, Event, Group, Introduction, Tie, tie_id
 
 __all__ = ["build_snapshot", "reader_graph", "reader_introductions", "visible_channel",
            "introduction_tie_id", "reader_history", "ALL_TIME", "today", "as_of_key",
-           "in_force", "ended", "graph_as_of", "introductions_as_of", "paused_gc",
+           "tie_since", "in_force", "ended", "graph_as_of", "introductions_as_of", "paused_gc",
            "build_two_mode", "reader_two_mode", "two_mode_as_of", "event_node",
            "group_node", "reader_records"]
 
@@ -331,6 +331,16 @@ def _iso(value) -> str | None:
     if value is None or value == "":
         return None
     return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def tie_since(attrs: dict) -> str | None:
+    """The day a tie (its attributes) began, as ``YYYY-MM-DD``, or ``None``
+    when not recorded.
+
+    >>> tie_since({"since": dt.date(2021, 3, 1)}), tie_since({"since": ""})
+    ('2021-03-01', None)
+    """
+    return _iso(attrs.get("since"))
 
 
 def in_force(attrs: dict, day: str) -> bool:

@@ -30,7 +30,8 @@ from .model import CIVIL_SOCIETY_KINDS, ISSUE_AREAS, PHASES, POPULATIONS, Actor,
 from .queries.introductions.geography import COUNTERPART_CITIES
 from .snapshot import build_snapshot
 
-__all__ = ["synthetic_records", "synthetic_network", "fill_store", "illustrative_snapshot",
+__all__ = ["synthetic_records", "synthetic_network", "synthetic_future_network",
+           "synthetic_future_records", "fill_store", "illustrative_snapshot",
            "evaluation_graphs"]
 
 _MX_INTERIOR = ["Ciudad de México", "Tapachula", "Guadalajara", "Oaxaca", "Puebla"]
@@ -267,6 +268,16 @@ def synthetic_future_network(n: int = 400, seed: int = 0, *, split_date="2022-01
     >>> len(future_ties(G, "2022-01-01")) == round(0.2 * len(pairs))
     True
     """
+    actors, dated = synthetic_future_records(n, seed, split_date=split_date, share=share,
+                                             **options)
+    return build_snapshot(actors, dated, version=1,
+                          meta={"synthetic": "true", "seed": str(seed)})
+
+
+def synthetic_future_records(n: int = 400, seed: int = 0, *, split_date="2022-01-01",
+                             share: float = 0.1, **options) -> tuple[list[Actor], list[Tie]]:
+    """``(actors, ties)`` of :func:`synthetic_future_network` (to add ties of
+    one's own before building the snapshot)."""
     import datetime as dt
 
     day = dt.date.fromisoformat(str(split_date))
@@ -279,5 +290,4 @@ def synthetic_future_network(n: int = 400, seed: int = 0, *, split_date="2022-01
     dated = [t.model_copy(update={"since": when[tuple(sorted((t.source, t.target)))],
                                   "until": None})
              if t.source != t.target else t for t in ties]
-    return build_snapshot(actors, dated, version=1,
-                          meta={"synthetic": "true", "seed": str(seed)})
+    return actors, dated

@@ -226,28 +226,31 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, p
               "default open).")
 @click.option("--boot", type=click.IntRange(min=10), default=200, show_default=True,
               help="With --split-date: bootstrap resamples for the 95% intervals.")
-def evaluate(seed, hide, k, graphs, fmt, split_date, modes, boot):
+@click.option("--tune/--no-tune", default=True, show_default=True,
+              help="Also rank with weights tuned on the training split only (the "
+              "tuned_recommender row, beside the live weights' row).")
+def evaluate(seed, hide, k, graphs, fmt, split_date, modes, boot, tune):
     """Hide ties (or, with --split-date, take the ties formed after a day), rank
     candidates, compare with link-prediction baselines."""
     from ..queries.introductions import evaluate as ev
     from ..synthetic import evaluation_graphs
 
     if split_date is not None:
-        _evaluate_on_time(seed, k, graphs, fmt, split_date, modes or ("open",), boot)
+        _evaluate_on_time(seed, k, graphs, fmt, split_date, modes or ("open",), boot, tune)
         return
 
     # the store's graph over all time: hiding ties tests recovering them
     store_graph = _service().snapshot(as_of="all") if "store" in graphs else None
     results = ev.run_evaluations(
         evaluation_graphs(graphs or ("synthetic", "illustrative"), seed=seed,
-                          store_graph=store_graph), seed=seed, hide=hide, k=k)
+                          store_graph=store_graph), seed=seed, hide=hide, k=k, tune=tune)
     from ..ingest.safe_write import csv_text
 
     click.echo({"text": ev.format_table, "json": ev.results_json,
                 "csv": lambda r: csv_text(ev.results_rows(r))}[fmt](results), nl=False)
 
 
-def _evaluate_on_time(seed, k, graphs, fmt, split_date, modes, boot):
+def _evaluate_on_time(seed, k, graphs, fmt, split_date, modes, boot, tune):
     from ..errors import GraphsvcError
     from ..ingest.safe_write import csv_text
     from ..queries.introductions import time_split as ts
@@ -267,7 +270,7 @@ def _evaluate_on_time(seed, k, graphs, fmt, split_date, modes, boot):
             results.append({"graph": name, "unavailable": G})
         else:
             results.append(ts.evaluate_time_split(G, day, k=k, seed=seed, modes=modes,
-                                                  boot=boot, name=name))
+                                                  boot=boot, name=name, tune=tune))
     click.echo({"text": ts.format_time_table,
                 "json": lambda r: json.dumps(r, indent=2) + "\n",
                 "csv": lambda r: csv_text(ts.time_rows(r))}[fmt](results), nl=False)

@@ -119,9 +119,14 @@ def test_evaluate_prints_the_comparison_table(run):
     assert lines[0].startswith("store snapshot [ILLUSTRATIVE]: 10 actors, 11 tied pairs, "
                                "2 hidden (20%, seed 3), ")
     assert lines[1].split() == ["method", "precision@5", "recall@5", "AUC"]
-    assert [ln.split()[0] for ln in lines[2:8]] == [
-        "recommender", "common_neighbours", "jaccard", "adamic_adar",
+    assert [ln.split()[0] for ln in lines[2:9]] == [
+        "tuned_recommender", "recommender", "common_neighbours", "jaccard", "adamic_adar",
         "resource_allocation", "random"]
+    # the verdicts, then what the weights were tuned on: the visible graph's
+    # pairs hidden again with seeds 1003, 1004 and 1005 (seed 3 + 1000, ...)
+    assert lines[9].startswith("  tuned recommender ")
+    assert lines[10].startswith("  recommender (live weights) ")
+    assert "visible pairs hidden again (seeds 1003, 1004, 1005)" in lines[11]
 
 
 def test_record_invalid_lists_the_problem(run):

@@ -91,8 +91,19 @@ def test_cli_prints_the_table_for_synthetic_and_illustrative_networks():
     assert r.exit_code == 0, r.output
     assert "synthetic n=400 seed=0 (future ties planted after 2022-01-01)" in r.output
     assert "preferential_attachment" in r.output and "same_community" in r.output
+    names = ["synthetic n=400", "synthetic n=1000"]
     if importlib.util.find_spec("graphsvc.illustrative") is not None:
         assert "illustrative (invented network) [ILLUSTRATIVE]: fitted as of 2022-01-01" \
             in r.output
+        names.append("illustrative (invented network) [ILLUSTRATIVE]")
+    # each network's table: the tuned recommender beside the live one and
+    # every baseline, its verdict, and what it was tuned on
+    blocks = r.output.split("\n\n")
+    for name in names:
+        block = next(b for b in blocks if b.startswith(name))
+        for m in TIME_METHODS:
+            assert f"\n  {m} " in block, (name, m)
+        assert "\n  tuned recommender " in block and "\n  recommender (live weights) " in block
+        assert "tuned on ties formed after" in block
     bad = CliRunner().invoke(main, ["introductions", "evaluate", "--split-date", "soon"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output

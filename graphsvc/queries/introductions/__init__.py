@@ -7,7 +7,8 @@ Functions take the snapshot graph first and return plain data:
 - :func:`plan_introductions`: a network plan moving a cross-border indicator;
 - :func:`evaluate_hidden_ties`: hidden-tie evaluation against link-prediction
   baselines; :func:`evaluate_time_split`: the same on the ties that formed
-  after a date;
+  after a date; both beside weights tuned on the training split only
+  (:mod:`.tuning`);
 - :func:`plan_convening`: an invitation list whose first meetings are
   worth most;
 - :func:`suggestions_report`, :func:`plan_report` and

@@ -10,7 +10,9 @@ partners among the candidates:
 - AUC = probability that a hidden partner outranks a non-partner (ties
   count half; the Mann-Whitney statistic).
 
-Figures are averaged over the actors evaluated. Baselines are networkx's
+Figures are averaged over the actors evaluated. The recommender ranks with
+the live weights and with weights tuned on the visible graph alone
+(:func:`.tuning.tune_on_hidden`). Baselines are networkx's
 link-prediction indices on the visible graph taken as simple and undirected
 (common neighbours, Jaccard, Adamic-Adar, resource allocation) and a seeded
 random ranking. Ties in scores are broken by one seeded random order shared
@@ -26,12 +28,19 @@ import networkx as nx
 
 from ._index import index_for
 from .scoring import score_all
+from .tuning import tune_on_hidden
 
-__all__ = ["METHODS", "hide_ties", "evaluate_hidden_ties", "run_evaluations", "format_table",
-           "results_json", "results_rows"]
+__all__ = ["METHODS", "RECOMMENDERS", "hide_ties", "evaluate_hidden_ties", "run_evaluations",
+           "format_table",
+           "results_json", "results_rows", "verdicts", "tuning_text"]
 
-METHODS = ("recommender", "common_neighbours", "jaccard", "adamic_adar",
+METHODS = ("tuned_recommender", "recommender", "common_neighbours", "jaccard", "adamic_adar",
            "resource_allocation", "random")
+
+#: The recommender rows: with weights tuned on the training split only
+#: (:mod:`.tuning`), and with the live suggestions' weights. Every other
+#: method is a baseline.
+RECOMMENDERS = ("tuned_recommender", "recommender")
 
 
 def hide_ties(G, share: float = 0.1, seed: int = 0):
@@ -98,7 +107,7 @@ def _metrics(scores, hidden, k, tiebreak):
 
 
 def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
-             methods=METHODS, name: str = "graph") -> dict:
+                         methods=METHODS, name: str = "graph", tune: bool = True) -> dict:
     """Precision@k, recall@k and AUC of each method on ``G`` with hidden ties.
 
     Parameters
@@ -111,12 +120,19 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
         Cut-off for precision and recall.
     seed : int
         Seeds the hiding, the random baseline and the tie-breaking order.
+    tune : bool
+        Also rank with weights tuned on the visible graph only
+        (:func:`.tuning.tune_on_hidden`: a share ``hide`` of the visible
+        pairs hidden again and predicted; the hidden test pairs are not in
+        the visible graph): the ``tuned_recommender`` row.
 
     Returns
     -------
     dict
         ``{"graph", "actors", "pairs", "hidden", "evaluated", "k", "hide",
-        "seed", "methods": {method: {"precision", "recall", "auc"}}}``.
+        "seed", "methods": {method: {"precision", "recall", "auc"}},
+        "tuning"}``; ``tuning`` (``None`` untuned) is
+        :func:`.tuning.tune_on_hidden`'s answer.
 
     Examples
     --------
@@ -128,7 +144,11 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
     >>> r["hidden"], sorted(r["methods"]) == sorted(METHODS)
     (2, True)
     """
+    methods = tuple(m for m in methods if tune or m != "tuned_recommender")
     V, hidden = hide_ties(G, hide, seed)
+    # tuned on the visible graph alone, before the hidden pairs are looked at
+    tuning = (tune_on_hidden(V, share=hide, k=k, seed=seed)
+              if "tuned_recommender" in methods else None)
     H = _simple(V)
     idx = index_for(V, seed)
     rng = random.Random(seed + 1)
@@ -145,6 +165,9 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
         for m in methods:
             if m == "recommender":
                 scores = score_all(idx, u, cands)
+            elif m == "tuned_recommender":
+                assert tuning is not None
+                scores = score_all(idx, u, cands, weights=tuning["weights"])
             else:
                 scores = _baseline_scores(H, u, cands, m, rng)
             p, r, auc = _metrics(scores, by_actor[u], k, tiebreak)
@@ -160,11 +183,12 @@ def evaluate_hidden_ties(G, *, hide: float = 0.1, k: int = 10, seed: int = 0,
     return {"graph": name, "actors": G.number_of_nodes(), "pairs": H.number_of_edges()
             + len(hidden), "hidden": len(hidden), "evaluated": evaluated, "k": k,
             "hide": hide, "seed": seed,
-            "illustrative": G.graph.get("illustrative") == "true", "methods": out}
+            "illustrative": G.graph.get("illustrative") == "true", "methods": out,
+            "tuning": tuning}
 
 
 def run_evaluations(graphs, *, seed: int = 0, hide: float = 0.1,
-                    k: int = 10) -> list[dict]:
+                    k: int = 10, tune: bool = True) -> list[dict]:
     """:func:`evaluate_hidden_ties` on each graph the caller chose.
 
     Parameters
@@ -173,7 +197,7 @@ def run_evaluations(graphs, *, seed: int = 0, hide: float = 0.1,
         ``(name, G)`` pairs, in order. ``G`` may instead be a sentence saying
         why that graph is not available: its result is then
         ``{"graph": name, "unavailable": sentence}``.
-    seed, hide, k
+    seed, hide, k, tune
         As for :func:`evaluate_hidden_ties`.
 
     Returns
@@ -193,22 +217,56 @@ def run_evaluations(graphs, *, seed: int = 0, hide: float = 0.1,
         if isinstance(G, str):
             results.append({"graph": name, "unavailable": G})
         else:
-            results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed, name=name))
+            results.append(evaluate_hidden_ties(G, hide=hide, k=k, seed=seed, name=name,
+                                                tune=tune))
     return results
 
 
-def _verdict(r) -> str:
-    ms = r["methods"]
-    if "recommender" not in ms:
-        return ""
-    mine = ms["recommender"]["precision"]
-    rivals = {m: v["precision"] for m, v in ms.items() if m != "recommender"}
+_LABELS = {"tuned_recommender": "tuned recommender",
+           "recommender": "recommender (live weights)"}
+
+
+def verdicts(ms: dict, k: int) -> list[str]:
+    """One line per recommender row of ``ms`` (method -> figures): whether
+    its precision@k is above that of every baseline (figures compared to
+    nine decimals, so equal hit counts are a tie, which is not a lead)."""
+    rivals = {m: v["precision"] for m, v in ms.items()
+              if m not in RECOMMENDERS and v["precision"] is not None}
+    if not rivals:
+        return []
     best = max(rivals, key=lambda m: rivals[m])
-    if mine > rivals[best]:
-        return (f"recommender beats every baseline on precision@{r['k']} "
-                f"(best baseline: {best}, {rivals[best]:.3f})")
-    return (f"recommender does NOT beat {best} on precision@{r['k']} "
-            f"({mine:.3f} vs {rivals[best]:.3f})")
+    out = []
+    for m in RECOMMENDERS:
+        if m not in ms or ms[m]["precision"] is None:
+            continue
+        mine = ms[m]["precision"]
+        if round(mine, 9) > round(rivals[best], 9):
+            out.append(f"{_LABELS[m]} beats every baseline on precision@{k} "
+                       f"(best baseline: {best}, {rivals[best]:.3f})")
+        else:
+            out.append(f"{_LABELS[m]} does NOT beat {best} on precision@{k} "
+                       f"({mine:.3f} vs {rivals[best]:.3f})")
+    return out
+
+
+def tuning_text(t: dict | None, split_date: str | None = None) -> str:
+    """One line saying what the tuned weights were tuned on, and what they are."""
+    if t is None:
+        return ""
+    if not t["tuned"]:
+        return ("tuned recommender: nothing to tune on before the test split "
+                "(no ties formed in the training window); it uses the live weights")
+    if split_date is not None:
+        n = len(t["inner_splits"])
+        where = (f"ties formed after {t['inner_split']} up to {split_date}"
+                 + (f" ({n} windows)" if n > 1 else ""))
+    else:
+        seeds = ", ".join(str(x) for x in t["inner_seeds"])
+        where = (f"{t['pairs']} visible pairs hidden again "
+                 f"(seed{'s' if len(t['inner_seeds']) > 1 else ''} {seeds})")
+    weights = ", ".join(f"{p} {w:g}" for p, w in t["weights"].items())
+    return (f"tuned on {where}, {t['evaluated']} actors; precision@k there "
+            f"{t['precision_before']:.3f} -> {t['precision_after']:.3f}; weights: {weights}")
 
 
 def format_table(results: list[dict]) -> str:
@@ -227,7 +285,10 @@ def format_table(results: list[dict]) -> str:
         for m, v in r["methods"].items():
             auc = f"{v['auc']:.3f}" if v["auc"] is not None else "-"
             lines.append(f"  {m:<20} {v['precision']:>13.3f} {v['recall']:>10.3f} {auc:>7}")
-        lines += ["  " + _verdict(r), ""]
+        lines += [f"  {x}" for x in verdicts(r["methods"], k)]
+        if r.get("tuning"):
+            lines.append("  " + tuning_text(r["tuning"]))
+        lines.append("")
     return "\n".join(lines)
 
 

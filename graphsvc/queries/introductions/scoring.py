@@ -44,7 +44,8 @@ from .brokers import _paths
 from .geography import _PAIRS
 from .language import LANGUAGE_POINTS, bridging_languages, language_bridge, language_state
 
-__all__ = ["WEIGHTS", "common_contacts", "score_all", "explain"]
+__all__ = ["WEIGHTS", "PARTS", "default_weights", "common_contacts", "part_values",
+           "score_all", "explain"]
 
 WEIGHTS: dict[str, float] = {
     "common_contacts": 0.50,
@@ -55,6 +56,18 @@ WEIGHTS: dict[str, float] = {
     "funding_channel": 0.05,
     "bridge": 0.05,
 }
+
+#: Every part of the score, in order: the weighted parts of :data:`WEIGHTS`,
+#: then the language points of :data:`.language.LANGUAGE_POINTS`.
+PARTS: tuple[str, ...] = (*WEIGHTS, *LANGUAGE_POINTS)
+
+
+def default_weights() -> dict[str, float]:
+    """The live suggestions' weight of every part of :data:`PARTS` (a copy)."""
+    return {**WEIGHTS, **LANGUAGE_POINTS}
+
+
+_DEFAULT = default_weights()
 
 
 def common_contacts(idx, u) -> dict:
@@ -93,19 +106,24 @@ def _geo(idx, u, v):
     return None
 
 
-def score_all(idx, u, candidates, *, aa=None, bridge: bool = True, paths=None,
-              max_hops: int = 6) -> dict:
-    """``{v: score}`` for each candidate (no reasons; fast).
+def part_values(idx, u, candidates, *, aa=None, bridge: bool = True, paths=None,
+                max_hops: int = 6) -> dict:
+    """``{v: values}`` for each candidate: one value per part of :data:`PARTS`.
 
-    Computes the same sum as :func:`explain`, inlined: it runs over every
-    actor of the graph for each request.
+    The weighted parts are in [0, 1] (see the table above); the last two are
+    1.0 or 0.0: ``shared_language`` when the two share a working language,
+    ``language_gap`` when they share none and nobody on the route speaks a
+    language of each. The score is the sum of weight x value
+    (:func:`score_all`); this is the one place the values are computed, so the
+    score and the tuning of its weights (:mod:`.tuning`) cannot disagree.
+    Runs over every actor of the graph for each request, hence inlined.
     """
+    return dict(_rows(idx, u, candidates, aa, bridge, paths, max_hops))
+
+
+def _rows(idx, u, candidates, aa, bridge, paths, max_hops):
     if aa is None:
         aa = common_contacts(idx, u)
-    W = WEIGHTS
-    w_cc, w_i, w_p, w_h = (W["common_contacts"], W["issue_areas"], W["populations"],
-                           W["phases"])
-    w_g, w_f, w_b = W["geography"], W["funding_channel"], W["bridge"]
     Iu, Pu, Hu, Fu = idx.issues[u], idx.populations[u], idx.phases[u], idx.upstream[u]
     issues, pops, phases, upstream, city = (idx.issues, idx.populations, idx.phases,
                                             idx.upstream, idx.city)
@@ -114,43 +132,57 @@ def score_all(idx, u, candidates, *, aa=None, bridge: bool = True, paths=None,
     cu = comm[u] if comm else None
     exp = math.exp
     langs, Lu = idx.languages, idx.languages[u]
-    p_shared, p_gap = LANGUAGE_POINTS["shared_language"], LANGUAGE_POINTS["language_gap"]
-    out = {}
     for v in candidates:
-        s = w_cc * (1.0 - exp(-aa[v])) if v in aa else 0.0
+        cc = 1.0 - exp(-aa[v]) if v in aa else 0.0
+        i = p = h = g = f = b = shared = gap = 0.0
         if Iu:
             x = issues[v]
             n = len(Iu & x) if x else 0
             if n:
-                s += w_i * n / (len(Iu) + len(x) - n)
+                i = n / (len(Iu) + len(x) - n)
         if Pu:
             x = pops[v]
             n = len(Pu & x) if x else 0
             if n:
-                s += w_p * n / (len(Pu) + len(x) - n)
+                p = n / (len(Pu) + len(x) - n)
         if Hu:
             x = phases[v]
             n = len(Hu & x) if x else 0
             if n:
-                s += w_h * n / (len(Hu) + len(x) - n)
+                h = n / (len(Hu) + len(x) - n)
         if cu_city and city[v]:
-            g = _geo(idx, u, v)
-            if g:
-                s += w_g * g[1]
+            geo = _geo(idx, u, v)
+            if geo:
+                g = geo[1]
         if Fu and not Fu.isdisjoint(upstream[v]):
-            s += w_f
+            f = 1.0
         if comm is not None and comm[v] != cu:
-            s += w_b
+            b = 1.0
         if Lu and langs[v]:
             if not Lu.isdisjoint(langs[v]):
-                s += p_shared
+                shared = 1.0
             else:
                 if paths is None and v not in aa:
                     paths = _paths(idx, u, max_hops)
                 if language_bridge(idx, u, v, paths) is None:
-                    s += p_gap
-        out[v] = s
-    return out
+                    gap = 1.0
+        yield v, (cc, i, p, h, g, f, b, shared, gap)
+
+
+def score_all(idx, u, candidates, *, aa=None, bridge: bool = True, paths=None,
+              max_hops: int = 6, weights: dict | None = None) -> dict:
+    """``{v: score}`` for each candidate (no reasons; fast).
+
+    The sum of weight x value over :func:`part_values`, the same sum as
+    :func:`explain`. ``weights`` maps every part of :data:`PARTS` to its
+    weight (default :func:`default_weights`: the live suggestions' weights;
+    other weights serve the evaluation of tuned weights, :mod:`.tuning`).
+    """
+    w = weights if weights is not None else _DEFAULT
+    w0, w1, w2, w3, w4, w5, w6, w7, w8 = (w[p] for p in PARTS)
+    return {v: (w0 * r[0] + w1 * r[1] + w2 * r[2] + w3 * r[3] + w4 * r[4] + w5 * r[5]
+                + w6 * r[6] + w7 * r[7] + w8 * r[8])
+            for v, r in _rows(idx, u, candidates, aa, bridge, paths, max_hops)}
 
 
 def explain(idx, u, v, *, aa=None, bridge: bool = True, paths=None,
