@@ -46,7 +46,7 @@ def response_graph(view: GraphView, invitations: list[Invitation]) -> nx.MultiDi
     Actors in the graph carry their attributes as the reader may see them;
     an organisation not in the graph is the node ``new:<name>`` with the
     country the respondent gave. ``respondent=True`` marks who answered."""
-    G = nx.MultiDiGraph()
+    G: nx.MultiDiGraph = nx.MultiDiGraph()
 
     def add(actor_id: str, fallback: dict) -> str:
         if actor_id in G:
@@ -94,17 +94,17 @@ def answer_figures(survey: Survey, invitations: list[Invitation]) -> dict:
         got = [v for i in done for v in _values(i, q.id)]
         answered = sum(bool(_values(i, q.id)) for i in done)
         options = q.choices if q.type != "scale" else tuple(str(n) for n in range(1, 6))
-        c = Counter(got)
-        counts[q.id] = {"answered": answered, "counts": {o: c.get(o, 0) for o in options}}
+        tally = Counter(got)
+        counts[q.id] = {"answered": answered,
+                        "counts": {o: tally.get(o, 0) for o in options}}
     figures = []
     if "helpful" in counts:
-        c = counts["helpful"]
-        num = c["counts"]["4"] + c["counts"]["5"]
-        figures.append(("helpful", num, c["answered"]))
+        h = counts["helpful"]
+        figures.append(("helpful", h["counts"]["4"] + h["counts"]["5"], h["answered"]))
     if "barriers_policymakers" in counts:
-        c = counts["barriers_policymakers"]
-        figures.append(("introduction_barrier_policymakers", c["counts"]["introduction"],
-                        c["answered"]))
+        b = counts["barriers_policymakers"]
+        figures.append(("introduction_barrier_policymakers", b["counts"]["introduction"],
+                        b["answered"]))
     return {"counts": counts, "figures": [
         {"name": n, "numerator": num, "denominator": den,
          "value": num / den if den else None, "survey_2021": ANSWER_FIGURES_2021[n]}

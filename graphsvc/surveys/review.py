@@ -125,7 +125,7 @@ def tie_for(record: SurveyRecord, inv: Invitation, entry: RosterEntry, other: st
     source, target = inv.actor_id, other
     if entry.kind == "funding" and entry.direction != "gave":
         source, target = other, inv.actor_id  # the respondent received it
-    day = (inv.submitted_at or "")[:10] or None
+    day = dt.date.fromisoformat(inv.submitted_at[:10]) if inv.submitted_at else None
     title = record.spec.title.get("en") or next(iter(record.spec.title.values()))
     note = "; ".join(f"{k}: {v}" for k, v in (("frequency", entry.frequency),
                                                ("strength", entry.strength)) if v)

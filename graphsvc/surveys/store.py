@@ -174,7 +174,7 @@ class Surveys:
         return SurveyRecord(row["id"], Survey(**json.loads(row["spec"])), row["created_at"],
                             row["created_by"])
 
-    def list(self) -> list[SurveyRecord]:
+    def all(self) -> list[SurveyRecord]:
         rows = self.db.conn().execute("SELECT id FROM surveys ORDER BY id DESC").fetchall()
         return [self.get(r["id"]) for r in rows]
 

@@ -63,6 +63,10 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.after_request(status_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    from . import survey_views
+
+    app.register_blueprint(survey_views.bp)
+    app.register_blueprint(survey_views.api_bp, url_prefix="/api/v1/surveys")
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
 

@@ -7,8 +7,8 @@ so the survey below (open 2027-01-01 to 2027-02-28) is open on "today".
 from __future__ import annotations
 
 from auth_helpers import PASSWORD, make_accounts
-from graphsvc.auth.roles import Principal
 from graphsvc.access import GraphView
+from graphsvc.auth.roles import Principal
 from graphsvc.model import STANDARD_QUESTIONS, Actor, Survey, SurveyQuestion, Tie
 from graphsvc.service import GraphService
 from graphsvc.stores.sqlite import SQLiteStore
