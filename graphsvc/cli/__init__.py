@@ -43,9 +43,21 @@ def main():
 
 
 def _register():
-    from . import data, demo, edit, introductions, maintenance, metrics, serve, time, users
+    from . import (
+        data,
+        demo,
+        edit,
+        introductions,
+        maintenance,
+        metrics,
+        serve,
+        survey,
+        time,
+        users,
+    )
 
-    for module in (serve, demo, data, edit, metrics, introductions, time, users, maintenance):
+    for module in (serve, demo, data, edit, metrics, introductions, time, survey, users,
+                   maintenance):
         for command in module.COMMANDS:
             main.add_command(command)
 
