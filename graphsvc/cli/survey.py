@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..model import STANDARD_QUESTIONS, SurveyQuestion
+from ..model import STANDARD_QUESTIONS
 from ..surveys import Surveys, review
 from ..surveys.contacts import read_contacts
 from ..surveys.results import results, results_csv, results_xlsx
@@ -54,9 +54,8 @@ def create(title_es, title_en, opens, closes, standard, from_file):
     else:
         data = {"title": {k: v for k, v in (("es", title_es), ("en", title_en)) if v},
                 "opens": opens, "closes": closes,
-                "questions": [SurveyQuestion(id=q, type=t).to_record()
-                              for q, (t, _o) in STANDARD_QUESTIONS.items()] if standard
-                else []}
+                "questions": [{"id": q, "type": t} for q, (t, _o)
+                              in STANDARD_QUESTIONS.items()] if standard else []}
     record = _surveys().create(survey_from(data), by=cli_actor())
     click.echo(f"Created survey {record.id}.")
 
