@@ -379,6 +379,10 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         from .permissions import ENDPOINT_PERMISSIONS
 
         permission = ENDPOINT_PERMISSIONS.get(rule.endpoint)
+        if permission is None and rule.endpoint in ENDPOINT_PERMISSIONS:
+            # open to anyone (a survey's link: its token is the credential)
+            op = {**op, "security": [], "responses": {
+                k: v for k, v in op["responses"].items() if k != "401"}}
         if permission is not None:
             op = {**op, "x-permission": permission}
             if permission != "view":  # every role reads; fewer import, export, edit

@@ -352,7 +352,6 @@ def _respond_page(page: dict, ctx: dict, status: int = 200):
         mimetype="text/html")
     # one organisation's answers: never kept by a browser or proxy for the next
     resp.headers["Cache-Control"] = "no-store"
-    resp.headers["Referrer-Policy"] = "no-referrer"  # the link is the credential
     return resp
 
 

@@ -1,0 +1,195 @@
+"""Surveys on the web: the answer page at a personal link (no account), what
+a link holder can and cannot read, rate limits, CSRF, the review and results
+pages and their JSON twins."""
+import json
+import re
+
+import pytest
+
+from graphsvc.model import RosterEntry, SurveyAnswers
+from graphsvc.web.openapi import spec_for
+from route_walk import leaks, route_urls, walk
+from survey_support import ACTORS, SECRETS, make_world, survey_spec
+from web_support import assert_error, make_app, signed_in
+
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
+#: What organisation B answered: a link holder of A must never read it.
+B_SECRETS = ["Colectivo Nombrado Por Be", "respuesta privada de be"]
+PUBLIC_NAMES = sorted(a.name for a in ACTORS if a.visibility == "public")
+
+
+@pytest.fixture
+def world(tmp_path):
+    store, accounts, service, surveys = make_world(tmp_path)
+    app = make_app(store, tmp_path / "graph.db", accounts=accounts)
+    record = surveys.create(survey_spec(), by="editor1")
+    made = surveys.invite(record.id, [(store.get_actor(i), None) for i in
+                                      ("casa-tijuana", "sin-fronteras")], by="editor1")
+    tokens = {inv.actor_id: token for inv, token in made}
+    surveys.save(tokens["sin-fronteras"], SurveyAnswers(
+        roster=[RosterEntry(name=B_SECRETS[0], country="MX", kind="formal")],
+        answers={"wanted_with_whom": B_SECRETS[1], "helpful": "2"}), submit=True)
+    yield app, surveys, record, tokens
+    accounts.close()
+    store.close()
+
+
+def _csrf(text):
+    return re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+
+
+def _answer_form(token_page, **extra):
+    data = {"csrf_token": _csrf(token_page), "org": ["UNHCR", "Albergue Nuevo Horizonte"],
+            "org_kind": ["formal", "informal"], "org_direction": ["", ""],
+            "org_since": ["2019", ""], "org_frequency": ["monthly", ""],
+            "org_strength": ["strong", ""], "org_country": ["", "MX"],
+            "q_helpful": "5", "q_barriers_policymakers": "introduction", "action": "save"}
+    data.update(extra)
+    return data
+
+
+def test_one_link_reads_only_its_own_answers_and_public_names(world):
+    app, surveys, record, tokens = world
+    a = app.test_client()
+    mine = f"/s/{tokens['casa-tijuana']}"
+    page = a.get(mine, headers=SPANISH)
+    assert page.status_code == 200 and "Casa del Migrante en Tijuana" in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+    # the link is the credential: its address goes to no other site
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    r = a.post(mine, data=_answer_form(page.text), headers=SPANISH)
+    assert r.status_code == 200
+    twin = a.get(f"/api/v1/surveys/respond/{tokens['casa-tijuana']}").get_json()
+    assert [e.get("actor") or e["name"] for e in twin["answers"]["roster"]] == [
+        "unhcr", "Albergue Nuevo Horizonte"]
+    # the graph as a link shows it: public actors' names and ids, nothing else
+    assert sorted(x["name"] for x in twin["public_actors"]) == PUBLIC_NAMES
+    assert set(twin) == {"survey", "invitation", "answers", "public_actors", "period",
+                         "csrf_token"}
+    # the link holder's client, walking every route of the app: nothing of B's
+    # answers, no restricted record anywhere, and every other page as closed
+    # as for anyone without an account
+    urls, _unfilled = route_urls(app, {"actor_id": ["casa-tijuana", "zz-oculta"],
+                                       "tie_id": ["tie-zz-secret"], "seq": ["1"],
+                                       "fmt": ["csv"], "filename": ["vis-network.min.js"],
+                                       "token": [tokens["casa-tijuana"]],
+                                       "survey_id": [str(record.id)]})
+    got = walk(a, urls + ["/api/v1/surveys/1/proposals", "/api/v1/surveys/1/results"])
+    # (an id the request itself carried is echoed by the redirect to sign in)
+    assert not [(u, n) for u, n in leaks(got, B_SECRETS + SECRETS) if n not in u]
+    stranger = walk(app.test_client(), urls)
+    for url, (status, _text) in got.items():
+        if "/s/" in url or "/respond/" in url:
+            assert status == 200, url
+        elif url in stranger:
+            assert status == stranger[url][0], url
+            if not url.startswith(("/login", "/vendor/")):  # open to anyone
+                assert status in (302, 401, 404), url
+    # the other organisation's link is not reachable from this one: a token
+    # one character off is no link, and answers as nobody
+    wrong = tokens["casa-tijuana"][:-1] + ("A" if tokens["casa-tijuana"][-1] != "A" else "B")
+    assert a.get(f"/s/{wrong}").status_code == 404
+    assert_error(a.get(f"/api/v1/surveys/respond/{wrong}"), 404, "not_found")
+    # B's answers are as B left them
+    _rec, b = surveys.by_token(tokens["sin-fronteras"])
+    assert b.answers.answers["wanted_with_whom"] == B_SECRETS[1]
+
+
+def test_answers_are_saved_resumed_and_submitted_in_spanish(world):
+    app, surveys, _record, tokens = world
+    c = app.test_client()
+    url = f"/s/{tokens['casa-tijuana']}"
+    page = c.get(url, headers=SPANISH)
+    assert '<html lang="es">' in page.text
+    r = c.post(url, data=_answer_form(page.text), headers=SPANISH)
+    assert "Se guardó" in r.text
+    assert surveys.by_token(tokens["casa-tijuana"])[1].state == "in_progress"
+    again = app.test_client().get(url, headers=SPANISH)  # another browser, same link
+    assert 'value="Albergue Nuevo Horizonte"' in again.text and 'value="UNHCR"' in again.text
+    r = c.post(url, data=_answer_form(c.get(url).text, action="submit"), headers=SPANISH)
+    assert "Gracias" in r.text
+    assert surveys.by_token(tokens["casa-tijuana"])[1].state == "submitted"
+    # a problem is shown beside its answer, what was typed is kept, nothing saved
+    r = c.post(url, data=_answer_form(c.get(url).text, org_since=["1492", ""]),
+               headers=SPANISH)
+    assert r.status_code == 422 and 'value="1492"' in r.text
+    assert len(surveys.versions(surveys.by_token(tokens["casa-tijuana"])[1].id)) == 2
+
+
+def test_the_link_pages_are_rate_limited_and_csrf_checked(tmp_path):
+    store, accounts, _service, surveys = make_world(tmp_path)
+    app = make_app(store, tmp_path / "graph.db", accounts=accounts,
+                   SURVEY_RATE_LIMIT="3 per minute")
+    record = surveys.create(survey_spec(), by="editor1")
+    [(_inv, token)] = surveys.invite(record.id, [(store.get_actor("casa-tijuana"), None)],
+                                     by="editor1")
+    c = app.test_client()
+    assert c.post(f"/s/{token}", data={"org": ["x"]}).status_code == 400  # no CSRF token
+    # three requests a minute (the refused post above never reached the survey)
+    assert c.get(f"/s/{token}").status_code == 200
+    assert c.get("/s/guessing-a-token").status_code == 404
+    assert c.get("/s/guessing-another").status_code == 404
+    r = c.get(f"/s/{token}", headers={"Accept": "application/json"})
+    assert_error(r, 429, "rate_limited")
+    assert int(r.headers["Retry-After"]) >= 1
+    accounts.close()
+    store.close()
+
+
+def test_a_closed_survey_shows_the_answers_kept_and_saves_nothing(tmp_path):
+    store, accounts, _service, surveys = make_world(tmp_path)
+    app = make_app(store, tmp_path / "graph.db", accounts=accounts)
+    record = surveys.create(survey_spec(opens="2026-01-01", closes="2026-12-31"),
+                            by="editor1")
+    [(_inv, token)] = surveys.invite(record.id, [(store.get_actor("casa-tijuana"), None)],
+                                     by="editor1")
+    c = app.test_client()
+    page = c.get(f"/s/{token}", headers=SPANISH)
+    assert "se cerró el 2026-12-31" in page.text and "<form" not in page.text
+    r = c.put(f"/api/v1/surveys/respond/{token}", json={"answers": {}},
+              headers={"X-CSRFToken": c.get(f"/api/v1/surveys/respond/{token}").get_json()[
+                  "csrf_token"]})
+    assert_error(r, 403, "forbidden")
+    accounts.close()
+    store.close()
+
+
+def test_the_editor_reviews_on_the_web_and_the_results_show_2021(world):
+    app, surveys, record, tokens = world
+    editor = signed_in(app, "editor")
+    page = editor.get(f"/surveys/{record.id}/review")
+    assert page.status_code == 200 and B_SECRETS[0] in page.text
+    inv = surveys.by_token(tokens["sin-fronteras"])[1]
+    key = inv.answers.roster[0].key
+    r = editor.post(f"/surveys/{record.id}/review", data={
+        "csrf_token": _csrf(page.text), "action": "accept", "invitation": inv.id,
+        "key": key, "match": "", "new_kind": "migrant_led", "new_country": "MX"})
+    assert r.status_code == 200 and 'id="done"' in r.text
+    store = app.extensions["graphsvc"].store
+    created = store.find_actors()
+    assert any(a.name == B_SECRETS[0] and a.kind == "migrant_led" for a in created)
+    results = editor.get(f"/surveys/{record.id}/results")
+    assert 'id="response-rate"' in results.text and "50%" in results.text
+    row = re.search(r'data-name="helpful">(.*?)</tr>', results.text, re.S).group(1)
+    assert "0%" in row and "90%" in row  # sin-fronteras answered 2: not helpful; 2021: 90%
+    body = editor.get(f"/api/v1/surveys/{record.id}/results").get_json()
+    assert body["status"]["response_rate"] == 0.5
+    # an analyst reads the results, not the review; a viewer neither
+    analyst, viewer = signed_in(app, "analyst"), signed_in(app, "viewer")
+    assert analyst.get(f"/surveys/{record.id}/results").status_code == 200
+    assert analyst.get(f"/surveys/{record.id}/review").status_code == 403
+    assert viewer.get(f"/surveys/{record.id}/results").status_code == 403
+
+
+def test_the_api_twins_are_in_the_openapi_document(world):
+    app, *_ = world
+    with app.test_request_context():
+        doc = spec_for(app)
+    paths = doc["paths"]
+    link = paths["/surveys/respond/{token}"]
+    assert link["get"]["security"] == [] and link["put"]["security"] == []  # no account
+    assert "401" not in link["get"]["responses"]
+    assert paths["/surveys/{survey_id}/results"]["get"]["x-permission"] == "view_restricted"
+    assert paths["/surveys/{survey_id}/proposals/accept"]["post"]["x-permission"] == "edit"
+    assert "Survey" in doc["components"]["schemas"]
+    json.dumps(doc)
