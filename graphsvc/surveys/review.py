@@ -222,17 +222,16 @@ def reject(surveys: Surveys, view: GraphView, sid: int, invitation_id, key: str)
 
 def accept_all(surveys: Surveys, view: GraphView, sid: int,
                items: list[tuple[int, str]], path: str = "form") -> dict:
-    """Accept many proposals as answered. An organisation not in the graph
-    is created only when the duplicate check finds no actor like it and its
-    country is known; the others are left for a decision one by one
-    (``skipped``)."""
+    """Accept many proposals as answered: those naming an organisation in the
+    graph. One not in the graph needs a decision one by one (is it an
+    existing actor, or a new one of which kind?): it is ``skipped``."""
     view.require("edit")
     wanted = set(items)
     done, skipped = [], []
     for p in proposals(surveys, sid, view):
         if (p["invitation"], p["key"]) not in wanted or p["status"] != "pending":
             continue
-        if not p["named"]["in_graph"] and (p["matches"] or not p["named"]["country"]):
+        if not p["named"]["in_graph"]:
             skipped.append(p["key"])
             continue
         done.append(accept(surveys, view, sid, p["invitation"], p["key"], path=path))

@@ -25,6 +25,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from werkzeug.utils import secure_filename
@@ -325,8 +326,14 @@ def results_xlsx_file(survey_id):
 def respond(token):
     store = S.surveys()
     record, inv = store.by_token(token)
-    period = store.period(record.spec)
-    ctx = {"period": period, "token": token, "notice": None}
+    # the page speaks one of the survey's languages: the reader's, else its first
+    lang = str(get_locale() or "en")
+    with force_locale(lang if lang in record.spec.languages else record.spec.languages[0]):
+        return _respond(store, record, inv, token)
+
+
+def _respond(store, record, inv, token):
+    ctx = {"period": store.period(record.spec), "token": token, "notice": None}
     if request.method == "GET":
         store.opened(inv, request.remote_addr)
         return _respond_page(S.respondent_page(record, inv), ctx)
@@ -439,8 +446,8 @@ def api_proposals(survey_id):
 @operation("Accept proposals", "Body: {\"invitation\", \"key\", and optionally "
            "\"match\" (an actor id), \"new_kind\", \"new_country\", \"kind\", \"since\", "
            "\"strength\"} for one, or {\"items\": [[invitation, key], ...]} for many "
-           "(organisations not in the graph that look like an existing actor are "
-           "skipped).", path_params=["survey_id"], extra_responses=("400", "422"),
+           "(organisations not in the graph are skipped: they need a decision one by "
+           "one).", path_params=["survey_id"], extra_responses=("400", "422"),
            tag="surveys")
 def api_accept(survey_id):
     body = _body()

@@ -159,3 +159,20 @@ def test_answers_that_do_not_fit_the_survey_are_refused_whole(world):
                                                    "nope": "x"}))
     assert sorted(p.field for p in exc.value.problems) == ["helpful", "nope", "staff"]
     assert surveys.by_token(token)[1].state == "invited"  # nothing saved
+
+
+def test_a_tie_the_graph_has_gets_the_survey_as_evidence(world):
+    store, accounts, service, surveys = world
+    record = surveys.create(survey_spec(), by="editor1")
+    token = _invite(surveys, store, record.id, "sin-fronteras")["sin-fronteras"]
+    # tie-public: sin-fronteras -- unhcr, formal, already in the graph (another id)
+    store.upsert([], [store.get_tie("tie-public").model_copy(
+        update={"id": "formal:sin-fronteras--unhcr"})])
+    surveys.save(token, SurveyAnswers(roster=[RosterEntry(actor="unhcr", kind="formal")]),
+                 submit=True)
+    view = editor_view(service, accounts)
+    [p] = review.proposals(surveys, record.id, view)
+    got = review.accept(surveys, view, record.id, p["invitation"], p["key"])
+    assert got["existing_tie"] is True
+    tie = store.get_tie("formal:sin-fronteras--unhcr")
+    assert tie.provenance == "import" and "Sin Fronteras" in tie.evidence[-1].title

@@ -193,3 +193,105 @@ def test_the_api_twins_are_in_the_openapi_document(world):
     assert paths["/surveys/{survey_id}/proposals/accept"]["post"]["x-permission"] == "edit"
     assert "Survey" in doc["components"]["schemas"]
     json.dumps(doc)
+
+
+def _english_survey_words(app) -> set[str]:
+    """Every survey label in English, less the words its Spanish label holds
+    (derived from the label tables, not listed)."""
+    from flask_babel import force_locale
+
+    from graphsvc.web import surveys as S
+
+    tables = [S.STANDARD_TEXT, S.OPTION_LABELS, S.SCALE_LABELS, S.FREQUENCY_LABELS,
+              S.STRENGTH_LABELS, S.ROSTER_KIND_LABELS, S.DIRECTION_LABELS, S.STATE_LABELS,
+              S.RECIPROCITY_LABELS, S.TYPE_LABELS, S.DECISION_LABELS, S.RESULT_LABELS]
+    words = set()
+    with app.test_request_context():
+        for table in tables:
+            for v in table.values():
+                with force_locale("en"):
+                    english = str(v)
+                with force_locale("es"):
+                    spanish = str(v)
+                if english.lower() != spanish.lower():
+                    words.add(english)
+    # the language switch names each language in itself: "English" is meant
+    return words - {"English"}
+
+
+def _visible(html):
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'")
+
+
+def test_every_survey_page_is_in_spanish(world):
+    app, surveys, record, tokens = world
+    words = _english_survey_words(app)
+    assert {"Lack of an introduction", "Every month", "Strongly agree"} <= words
+    editor = signed_in(app, "admin")
+    pages = {f"/s/{tokens['casa-tijuana']}": app.test_client()}
+    for path in ("/surveys", "/surveys/new", f"/surveys/{record.id}",
+                 f"/surveys/{record.id}/edit", f"/surveys/{record.id}/review",
+                 f"/surveys/{record.id}/results"):
+        pages[path] = editor
+    found = {}
+    for path, client in pages.items():
+        r = client.get(path, headers=SPANISH)
+        assert r.status_code == 200 and '<html lang="es">' in r.text, path
+        text = _visible(r.text)
+        left = sorted(w for w in words
+                      if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text))
+        if left:
+            found[path] = left
+    assert not found, f"English on Spanish survey pages: {found}"
+
+
+def test_a_survey_in_spanish_only_speaks_spanish_to_an_english_browser(tmp_path):
+    store, accounts, _service, surveys = make_world(tmp_path)
+    app = make_app(store, tmp_path / "graph.db", accounts=accounts)
+    record = surveys.create(survey_spec(languages=["es"]), by="editor1")
+    [(_inv, token)] = surveys.invite(record.id, [(store.get_actor("casa-tijuana"), None)],
+                                     by="editor1")
+    r = app.test_client().get(f"/s/{token}", headers={"Accept-Language": "en-US"})
+    assert '<html lang="es">' in r.text and "Enviar mis respuestas" in r.text
+    accounts.close()
+    store.close()
+
+
+def test_design_problems_are_shown_and_nothing_typed_is_lost(world):
+    app, surveys, _record, _tokens = world
+    editor = signed_in(app, "editor")
+    page = editor.get("/surveys/new", headers=SPANISH)
+    r = editor.post("/surveys/new", headers=SPANISH, data={
+        "csrf_token": _csrf(page.text), "title_es": "Encuesta al revés",
+        "opens": "2027-03-01", "closes": "2027-02-01", "languages": ["es"],
+        "standard": ["helpful"], "custom_count": "1", "c0_type": "single",
+        "c0_text_es": "¿Cuántas personas?", "c0_options_es": "pocas\nmuchas",
+        "c0_options_en": "few"})
+    assert r.status_code == 422
+    assert 'value="Encuesta al revés"' in r.text and "¿Cuántas personas?" in r.text
+    assert len(surveys.all()) == 1  # the fixture's survey only: nothing saved
+
+
+def test_invitations_from_a_file_of_contacts_on_the_web(world):
+    import io
+
+    app, surveys, record, _tokens = world
+    editor = signed_in(app, "editor")
+    page = editor.get(f"/surveys/{record.id}")
+    body = "organización,correo\nFrontera Digna,ana@example.org\nNadie,x@example.org\n"
+    r = editor.post(f"/surveys/{record.id}/invite", data={
+        "csrf_token": _csrf(page.text),
+        "contacts": (io.BytesIO(body.encode()), "contactos.csv")},
+        content_type="multipart/form-data")
+    assert r.status_code == 422 and "Nadie" not in [i.name for i in surveys.invitations(1)]
+    assert len(surveys.invitations(record.id)) == 2  # nobody new: one row was wrong
+    body = "organización,correo\nFRONTERA DIGNA,ana@example.org\n"
+    r = editor.post(f"/surveys/{record.id}/invite", data={
+        "csrf_token": _csrf(page.text),
+        "contacts": (io.BytesIO(body.encode()), "contactos.csv")},
+        content_type="multipart/form-data")
+    assert r.status_code == 200 and "ana@example.org" in r.text
+    assert len(re.findall(r'value="http://localhost/s/[A-Za-z0-9_-]{43}"', r.text)) == 1
+    assert {i.actor_id for i in surveys.invitations(record.id)} == {
+        "casa-tijuana", "sin-fronteras", "frontera-digna"}
