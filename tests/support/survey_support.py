@@ -58,10 +58,11 @@ def survey_spec(**kw) -> Survey:
     return Survey(**data)
 
 
-def make_world(tmp_path):
-    """``(store, accounts, service, surveys)`` over a real SQLite store and
-    accounts file, with an editor account ``editor1``."""
-    store = SQLiteStore(tmp_path / "graph.db")
+def make_world(tmp_path, store=None):
+    """``(store, accounts, service, surveys)`` over a real SQLite store (or
+    ``store``, e.g. the Neo4j store on the Bolt stand-in) and accounts file,
+    with an editor account ``editor1``."""
+    store = store or SQLiteStore(tmp_path / "graph.db")
     store.upsert(ACTORS, TIES)
     accounts = make_accounts(tmp_path / "graph.accounts.db")
     accounts.create_user("editor1", PASSWORD, "editor", by="test")
