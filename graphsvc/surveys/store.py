@@ -158,6 +158,9 @@ class Surveys:
         with self.db.tx() as c:
             c.execute("UPDATE surveys SET spec = ?, updated_at = ? WHERE id = ?",
                       (json.dumps(survey.to_record(), ensure_ascii=False), self._now(), sid))
+            # every link expires with the survey's (new) closing day
+            c.execute("UPDATE survey_invitations SET expires_at = ? WHERE survey_id = ?",
+                      (survey.closes.isoformat(), sid))
             self.accounts.audit_in(c, by, "survey.update", f"survey:{sid}",
                                    {"title": survey.title}, ip)
         return self.get(sid)

@@ -490,8 +490,10 @@ def respond_json(token):
     store = S.surveys()
     record, inv = store.by_token(token)
     store.opened(inv, request.remote_addr)
-    body = {**S.respondent_json(record, inv), "period": store.period(record.spec),
-            "csrf_token": generate_csrf()}
+    period = store.period(record.spec)
+    body = {**S.respondent_json(record, inv), "period": period, "csrf_token": generate_csrf()}
+    if period == "closed":  # an expired link reads no answers
+        body["answers"] = None
     resp = jsonify(body)
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -136,20 +136,28 @@ def test_the_link_pages_are_rate_limited_and_csrf_checked(tmp_path):
     store.close()
 
 
-def test_a_closed_survey_shows_the_answers_kept_and_saves_nothing(tmp_path):
+def test_a_closed_survey_link_reads_and_saves_nothing(tmp_path):
     store, accounts, _service, surveys = make_world(tmp_path)
     app = make_app(store, tmp_path / "graph.db", accounts=accounts)
-    record = surveys.create(survey_spec(opens="2026-01-01", closes="2026-12-31"),
-                            by="editor1")
+    record = surveys.create(survey_spec(), by="editor1")
     [(_inv, token)] = surveys.invite(record.id, [(store.get_actor("casa-tijuana"), None)],
                                      by="editor1")
+    surveys.save(token, SurveyAnswers(answers={"wanted_with_whom": "respuesta guardada"}))
+    # the facilitator closes it early (the accounts' clock says 2027-01-15)
+    surveys.update(record.id, survey_spec(closes="2027-01-10"), by="editor1")
+    assert surveys.by_token(token)[1].expires_at == "2027-01-10"
     c = app.test_client()
     page = c.get(f"/s/{token}", headers=SPANISH)
-    assert "se cerró el 2026-12-31" in page.text and "<form" not in page.text
+    assert "se cerró el 2027-01-10" in page.text and "<form" not in page.text
+    assert "respuesta guardada" not in page.text
+    twin = c.get(f"/api/v1/surveys/respond/{token}").get_json()
+    assert twin["period"] == "closed" and twin["answers"] is None
     r = c.put(f"/api/v1/surveys/respond/{token}", json={"answers": {}},
-              headers={"X-CSRFToken": c.get(f"/api/v1/surveys/respond/{token}").get_json()[
-                  "csrf_token"]})
+              headers={"X-CSRFToken": twin["csrf_token"]})
     assert_error(r, 403, "forbidden")
+    # the answers saved before are kept for the review and results
+    assert surveys.by_token(token)[1].answers.answers["wanted_with_whom"] == (
+        "respuesta guardada")
     accounts.close()
     store.close()
 
