@@ -408,6 +408,7 @@ def api_survey(survey_id):
 @operation("Change a survey", "Replaces the design.", path_params=["survey_id"],
            body=_SURVEY_BODY, extra_responses=("400", "422"), tag="surveys")
 def api_update(survey_id):
+    S.surveys().get(_sid(survey_id))  # 404 for no such survey, before the body
     spec = survey_from(_body())
     record = S.surveys().update(_sid(survey_id), spec, by=_who(), ip=request.remote_addr)
     return jsonify(record.to_dict())
@@ -507,6 +508,18 @@ def respond_save(token):
     body = _body()
     sent = body.get("answers")
     answers = answers_from(sent if isinstance(sent, dict) else {})
+    S.surveys().by_token(token)  # a wrong link is 404 before anything else
+    public = set(S.public_names().values())
+    unknown = [(n, e.actor) for n, e in enumerate(answers.roster, 1)
+               if e.actor and e.actor not in public]
+    if unknown:
+        # the same answer for a restricted actor as for one that does not exist
+        raise ValidationFailed([Problem(f"no public actor with id '{a}'",
+                                        field=f"roster.{n}.actor", value=a,
+                                        hint="Pick an actor from public_actors, or give "
+                                        "the organisation's name instead.")
+                                for n, a in unknown], message="the answers were not saved.",
+                               hint="Correct the answers named and save again.")
     inv = S.surveys().save(token, answers, submit=bool(body.get("submit")),
                            ip=request.remote_addr)
     return jsonify({"state": inv.state, "saved_at": inv.saved_at,

@@ -303,3 +303,22 @@ def test_invitations_from_a_file_of_contacts_on_the_web(world):
     assert len(re.findall(r'value="http://localhost/s/[A-Za-z0-9_-]{43}"', r.text)) == 1
     assert {i.actor_id for i in surveys.invitations(record.id)} == {
         "casa-tijuana", "sin-fronteras", "frontera-digna"}
+
+
+def test_the_link_api_saves_answers_naming_public_actors_only(world):
+    app, surveys, _record, tokens = world
+    c = app.test_client()
+    url = f"/api/v1/surveys/respond/{tokens['casa-tijuana']}"
+    csrf_token = c.get(url).get_json()["csrf_token"]
+    bodies = {}
+    for actor in ("zz-oculta", "nobody-at-all"):  # restricted, and missing: one answer
+        r = c.put(url, json={"answers": {"roster": [{"actor": actor, "kind": "formal"}]}},
+                  headers={"X-CSRFToken": csrf_token})
+        assert_error(r, 422, "validation_failed")
+        bodies[actor] = r.get_json()["error"]["details"][0]["message"].replace(actor, "ID")
+    assert bodies["zz-oculta"] == bodies["nobody-at-all"]
+    r = c.put(url, json={"answers": {"roster": [{"actor": "unhcr", "kind": "formal"}],
+                                     "answers": {"helpful": "4"}}, "submit": True},
+              headers={"X-CSRFToken": csrf_token})
+    assert r.status_code == 200 and r.get_json()["state"] == "submitted"
+    assert c.put(url, json={"answers": {}}).status_code == 400  # no CSRF token
