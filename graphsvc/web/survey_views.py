@@ -288,7 +288,7 @@ def _charts(spec, page) -> list[dict]:
         out.append({"id": qid, "text": q["text"], "answered": c["answered"],
                     "bars": [{"label": names.get(o, o), "count": n,
                               "share": n / c["answered"] if c["answered"] else 0,
-                              "width": round(300 * n / top)}
+                              "width": round(260 * n / top)}
                              for o, n in c["counts"].items()]})
     return out
 

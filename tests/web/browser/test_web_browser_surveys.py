@@ -98,6 +98,7 @@ def test_a_survey_from_design_to_results(browser, live):
     # one created as a shelter
     page.goto(live.url + "/surveys/1/review")
     assert page.locator("section.proposal").count() == 3
+    page.screenshot(path=str(live.tmp / "shots" / "review.png"), full_page=True)
     assert "no ha respondido" not in page.content().lower()  # neither named org was invited
     for n in (1, 2):
         page.check(f"#proposal-{n} input[name=item]")
@@ -129,4 +130,5 @@ def test_a_survey_from_design_to_results(browser, live):
     row = page.locator("tr[data-name=introduction_barrier_policymakers]").inner_text()
     assert row.count("%") == 2 and "70%" in row
     assert page.locator("#chart-barriers_policymakers svg rect").count() == 7
+    page.screenshot(path=str(live.tmp / "shots" / "results.png"), full_page=True)
     editor.assert_clean()
