@@ -132,6 +132,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "surveys.review_page": "edit",
     "surveys.decide": "edit",
     "surveys.results_page": "view_restricted",
+    "surveys.response_page": "view_restricted",
     "surveys.results_csv_file": "export",
     "surveys.results_xlsx_file": "export",
     "surveys.respond": OPEN,
@@ -144,6 +145,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api_surveys.api_accept": "edit",
     "api_surveys.api_reject": "edit",
     "api_surveys.api_results": "view_restricted",
+    "api_surveys.api_response": "view_restricted",
     "api_surveys.respond_json": OPEN,
     "api_surveys.respond_save": OPEN,
     # administration

@@ -320,6 +320,46 @@ def results_xlsx_file(survey_id):
                      "officedocument.spreadsheetml.sheet", f"survey-{sid}-results.xlsx")
 
 
+# --- one organisation's answers, and every version saved --------------------------
+
+def _response(survey_id, invitation_id) -> tuple:
+    store = S.surveys()
+    record = store.get(_sid(survey_id))
+    try:
+        inv = store.invitation(int(invitation_id))
+    except (TypeError, ValueError):
+        raise NotFound(f"no invitation {invitation_id}") from None
+    if inv.survey_id != record.id:
+        raise NotFound(f"no invitation {invitation_id} in survey {record.id}")
+    return store, record, inv
+
+
+def response_data(store, record, inv) -> dict:
+    """One invitation's answers, question by question in the reader's
+    language, and every version saved (when, whether sent)."""
+    rows = []
+    given = inv.answers.answers if inv.answers else {}
+    for q in S.question_rows(record.spec):
+        names = dict(q["options"])
+        v = given.get(q["id"])
+        values = v if isinstance(v, list) else ([v] if v else [])
+        rows.append({"id": q["id"], "text": q["text"],
+                     "answer": [names.get(x, x) for x in values]})
+    return {"invitation": inv.to_dict(), "questions": rows,
+            "roster": [e.to_record() for e in inv.answers.roster] if inv.answers else [],
+            "versions": [{k: v for k, v in ver.items() if k != "answers"}
+                         for ver in store.versions(inv.id)]}
+
+
+@bp.get("/surveys/<survey_id>/responses/<invitation_id>")
+def response_page(survey_id, invitation_id):
+    store, record, inv = _response(survey_id, invitation_id)
+    current_access().view.audit_read(f"survey:{record.id}", {"invitation": inv.id})
+    return render_template("surveys/response.html", record=record, inv=inv,
+                           title=S.text_in(record.spec.title, record.spec.languages),
+                           data=response_data(store, record, inv), **_common())
+
+
 # --- the respondent ----------------------------------------------------------------
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -480,6 +520,16 @@ def api_reject(survey_id):
            "the answers.", path_params=["survey_id"], tag="surveys")
 def api_results(survey_id):
     return jsonify(results(S.surveys(), _sid(survey_id), current_access().view))
+
+
+@api_bp.get("/<survey_id>/responses/<invitation_id>")
+@operation("One organisation's answers", "Its answers question by question, the "
+           "organisations it named, and every version saved (when, whether sent).",
+           path_params=["survey_id", "invitation_id"], tag="surveys")
+def api_response(survey_id, invitation_id):
+    store, record, inv = _response(survey_id, invitation_id)
+    current_access().view.audit_read(f"survey:{record.id}", {"invitation": inv.id})
+    return jsonify(response_data(store, record, inv))
 
 
 @api_bp.get("/respond/<token>")

@@ -103,6 +103,8 @@ LOWEST_ROLE = {
     **{f"surveys.{e}": "editor" for e in ("index", "new", "edit", "status", "review_page")},
     **{f"api_surveys.{e}": "editor" for e in ("api_index", "api_survey", "api_proposals")},
     "surveys.results_page": "analyst",
+    "surveys.response_page": "analyst",
+    "api_surveys.api_response": "analyst",
     "surveys.results_csv_file": "analyst",
     "surveys.results_xlsx_file": "analyst",
     "api_surveys.api_results": "analyst",
@@ -117,7 +119,8 @@ URL_VALUES = {"actor_id": PUBLIC_ACTORS + HIDDEN_ACTORS + ["nobody-here"],
               "tie_id": PUBLIC_TIES + HIDDEN_TIES + ["nobody-tie"],
               "seq": ["1", "2", "3", "999"],
               "fmt": ["csv", "json"], "filename": ["vis-network.min.js"],
-              "token": ["0" * 32], "survey_id": ["1", "999"]}
+              "token": ["0" * 32], "survey_id": ["1", "999"],
+              "invitation_id": ["1", "999"]}
 # History the walk must not leak: an actor that was restricted under another
 # name before it was made public, and a public tie whose earlier values named
 # a hidden funder in its channel and a restricted note (see build()).
@@ -228,7 +231,8 @@ def expected_status(app, role, url):
     endpoint, args = endpoint_of(app, url)
     if endpoint in SURVEY_LINKS:
         return 404  # the walk's token is no link
-    if args.get("survey_id") == "999" and allowed(role, endpoint):
+    if "999" in (args.get("survey_id"), args.get("invitation_id")) and allowed(
+            role, endpoint):
         return 404
     if endpoint == "auth.login" and role not in ("anonymous", "public"):
         return 302  # already signed in: on to the next page

@@ -322,3 +322,20 @@ def test_the_link_api_saves_answers_naming_public_actors_only(world):
               headers={"X-CSRFToken": csrf_token})
     assert r.status_code == 200 and r.get_json()["state"] == "submitted"
     assert c.put(url, json={"answers": {}}).status_code == 400  # no CSRF token
+
+
+def test_one_response_with_every_version_saved(world):
+    app, surveys, record, tokens = world
+    inv = surveys.by_token(tokens["sin-fronteras"])[1]
+    analyst = signed_in(app, "analyst")
+    page = analyst.get(f"/surveys/{record.id}/responses/{inv.id}", headers=SPANISH)
+    assert page.status_code == 200
+    assert B_SECRETS[1] in page.text and B_SECRETS[0] in page.text
+    assert "Algo en desacuerdo" in page.text  # helpful: 2, in the reader's language
+    body = analyst.get(f"/api/v1/surveys/{record.id}/responses/{inv.id}").get_json()
+    assert [v["submitted"] for v in body["versions"]] == [True]
+    audit = app.extensions["graphsvc.accounts"].audit_entries(action="view_restricted")
+    assert [e.details["invitation"] for e in audit] == [inv.id, inv.id]
+    # an invitation of another survey is not reached through this one
+    other = surveys.create(survey_spec(), by="editor1")
+    assert analyst.get(f"/surveys/{other.id}/responses/{inv.id}").status_code == 404
