@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ..ingest.safe_write import write_csv_rows
 from ..model import STANDARD_QUESTIONS
 from ..surveys import Surveys, review
 from ..surveys.contacts import read_contacts
@@ -79,7 +80,10 @@ def list_():
               help="A CSV or XLSX file: a column actor (id or name), a column contact.")
 @click.option("--base-url", default="", help="The site's address, put before each link "
               "(e.g. https://graphsvc.example.org).")
-def invite(survey_id, actors, contacts, base_url):
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Also write the links to this CSV file (actor, name, contact, link), "
+              "for a mail merge.")
+def invite(survey_id, actors, contacts, base_url, out):
     """Invite organisations; print each one's personal link (shown only now)."""
     view = cli_graph_view()
     if contacts:
@@ -89,8 +93,28 @@ def invite(survey_id, actors, contacts, base_url):
     else:
         raise click.UsageError("give --actor or --contacts")
     made = _surveys().invite(survey_id, chosen, by=cli_actor())
-    for inv, token in made:
-        click.echo(f"{inv.actor_id}\t{inv.contact or ''}\t{base_url.rstrip('/')}/s/{token}")
+    _print_links(made, base_url, out)
+
+
+def _print_links(made, base_url: str, out: str | None) -> None:
+    rows = [(inv.actor_id, inv.name, inv.contact or "", f"{base_url.rstrip('/')}/s/{token}")
+            for inv, token in made]
+    for actor, _name, contact, link in rows:
+        click.echo(f"{actor}\t{contact}\t{link}")
+    if out:
+        write_csv_rows(out, [("actor", "name", "contact", "link"), *rows])
+
+
+@survey.command("new-link")
+@click.argument("survey_id", type=int)
+@click.argument("invitation", type=int)
+@click.option("--base-url", default="", help="The site's address, put before the link.")
+def new_link(survey_id, invitation, base_url):
+    """A new link for one invitation (lost, or for a reminder); the old one
+    stops working, answers saved are kept. INVITATION: its number, as
+    'graphsvc survey status' prints it."""
+    made = _surveys().reissue(survey_id, invitation, by=cli_actor())
+    _print_links([made], base_url, None)
 
 
 @survey.command("status")
@@ -103,7 +127,7 @@ def status(survey_id):
         f"{k} {v}" for k, v in s["counts"].items()) + f"; response rate "
         f"{_pct(s['response_rate'])}")
     for inv in store.to_remind(survey_id):
-        click.echo(f"remind\t{inv.actor_id}\t{inv.state}\t{inv.contact or ''}")
+        click.echo(f"remind\t{inv.id}\t{inv.actor_id}\t{inv.state}\t{inv.contact or ''}")
 
 
 @survey.command("proposals")

@@ -46,8 +46,11 @@ def test_a_survey_from_the_command_line(run, tmp_path):
         r.output)
     contacts.write_text("actor,contact\nCASA DEL MIGRANTE EN TIJUANA,ana@example.org\n"
                         "sin-fronteras,\n", encoding="utf-8")
-    r = run("survey", "invite", 1, "--contacts", contacts, "--base-url", "https://g.example")
+    r = run("survey", "invite", 1, "--contacts", contacts, "--base-url", "https://g.example",
+            "--out", tmp_path / "links.csv")
     assert r.exit_code == 0, r.output
+    assert (tmp_path / "links.csv").read_text(encoding="utf-8").splitlines()[0] == (
+        "actor,name,contact,link")
     links = dict(re.findall(r"^(\S+)\t[^\t]*\t(https://g\.example/s/\S+)$", r.output, re.M))
     assert set(links) == {"casa-tijuana", "sin-fronteras"}
     token = links["casa-tijuana"].rsplit("/", 1)[1]
@@ -59,7 +62,9 @@ def test_a_survey_from_the_command_line(run, tmp_path):
     accounts.close()
     r = run("survey", "status", 1)
     assert "submitted 1" in r.output and "response rate 50%" in r.output
-    assert "remind\tsin-fronteras\tinvited" in r.output
+    remind = re.search(r"remind\t(\d+)\tsin-fronteras\tinvited", r.output)
+    r = run("survey", "new-link", 1, remind.group(1))
+    assert r.exit_code == 0 and "/s/" in r.output
     r = run("survey", "proposals", 1)
     lines = [line.split("\t") for line in r.output.splitlines()]
     assert [line[4] for line in lines] == ["red-sd", "new: Albergue Las Memorias"]
