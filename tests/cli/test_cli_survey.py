@@ -84,3 +84,4 @@ def test_a_survey_from_the_command_line(run, tmp_path):
     assert "tied_to_us_organizations" in (tmp_path / "r.csv").read_text(encoding="utf-8")
     wb = load_workbook(tmp_path / "r.xlsx", read_only=True)
     assert wb.sheetnames == ["indicators", "answers", "roster"]
+    wb.close()
