@@ -65,8 +65,7 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     from . import survey_views
 
-    app.register_blueprint(survey_views.bp)
-    app.register_blueprint(survey_views.api_bp, url_prefix="/api/v1/surveys")
+    survey_views.init_app(app)
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
 

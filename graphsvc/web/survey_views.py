@@ -11,7 +11,6 @@ graph but public actors' names.
 """
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -50,12 +49,23 @@ RESPONDENT_ENDPOINTS = ("surveys.respond", "api_surveys.respond_json",
                         "api_surveys.respond_save")
 
 
+_LIMIT = "graphsvc.survey_limit"
+
+
+def init_app(app) -> None:
+    """Register the survey blueprints; a ``SURVEY_RATE_LIMIT`` that is not a
+    rate stops the app at start (:class:`~graphsvc.errors.ConfigError`)."""
+    app.extensions[_LIMIT] = parse_rate_limit(
+        app.config.get("SURVEY_RATE_LIMIT") or "120 per 10 minutes", "SURVEY_RATE_LIMIT")
+    app.register_blueprint(bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1/surveys")
+
+
 def _throttle():
     """Count this request against the address's survey-link limit."""
     if request.endpoint in RESPONDENT_ENDPOINTS:
-        limit = parse_rate_limit(current_app.config.get("SURVEY_RATE_LIMIT")
-                                 or "120 per 10 minutes", "SURVEY_RATE_LIMIT")
-        get_accounts().throttle(f"survey:{request.remote_addr or '-'}", limit)
+        get_accounts().throttle(f"survey:{request.remote_addr or '-'}",
+                                current_app.extensions[_LIMIT])
 
 
 bp.before_request(_throttle)
@@ -316,7 +326,7 @@ def results_xlsx_file(survey_id):
         results_xlsx(S.surveys(), sid, view, path)
         data = path.read_bytes()
     view.audit_export(f"survey:{sid}", {"format": "xlsx"})
-    return _download(io.BytesIO(data).getvalue(), "application/vnd.openxmlformats-"
+    return _download(data, "application/vnd.openxmlformats-"
                      "officedocument.spreadsheetml.sheet", f"survey-{sid}-results.xlsx")
 
 

@@ -339,3 +339,14 @@ def test_one_response_with_every_version_saved(world):
     # an invitation of another survey is not reached through this one
     other = surveys.create(survey_spec(), by="editor1")
     assert analyst.get(f"/surveys/{other.id}/responses/{inv.id}").status_code == 404
+
+
+def test_a_survey_rate_limit_that_is_not_a_rate_stops_the_app_at_start(tmp_path):
+    from graphsvc.errors import ConfigError
+
+    store, accounts, _service, _surveys = make_world(tmp_path)
+    with pytest.raises(ConfigError, match="SURVEY_RATE_LIMIT"):
+        make_app(store, tmp_path / "graph.db", accounts=accounts,
+                 SURVEY_RATE_LIMIT="lots")
+    accounts.close()
+    store.close()
