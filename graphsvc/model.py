@@ -63,6 +63,7 @@ __all__ = [
     "FREQUENCIES",
     "STRENGTHS",
     "MAX_ROSTER",
+    "MAX_QUESTIONS",
     "SCALE_MAX",
     "SurveyQuestion",
     "Survey",

@@ -129,7 +129,7 @@ def _design(sid: int | None):
 
 def _sent_design() -> dict:
     f = request.form
-    count = int(f.get("custom_count") or 0)
+    count = S.custom_count(f)
     return {"title": {g: f.get(f"title_{g}", "") for g in ("es", "en")},
             "intro": {g: f.get(f"intro_{g}", "") for g in ("es", "en")},
             "languages": f.getlist("languages"), "opens": f.get("opens"),

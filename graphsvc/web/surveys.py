@@ -24,6 +24,7 @@ from ..duplicates import name_key
 from ..errors import Problem, ValidationFailed
 from ..model import (
     FREQUENCIES,
+    MAX_QUESTIONS,
     STANDARD_QUESTIONS,
     STRENGTHS,
     TIE_KINDS,
@@ -37,7 +38,8 @@ from ..surveys.store import answers_from, survey_from
 from .state import get_accounts, get_service
 
 __all__ = ["surveys", "public_view", "public_names", "answers_from_form",
-           "survey_from_form", "design_values", "form_problems", "standard_questions",
+           "survey_from_form", "custom_count", "design_values", "form_problems",
+           "standard_questions",
            "respondent_page", "respondent_json", "question_rows", "text_in", "label",
            "STATE_LABELS"]
 
@@ -256,6 +258,13 @@ def _lines(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").splitlines() if x.strip()]
 
 
+def custom_count(form) -> int:
+    """How many custom question slots the design form sent (0 to the most a
+    survey may ask; anything else counts as none)."""
+    text = str(form.get("custom_count") or "0")
+    return min(int(text), MAX_QUESTIONS) if text.isdigit() else 0
+
+
 def survey_from_form(form) -> Survey:
     """The design form as a survey: title and introduction per language,
     the period, the standard questions ticked and the custom questions
@@ -269,7 +278,7 @@ def survey_from_form(form) -> Survey:
                               "required": qid in required})
     problems: list[Problem] = []
     n = 0
-    for i in range(int(form.get("custom_count") or 0)):
+    for i in range(custom_count(form)):
         text = {lang: (form.get(f"c{i}_text_{lang}") or "").strip() for lang in ("es", "en")}
         if not any(text.values()):
             continue

@@ -279,6 +279,10 @@ def test_design_problems_are_shown_and_nothing_typed_is_lost(world):
     assert r.status_code == 422
     assert 'value="Encuesta al revés"' in r.text and "¿Cuántas personas?" in r.text
     assert len(surveys.all()) == 1  # the fixture's survey only: nothing saved
+    for count in ("abc", "-1", "99999"):  # a forged slot count is no 500
+        r = editor.post("/surveys/new", data={"csrf_token": _csrf(page.text),
+                                              "custom_count": count})
+        assert r.status_code == 422
 
 
 def test_invitations_from_a_file_of_contacts_on_the_web(world):
