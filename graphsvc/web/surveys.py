@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import zip_longest
 
 from flask import request
 from flask_babel import get_locale
@@ -163,9 +164,10 @@ def answers_from_form(form, survey: Survey) -> SurveyAnswers:
     folded = {name_key(n): i for n, i in names.items()}
     problems: list[Problem] = []
     roster = []
-    rows = zip(form.getlist("org"), form.getlist("org_kind"), form.getlist("org_direction"),
-               form.getlist("org_since"), form.getlist("org_frequency"),
-               form.getlist("org_strength"), form.getlist("org_country"), strict=False)
+    rows = zip_longest(form.getlist("org"), form.getlist("org_kind"),
+                       form.getlist("org_direction"), form.getlist("org_since"),
+                       form.getlist("org_frequency"), form.getlist("org_strength"),
+                       form.getlist("org_country"), fillvalue="")
     for n, (name, kind, direction, since, freq, strength, country) in enumerate(rows, 1):
         name = (name or "").strip()
         if not name:
@@ -202,8 +204,8 @@ def answers_from_form(form, survey: Survey) -> SurveyAnswers:
 def _sent(form, survey: Survey) -> tuple[list[dict], dict]:
     """Roster rows and answers as the form sent them (unchecked), to show again."""
     cols = ("org", "kind", "direction", "since", "frequency", "strength", "country")
-    rows = [dict(zip(cols, r, strict=False)) for r in zip(
-        *(form.getlist(f"org_{c}" if c != "org" else "org") for c in cols), strict=False)]
+    rows = [dict(zip(cols, r, strict=True)) for r in zip_longest(
+        *(form.getlist(f"org_{c}" if c != "org" else "org") for c in cols), fillvalue="")]
     answers: dict = {}
     for q in survey.questions:
         got = form.getlist(f"q_{q.id}")
@@ -333,10 +335,14 @@ def _blank_question() -> dict:
 
 
 def form_problems(exc: ValidationFailed) -> dict[str, str]:
-    """Problems by field, in the page's language where a pattern knows them."""
-    from .i18n import problem_text
+    """Problems by field, in the page's language (the model's messages, as
+    the editing forms word them: :func:`graphsvc.web.edit.field_message`)."""
+    from .edit import field_message
 
-    return {p.field or "form": problem_text(p.message) for p in exc.problems}
+    out: dict[str, str] = {}
+    for p in exc.problems:
+        out.setdefault(p.field or "form", field_message(p))
+    return out
 
 
 def standard_questions() -> list[dict]:

@@ -113,6 +113,9 @@ def test_answers_are_saved_resumed_and_submitted_in_spanish(world):
     r = c.post(url, data=_answer_form(c.get(url).text, org_since=["1492", ""]),
                headers=SPANISH)
     assert r.status_code == 422 and 'value="1492"' in r.text
+    assert "Fuera de rango." in r.text  # the model's problem, in the page's language
+    r = c.post(url, data=_answer_form(c.get(url).text, q_helpful="9"), headers=SPANISH)
+    assert r.status_code == 422 and "Elija un número del 1 al 5." in r.text
     assert len(surveys.versions(surveys.by_token(tokens["casa-tijuana"])[1].id)) == 2
 
 
