@@ -93,10 +93,7 @@ def proposals(surveys: Surveys, sid: int, view: GraphView) -> list[dict]:
 def _find(surveys: Surveys, sid: int, invitation_id, key: str
           ) -> tuple[SurveyRecord, Invitation, RosterEntry]:
     record = surveys.get(sid)
-    try:
-        inv = surveys.invitation(int(invitation_id))
-    except (TypeError, ValueError):
-        raise NotFound(f"no invitation {invitation_id}") from None
+    inv = surveys.invitation(invitation_id)
     if inv.survey_id != record.id or inv.state != "submitted" or inv.answers is None:
         raise NotFound(f"no submitted answer {invitation_id} in survey {sid}",
                        hint="See the review queue for what can be decided.")

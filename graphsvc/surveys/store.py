@@ -29,6 +29,16 @@ __all__ = ["Surveys", "SurveyRecord", "Invitation", "STATES", "survey_from",
 STATES = ("invited", "opened", "in_progress", "submitted")
 
 
+def _rowid(value) -> int:
+    """A row number as SQLite stores it, or -1 (which no row has) for anything
+    else: text, or a number beyond SQLite's 64-bit integers."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return -1
+    return n if 0 < n < 2 ** 63 else -1
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -166,11 +176,8 @@ class Surveys:
         return self.get(sid)
 
     def get(self, sid) -> SurveyRecord:
-        try:
-            sid = int(sid)
-        except (TypeError, ValueError):
-            sid = -1
-        row = self.db.conn().execute("SELECT * FROM surveys WHERE id = ?", (sid,)).fetchone()
+        row = self.db.conn().execute("SELECT * FROM surveys WHERE id = ?",
+                                     (_rowid(sid),)).fetchone()
         if row is None:
             raise NotFound(f"no survey number {sid}",
                            hint="See the surveys with: graphsvc survey list")
@@ -214,12 +221,12 @@ class Surveys:
                                     "count": len(actors)}, ip)
         return [(self.invitation(i), token) for i, token in made]
 
-    def reissue(self, sid: int, invitation_id: int, *, by: str, ip: str | None = None
+    def reissue(self, sid: int, invitation_id, *, by: str, ip: str | None = None
                 ) -> tuple[Invitation, str]:
         """A new link for an invitation (the old one stops working): for a
         lost link or a reminder. Answers saved so far are kept."""
         inv = self.invitation(invitation_id)
-        if inv.survey_id != int(sid):
+        if inv.survey_id != _rowid(sid):
             raise NotFound(f"no invitation {invitation_id} in survey {sid}")
         token = secrets.token_urlsafe(32)
         with self.db.tx() as c:
@@ -237,16 +244,16 @@ class Surveys:
                           row["opened_at"], row["saved_at"], row["submitted_at"],
                           row["reminded_at"], answers)
 
-    def invitation(self, invitation_id: int) -> Invitation:
+    def invitation(self, invitation_id) -> Invitation:
         row = self.db.conn().execute("SELECT * FROM survey_invitations WHERE id = ?",
-                                     (int(invitation_id),)).fetchone()
+                                     (_rowid(invitation_id),)).fetchone()
         if row is None:
             raise NotFound(f"no invitation {invitation_id}")
         return self._invitation(row)
 
     def invitations(self, sid: int) -> list[Invitation]:
         rows = self.db.conn().execute("SELECT * FROM survey_invitations WHERE survey_id = ? "
-                                      "ORDER BY name COLLATE NOCASE, id", (int(sid),))
+                                      "ORDER BY name COLLATE NOCASE, id", (_rowid(sid),))
         return [self._invitation(r) for r in rows]
 
     def to_remind(self, sid: int) -> list[Invitation]:
@@ -334,7 +341,7 @@ class Surveys:
         """Every saved version of one invitation's answers, oldest first."""
         rows = self.db.conn().execute(
             "SELECT * FROM survey_answer_versions WHERE invitation_id = ? ORDER BY seq",
-            (int(invitation_id),))
+            (_rowid(invitation_id),))
         return [{"seq": r["seq"], "at": r["at"], "submitted": bool(r["submitted"]),
                  "answers": json.loads(r["answers"])} for r in rows]
 
@@ -347,7 +354,7 @@ class Surveys:
         """``(invitation id, entry key) -> {status, by, at, result}``."""
         rows = self.db.conn().execute(
             "SELECT d.* FROM survey_decisions d JOIN survey_invitations i "
-            "ON i.id = d.invitation_id WHERE i.survey_id = ?", (int(sid),))
+            "ON i.id = d.invitation_id WHERE i.survey_id = ?", (_rowid(sid),))
         return {(r["invitation_id"], r["entry_key"]): {
             "status": r["status"], "by": r["decided_by"], "at": r["decided_at"],
             "result": json.loads(r["result"])} for r in rows}
