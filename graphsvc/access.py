@@ -146,6 +146,12 @@ class GraphView:
         self._audit("export", target, {"restricted_included": self.restricted,
                                        **(details or {})})
 
+    def audit_read(self, target: str, details: dict | None = None) -> None:
+        """Check ``view_restricted`` and record a read of restricted records
+        kept beside the graph (one organisation's survey answers)."""
+        self.require("view_restricted")
+        self._audit("view_restricted", target, details)
+
     def run_write(self, action: str, target: str, write, summary=None):
         """Run ``write()``, a write done by code that holds the store itself
         (an importer, the illustrative loader), as this principal.

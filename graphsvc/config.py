@@ -56,6 +56,7 @@ DEFAULTS: dict[str, object] = {
     "PUBLIC_VIEW": False,
     "SESSION_IDLE_MINUTES": 30,
     "LOGIN_RATE_LIMIT": "5 per 15 minutes",
+    "SURVEY_RATE_LIMIT": "120 per 10 minutes",
     "CACHE_SIZE": 64,
     "ANALYSES_DB": None,  # filled by default_analyses_path() when unset
     "LOG_LEVEL": "WARNING",
@@ -93,6 +94,9 @@ DESCRIPTIONS: dict[str, str] = {
     "SESSION_IDLE_MINUTES": "A web session ends after this many minutes without a request.",
     "LOGIN_RATE_LIMIT": "Failed sign-ins allowed per address and user name, e.g. "
     "'5 per 15 minutes' (an address may try four times as many across user names).",
+    "SURVEY_RATE_LIMIT": "Requests one address may make to the survey links (the pages "
+    "organisations answer at, without an account), e.g. '120 per 10 minutes'; past it the "
+    "answer is 429 with Retry-After.",
     "CACHE_SIZE": "Results (snapshots, analyses, plans, map layouts) kept per process for "
     "the current store version; the least recently used go first.",
     "TRUSTED_PROXIES": "How many reverse proxies (e.g. the TLS proxy of docs/deployment.md) "

@@ -63,6 +63,22 @@ __all__ = [
     "Event",
     "Member",
     "Group",
+    "SURVEY_LANGUAGES",
+    "QUESTION_TYPES",
+    "BARRIERS",
+    "WANTED_TIES",
+    "WORK_LANGUAGES",
+    "STANDARD_QUESTIONS",
+    "FREQUENCIES",
+    "STRENGTHS",
+    "MAX_ROSTER",
+    "MAX_QUESTIONS",
+    "SCALE_MAX",
+    "SurveyQuestion",
+    "Survey",
+    "RosterEntry",
+    "SurveyAnswers",
+    "check_answers",
 ]
 
 # --- vocabularies -----------------------------------------------------------
@@ -873,4 +889,297 @@ def validation_problems(exc: ValidationError, names: dict[str, str] | None = Non
         out.append(Problem(msg, field=(names or {}).get(fld, fld) if fld else None,
                            value=None if value is None or isinstance(value, dict)
                            else _text(value)))
+    return out
+
+
+# --- network surveys ------------------------------------------------------------
+# The rules for a survey's design and for one organisation's answers: the
+# design form, the API, the command line and the respondent's page all build
+# these models, so a survey or an answer is checked the same way everywhere.
+
+#: The languages a survey can be answered in (those the web pages speak).
+SURVEY_LANGUAGES: dict[str, str] = {"es": "Spanish", "en": "English"}
+
+#: Kinds of question: one choice, several choices, a 1-5 scale, free text.
+QUESTION_TYPES: dict[str, str] = {
+    "single": "One choice among the options",
+    "multiple": "Any number of the options",
+    "scale": "A number from 1 (strongly disagree) to 5 (strongly agree)",
+    "text": "Free text",
+}
+
+#: The options of the 2021 survey's barrier questions.
+BARRIERS: tuple[str, ...] = ("time", "resources", "introduction", "language", "context",
+                             "commitment", "other")
+#: Whom a respondent wants (more) ties with.
+WANTED_TIES: tuple[str, ...] = ("us_organizations", "us_policymakers", "funders",
+                                "mx_organizations", "mx_policymakers",
+                                "international_orgs")
+#: Languages an organisation works in (ISO 639 codes; ``indigenous`` for any
+#: indigenous language of the region).
+WORK_LANGUAGES: tuple[str, ...] = ("es", "en", "ht", "fr", "pt", "indigenous", "other")
+
+#: The 2021 survey's standard questions, ready to include: id -> (type, options).
+#: Their wording is the web app's (translated); the answers feed the survey's
+#: figures (:mod:`graphsvc.surveys.results`).
+STANDARD_QUESTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "helpful": ("scale", ()),
+    "barriers_organizations": ("multiple", BARRIERS),
+    "barriers_policymakers": ("single", BARRIERS),
+    "wanted_ties": ("multiple", WANTED_TIES),
+    "wanted_with_whom": ("text", ()),
+    "languages": ("multiple", WORK_LANGUAGES),
+}
+
+#: How often two organisations work together (a roster answer).
+FREQUENCIES: tuple[str, ...] = ("weekly", "monthly", "quarterly", "yearly", "rarely")
+#: How strong a tie is, as the respondent says, and the tie strength it becomes.
+STRENGTHS: dict[str, float] = {"weak": 0.33, "medium": 0.67, "strong": 1.0}
+#: The most organisations one answer may name, and questions one survey may ask.
+MAX_ROSTER = 100
+MAX_QUESTIONS = 40
+SCALE_MAX = 5
+
+
+def _texts(value: dict[str, str], what: str, multiline: bool = False,
+           limit: int = 300) -> dict[str, str]:
+    out = {}
+    for lang, text in value.items():
+        if lang not in SURVEY_LANGUAGES:
+            raise ValueError(f"unknown survey language '{lang}': use one of "
+                             f"{', '.join(SURVEY_LANGUAGES)}")
+        text = check_text(str(text).strip(), multiline)
+        if len(text) > limit:
+            raise ValueError(f"the {what} is too long ({len(text)} characters; at most "
+                             f"{limit})")
+        if text:
+            out[lang] = text
+    return out
+
+
+class SurveyQuestion(_Base):
+    """One question of a survey: a standard one of 2021 (by id) or a custom one.
+
+    A custom question has its wording per language (``text``) and, for a
+    choice, its options (each with its wording per language); its answers
+    name options by number (``"1"``, ``"2"``, ...).
+    """
+
+    id: str = Field(min_length=1, max_length=40)
+    type: Literal["single", "multiple", "scale", "text"]
+    text: dict[str, str] = Field(default_factory=dict)
+    options: list[dict[str, str]] = Field(default_factory=list, max_length=30)
+    required: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _qid(cls, v: str) -> str:
+        return _label(v)
+
+    @field_validator("text")
+    @classmethod
+    def _wording(cls, v: dict[str, str]) -> dict[str, str]:
+        return _texts(v, "question", limit=500)
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, v: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [_texts(o, "option", limit=200) for o in v]
+
+    @model_validator(mode="after")
+    def _whole(self) -> SurveyQuestion:
+        standard = STANDARD_QUESTIONS.get(self.id)
+        if standard is not None:
+            if self.type != standard[0] or self.text or self.options:
+                raise ValueError(f"'{self.id}' is a standard question: give only its id "
+                                 "(its wording and options are the 2021 survey's)")
+            return self
+        if not self.text:
+            raise ValueError(f"the question '{self.id}' needs its wording in at least "
+                             "one language")
+        if self.type in ("single", "multiple"):
+            if len(self.options) < 2:
+                raise ValueError(f"the question '{self.id}' needs at least two options")
+            if any(not o for o in self.options):
+                raise ValueError(f"an option of the question '{self.id}' has no wording")
+        elif self.options:
+            raise ValueError(f"only single and multiple choice questions have options "
+                             f"('{self.id}' is {self.type})")
+        return self
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values an answer may take (option codes), empty for scale and text."""
+        standard = STANDARD_QUESTIONS.get(self.id)
+        if standard is not None:
+            return standard[1]
+        return tuple(str(i + 1) for i in range(len(self.options)))
+
+
+class Survey(_Base):
+    """A network survey's design: what respondents see and when they may answer."""
+
+    title: dict[str, str]
+    intro: dict[str, str] = Field(default_factory=dict)
+    languages: list[str] = Field(default_factory=lambda: ["es", "en"], min_length=1)
+    opens: dt.date
+    closes: dt.date
+    roster: bool = True
+    questions: list[SurveyQuestion] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: dict[str, str]) -> dict[str, str]:
+        out = _texts(v, "title", limit=200)
+        if not out:
+            raise ValueError("the survey needs a title")
+        return out
+
+    @field_validator("intro")
+    @classmethod
+    def _intro(cls, v: dict[str, str]) -> dict[str, str]:
+        return _texts(v, "introduction", multiline=True, limit=5000)
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, v: list[str]) -> list[str]:
+        return _dedupe(_check_choice(x, SURVEY_LANGUAGES, "survey language") for x in v)
+
+    @model_validator(mode="after")
+    def _whole(self) -> Survey:
+        if self.closes < self.opens:
+            raise ValueError("the survey closes before it opens ('closes' is before "
+                             "'opens')")
+        ids = [q.id for q in self.questions]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"question ids must be unique: {', '.join(twice)}")
+        return self
+
+    def question(self, qid: str) -> SurveyQuestion | None:
+        return next((q for q in self.questions if q.id == qid), None)
+
+
+class RosterEntry(_Base):
+    """One organisation a respondent works with: an actor picked from the
+    public list (``actor``) or one not listed (``name``, and its ``country``
+    when known), and how they work together."""
+
+    actor: ActorId | None = None
+    name: str | None = Field(default=None, max_length=300)
+    country: str | None = None
+    kind: TieKind
+    direction: Literal["received", "gave"] | None = None
+    since: int | None = Field(default=None, ge=1900, le=2100)
+    frequency: str | None = None
+    strength: str | None = None
+
+    @field_validator("actor")
+    @classmethod
+    def _actor(cls, v: str | None) -> str | None:
+        return _check_id(v) if v else None
+
+    @field_validator("country")
+    @classmethod
+    def _rcountry(cls, v: str | None) -> str | None:
+        return _check_country(v) if v else None
+
+    @field_validator("frequency")
+    @classmethod
+    def _frequency(cls, v: str | None) -> str | None:
+        return _check_choice(v, dict.fromkeys(FREQUENCIES), "frequency") if v else None
+
+    @field_validator("strength")
+    @classmethod
+    def _strength(cls, v: str | None) -> str | None:
+        return _check_choice(v, STRENGTHS, "strength") if v else None
+
+    @model_validator(mode="after")
+    def _whole(self) -> RosterEntry:
+        if not self.actor and not self.name:
+            raise ValueError("name the organisation: pick it from the list or write its "
+                             "name")
+        if self.direction and self.kind != "funding":
+            raise ValueError("only funding has a direction (received or gave)")
+        return self
+
+    @property
+    def key(self) -> str:
+        """What the entry is about, stable across edits of its other fields:
+        the organisation (its id, or its name as the duplicate check reads
+        it) and the kind of tie."""
+        from .duplicates import name_key
+
+        who = self.actor or "new:" + name_key(self.name)
+        return f"{who}|{self.kind}"
+
+
+class SurveyAnswers(_Base):
+    """One organisation's answers: the roster and the other questions."""
+
+    roster: list[RosterEntry] = Field(default_factory=list, max_length=MAX_ROSTER)
+    answers: dict[str, str | list[str]] = Field(default_factory=dict)
+
+    @field_validator("answers")
+    @classmethod
+    def _answer_text(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        out: dict[str, str | list[str]] = {}
+        for qid, value in v.items():
+            if isinstance(value, list):
+                kept = _dedupe(check_text(str(x).strip()) for x in value if str(x).strip())
+                if kept:
+                    out[qid] = kept
+            elif str(value).strip():
+                text = check_text(str(value).strip(), multiline=True)
+                if len(text) > 5000:
+                    raise ValueError(f"the answer to '{qid}' is too long")
+                out[qid] = text
+        return out
+
+    @model_validator(mode="after")
+    def _entries(self) -> SurveyAnswers:
+        keys = [e.key for e in self.roster]
+        twice = sorted({k.split("|")[0].removeprefix("new:") for k in keys
+                        if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"an organisation is named twice with the same kind of tie: "
+                             f"{', '.join(twice)}")
+        return self
+
+
+def check_answers(survey: Survey, answers: SurveyAnswers, submit: bool = False
+                  ) -> list[Problem]:
+    """Problems of ``answers`` against ``survey``'s questions: an unknown
+    question, a choice that is not an option, a scale out of 1-5, several
+    choices for a single-choice question; with ``submit``, also a required
+    question left blank. Empty when the answers may be saved (or submitted).
+
+    >>> s = Survey(title={"en": "T"}, opens="2026-01-01", closes="2026-02-01",
+    ...            questions=[SurveyQuestion(id="helpful", type="scale")])
+    >>> [p.message for p in check_answers(s, SurveyAnswers(answers={"helpful": "9"}))]
+    ["'9' is not on the scale from 1 to 5"]
+    """
+    out = []
+    for qid, value in answers.answers.items():
+        q = survey.question(qid)
+        if q is None:
+            out.append(Problem(f"no question '{qid}' in this survey", field=qid))
+            continue
+        values = value if isinstance(value, list) else [value]
+        if q.type == "scale":
+            if len(values) != 1 or values[0] not in {str(i) for i in range(1, SCALE_MAX + 1)}:
+                out.append(Problem(f"'{', '.join(values)}' is not on the scale from 1 to "
+                                   f"{SCALE_MAX}", field=qid, value=", ".join(values)))
+        elif q.type in ("single", "multiple"):
+            if q.type == "single" and len(values) > 1:
+                out.append(Problem("choose one option only", field=qid))
+            bad = [v for v in values if v not in q.choices]
+            if bad:
+                out.append(Problem(f"'{bad[0]}' is not an option of this question",
+                                   field=qid, value=bad[0]))
+        elif isinstance(value, list):
+            out.append(Problem("write the answer as text", field=qid))
+    if submit:
+        out += [Problem("this question needs an answer", field=q.id)
+                for q in survey.questions if q.required and q.id not in answers.answers]
     return out

@@ -235,6 +235,29 @@ class Accounts:
         with self.db.tx() as c:
             self._audit(c, actor, action, target, details, ip)
 
+    def audit_in(self, c, actor: str, action: str, target: str | None = None,
+                 details: dict | None = None, ip: str | None = None) -> None:
+        """Append one entry inside the caller's transaction ``c`` (on
+        :attr:`db`), so a change and its entry are written together."""
+        self._audit(c, actor, action, target, details, ip)
+
+    def throttle(self, key: str, limit: LoginLimit) -> None:
+        """Count one request under ``key`` (an address and what it asks for)
+        in the same sliding window the sign-in limits use, shared by every
+        worker; raise :class:`RateLimited` once ``limit`` requests were
+        counted in its window (the refused one is not counted)."""
+        now = self.clock()
+        with self.db.tx() as c:
+            times = self._failures(c, f"rate:{key}", now - limit.seconds)
+            if len(times) >= limit.attempts:
+                wait = max(1, int(times[-limit.attempts] + limit.seconds - now + 0.999))
+                raise RateLimited(f"too many requests; try again in {wait} seconds",
+                                  retry_after=wait)
+            c.execute("INSERT INTO login_failures(key, at) VALUES (?, ?)",
+                      (f"rate:{key}", now))
+            c.execute("DELETE FROM login_failures WHERE key = ? AND at <= ?",
+                      (f"rate:{key}", now - limit.seconds))
+
     def _audit(self, c, actor, action, target=None, details=None, ip=None) -> None:
         c.execute("INSERT INTO audit(at, actor, action, target, details, ip) "
                   "VALUES (?, ?, ?, ?, ?, ?)",

@@ -72,6 +72,56 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # 2: network surveys (graphsvc.surveys): designs, personal invitations
+    # (tokens stored as their SHA-256), answers, every saved version of them
+    # (append-only) and the review's decisions.
+    """
+    CREATE TABLE surveys (
+        id INTEGER PRIMARY KEY,
+        spec TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE survey_invitations (
+        id INTEGER PRIMARY KEY,
+        survey_id INTEGER NOT NULL REFERENCES surveys(id),
+        token_hash TEXT NOT NULL UNIQUE,
+        actor_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        contact TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        opened_at TEXT,
+        saved_at TEXT,
+        submitted_at TEXT,
+        reminded_at TEXT,
+        answers TEXT,
+        UNIQUE (survey_id, actor_id)
+    );
+    CREATE INDEX survey_invitations_survey ON survey_invitations(survey_id);
+    CREATE TABLE survey_answer_versions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        invitation_id INTEGER NOT NULL REFERENCES survey_invitations(id),
+        at TEXT NOT NULL,
+        submitted INTEGER NOT NULL,
+        answers TEXT NOT NULL
+    );
+    CREATE TRIGGER survey_answer_versions_no_update BEFORE UPDATE ON survey_answer_versions
+    BEGIN SELECT RAISE(ABORT, 'saved answers are append-only'); END;
+    CREATE TRIGGER survey_answer_versions_no_delete BEFORE DELETE ON survey_answer_versions
+    BEGIN SELECT RAISE(ABORT, 'saved answers are append-only'); END;
+    CREATE TABLE survey_decisions (
+        invitation_id INTEGER NOT NULL REFERENCES survey_invitations(id),
+        entry_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        result TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (invitation_id, entry_key)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -53,13 +53,13 @@ def _register():
         maintenance,
         metrics,
         serve,
+        survey,
         time,
         users,
     )
 
     for module in (serve, demo, data, edit, events, metrics, introductions, convening, time,
-                   users,
-                   maintenance):
+                   survey, users, maintenance):
         for command in module.COMMANDS:
             main.add_command(command)
 

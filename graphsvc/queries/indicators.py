@@ -185,9 +185,19 @@ def _neighbours_by_kind(G: nx.MultiDiGraph, of: set, kinds) -> dict:
     return out
 
 
-def _share_tied_to(G, name, targets: Callable[[Hashable, dict], bool], what: str,
-                   kinds) -> Indicator:
+def _population(G, among) -> list:
+    """The Mexican civil-society actors counted: all, or those in ``among``
+    (the respondents of a survey)."""
     mx = mexican_civil_society(G)
+    if among is None:
+        return mx
+    wanted = set(among)
+    return [v for v in mx if v in wanted]
+
+
+def _share_tied_to(G, name, targets: Callable[[Hashable, dict], bool], what: str,
+                   kinds, among=None) -> Indicator:
+    mx = _population(G, among)
     nb = _neighbours_by_kind(G, set(mx), kinds)
     num = sum(1 for v in mx if any(targets(w, G.nodes[w]) for w in nb.get(v, {})))
     kinds_txt = ", ".join(kinds) if kinds else "any kind"
@@ -197,7 +207,8 @@ def _share_tied_to(G, name, targets: Callable[[Hashable, dict], bool], what: str
                   f"({kinds_txt}, either direction) to {what}.")
 
 
-def share_tied_to_unhcr(G: nx.MultiDiGraph, unhcr=None, kinds=None) -> Indicator:
+def share_tied_to_unhcr(G: nx.MultiDiGraph, unhcr=None, kinds=None,
+                        among=None) -> Indicator:
     """Share of Mexican civil-society actors tied to UNHCR (survey: 100%).
 
     Parameters
@@ -208,6 +219,9 @@ def share_tied_to_unhcr(G: nx.MultiDiGraph, unhcr=None, kinds=None) -> Indicator
         Which actors are UNHCR; default :data:`UNHCR` matching rules.
     kinds : iterable of str, optional
         Tie kinds that count; default all.
+    among : iterable of ids, optional
+        Count only these actors (a survey's respondents); default every
+        Mexican civil-society actor. Every share function takes it.
 
     Examples
     --------
@@ -221,10 +235,11 @@ def share_tied_to_unhcr(G: nx.MultiDiGraph, unhcr=None, kinds=None) -> Indicator
     """
     ids = find_organization(G, UNHCR if unhcr is None else unhcr)
     return _share_tied_to(G, "tied_to_unhcr", lambda v, a: v in ids,
-                          f"UNHCR ({', '.join(sorted(map(str, ids))) or 'not found'})", kinds)
+                          f"UNHCR ({', '.join(sorted(map(str, ids))) or 'not found'})", kinds,
+                          among)
 
 
-def share_tied_to_iom(G: nx.MultiDiGraph, iom=None, kinds=None) -> Indicator:
+def share_tied_to_iom(G: nx.MultiDiGraph, iom=None, kinds=None, among=None) -> Indicator:
     """Share of Mexican civil-society actors tied to IOM (survey: 80%).
 
     Parameters as :func:`share_tied_to_unhcr`, with ``iom`` defaulting to
@@ -241,7 +256,8 @@ def share_tied_to_iom(G: nx.MultiDiGraph, iom=None, kinds=None) -> Indicator:
     """
     ids = find_organization(G, IOM if iom is None else iom)
     return _share_tied_to(G, "tied_to_iom", lambda v, a: v in ids,
-                          f"IOM ({', '.join(sorted(map(str, ids))) or 'not found'})", kinds)
+                          f"IOM ({', '.join(sorted(map(str, ids))) or 'not found'})", kinds,
+                          among)
 
 
 def _is_us_org(us_kinds):
@@ -249,7 +265,7 @@ def _is_us_org(us_kinds):
 
 
 def share_tied_to_us_organizations(G: nx.MultiDiGraph, us_kinds=US_ORGANIZATION_KINDS,
-                                   kinds=None) -> Indicator:
+                                   kinds=None, among=None) -> Indicator:
     """Share of Mexican civil-society actors tied to >= 1 US organization (survey: ~70%).
 
     A US organization is an actor with country US and kind in ``us_kinds``
@@ -265,11 +281,11 @@ def share_tied_to_us_organizations(G: nx.MultiDiGraph, us_kinds=US_ORGANIZATION_
     """
     return _share_tied_to(G, "tied_to_us_organizations", _is_us_org(us_kinds),
                           f"at least one US organization (country US, kind in "
-                          f"{', '.join(sorted(us_kinds))})", kinds)
+                          f"{', '.join(sorted(us_kinds))})", kinds, among)
 
 
 def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None,
-                                  level: str | None = None) -> Indicator:
+                                  level: str | None = None, among=None) -> Indicator:
     """Share of Mexican civil-society actors tied to US policymakers (survey: ~20%).
 
     Examples
@@ -282,20 +298,20 @@ def share_tied_to_us_policymakers(G: nx.MultiDiGraph, kinds=None,
     >>> share_tied_to_us_policymakers(S).value
     0.5
     """
-    return _policymakers(G, "US", level, kinds)
+    return _policymakers(G, "US", level, kinds, among)
 
 
-def _policymakers(G, side, level, kinds) -> Indicator:
+def _policymakers(G, side, level, kinds, among=None) -> Indicator:
     target = policymaker_target(side, level)
     at = f" at the {level} level" if level else ""
     return _share_tied_to(G, f"tied_to_{side.lower()}_policymakers",
                           lambda v, a: target(a),
                           f"a {side} policymaker{at} (country {side}; government, "
-                          f"official or the policymaker role)", kinds)
+                          f"official or the policymaker role)", kinds, among)
 
 
 def share_tied_to_mx_policymakers(G: nx.MultiDiGraph, kinds=None,
-                                  level: str | None = None) -> Indicator:
+                                  level: str | None = None, among=None) -> Indicator:
     """Share of Mexican civil-society actors tied to Mexican policymakers.
 
     Beside :func:`share_tied_to_us_policymakers` (the survey did not ask;
@@ -314,11 +330,12 @@ def share_tied_to_mx_policymakers(G: nx.MultiDiGraph, kinds=None,
     >>> share_tied_to_mx_policymakers(S, level="municipal").numerator
     1
     """
-    return _policymakers(G, "MX", level, kinds)
+    return _policymakers(G, "MX", level, kinds, among)
 
 
-def _among_us_cooperators(G, name, counted: set, label: str, us_kinds) -> Indicator:
-    mx = mexican_civil_society(G)
+def _among_us_cooperators(G, name, counted: set, label: str, us_kinds,
+                          among=None) -> Indicator:
+    mx = _population(G, among)
     nb = _neighbours_by_kind(G, set(mx), None)
     is_us = _is_us_org(us_kinds)
     coop = [v for v in mx if any(is_us(w, G.nodes[w]) for w in nb.get(v, {}))]
@@ -332,7 +349,8 @@ def _among_us_cooperators(G, name, counted: set, label: str, us_kinds) -> Indica
 
 
 def formal_share_among_us_cooperators(G: nx.MultiDiGraph,
-                                      us_kinds=US_ORGANIZATION_KINDS) -> Indicator:
+                                      us_kinds=US_ORGANIZATION_KINDS,
+                                      among=None) -> Indicator:
     """Of those cooperating with US organizations, the share with a formal tie (survey: 45%).
 
     Formal here means a formal tie (project agreement, MoU, ...) or funding,
@@ -350,11 +368,12 @@ def formal_share_among_us_cooperators(G: nx.MultiDiGraph,
     (2, 3)
     """
     return _among_us_cooperators(G, "formal_among_us_cooperators", {"formal", "funding"},
-                                 "formal or funding", us_kinds)
+                                 "formal or funding", us_kinds, among)
 
 
 def informal_share_among_us_cooperators(G: nx.MultiDiGraph,
-                                        us_kinds=US_ORGANIZATION_KINDS) -> Indicator:
+                                        us_kinds=US_ORGANIZATION_KINDS,
+                                        among=None) -> Indicator:
     """Of those cooperating with US organizations, the share with an informal tie (survey: 60%).
 
     Examples
@@ -367,7 +386,7 @@ def informal_share_among_us_cooperators(G: nx.MultiDiGraph,
     0.5
     """
     return _among_us_cooperators(G, "informal_among_us_cooperators", {"informal"},
-                                 "informal", us_kinds)
+                                 "informal", us_kinds, among)
 
 
 def _simple(G, kinds):
@@ -495,8 +514,11 @@ def ei_index_by_group(G: nx.Graph, attribute: str = "country", kinds=None) -> pd
 
 
 def survey_indicators(G: nx.MultiDiGraph, unhcr=None, iom=None,
-                      us_kinds=US_ORGANIZATION_KINDS) -> pd.DataFrame:
+                      us_kinds=US_ORGANIZATION_KINDS, among=None) -> pd.DataFrame:
     """Every indicator, with the survey's figure beside it where there is one.
+
+    ``among`` counts only those actors in the shares of Mexican civil
+    society (a survey's respondents, over the network of their answers).
 
     Returns
     -------
@@ -514,13 +536,13 @@ def survey_indicators(G: nx.MultiDiGraph, unhcr=None, iom=None,
     [0.0, 1.0]
     """
     rows = [
-        share_tied_to_unhcr(G, unhcr),
-        share_tied_to_iom(G, iom),
-        share_tied_to_us_organizations(G, us_kinds),
-        share_tied_to_us_policymakers(G),
-        share_tied_to_mx_policymakers(G),
-        formal_share_among_us_cooperators(G, us_kinds),
-        informal_share_among_us_cooperators(G, us_kinds),
+        share_tied_to_unhcr(G, unhcr, among=among),
+        share_tied_to_iom(G, iom, among=among),
+        share_tied_to_us_organizations(G, us_kinds, among=among),
+        share_tied_to_us_policymakers(G, among=among),
+        share_tied_to_mx_policymakers(G, among=among),
+        formal_share_among_us_cooperators(G, us_kinds, among=among),
+        informal_share_among_us_cooperators(G, us_kinds, among=among),
         density(G),
         component_count(G),
         largest_component_share(G),

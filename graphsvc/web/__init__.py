@@ -63,6 +63,9 @@ def create_app(test_config: dict | None = None, service: GraphService | None = N
     app.after_request(status_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
+    from . import survey_views
+
+    survey_views.init_app(app)
     app.register_blueprint(Blueprint("vendor", __name__, static_folder=str(state.VIS_DIR),
                                      static_url_path="/vendor/vis-network"))
 

@@ -53,6 +53,34 @@ def _messages():
     """(text in the model's message, message for the reader) pairs, in the
     order they are tried."""
     return [
+        # network surveys (graphsvc.model: Survey, SurveyAnswers, check_answers)
+        ("not on the scale", _("Choose a number from 1 to 5.")),
+        ("choose one option only", _("Choose one option only.")),
+        ("is not an option", _("Choose one of the options offered.")),
+        ("needs an answer", _("This question needs an answer.")),
+        ("write the answer as text", _("Write the answer as text.")),
+        ("no question", _("This question is not in the survey.")),
+        ("name the organisation", _("Write the organisation's name.")),
+        ("only funding has a direction", _("Only funding has a direction (who gave it).")),
+        ("named twice", _("An organisation is named twice with the same kind of tie.")),
+        ("no public actor", _("No such organisation in the list: write its name instead.")),
+        ("closes before it opens", _("The survey closes before it opens.")),
+        ("needs a title", _("Give the survey a title.")),
+        ("needs its wording", _("Write the question in at least one language.")),
+        ("at least two options", _("A choice question needs at least two options.")),
+        ("same number of options", _("Give the same number of options in each language.")),
+        ("question ids must be unique", _("Two questions have the same id.")),
+        ("is a standard question", _("A standard question takes only its id.")),
+        ("only single and multiple", _("Only choice questions have options.")),
+        ("choose the organisations", _("Choose the organisations to invite.")),
+        ("already invited", _("Already invited to this survey: give it a new link "
+                              "instead.")),
+        ("no column naming the organisation", _("The file needs a column 'actor' with "
+                                                "each organisation's id or name.")),
+        ("no actor with this id or name", _("No actor with this id or name.")),
+        ("several actors have this name", _("Several actors have this name: write its "
+                                            "id.")),
+        ("names no organisation", _("The file names no organisation.")),
         ("addresses are refused", _("That kind of address is refused: use an http:// or "
                                     "https:// address.")),
         ("http:// or https://", _("Must be an http:// or https:// address.")),

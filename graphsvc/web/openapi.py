@@ -12,7 +12,7 @@ import re
 
 from apispec import APISpec
 
-from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Event, Group, Tie
+from ..model import ACTOR_KINDS, TIE_KINDS, Actor, Event, Group, Survey, SurveyAnswers, Tie
 from .params import (
     COLOR_BY,
     DEFAULT_LIMIT,
@@ -190,6 +190,11 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "(__Host-graphsvc_session in production)."})
     c.schema("Error", _ERROR)
     c.schema("Actor", _model_schema(Actor))
+    survey_defs: dict = {}
+    c.schema("Survey", _model_schema(Survey, survey_defs))
+    c.schema("SurveyAnswers", _model_schema(SurveyAnswers, survey_defs))
+    for name, sub in survey_defs.items():
+        c.schema(name, sub)
     nested: dict = {}
     c.schema("Tie", _model_schema(Tie, nested))
     for name, sub in nested.items():
@@ -462,12 +467,16 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         from .permissions import ENDPOINT_PERMISSIONS
 
         permission = ENDPOINT_PERMISSIONS.get(rule.endpoint)
+        if permission is None and rule.endpoint in ENDPOINT_PERMISSIONS:
+            # open to anyone (a survey's link: its token is the credential)
+            op = {**op, "security": [], "responses": {
+                k: v for k, v in op["responses"].items() if k != "401"}}
         if permission is not None:
             op = {**op, "x-permission": permission}
             if permission != "view":  # every role reads; fewer import, export, edit
                 op["responses"] = {**op["responses"], "403": {
                     "$ref": "#/components/responses/Forbidden"}}
-        if "GET" in rule.methods and op["tags"] != ["meta"] and op["tags"] != ["time"]:
+        if "GET" in rule.methods and op["tags"][0] not in ("meta", "time", "surveys"):
             # Every read is of the graph as of a day (the time pages name their own).
             op = {**op, "parameters": [*op["parameters"], AS_OF_PARAM]}
             op["responses"] = {"400": {"$ref": "#/components/responses/BadRequest"},

@@ -134,6 +134,36 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "api.history": "view",
     "api.actor_history": "view",
     "api.tie_history": "view",
+    # network surveys: facilitators design, invite and review (edit); the
+    # results hold restricted answers (view_restricted; their files, export);
+    # an organisation answers at its personal link without an account: the
+    # link's token is the credential and opens its own invitation only
+    # (rate-limited, CSRF-checked, nothing of the graph but public names)
+    "surveys.index": "edit",
+    "surveys.new": "edit",
+    "surveys.edit": "edit",
+    "surveys.status": "edit",
+    "surveys.invite": "edit",
+    "surveys.reissue": "edit",
+    "surveys.review_page": "edit",
+    "surveys.decide": "edit",
+    "surveys.results_page": "view_restricted",
+    "surveys.response_page": "view_restricted",
+    "surveys.results_csv_file": "export",
+    "surveys.results_xlsx_file": "export",
+    "surveys.respond": OPEN,
+    "api_surveys.api_index": "edit",
+    "api_surveys.api_create": "edit",
+    "api_surveys.api_survey": "edit",
+    "api_surveys.api_update": "edit",
+    "api_surveys.api_invite": "edit",
+    "api_surveys.api_proposals": "edit",
+    "api_surveys.api_accept": "edit",
+    "api_surveys.api_reject": "edit",
+    "api_surveys.api_results": "view_restricted",
+    "api_surveys.api_response": "view_restricted",
+    "api_surveys.respond_json": OPEN,
+    "api_surveys.respond_save": OPEN,
     # administration
     "auth.audit_export": "read_audit",
 }

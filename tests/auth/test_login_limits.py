@@ -150,3 +150,24 @@ def test_a_refused_attempt_checks_no_password_and_a_success_takes_its_count_back
     with pytest.raises(RateLimited):
         a.authenticate("ana", PASSWORD, ip="10.0.0.9")
     assert hasher.checked == 0
+
+
+def test_throttle_counts_requests_in_a_sliding_window(tmp_path):
+    """The survey links' limit: the sign-in limits' table and window, per key."""
+    from auth_helpers import FakeClock, make_accounts
+    from graphsvc.auth.accounts import LoginLimit
+    from graphsvc.errors import RateLimited
+
+    clock = FakeClock()
+    acc = make_accounts(tmp_path / "a.db", clock=clock)
+    limit = LoginLimit(2, 60)
+    acc.throttle("survey:10.0.0.1", limit)
+    clock.advance(10)
+    acc.throttle("survey:10.0.0.1", limit)
+    with pytest.raises(RateLimited) as exc:
+        acc.throttle("survey:10.0.0.1", limit)
+    assert exc.value.retry_after == 50  # the first request leaves the window then
+    acc.throttle("survey:10.0.0.2", limit)  # another address counts apart
+    clock.advance(50)
+    acc.throttle("survey:10.0.0.1", limit)
+    acc.close()

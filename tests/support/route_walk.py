@@ -11,6 +11,8 @@ import io
 import json
 import zipfile
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def route_urls(app, values: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     """Every GET URL of ``app``: a rule with arguments once per value given
@@ -44,11 +46,12 @@ def route_urls(app, values: dict[str, list[str]]) -> tuple[list[str], list[str]]
 def walk(client, urls: list[str], **kwargs) -> dict[str, tuple[int, str]]:
     """GET each URL; ``{url: (status, text)}``. JSON is re-serialised without
     ASCII escapes, so an escaped accent cannot hide a name from a search; a
-    zip download (the CSV export) is the text of every file in it."""
+    zip download (the CSV export, an XLSX workbook) is the text of every
+    file in it."""
     out = {}
     for url in urls:
         r = client.get(url, **kwargs)
-        if r.mimetype == "application/zip":
+        if r.mimetype in ("application/zip", XLSX):
             with zipfile.ZipFile(io.BytesIO(r.get_data())) as zf:
                 text = "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist())
             out[url] = (r.status_code, text)

@@ -128,8 +128,21 @@ LOWEST_ROLE = {
     "pages.tie_edit": "editor",
     "pages.tie_end": "editor",
     "pages.tie_delete": "editor",
+    # network surveys (issue 17): facilitators design, invite and review;
+    # answers are restricted, so their results are for analysts
+    **{f"surveys.{e}": "editor" for e in ("index", "new", "edit", "status", "review_page")},
+    **{f"api_surveys.{e}": "editor" for e in ("api_index", "api_survey", "api_proposals")},
+    "surveys.results_page": "analyst",
+    "surveys.response_page": "analyst",
+    "api_surveys.api_response": "analyst",
+    "surveys.results_csv_file": "analyst",
+    "surveys.results_xlsx_file": "analyst",
+    "api_surveys.api_results": "analyst",
 }
-OPEN_ENDPOINTS = {"auth.login", "vendor.static"}
+#: The answer pages: open to anyone with a link, and only at a real link
+#: (the walk's token is no link: 404 for everyone, signed in or not).
+SURVEY_LINKS = {"surveys.respond", "api_surveys.respond_json"}
+OPEN_ENDPOINTS = {"auth.login", "vendor.static"} | SURVEY_LINKS
 PUBLIC_TIES = [t.id for t in TIES if not t.id.startswith("tie-zz")]
 HIDDEN_TIES = [t.id for t in TIES if t.id.startswith("tie-zz")]
 URL_VALUES = {"actor_id": PUBLIC_ACTORS + HIDDEN_ACTORS + ["nobody-here"],
@@ -138,7 +151,8 @@ URL_VALUES = {"actor_id": PUBLIC_ACTORS + HIDDEN_ACTORS + ["nobody-here"],
               "fmt": ["csv", "json"], "filename": ["vis-network.min.js"],
               "event_id": [e.id for e in EVENTS] + ["nobody-event"],
               "group_id": [g.id for g in GROUPS] + ["nobody-group"],
-              "token": ["0" * 32]}
+              "token": ["0" * 32], "survey_id": ["1", "999"],
+              "invitation_id": ["1", "999"]}
 # History the walk must not leak: an actor that was restricted under another
 # name before it was made public, and a public tie whose earlier values named
 # a hidden funder in its channel and a restricted note (see build()).
@@ -166,7 +180,34 @@ def build(tmp_path, actors, ties, name="graph", records=None, **config):
                      service=GraphService(store), accounts=accounts)
     for role in ROLES:
         accounts.create_user(f"{role}1", PASSWORD, role, by="test")
+    _survey(accounts, store)
     return app
+
+
+#: What one organisation answered in the walk's survey: restricted, so no
+#: viewer (nor the public) may ever read it.
+SURVEY_SECRETS = ["Albergue Encuestado Secreto", "respuesta reservada"]
+
+
+def _survey(accounts, store):
+    """Survey 1, with one submitted answer naming a public actor and an
+    organisation not in the graph."""
+    from graphsvc.model import RosterEntry, Survey, SurveyAnswers, SurveyQuestion
+    from graphsvc.surveys import Surveys
+
+    surveys = Surveys(accounts)
+    record = surveys.create(Survey(
+        title={"es": "Encuesta de vínculos"}, opens="2027-01-01", closes="2027-02-28",
+        questions=[SurveyQuestion(id="helpful", type="scale"),
+                   SurveyQuestion(id="wanted_with_whom", type="text")]), by="test")
+    actor = store.get_actor("pub-shelter")
+    if actor is None:
+        return
+    [(_inv, token)] = surveys.invite(record.id, [(actor, None)], by="test")
+    surveys.save(token, SurveyAnswers(
+        roster=[RosterEntry(actor="pub-network", kind="formal"),
+                RosterEntry(name=SURVEY_SECRETS[0], country="MX", kind="informal")],
+        answers={"helpful": "5", "wanted_with_whom": SURVEY_SECRETS[1]}), submit=True)
 
 
 def _edit_history(store):
@@ -225,6 +266,11 @@ def allowed(role, endpoint):
 
 def expected_status(app, role, url):
     endpoint, args = endpoint_of(app, url)
+    if endpoint in SURVEY_LINKS:
+        return 404  # the walk's token is no link
+    if "999" in (args.get("survey_id"), args.get("invitation_id")) and allowed(
+            role, endpoint):
+        return 404
     if endpoint == "auth.login" and role not in ("anonymous", "public"):
         return 302  # already signed in: on to the next page
     if not allowed(role, endpoint):
@@ -348,7 +394,7 @@ def test_walk_every_route_as_anonymous(tmp_path, public_view):
             assert app.test_client().get(url).location.startswith("/login?next=")
         if status == 401:
             assert json.loads(text)["error"]["code"] == "unauthorized"
-    assert not leaked(got, SECRETS + HISTORY_SECRETS)
+    assert not leaked(got, SECRETS + HISTORY_SECRETS + SURVEY_SECRETS)
     if not public_view:
         # nothing of the graph at all: no public name either
         assert not leaked(got, [a.name for a in ACTORS])
@@ -367,6 +413,7 @@ def test_walk_every_route_as_each_role(app, role):
             assert set(json.loads(text)) == {"error"}, url
     found = leaked(got, SECRETS + HISTORY_SECRETS)
     if role == "viewer":
+        assert not leaked(got, SURVEY_SECRETS), "a survey's answers shown to a viewer"
         assert not found, f"restricted data shown to a viewer: {found}"
     else:
         # what a viewer may not see, these roles do see: in lists, searches,

@@ -169,9 +169,10 @@ def test_hostile_text_shows_as_typed(browser, live):
 
 @pytest.mark.parametrize("locale, lang, nav", [
     ("es-MX", "es", ["Panel", "Actores", "Mapa", "Comunidades", "Eventos", "Presentaciones",
-                     "Cambios", "Monitoreo", "Importar", "Exportar"]),
+                     "Convocatoria", "Cambios", "Monitoreo", "Importar", "Exportar",
+                     "Encuestas"]),
     ("en-US", "en", ["Dashboard", "Actors", "Map", "Communities", "Events", "Introductions",
-                     "Changes", "Monitoring", "Import", "Export"]),
+                     "Convening", "Changes", "Monitoring", "Import", "Export", "Surveys"]),
 ])
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_in_both_languages(browser, live, path, locale, lang, nav):
