@@ -130,9 +130,10 @@ def test_demo_serves_the_illustrative_home_page(tmp_path):
             if time.monotonic() > deadline:
                 pytest.fail("demo did not answer on its port")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
                     page = r.read().decode()
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                # not listening yet, or the first page is still being computed
                 time.sleep(0.2)
         text = " ".join(re.sub(r"<[^>]+>", " ", page).split())  # what a reader sees
         assert "Illustrative network" in text
