@@ -49,6 +49,7 @@ from . import _engines
 
 __all__ = ["PathMeasures", "compiled_available", "path_measures", "threads_available"]
 
+LANES = 64  # sources searched together by the kernel (_paths_kernel.LANES)
 _kernel = None
 _kernel_lock = threading.Lock()
 _kernel_error: str | None = None
@@ -211,9 +212,11 @@ def path_measures(G: nx.Graph, k: int | None = None, seed=None, reach: int = 2,
         is_target[t] = [bool(pred(v, attrs[v])) for v in nodes]
 
     threads = max(1, threads or threads_available())
-    # More pieces than threads, so a thread that finishes early takes another.
-    pieces = [p for p in np.array_split(sources, min(len(sources), threads * 4) or 1)
-              if len(p)]
+    # Whole batches of LANES sources (searched together), in more pieces than
+    # threads, so a thread that finishes early takes another.
+    batches = -(-len(sources) // LANES)
+    per_piece = max(1, -(-batches // (threads * 4))) * LANES
+    pieces = [sources[i:i + per_piece] for i in range(0, len(sources), per_piece)]
     reach_out = np.zeros(n, dtype=np.int64)
     hops = np.full((is_target.shape[0], n), -1, dtype=np.int64)
 
