@@ -227,6 +227,7 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "degree": G.degree(actor_id) if actor_id in G else 0,
         "ties": groups,
         **_actor_analyses(access, actor_id),
+        "analyses": analyses.served_status(access),
     }
 
 
@@ -321,7 +322,7 @@ def _select(G, access: Access, query: MapQuery, measure: dict, max_nodes: int,
     if query.min_degree:
         H = H.subgraph([v for v in H if G.degree(v) >= query.min_degree])
     if query.communities:
-        part = analyses.partition(access)
+        part = analyses.shown_partition(access)
         H = H.subgraph([v for v in H if part.get(v) in query.communities])
     if center is not None:
         if center not in H:
@@ -413,7 +414,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         center = query.ego
     measure = MEASURES[query.size_by](G, access)
     H, left_out = _select(G, access, query, measure, max_nodes, center)
-    part = analyses.partition(access) if query.color_by == "community" else {}
+    part = analyses.shown_partition(access) if query.color_by == "community" else {}
     positions = _positions(access, query, max_nodes, center, H)
     words = _Words(H)
     shown_measure = None if query.size_by == "degree" else (
@@ -427,6 +428,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     ended_ties = _grey_ended(data, G, H) if G.graph.get("as_of") == ALL_TIME else 0
     return {
         "dataset": _dataset(service, G),
+        "analyses": analyses.served_status(access),
         **data,
         "shown": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
         "total": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()},
@@ -500,9 +502,11 @@ def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> d
 def communities(service: GraphService, access: Access) -> dict:
     """Seeded Louvain communities with modularity, and the silo view."""
     G = _snapshot(service, access)
+    found = analyses.communities_served(access)
     return {"dataset": _dataset(service, G), "seed": analyses.SEED,
-            **analyses.community_summary(access),
-            "items": analyses.community_rows(access)}
+            "analyses": analyses.served_status(access),
+            "count": found["count"], "modularity": found["modularity"],
+            "items": found["items"]}
 
 
 def indicators(service: GraphService, access: Access) -> dict:

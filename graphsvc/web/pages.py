@@ -7,6 +7,7 @@ graph through the request's view of it (:mod:`.access`).
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -103,16 +104,19 @@ def actor(actor_id):
 
 @bp.get("/map")
 def influence_map():
-    from .analyses import community_rows
+    from .analyses import communities_served
     from .params import SIZE_MEASURES
 
     query = map_query(request.args)
+    args: dict[str, Any] = {k: request.args.getlist(k) for k in request.args if k != "fresh"}
     return render_template("map.html", map=_map(query), query=query,
+                           refresh_url=url_for("api.influence_map", **args),
+                           fresh_url=url_for("pages.influence_map", **args, fresh=1),
                            map_years=_map_years(),
                            facets=data.facets(get_service(), current_access()),
                            choices=data.actor_choices(get_service(), current_access()),
                            size_measures=SIZE_MEASURES,
-                           community_choices=community_rows(current_access()))
+                           community_choices=communities_served(current_access())["items"])
 
 
 def _map_years() -> list[int]:
