@@ -12,13 +12,13 @@ Louvain). Wall and CPU seconds, median and min-max over ``--runs``, the
 ratio of medians, the load average before and after. Above
 ``--exact-limit`` actors the hop measures are timed from ``--sources``
 sampled sources on both sides (the work per source is the same as in the
-exact computation) and the exact time is extrapolated, and said so;
-``--exact-large`` then also runs graphsvc's exact computation once (every
-source) and prints its wall and CPU time; give ``--exact-limit`` above the
-size to run both sides whole.
+exact computation) and the exact time is extrapolated, and said so; then
+graphsvc's exact computation runs once (every source) and its wall and CPU
+time are printed (``--no-exact-large`` skips it); give ``--exact-limit``
+above the size to run both sides whole.
 
-    python scripts/bench_metrics.py                      # 10k exact, 100k extrapolated
-    python scripts/bench_metrics.py --sizes 100000 --exact-large   # and the exact 100k run
+    python scripts/bench_metrics.py                      # 10k exact; 100k sampled and exact
+    python scripts/bench_metrics.py --no-exact-large     # 100k sampled and extrapolated only
     python scripts/bench_metrics.py --per-metric         # the table of every metric below
 
 ``--per-metric``: synthetic, seeded snapshots (:func:`graphsvc.synthetic.synthetic_network`) of
@@ -323,9 +323,9 @@ def main():
                     help="sampled sources above --exact-limit")
     ap.add_argument("--exact-limit", type=int, default=20_000,
                     help="largest size whose hop measures are timed whole")
-    ap.add_argument("--exact-large", action="store_true",
+    ap.add_argument("--exact-large", action=argparse.BooleanOptionalAction, default=True,
                     help="above --exact-limit, also run graphsvc's exact hop measures once "
-                         "(every source; igraph's are extrapolated)")
+                         "(every source; igraph's are extrapolated); on by default")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ties-per-actor", type=int, default=10)
     ap.add_argument("--sample", type=int, default=200, help="k for the sampled estimates")

@@ -11,8 +11,11 @@ actors reached, the source's reach within ``k`` and its hops to each target
 set.
 
 The searches run in compiled code (`Numba <https://numba.pydata.org>`_,
-installed from a wheel: no compiler needed), split over the available cores
-in threads that release the interpreter lock. The compiled functions are
+installed from a wheel: no compiler needed), 64 sources at a time (a
+multi-source search: each adjacency list read serves every source whose
+frontier holds that actor; see :mod:`graphsvc.queries._paths_kernel`), the
+batches split over the available cores in threads that release the
+interpreter lock. The compiled functions are
 cached on disk (``cache=True``): the first call in a new installation
 compiles them, once (about 12 seconds on a shared 2-core machine); later
 processes load them from the cache (about 1 to 3 seconds there, mostly
