@@ -11,8 +11,11 @@ actors reached, the source's reach within ``k`` and its hops to each target
 set.
 
 The searches run in compiled code (`Numba <https://numba.pydata.org>`_,
-installed from a wheel: no compiler needed), split over the available cores
-in threads that release the interpreter lock. The compiled functions are
+installed from a wheel: no compiler needed), 64 sources at a time (a
+multi-source search: each adjacency list read serves every source whose
+frontier holds that actor; see :mod:`graphsvc.queries._paths_kernel`), the
+batches split over the available cores in threads that release the
+interpreter lock. The compiled functions are
 cached on disk (``cache=True``): the first call in a new installation
 compiles them, once (about 12 seconds on a shared 2-core machine); later
 processes load them from the cache (about 1 to 3 seconds there, mostly
@@ -49,6 +52,7 @@ from . import _engines
 
 __all__ = ["PathMeasures", "compiled_available", "path_measures", "threads_available"]
 
+LANES = 64  # sources searched together by the kernel (_paths_kernel.LANES)
 _kernel = None
 _kernel_lock = threading.Lock()
 _kernel_error: str | None = None
@@ -211,9 +215,11 @@ def path_measures(G: nx.Graph, k: int | None = None, seed=None, reach: int = 2,
         is_target[t] = [bool(pred(v, attrs[v])) for v in nodes]
 
     threads = max(1, threads or threads_available())
-    # More pieces than threads, so a thread that finishes early takes another.
-    pieces = [p for p in np.array_split(sources, min(len(sources), threads * 4) or 1)
-              if len(p)]
+    # Whole batches of LANES sources (searched together), in more pieces than
+    # threads, so a thread that finishes early takes another.
+    batches = -(-len(sources) // LANES)
+    per_piece = max(1, -(-batches // (threads * 4))) * LANES
+    pieces = [sources[i:i + per_piece] for i in range(0, len(sources), per_piece)]
     reach_out = np.zeros(n, dtype=np.int64)
     hops = np.full((is_target.shape[0], n), -1, dtype=np.int64)
 

@@ -6,7 +6,8 @@ without restricted records, and cached by (store version, restricted or
 not, analysis, parameters): an analyst's result is never handed to a
 viewer, and a write drops every cached result at the next request.
 
-The heavy ones (the per-actor table, the dashboard's figures) are *served*
+The heavy ones (the per-actor table, the dashboard's figures, the
+communities, an actor's influence paths) are *served*
 (:func:`served`): after a write a request gets the previous version's
 result at once, marked ``updating``, while the current one is computed in
 the background (:mod:`graphsvc.background`); every answer that used such a
@@ -37,7 +38,8 @@ __all__ = ["SEED", "METRIC_LABELS", "PROFILE_METRICS",
            "INDICATOR_LABELS", "ROLE_LABELS", "cached", "served", "served_status",
            "status_headers", "projection", "metrics_table", "indicator_values",
            "label_indicators", "indicator_rows",
-           "partition", "community_summary", "community_rows", "brokerage_table",
+           "partition", "community_summary", "community_rows", "communities_served",
+           "shown_partition", "brokerage_table",
            "influence_rows", "PROFILE_TARGETS", "clean"]
 
 
@@ -291,6 +293,31 @@ def community_rows(access: Access) -> list[dict]:
     return rows
 
 
+def communities_served(access: Access) -> dict:
+    """The communities page's figures, served (see :func:`served`):
+    ``count``, ``modularity``, ``items`` (:func:`community_rows`) and
+    ``partition`` (actor id -> community). After a write, the previous
+    version's while the current ones are computed, without the actors the
+    reader may no longer see."""
+    def compute(G):
+        return {**community_summary(access), "items": community_rows(access),
+                "partition": dict(partition(access))}
+    result = served(access, "communities", compute)
+    found = result.value
+    if not result.updating:
+        return found
+    keep = access.view.visible_actor_ids(found["partition"])
+    return {**found, "partition": {v: c for v, c in found["partition"].items() if v in keep},
+            "items": [{**r, "members": [v for v in r["members"] if v in keep]}
+                      for r in found["items"]]}
+
+
+def shown_partition(access: Access) -> dict:
+    """The partition the pages show (:func:`communities_served`): the
+    current one, or after a write the previous one while it is computed."""
+    return communities_served(access)["partition"]
+
+
 def brokerage_table(access: Access, group_by: str) -> pd.DataFrame:
     """Gould-Fernandez roles of every actor, groups by ``group_by`` (one of
     :data:`GROUP_BY`; ``community`` is the seeded Louvain partition)."""
@@ -309,13 +336,22 @@ PROFILE_TARGETS = ("us_policymakers", "mx_policymakers", "funders")
 def influence_rows(access: Access, actor_id: str) -> list[dict]:
     """Shortest and most trusted paths from ``actor_id`` to US policymakers,
     to Mexican policymakers and to funders
-    (:func:`graphsvc.queries.influence.influence_paths`)."""
-    H = projection(access)
-    if actor_id not in H:
-        return []
-    table = cached(access, "influence",
-                   lambda G: influence.influence_paths(H, actor_id, PROFILE_TARGETS),
-                   actor_id)
+    (:func:`graphsvc.queries.influence.influence_paths`); served (see
+    :func:`served`)."""
+    def compute(G):
+        H = projection(access)
+        if actor_id not in H:
+            return []
+        return _influence_rows(H, influence.influence_paths(H, actor_id, PROFILE_TARGETS))
+    result = served(access, "influence", compute, actor_id)
+    if not result.updating:
+        return result.value
+    # paths through an actor the reader may no longer see are left out
+    keep = access.view.visible_actor_ids({s["id"] for r in result.value for s in r["path"]})
+    return [r for r in result.value if all(s["id"] in keep for s in r["path"])]
+
+
+def _influence_rows(H, table) -> list[dict]:
     rows = []
     for r in table.to_dict("records"):
         # (a target set nobody reaches has no path: NaN in the table)

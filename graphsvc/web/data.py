@@ -242,6 +242,7 @@ def actor(service: GraphService, access: Access, actor_id: str) -> dict:
         "ties": groups,
         "affiliations": actor_affiliations(access, actor_id),
         **_actor_analyses(access, actor_id),
+        "analyses": analyses.served_status(access),
     }
 
 
@@ -336,7 +337,7 @@ def _select(G, access: Access, query: MapQuery, measure: dict, max_nodes: int,
     if query.min_degree:
         H = H.subgraph([v for v in H if G.degree(v) >= query.min_degree])
     if query.communities:
-        part = analyses.partition(access)
+        part = analyses.shown_partition(access)
         H = H.subgraph([v for v in H if part.get(v) in query.communities])
     if center is not None:
         if center not in H:
@@ -441,7 +442,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
                  | {focus["actor"], focus["other"]}) - {None} - set(H)
         if extra:
             H = ordered(G.subgraph(set(H) | extra))
-    part = analyses.partition(access)
+    part = analyses.shown_partition(access)  # every map can collapse communities
     positions = _positions(access, query, max_nodes, center, H)
     words = _Words(H)
     shown_measure = None if query.size_by == "degree" else (
@@ -460,6 +461,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
         apply_focus(data, focus["routes"], {focus["actor"], focus["other"]} - {None})
     return {
         "dataset": _dataset(service, G),
+        "analyses": analyses.served_status(access),
         **data,
         "shown": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
         "total": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()},
@@ -555,9 +557,11 @@ def brokerage(service: GraphService, access: Access, query: BrokerageQuery) -> d
 def communities(service: GraphService, access: Access) -> dict:
     """Seeded Louvain communities with modularity, and the silo view."""
     G = _snapshot(service, access)
+    found = analyses.communities_served(access)
     return {"dataset": _dataset(service, G), "seed": analyses.SEED,
-            **analyses.community_summary(access),
-            "items": analyses.community_rows(access)}
+            "analyses": analyses.served_status(access),
+            "count": found["count"], "modularity": found["modularity"],
+            "items": found["items"]}
 
 
 def indicators(service: GraphService, access: Access) -> dict:

@@ -236,6 +236,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
     c.schema("ActorPage", _page("#/components/schemas/Actor"))
     c.schema("TiePage", _page("#/components/schemas/Tie"))
     c.schema("ActorProfile", {"type": "object", "properties": {
+        "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "actor": {"$ref": "#/components/schemas/Actor"},
         "degree": {"type": "integer"},
@@ -243,6 +244,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                  "funding), each with `other` (the actor at the other end) and "
                  "`direction` (out/in for funding)."}}})
     c.schema("MapData", {"type": "object", "properties": {
+        "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
         "nodes": {"type": "array", "items": {"type": "object"}},
         "edges": {"type": "array", "items": {"type": "object"}},
         "options": {"type": "object"},
@@ -273,6 +275,7 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "total": {"type": "integer"}, "limit": {"type": "integer"},
         "offset": {"type": "integer"}, "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("Communities", {"type": "object", "properties": {
+        "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
         "count": {"type": "integer"},
         "modularity": {"type": ["number", "null"]},
         "seed": {"type": "integer"},

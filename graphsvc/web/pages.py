@@ -7,6 +7,7 @@ graph through the request's view of it (:mod:`.access`).
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -127,20 +128,23 @@ def group_page(group_id):
 
 @bp.get("/map")
 def influence_map():
-    from .analyses import community_rows
+    from .analyses import communities_served
     from .focus import ROUTE_COLORS, ROUTE_DASHES
     from .i18n import FOCUS_LABELS, ROUTE_LABELS
     from .params import FOCUS_TARGETS, SIZE_MEASURES
 
     query = map_query(request.args)
+    args: dict[str, Any] = {k: request.args.getlist(k) for k in request.args if k != "fresh"}
     return render_template("map.html", map=_map(query), query=query,
+                           refresh_url=url_for("api.influence_map", **args),
+                           fresh_url=url_for("pages.influence_map", **args, fresh=1),
                            map_years=_map_years(), focus_targets=FOCUS_TARGETS,
                            focus_labels=FOCUS_LABELS, route_labels=ROUTE_LABELS,
                            route_colors=ROUTE_COLORS, route_dashes=ROUTE_DASHES,
                            facets=data.facets(get_service(), current_access()),
                            choices=data.actor_choices(get_service(), current_access()),
                            size_measures=SIZE_MEASURES,
-                           community_choices=community_rows(current_access()))
+                           community_choices=communities_served(current_access())["items"])
 
 
 def _map_years() -> list[int]:

@@ -36,7 +36,13 @@ def _graphs():
     loops.add_edge(3, 3)  # a self-loop lies on no shortest path
     ties = nx.Graph()  # many equal shortest paths: sigma counts matter
     ties.add_edges_from(nx.grid_2d_graph(6, 6).edges())
-    return {"multi-component": multi, "directed": directed,
+    # more actors than one batch of sources (64): several batches, the last
+    # one partial, a long one-way chain (hundreds of levels) beside a
+    # random directed part with actors some sources never reach
+    batches = nx.gnm_random_graph(230, 520, seed=6, directed=True)
+    nx.add_path(batches, range(1000, 1160))
+    batches.add_edges_from([(5, 1000), (1159, 7)])
+    return {"multi-component": multi, "directed": directed, "several batches": batches,
             "sparse directed": sparse_directed, "self-loop": loops, "grid": ties,
             "complete": nx.complete_graph(6), "one node": nx.empty_graph(1),
             "two nodes": nx.path_graph(2), "empty": nx.Graph()}
@@ -71,7 +77,8 @@ def test_exact_measures_equal_networkx(name, threads):
           nx.betweenness_centrality(G, normalized=False))
 
 
-@pytest.mark.parametrize("name", ["multi-component", "directed", "sparse directed", "grid"])
+@pytest.mark.parametrize("name", ["multi-component", "directed", "sparse directed", "grid",
+                                  "several batches"])
 def test_exact_measures_equal_igraph(name):
     G = GRAPHS[name]
     g, nodes = _igraph(G)
@@ -85,7 +92,8 @@ def test_exact_measures_equal_igraph(name):
     assert m.reach == pytest.approx(np.asarray(g.neighborhood_size(order=2, mode="out")) - 1)
 
 
-@pytest.mark.parametrize("name", ["multi-component", "directed", "sparse directed"])
+@pytest.mark.parametrize("name", ["multi-component", "directed", "sparse directed",
+                                  "several batches"])
 def test_reach_and_hops_equal_networkx(name):
     G = GRAPHS[name]
     rng = random.Random(5)
@@ -99,20 +107,29 @@ def test_reach_and_hops_equal_networkx(name):
     assert m.as_dict(m.hops["some"]) == {v: float(near.get(v, np.inf)) for v in G}
 
 
-@pytest.mark.parametrize("name", ["multi-component", "directed", "grid"])
+@pytest.mark.parametrize("name", ["multi-component", "directed", "grid", "several batches"])
 def test_sampled_mode_is_networkx_estimate(name):
     """Same sources as NetworkX draws with the seed, scaled as NetworkX
     scales its k estimate; closeness and harmonic as the NetworkX-engine
     pivot estimates of graphsvc.queries.centrality."""
     G = GRAPHS[name]
-    for seed in (0, 7):
-        m = path_measures(G, k=10, seed=seed)
-        _same(m.as_dict(m.betweenness), nx.betweenness_centrality(G, k=10, seed=seed))
-        _same(m.as_dict(m.closeness), C.closeness(G, k=10, seed=seed, engine="networkx"))
-        _same(m.as_dict(m.harmonic), C.harmonic(G, k=10, seed=seed, engine="networkx"))
+    # 150 sources: more than one batch of 64, the last one partial
+    for seed, k in ((0, 10), (7, 10), (2, 150)):
+        if k >= len(G):
+            continue
+        m = path_measures(G, k=k, seed=seed, threads=2)
+        _same(m.as_dict(m.betweenness), nx.betweenness_centrality(G, k=k, seed=seed))
+        _same(m.as_dict(m.closeness), C.closeness(G, k=k, seed=seed, engine="networkx"))
+        _same(m.as_dict(m.harmonic), C.harmonic(G, k=k, seed=seed, engine="networkx"))
         assert m.reach is None and m.hops == {}
     _same(C.betweenness(G, k=10, seed=3, normalized=False),
           nx.betweenness_centrality(G, k=10, seed=3, normalized=False))
+
+
+def test_batch_width_agrees_with_the_kernel():
+    from graphsvc.queries import _paths_kernel, paths
+
+    assert paths.LANES == _paths_kernel.LANES == 64
 
 
 def test_sample_of_every_actor_is_exact():

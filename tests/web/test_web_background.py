@@ -165,3 +165,157 @@ def test_one_computation_per_key_across_processes(tmp_path):
                for o in outs)
     assert len(log.read_text().split()) == 2  # one more, for the new version
     store.close()
+
+
+def _slow_write(store, monkeypatch):
+    """A write that changes every analysis below (the isolated actor gets a
+    tie to ``script``), with the background computation made slow."""
+    monkeypatch.setenv(DELAY_VARIABLE, "1.5")
+    store.upsert([], [Tie(source="isolated", target="script", kind="formal")])
+
+
+def _marked_updating(response, version):
+    assert response.status_code == 200
+    assert response.json["analyses"] == {"version": version, "current_version": version + 1,
+                                         "updating": True}
+    assert response.headers["X-Analyses-Updating"] == "true"
+    assert response.headers["X-Analyses-Version"] == str(version)
+
+
+def _page_says_updating(client, url, api_url, version):
+    page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"These figures are from version {version} of the graph" in page
+    assert f'data-refresh-when-fresh="{api_url}"' in page
+    assert '<script src="/static/refresh.js"></script>' in page
+
+
+def _page_is_current(client, url):
+    page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "These figures are from version" not in page and "refresh.js" not in page
+
+
+def _isolated_row(client):
+    items = client.get("/api/v1/metrics?limit=500").json["items"]
+    return next(i for i in items if i["id"] == "isolated")
+
+
+def _csv_degree(client, actor_id):
+    import csv
+    import io
+
+    r = client.get("/api/v1/metrics.csv")
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.get_data(as_text=True)))}
+    return r, rows[actor_id]["degree"]
+
+
+def test_metrics_table_and_csv_answer_with_previous_numbers_then_new(tmp_path, monkeypatch):
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    client = signed_in(make_app(store, path), "analyst")
+    first = client.get("/api/v1/metrics?limit=500")
+    version = first.json["analyses"]["version"]
+    assert _isolated_row(client)["degree"] == 0  # no tie yet (web_support.TIES)
+    _slow_write(store, monkeypatch)
+    during = client.get("/api/v1/metrics?limit=500")
+    _marked_updating(during, version)
+    assert _isolated_row(client)["degree"] == 0  # the previous version's table
+    r, degree = _csv_degree(client, "isolated")
+    assert degree == "0" and r.headers["X-Analyses-Updating"] == "true"
+    after = _until_fresh(client, "/api/v1/metrics?limit=500")
+    assert after.headers["X-Analyses-Updating"] == "false"
+    assert _isolated_row(client)["degree"] == 1  # the new tie
+    r, degree = _csv_degree(client, "isolated")
+    assert degree == "1" and r.headers["X-Analyses-Version"] == str(version + 1)
+    store.close()
+
+
+def _node_size(body, actor_id):
+    return next(n["size"] for n in body["nodes"] if n["id"] == actor_id)
+
+
+def test_map_sized_by_betweenness_shows_previous_sizes_then_new(tmp_path, monkeypatch):
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    client = signed_in(make_app(store, path), "analyst")
+    api = "/api/v1/map?size_by=betweenness"
+    first = client.get(api)
+    version = first.json["analyses"]["version"]
+    before = _node_size(first.json, "script")  # on no shortest path yet: smallest size
+    _slow_write(store, monkeypatch)
+    during = client.get(api)
+    _marked_updating(during, version)
+    assert _node_size(during.json, "script") == before
+    _page_says_updating(client, "/map?size_by=betweenness", api, version)
+    after = _until_fresh(client, api)
+    assert _node_size(after.json, "script") > before  # now the isolated actor's way in
+    _page_is_current(client, "/map?size_by=betweenness")
+    store.close()
+
+
+def test_communities_answer_with_previous_partition_then_new(tmp_path, monkeypatch):
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    client = signed_in(make_app(store, path), "analyst")
+    first = client.get("/api/v1/communities")
+    version, count = first.json["analyses"]["version"], first.json["count"]
+    alone = [c for c in first.json["items"] if c["members"] == ["isolated"]]
+    assert len(alone) == 1  # the isolated actor is a community of its own
+    _slow_write(store, monkeypatch)
+    during = client.get("/api/v1/communities")
+    _marked_updating(during, version)
+    assert during.json["count"] == count and during.json["items"] == first.json["items"]
+    _page_says_updating(client, "/communities", "/api/v1/communities", version)
+    es = client.get("/communities?lang=es").get_data(as_text=True)
+    assert f"Estas cifras son de la versión {version} del grafo" in es
+    after = _until_fresh(client, "/api/v1/communities")
+    assert after.json["count"] == count - 1  # it joined its new contact's community
+    assert not [c for c in after.json["items"] if c["members"] == ["isolated"]]
+    _page_is_current(client, "/communities")
+    store.close()
+
+
+def _metric(body, name):
+    return next(m["value"] for m in body["metrics"] if m["name"] == name)
+
+
+def test_actor_profile_metrics_and_paths_previous_then_new(tmp_path, monkeypatch):
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    client = signed_in(make_app(store, path), "analyst")
+    api = "/api/v1/actors/isolated"
+    first = client.get(api)
+    version = first.json["analyses"]["version"]
+    assert _metric(first.json, "degree") == 0
+    assert all(r["path"] == [] for r in first.json["influence"])  # reaches nobody
+    _slow_write(store, monkeypatch)
+    during = client.get(api)
+    _marked_updating(during, version)
+    assert _metric(during.json, "degree") == 0
+    assert during.json["influence"] == first.json["influence"]
+    _page_says_updating(client, "/actors/isolated", api, version)
+    after = _until_fresh(client, api)
+    assert _metric(after.json, "degree") == 1
+    funders = next(r for r in after.json["influence"]
+                   if r["targets"] == "funders" and r["route"] == "shortest")
+    assert [s["id"] for s in funders["path"]][:2] == ["isolated", "script"]
+    _page_is_current(client, "/actors/isolated")
+    store.close()
+
+
+def test_fresh_waits_on_every_surface(tmp_path, monkeypatch):
+    path = tmp_path / "graph.db"
+    store = fill(SQLiteStore(path))
+    client = signed_in(make_app(store, path), "analyst")
+    urls = ["/api/v1/metrics?limit=500", "/api/v1/map?size_by=betweenness",
+            "/api/v1/communities", "/api/v1/actors/isolated"]
+    for url in urls:
+        client.get(url)
+    monkeypatch.setenv(DELAY_VARIABLE, "0.3")
+    store.upsert([], [Tie(source="isolated", target="script", kind="formal")])
+    for url in urls:
+        sep = "&" if "?" in url else "?"
+        r = client.get(f"{url}{sep}fresh=1")
+        assert r.json["analyses"]["updating"] is False, url
+        assert r.json["analyses"]["version"] == store.version(), url
+    assert _metric(client.get("/api/v1/actors/isolated").json, "degree") == 1
+    store.close()
