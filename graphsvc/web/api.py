@@ -256,8 +256,9 @@ def _policymaker_params(where: str) -> list:
 
 
 _suggest_params = [
-    _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
-                                    "default": "open"}),
+    _q("mode", "Who to suggest; by default chosen by the actor's kind: peer for "
+       "civil society and networks, open for everyone else.",
+       {"type": "string", "enum": list(MODES)}),
     _q("limit", f"How many (1-{MAX_SUGGESTIONS}).",
        {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10}),
     _q("kind", "Only candidates of this kind.",

@@ -35,6 +35,7 @@ from ..model import (
 from ..queries.introductions import (
     GOALS,
     MODES,
+    default_mode,
     plan_introductions,
     plan_report,
     suggest_introductions,
@@ -81,7 +82,7 @@ def _policymakers(r: _Reader) -> tuple[str, str | None]:
 
 def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
     r = _Reader(args)
-    mode = _one(r, "mode", r.choices("mode", MODES)) or "open"
+    mode = _one(r, "mode", r.choices("mode", MODES))  # None: by the actor's kind
     limit = r.integer("limit", default_limit, 1, MAX_SUGGESTIONS)
     kind = _one(r, "kind", r.choices("kind", ACTOR_KINDS))
     country = _one(r, "country", r.countries("country"))
@@ -129,6 +130,8 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     G = _snapshot(service, access)
     if actor_id not in G:
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
+    if not query.get("mode"):
+        query = SuggestQuery(query, mode=default_mode(G.nodes[actor_id].get("kind")))
     got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
                                 introductions=access.view.introductions(actor_id),
                                 partition=access.view.partition(),

@@ -12,7 +12,7 @@ Functions take the snapshot graph first and return plain data:
   as plain data (:mod:`graphsvc.web.reports` puts it into words).
 """
 from .brokers import best_broker, mutual_brokers, trusted_path
-from .candidates import MODES
+from .candidates import MODES, default_mode
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
 from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
@@ -23,6 +23,7 @@ from .time_split import evaluate_time_split
 
 __all__ = [
     "MODES",
+    "default_mode",
     "GOALS",
     "WEIGHTS",
     "COUNTERPART_CITIES",
