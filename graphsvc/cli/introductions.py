@@ -198,10 +198,8 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, p
               f"  before {b['value']:.1%} ({b['count']}/{b['total']}), "
               f"after {a['value']:.1%} ({a['count']}/{a['total']})",
               f"Optimises: {p['optimises']}"]
-    if not p["steps"]:
-        lines.append("No introduction can raise this indicator"
-                     + (" (it is already at its maximum)." if b["count"] == b["total"]
-                        else "."))
+    if p.get("blocked_text"):
+        lines += [f"{p['blocked_title']} {p['blocked_text']}", p["blocked_hint"]]
     for s in p["steps"]:
         lines.append(f"{s['rank']:>3}. {s['source_name']} ({s['source']}) <-> "
                      f"{s['target_name']} ({s['target']})  +{s['gain']}")

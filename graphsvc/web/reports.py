@@ -86,6 +86,39 @@ _OPTIMISES = {
         "the tie is between the two actors the recommender scores highest among each "
         "community's five best-connected members."),
 }
+#: Why no introduction can raise a plan's indicator, and what to try
+#: (the plan's ``blocked`` code, graphsvc.queries.introductions.plan).
+_BLOCKED = {
+    "no_civil_society": (
+        _l("There is no Mexican civil-society actor in the data you may see, so nobody "
+           "can be brought within reach."),
+        _l("Import Mexican civil-society actors (country MX; kind cso, shelter, "
+           "faith_based or migrant_led), or choose the goal \"Bridges between "
+           "communities\".")),
+    "no_policymakers": (
+        _l("There is no policymaker of this country and level of government in the "
+           "data you may see."),
+        _l("Choose other policymakers or any level of government, or the goal "
+           "\"Bridges between communities\".")),
+    "all_reached": (
+        _l("Every Mexican civil-society actor is already within reach at this number "
+           "of steps."),
+        _l("Choose fewer steps (1 counts direct ties only, as the 2021 survey did), or "
+           "the goal \"Bridges between communities\".")),
+    "few_communities": (
+        _l("The network has fewer than two communities of three or more actors, so "
+           "there is no pair of communities to join."),
+        _l("Choose the goal \"Reach of US policymakers\", or import more actors and "
+           "ties.")),
+    "all_joined": (
+        _l("Every pair of the largest communities is already joined by a tie."),
+        _l("Choose the goal \"Reach of US policymakers\"; on the command line, "
+           "--min-ties asks for more ties between each pair.")),
+    "no_candidates": (
+        _l("Every introduction that could raise it is already a tie, or was recorded "
+           "as made or declined."),
+        _l("Choose another goal, number of steps or policymakers.")),
+}
 _PARTS = {
     "common_contacts": _l("Contacts in common"),
     "issue_areas": _l("Same issue areas"),
@@ -238,6 +271,17 @@ def indicator_text(plan: dict) -> str:
              "%(num)d ties", num=n)
 
 
+def _chosen_text(report: dict) -> str:
+    """Why the plan has this goal when none was asked for."""
+    text = _("Goal and steps chosen from the data loaded: the first with an introduction "
+             "that raises its indicator.")
+    tried = [indicator_text({**report, "goal": g, "hops": h})
+             for g, h in report["chosen"].get("tried", [])]
+    if tried and not report.get("blocked"):
+        text += " " + _("Nothing to improve for: %(list)s.", list="; ".join(tried))
+    return text
+
+
 def _localise_items(items: list[dict]) -> None:
     for s in items:
         for r in s["reasons"]:
@@ -252,7 +296,8 @@ def localise(report: dict) -> dict:
     Each reason gets ``text``, each suggestion or step ``broker_text``,
     each weight ``label``; a suggestions report gets ``mode_text`` and the
     actor's ``kind_text``, a plan ``goal_text``, ``indicator`` and
-    ``optimises``.
+    ``optimises`` (and ``blocked_text`` and ``blocked_hint`` when nothing can
+    raise it, ``chosen_text`` when its goal was chosen from the data).
     """
     for w in report["weights"]:
         w["label"] = str(_PARTS[w["code"]])
@@ -264,6 +309,12 @@ def localise(report: dict) -> dict:
                 report.get("policymakers"), report.get("level")))
         report["indicator"] = indicator_text(report)
         report["optimises"] = str(_OPTIMISES[report["goal"]])
+        if report.get("blocked"):
+            why, hint = _BLOCKED[report["blocked"]]
+            report["blocked_text"], report["blocked_hint"] = str(why), str(hint)
+            report["blocked_title"] = _("No introduction can raise this indicator.")
+        if report.get("chosen"):
+            report["chosen_text"] = _chosen_text(report)
     else:
         _localise_items(report["suggestions"])
         report["mode_text"] = str(MODE_LABELS[report["mode"]])

@@ -15,7 +15,13 @@ from .brokers import best_broker, mutual_brokers, trusted_path
 from .candidates import MODES, default_mode
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
-from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
+from .plan import (
+    GOALS,
+    community_bridges,
+    default_goal,
+    plan_introductions,
+    policymaker_reach,
+)
 from .report import plan_report, suggestions_report
 from .scoring import WEIGHTS
 from .suggest import suggest_introductions
@@ -33,6 +39,7 @@ __all__ = [
     "mutual_brokers",
     "trusted_path",
     "plan_introductions",
+    "default_goal",
     "policymaker_reach",
     "community_bridges",
     "evaluate_hidden_ties",

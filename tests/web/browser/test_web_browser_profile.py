@@ -51,3 +51,20 @@ def test_profile_never_scrolls_sideways(browser, live, width, locale):
     scroll, inner = w.page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
     assert scroll <= inner, f"{scroll} px wide in a {inner} px window"
     w.assert_clean()
+
+
+def test_introductions_menu_picks_an_actor_by_name_with_the_keyboard(browser, live):
+    w = new_watch(browser, storage_state=live.state)
+    w.page.goto(live.url + "/")
+    w.page.click("header nav >> text=Introductions")
+    w.page.wait_for_url(live.url + "/introductions")
+    w.page.type("#f-q", "pelic", delay=40)  # accents ignored
+    w.page.wait_for_selector("#picker-list li", state="visible")
+    assert w.page.locator("#picker-list li").first.inner_text().startswith(
+        "Asociación Ejemplo Pelícano")
+    w.page.keyboard.press("ArrowDown")
+    with w.page.expect_navigation():
+        w.page.keyboard.press("Enter")
+    w.page.wait_for_url(live.url + PELICANO + "/introductions")
+    assert w.page.locator("h1").inner_text() == "Suggested introductions"
+    w.assert_clean()
