@@ -20,6 +20,7 @@ cannot inject markup.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -45,7 +46,8 @@ from .i18n import (
 __all__ = ["MODE_LABELS", "GOAL_LABELS", "POLICYMAKER_LABELS",
            "policymakers_text", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
-           "render_report", "render_time_report", "FORMATS"]
+           "render_report", "render_time_report", "FORMATS", "in_language",
+           "problem_line", "influence_lines"]
 
 #: What :func:`render_report` can produce.
 FORMATS = ("html", "csv", "json")
@@ -405,6 +407,56 @@ def render_report(report: dict, fmt: str = "html", lang: str = "en") -> str:
         if fmt == "csv":
             return report_rows(r)
         return _html(r)
+
+
+@contextlib.contextmanager
+def in_language(lang: str):
+    """Words in ``lang`` outside a request (the command line)."""
+    with _renderer().test_request_context("/"), force_locale(lang):
+        yield
+
+
+def problem_line(p, lang: str = "en") -> str:
+    """A problem or an error as one line in ``lang``
+    (:func:`graphsvc.web.i18n.problem_sentence`)."""
+    from .i18n import problem_sentence
+
+    with in_language(lang):
+        return problem_sentence(p)
+
+
+#: Whose routes the influence report lists (graphsvc.queries.influence.TARGET_SETS).
+INFLUENCE_TARGETS = {
+    "us_policymakers": _l("US policymakers"), "mx_policymakers": _l("Mexican policymakers"),
+    "other_policymakers": _l("policymakers of other countries and international bodies"),
+    "policymakers": _l("policymakers of every country"), "funders": _l("Funders"),
+}
+INFLUENCE_ROUTES = {"shortest": _l("Shortest"), "trusted": _l("Most trusted")}
+
+
+def influence_lines(actor: str, rows: list[dict], reach: dict, lang: str = "en") -> list[str]:
+    """The command line's influence report in ``lang``: one line per route
+    (``rows``: ``targets``, ``route``, ``names`` or None for no route,
+    ``hops``, ``kinds``, ``cost``), then what is within ``reach["k"]`` ties."""
+    with in_language(lang):
+        lines = [_("from %(actor)s", actor=actor)]
+        for r in rows:
+            head = f"{str(INFLUENCE_TARGETS.get(r['targets'], r['targets'])):22} " \
+                   f"{str(INFLUENCE_ROUTES.get(r['route'], r['route'])):14}"
+            if r["names"] is None:
+                lines.append(f"{head} {_('no route')}")
+                continue
+            lines.append(f"{head} {' > '.join(r['names'])}  (" + ngettext(
+                "%(num)d tie: %(kinds)s; cost %(cost)s", "%(num)d ties: %(kinds)s; cost "
+                "%(cost)s", r["hops"], kinds=_tie_kinds(r["kinds"]),
+                cost=f"{r['cost']:.2f}") + ")")
+        lines.append(ngettext(
+            "within %(num)d tie: %(total)d actors %(steps)s; policymakers: %(pm)s; "
+            "funders: %(funders)s", "within %(num)d ties: %(total)d actors %(steps)s; "
+            "policymakers: %(pm)s; funders: %(funders)s", reach["k"], total=reach["total"],
+            steps=reach["by_step"], pm=", ".join(reach["policymakers"]) or "-",
+            funders=", ".join(reach["funders"]) or "-"))
+    return lines
 
 
 def localised(report: dict, lang: str = "en") -> dict:

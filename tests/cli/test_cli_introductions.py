@@ -191,7 +191,7 @@ def test_policymakers_and_level_on_the_command_line(both_db):
             "policymakers (municipal level):") in out
     assert "before 25.0% (1/4), after 50.0% (2/4)" in out
     out = cli("influence", "c4", "--policymakers", "MX")
-    assert "mx_policymakers  shortest      C4 > C3 > SEGOB" in out  # names, as printed
+    assert "Mexican policymakers   Shortest       C4 > C3 > SEGOB" in out  # names, as printed
     r = CliRunner().invoke(main, ["introductions", "plan", "--level", "county"],
                            env={"GRAPHSVC_DB": both_db})
     assert r.exit_code != 0 and "county" in r.output
