@@ -272,8 +272,9 @@ _plan_params = [
     _q("k", f"How many introductions (1-{MAX_PLAN}).",
        {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
     _q("goal", "The indicator to move; by default the first of two-step reach, "
-       "direct-tie reach and community bridges that one introduction can raise on "
-       "the data loaded.", {"type": "string", "enum": list(GOALS)}),
+       "direct-tie reach and community bridges whose plan finds all k introductions on "
+       "the data loaded (else the one improving most).",
+       {"type": "string", "enum": list(GOALS)}),
     _q("hops", "policymaker_reach: steps from a policymaker that count as reached "
        "(2 when a goal is given; else chosen with the goal).",
        {"type": "integer", "minimum": 1, "maximum": 3}),

@@ -163,10 +163,10 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
     if query["goal"] is None:
         chosen = access.view.cached(
             "plan_default", lambda G: default_goal(
-                G, introductions=access.view.introductions(), partition=part,
+                G, query["k"], introductions=access.view.introductions(), partition=part,
                 policymakers=query["policymakers"], level=query["level"],
                 hops=query["hops"]),
-            (query["hops"], query["policymakers"], query["level"]))
+            (query["k"], query["hops"], query["policymakers"], query["level"]))
         query = PlanQuery(query, goal=chosen["goal"], hops=chosen["hops"])
     elif query["hops"] is None:
         query = PlanQuery(query, hops=2)

@@ -275,12 +275,12 @@ def indicator_text(plan: dict) -> str:
 
 def _chosen_text(report: dict) -> str:
     """Why the plan has this goal when none was asked for."""
-    text = _("Goal and steps chosen from the data loaded: the first with an introduction "
-             "that raises its indicator.")
+    text = _("Goal and steps chosen from the data loaded: the first whose plan finds "
+             "every introduction asked for, else the one that raises its indicator most.")
     tried = [indicator_text({**report, "goal": g, "hops": h})
              for g, h in report["chosen"].get("tried", [])]
     if tried and not report.get("blocked"):
-        text += " " + _("Nothing to improve for: %(list)s.", list="; ".join(tried))
+        text += " " + _("Tried first, with less to improve: %(list)s.", list="; ".join(tried))
     return text
 
 

@@ -387,19 +387,20 @@ def _bridges_blocked(before) -> str:
     return "no_candidates"
 
 
-def default_goal(G, *, introductions=(), seed: int = 0, partition: dict | None = None,
-                 policymakers: str = "US", level: str | None = None,
-                 hops: int | None = None) -> dict:
-    """The first goal of :data:`DEFAULT_TRIES` (with ``hops`` given, only
-    those with that many hops, and the bridges) whose plan has something to
-    improve on ``G``: one introduction that moves its indicator.
+def default_goal(G, k: int = 1, *, introductions=(), seed: int = 0,
+                 partition: dict | None = None, policymakers: str = "US",
+                 level: str | None = None, hops: int | None = None) -> dict:
+    """A goal with something to improve on ``G``: the first of
+    :data:`DEFAULT_TRIES` (with ``hops`` given, only those with that many
+    hops, and the bridges) whose plan of ``k`` finds all ``k`` introductions;
+    else the one whose plan raises its indicator most; else, when none can
+    raise it, the first, so its plan can say why.
 
     Returns
     -------
     dict
         ``{"goal", "hops", "tried"}``: ``tried`` lists the ``[goal, hops]``
-        tried before it with nothing to improve. When no goal can improve,
-        the first one tried, so its plan can say why.
+        tried before the one chosen.
 
     Examples
     --------
@@ -418,12 +419,16 @@ def default_goal(G, *, introductions=(), seed: int = 0, partition: dict | None =
              if hops is None or g != "policymaker_reach" or h == hops]
     if hops is not None and ("policymaker_reach", hops) not in tries:
         tries.insert(0, ("policymaker_reach", hops))
-    tried: list[list] = []
+    gains: list[int] = []
     for goal, h in tries:
-        p = plan_introductions(G, 1, goal, introductions=introductions, seed=seed,
+        p = plan_introductions(G, k, goal, introductions=introductions, seed=seed,
                                partition=partition, hops=h, policymakers=policymakers,
                                level=level)
-        if p["steps"] and p["steps"][0]["gain"] > 0:
-            return {"goal": goal, "hops": h, "tried": tried}
-        tried.append([goal, h])
-    return {"goal": tries[0][0], "hops": tries[0][1], "tried": tried}
+        if len(p["steps"]) == k and p["steps"][-1]["gain"] > 0:
+            return {"goal": goal, "hops": h, "tried": [list(t) for t in tries[:len(gains)]]}
+        gains.append(sum(s["gain"] for s in p["steps"]))
+    best = max(range(len(tries)), key=lambda i: (gains[i] > 0, gains[i], -i))
+    if not gains[best]:
+        best = 0
+    return {"goal": tries[best][0], "hops": tries[best][1],
+            "tried": [list(t) for t in tries[:best]]}
