@@ -280,7 +280,8 @@ def _chosen_text(report: dict) -> str:
     tried = [indicator_text({**report, "goal": g, "hops": h})
              for g, h in report["chosen"].get("tried", [])]
     if tried and not report.get("blocked"):
-        text += " " + _("Tried first, with less to improve: %(list)s.", list="; ".join(tried))
+        text += " " + _("Tried first, with less to improve: %(list)s.",
+                        list="; ".join(t.rstrip(".") for t in tried))
     return text
 
 
