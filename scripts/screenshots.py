@@ -64,13 +64,14 @@ def featured_actor(service: GraphService) -> str:
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = [("dashboard", "/", "en-US"), ("actors", "/actors?country=MX", "en-US"),
-         ("actor", "/actors/{actor}", "en-US"),
+         ("actor", "/actors/{actor}", "en-US"), ("actor-es", "/actors/{actor}", "es-MX"),
          ("map", "/map?size_by=betweenness&color_by=community", "en-US"),
          ("map-focus", "/map?focus=ex-asociacion-ejemplo-pelicano&to=us_policymakers", "en-US"),
          ("map-ego-es", "/map?ego={actor}&depth=2", "es-MX"), ("dashboard-es", "/", "es-MX"),
          ("communities", "/communities", "en-US"),
          ("introductions", "/actors/{actor}/introductions?mode=policymaker&limit=4", "en-US"),
          ("introductions-plan-es", "/introductions/plan?k=4", "es-MX"),
+         ("introductions-menu-es", "/introductions?q=ejemplo", "es-MX"),
          ("tie-form-es", "/actors/{actor}/ties/new", "es-MX")]
 #: Shots taken as an editor, with what to do on the page before the shot.
 EDITOR_SHOTS = {"tie-form-es": tie_form}

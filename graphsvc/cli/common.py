@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import click
 
@@ -16,6 +17,22 @@ def get_service(ctx: click.Context) -> GraphService:
         root.obj = GraphService.from_config(load_config())
         root.call_on_close(root.obj.close)
     return root.obj
+
+
+def cli_lang(explicit: str | None = None) -> str:
+    """The language the command line speaks: ``explicit`` (a command's
+    ``--lang``), else ``graphsvc --lang``, else the locale in ``LC_ALL``,
+    ``LC_MESSAGES`` or ``LANG`` (``es...``: Spanish), else English."""
+    if explicit:
+        return explicit
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("graphsvc.lang"):
+        return ctx.find_root().meta["graphsvc.lang"]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
 
 
 def pass_service(f):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..model import ACTOR_KINDS, INTRODUCTION_STATUSES
-from .common import get_service, policymaker_options
+from .common import cli_lang, get_service, policymaker_options
 from .time import as_of_option, as_of_words
 
 FORMATS = ("text", "json", "csv", "html")
@@ -39,9 +39,9 @@ def _words(report: dict, lang: str) -> dict:
     return localised(report, lang)
 
 
-_LANG = click.option("--lang", type=click.Choice(["en", "es"]), default="en",
-                     show_default=True,
-                     help="Language of the report (html, csv, json; the reasons in text).")
+_LANG = click.option("--lang", type=click.Choice(["en", "es"]), default=None,
+                     help="Language of the report (html, csv, json; the reasons in text); "
+                     "default: graphsvc --lang, else the locale (LANG).")
 
 
 @click.group()
@@ -73,6 +73,7 @@ def introductions():
 def suggest(actor_id, mode, limit, fmt, output, country, kind, city, issue_area,
             public_only, policymakers, level, lang, as_of):
     """Ranked introductions for one actor, with reasons and a broker."""
+    lang = cli_lang(lang)
     from ..errors import NotFound
     from ..model import check_policymakers
     from ..queries.introductions import suggest_introductions, suggestions_report
@@ -174,6 +175,7 @@ def record(source, target, via, status, note, public):
 def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, policymakers,
          level, lang, as_of):
     """A plan of K introductions chosen greedily to move a cross-border indicator."""
+    lang = cli_lang(lang)
     from ..queries.introductions import plan_introductions, plan_report
 
     svc = _service()
@@ -198,10 +200,8 @@ def plan(k, goal, fmt, output, seed, hops, communities, min_ties, public_only, p
               f"  before {b['value']:.1%} ({b['count']}/{b['total']}), "
               f"after {a['value']:.1%} ({a['count']}/{a['total']})",
               f"Optimises: {p['optimises']}"]
-    if not p["steps"]:
-        lines.append("No introduction can raise this indicator"
-                     + (" (it is already at its maximum)." if b["count"] == b["total"]
-                        else "."))
+    if p.get("blocked_text"):
+        lines += [f"{p['blocked_title']} {p['blocked_text']}", p["blocked_hint"]]
     for s in p["steps"]:
         lines.append(f"{s['rank']:>3}. {s['source_name']} ({s['source']}) <-> "
                      f"{s['target_name']} ({s['target']})  +{s['gain']}")

@@ -297,23 +297,27 @@ def influence(actor, kinds, directed, combine, public_only, reach, policymakers,
     def name(node) -> str:
         return str(H.nodes[node].get("name") or node)
 
+    from ..web.reports import influence_lines
+    from .common import cli_lang
+
     click.echo(as_of_words(as_of))
     side, level = check_policymakers(policymakers, level)
     target = next(t for t, s in F.TARGET_SETS.items() if s == side)
-    click.echo(f"from {name(actor)} ({actor})")
+    rows = []
     for _, r in F.influence_paths(H, actor, (target, "funders"), level=level).iterrows():
-        head = f"{r['targets']:16} {r['route']:13}"
-        if r["target"] is None or pd.isna(r["target"]):
-            click.echo(f"{head} no route")
-        else:
-            # ids never hold spaces (graphsvc.model), so the path splits on " > "
-            names = " > ".join(name(n) for n in str(r["path"]).split(" > "))
-            click.echo(f"{head} {names}  ({int(r['hops'])} ties: {r['kinds']}; "
-                       f"cost {r['cost']:.2f})")
+        found = not (r["target"] is None or pd.isna(r["target"]))
+        # ids never hold spaces (graphsvc.model), so the path splits on " > "
+        rows.append({"targets": r["targets"], "route": r["route"],
+                     "names": [name(n) for n in str(r["path"]).split(" > ")] if found
+                     else None, "hops": int(r["hops"]) if found else 0,
+                     "kinds": str(r["kinds"]).split(" > ") if found else [],
+                     "cost": float(r["cost"]) if found else 0.0})
     rr = F.reach(H, actor, k=reach)
-    click.echo(f"within {reach} ties: {rr.total} actors {rr.by_step}; policymakers: "
-               f"{', '.join(map(name, rr.policymakers)) or '-'}; funders: "
-               f"{', '.join(map(name, rr.funders)) or '-'}")
+    for line in influence_lines(f"{name(actor)} ({actor})", rows, {
+            "k": reach, "total": rr.total, "by_step": rr.by_step,
+            "policymakers": [name(n) for n in rr.policymakers],
+            "funders": [name(n) for n in rr.funders]}, cli_lang()):
+        click.echo(line)
 
 
 COMMANDS = [metrics, indicators, communities, influence]

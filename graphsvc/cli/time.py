@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from ..snapshot import ALL_TIME, as_of_key
-from .common import get_service
+from .common import cli_lang, get_service
 
 __all__ = ["as_of_option", "as_of_words", "note_as_of", "COMMANDS"]
 
@@ -105,8 +105,9 @@ _PUBLIC_ONLY = click.option("--public-only", is_flag=True,
               default="text", show_default=True,
               help="csv: one row per tie begun or ended.")
 @click.option("--output", "-o", metavar="PATH", help="Write to this file.")
-@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
-              help="Language of the html report.")
+@click.option("--lang", type=click.Choice(["en", "es"]), default=None,
+              help="Language of the html report; default: graphsvc --lang, else the "
+              "locale (LANG).")
 @_PUBLIC_ONLY
 def changes(day1, day2, fmt, output, lang, public_only):
     """What changed between two days.
@@ -140,7 +141,7 @@ def changes(day1, day2, fmt, output, lang, public_only):
     elif fmt == "html":
         from ..web.reports import render_time_report
 
-        _write(render_time_report("changes", report, lang), output, "changes")
+        _write(render_time_report("changes", report, cli_lang(lang)), output, "changes")
     else:
         _write(_changes_text(report), output, "changes")
 

@@ -294,8 +294,9 @@ def _policymaker_params(where: str) -> list:
 
 
 _suggest_params = [
-    _q("mode", "Who to suggest.", {"type": "string", "enum": list(MODES),
-                                    "default": "open"}),
+    _q("mode", "Who to suggest; by default chosen by the actor's kind: peer for "
+       "civil society and networks, open for everyone else.",
+       {"type": "string", "enum": list(MODES)}),
     _q("limit", f"How many (1-{MAX_SUGGESTIONS}).",
        {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": 10}),
     _q("kind", "Only candidates of this kind.",
@@ -308,10 +309,13 @@ _suggest_params = [
 _plan_params = [
     _q("k", f"How many introductions (1-{MAX_PLAN}).",
        {"type": "integer", "minimum": 1, "maximum": MAX_PLAN, "default": 10}),
-    _q("goal", "The indicator to move.", {"type": "string", "enum": list(GOALS),
-                                          "default": "policymaker_reach"}),
-    _q("hops", "policymaker_reach: steps from a policymaker that count as reached.",
-       {"type": "integer", "minimum": 1, "maximum": 3, "default": 2}),
+    _q("goal", "The indicator to move; by default the first of two-step reach, "
+       "direct-tie reach and community bridges whose plan finds all k introductions on "
+       "the data loaded (else the one improving most).",
+       {"type": "string", "enum": list(GOALS)}),
+    _q("hops", "policymaker_reach: steps from a policymaker that count as reached "
+       "(2 when a goal is given; else chosen with the goal).",
+       {"type": "integer", "minimum": 1, "maximum": 3}),
     *_policymaker_params("goal=policymaker_reach"),
 ]
 _convening_params = [

@@ -399,7 +399,10 @@ def merge_page(access: Access, survivor: str, merged: str | None) -> dict:
         M = _visible_actor(access.view.service, access, merged)
         page.update(merged=M.to_record(), merged_ties=len(access.view.ties(merged, as_of=ALL_TIME)),
                     merged_revision=access.view.revision("actor", merged),
-                    fields=[{"name": f, "survivor": getattr(S, f), "merged": getattr(M, f)}
+                    fields=[{"name": f, "survivor": getattr(S, f), "merged": getattr(M, f),
+                             # as the page shows them: vocabulary values by their label
+                             "survivor_text": value_label("actor", f, getattr(S, f)),
+                             "merged_text": value_label("actor", f, getattr(M, f))}
                             for f in MERGE_FIELDS])
     page["duplicates"] = [d for d in duplicates(access, S) if d["id"] != merged]
     return page

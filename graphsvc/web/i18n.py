@@ -16,8 +16,9 @@ from jinja2 import pass_context
 __all__ = ["LANGUAGES", "select_locale", "init_app", "kind_label", "tie_kind_label",
            "country_name", "provenance_label", "visibility_label", "area_label", "role_label",
            "population_label", "phase_label", "subtype_label", "actor_role_label",
-           "status_label", "problem_text", "value_label", "LANG_COOKIE", "event_kind_label",
-           "participant_role_label", "group_kind_label", "member_role_label"]
+           "status_label", "problem_text", "problem_sentence", "value_label", "LANG_COOKIE",
+           "event_kind_label", "participant_role_label", "group_kind_label",
+           "member_role_label"]
 
 #: Supported languages, in the order the switch shows them.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
@@ -449,6 +450,10 @@ _PROBLEM_WORDS: list[tuple[str, object]] = [
     (r"Add a column named (?P<f>\w+)\.(?P<rest>.*)", _l("Add a column named %(f)s.%(rest)s")),
     (r"Use ids to be sure which actor is meant\.",
      _l("Use ids to be sure which actor is meant.")),
+    (r"Use an actor id as stored \(see the actors list\)\.",
+     _l("Use an actor id as stored (see the actors list).")),
+    (r"Leave out --public-only to include restricted actors\.",
+     _l("Leave out --public-only to include restricted actors.")),
 ]
 _PROBLEM_RES = [(re.compile(p, re.S), t) for p, t in _PROBLEM_WORDS]
 
@@ -470,3 +475,28 @@ def problem_text(text) -> str:
                 groups["rest"] = " " + problem_text(groups["rest"].strip())
             return str(template) % groups if groups else str(template)
     return text
+
+
+def problem_sentence(p) -> str:
+    """A :class:`~graphsvc.errors.Problem` (where, what, what to do) or an
+    error (message and hint) as one line in the current language, as the
+    command line prints it."""
+    from flask_babel import gettext as _
+
+    from ..errors import Problem, _sentences
+
+    if isinstance(p, Problem):
+        where = []
+        if p.file:
+            where.append(p.file)
+        if p.row is not None:
+            where.append(_("row %(num)d", num=p.row))
+        if p.column:
+            where.append(_("column '%(name)s'", name=p.column))
+        elif p.field:
+            where.append(_("field '%(name)s'", name=p.field))
+        message = problem_text(p.message)
+        text = f"{', '.join(where)}: {message}" if where else message
+        return _sentences(text, problem_text(p.hint))
+    return _sentences(problem_text(getattr(p, "message", str(p))),
+                      problem_text(getattr(p, "hint", None)))

@@ -37,6 +37,8 @@ from ..queries.introductions import (
     GOALS,
     MODES,
     convening_report,
+    default_goal,
+    default_mode,
     plan_convening,
     plan_introductions,
     plan_report,
@@ -54,7 +56,7 @@ __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggesti
            "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS",
            "report_rows", "MODE_LABELS", "GOAL_LABELS", "MAX_SUGGESTIONS", "MAX_PLAN",
            "PROFILE_SUGGESTIONS", "ConveningQuery", "convening_query", "convening",
-           "convening_from_args", "MAX_CONVENING"]
+           "convening_from_args", "MAX_CONVENING", "find_actor"]
 
 MAX_SUGGESTIONS = 50
 #: The plan is greedy over the whole graph: a web request keeps it short.
@@ -75,7 +77,8 @@ class SuggestQuery(dict):
 
 
 class PlanQuery(dict):
-    """``k``, ``goal``, ``hops``, ``policymakers`` and ``level``, checked."""
+    """``k``, ``goal``, ``hops``, ``policymakers`` and ``level``, checked;
+    ``goal`` and ``hops`` are None when not asked for (chosen from the data)."""
 
 
 def _policymakers(r: _Reader) -> tuple[str, str | None]:
@@ -87,7 +90,7 @@ def _policymakers(r: _Reader) -> tuple[str, str | None]:
 
 def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
     r = _Reader(args)
-    mode = _one(r, "mode", r.choices("mode", MODES)) or "open"
+    mode = _one(r, "mode", r.choices("mode", MODES))  # None: by the actor's kind
     limit = r.integer("limit", default_limit, 1, MAX_SUGGESTIONS)
     kind = _one(r, "kind", r.choices("kind", ACTOR_KINDS))
     country = _one(r, "country", r.countries("country"))
@@ -103,8 +106,8 @@ def suggest_query(args: MultiDict, default_limit: int = 10) -> SuggestQuery:
 def plan_query(args: MultiDict) -> PlanQuery:
     r = _Reader(args)
     k = r.integer("k", 10, 1, MAX_PLAN)
-    goal = _one(r, "goal", r.choices("goal", GOALS)) or "policymaker_reach"
-    hops = r.integer("hops", 2, 1, 3)
+    goal = _one(r, "goal", r.choices("goal", GOALS))
+    hops = r.integer("hops", None, 1, 3)
     side, level = _policymakers(r)
     r.done()
     return PlanQuery(k=k, goal=goal, hops=hops, policymakers=side, level=level)
@@ -161,6 +164,8 @@ def suggestions(service: GraphService, access: Access, actor_id: str,
     G = _snapshot(service, access)
     if actor_id not in G:
         raise NotFound(_("No actor with id '%(id)s'.", id=actor_id), details={"id": actor_id})
+    if not query.get("mode"):
+        query = SuggestQuery(query, mode=default_mode(G.nodes[actor_id].get("kind")))
     got = suggest_introductions(G, actor_id, query["mode"], limit=query["limit"],
                                 introductions=access.view.introductions(actor_id),
                                 partition=access.view.partition(),
@@ -186,6 +191,17 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
     """
     G = _snapshot(service, access)
     part = access.view.partition()
+    chosen = None
+    if query["goal"] is None:
+        chosen = access.view.cached(
+            "plan_default", lambda G: default_goal(
+                G, query["k"], introductions=access.view.introductions(), partition=part,
+                policymakers=query["policymakers"], level=query["level"],
+                hops=query["hops"]),
+            (query["k"], query["hops"], query["policymakers"], query["level"]))
+        query = PlanQuery(query, goal=chosen["goal"], hops=chosen["hops"])
+    elif query["hops"] is None:
+        query = PlanQuery(query, hops=2)
     p = access.view.cached(
         "plan", lambda G: plan_introductions(G, query["k"], query["goal"],
                                              introductions=access.view.introductions(),
@@ -193,8 +209,9 @@ def plan(service: GraphService, access: Access, query: PlanQuery) -> dict:
                                              policymakers=query["policymakers"],
                                              level=query["level"]),
         (query["k"], query["goal"], query["hops"], query["policymakers"], query["level"]))
-    report = localise(plan_report(G, copy.deepcopy(p)))  # wording is per request
-    report.update(k=query["k"], hops=query["hops"])
+    report = plan_report(G, copy.deepcopy(p))
+    report.update(k=query["k"], hops=query["hops"], chosen=chosen)
+    localise(report)  # wording is per request
     return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
 
 
@@ -252,6 +269,29 @@ def _record_summary(intro) -> dict:
             "status": intro.status,
             "tie": tie_id(intro.source, intro.target, "informal", "introduction")
             if made else None, "tie_visibility": "restricted" if made else None}
+
+
+def find_actor(service: GraphService, access: Access, actor_id: str, q: str,
+               limit: int = 20) -> dict:
+    """The introductions page's actor picker: ``actor`` (an id, when one was
+    chosen, or when the name ``q`` matches exactly one visible actor), else
+    the visible actors whose name, id or city match ``q`` (``matches``,
+    ``total``)."""
+    from .data import actors
+    from .params import actor_query
+
+    out: dict = {"dataset": _dataset(service, _snapshot(service, access)), "q": q,
+                 "matches": [], "total": 0, "actor": None}
+    if actor_id:
+        _visible_actor(service, access, actor_id)  # 404 for one not visible
+        return {**out, "actor": actor_id}
+    if q:
+        found = actors(service, access, actor_query(MultiDict({"q": q[:200],
+                                                               "limit": str(limit)})))
+        out.update(matches=found["items"], total=found["total"])
+        if found["total"] == 1:
+            out["actor"] = found["items"][0]["id"]
+    return out
 
 
 # --- for the request's views ------------------------------------------------

@@ -250,6 +250,22 @@ def actor_report_json(actor_id):
     return response
 
 
+@bp.get("/introductions")
+def introductions_page():
+    """Introductions: pick an actor by name (``?q=``, or ``?actor=`` once
+    chosen) for its suggestions, or go to the network plan."""
+    from .introductions import find_actor
+    from .templating import keep_as_of
+
+    chosen = (request.args.get("actor") or "").strip()
+    found = find_actor(get_service(), current_access(), chosen,
+                       (request.args.get("q") or "").strip())
+    if found.get("actor"):
+        return redirect(url_for("pages.actor_report", actor_id=found["actor"],
+                                **keep_as_of()), 303)
+    return render_template("introductions.html", page=found)
+
+
 @bp.get("/introductions/plan")
 def plan_page():
     report = plan_from_args(request.args)

@@ -64,6 +64,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.actor_report": "view",
     "pages.actor_report_csv": "view",
     "pages.actor_report_json": "view",
+    "pages.introductions_page": "view",
     "pages.plan_page": "view",
     "pages.plan_csv": "view",
     "pages.plan_json": "view",

@@ -20,6 +20,7 @@ cannot inject markup.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -46,7 +47,7 @@ __all__ = ["MODE_LABELS", "GOAL_LABELS", "POLICYMAKER_LABELS",
            "policymakers_text", "COLUMNS", "reason_text", "broker_text",
            "indicator_text", "localise", "localised", "report_rows", "report_json",
            "render_report", "render_time_report", "FORMATS", "convening_reason_text",
-           "convening_rows"]
+           "convening_rows", "in_language", "problem_line", "influence_lines"]
 
 #: What :func:`render_report` can produce.
 FORMATS = ("html", "csv", "json")
@@ -86,6 +87,39 @@ _OPTIMISES = {
         "separated (farthest apart in the graph of communities), then the largest; "
         "the tie is between the two actors the recommender scores highest among each "
         "community's five best-connected members."),
+}
+#: Why no introduction can raise a plan's indicator, and what to try
+#: (the plan's ``blocked`` code, graphsvc.queries.introductions.plan).
+_BLOCKED = {
+    "no_civil_society": (
+        _l("There is no Mexican civil-society actor in the data you may see, so nobody "
+           "can be brought within reach."),
+        _l("Import Mexican civil-society actors (country MX; kind cso, shelter, "
+           "faith_based or migrant_led), or choose the goal \"Bridges between "
+           "communities\".")),
+    "no_policymakers": (
+        _l("There is no policymaker of this country and level of government in the "
+           "data you may see."),
+        _l("Choose other policymakers or any level of government, or the goal "
+           "\"Bridges between communities\".")),
+    "all_reached": (
+        _l("Every Mexican civil-society actor is already within reach at this number "
+           "of steps."),
+        _l("Choose fewer steps (1 counts direct ties only, as the 2021 survey did), or "
+           "the goal \"Bridges between communities\".")),
+    "few_communities": (
+        _l("The network has fewer than two communities of three or more actors, so "
+           "there is no pair of communities to join."),
+        _l("Choose the goal \"Reach of US policymakers\", or import more actors and "
+           "ties.")),
+    "all_joined": (
+        _l("Every pair of the largest communities is already joined by a tie."),
+        _l("Choose the goal \"Reach of US policymakers\"; on the command line, "
+           "--min-ties asks for more ties between each pair.")),
+    "no_candidates": (
+        _l("Every introduction that could raise it is already a tie, or was recorded "
+           "as made or declined."),
+        _l("Choose another goal, number of steps or policymakers.")),
 }
 _PARTS = {
     "common_contacts": _l("Contacts in common"),
@@ -304,6 +338,18 @@ def indicator_text(plan: dict) -> str:
              "%(num)d ties", num=n)
 
 
+def _chosen_text(report: dict) -> str:
+    """Why the plan has this goal when none was asked for."""
+    text = _("Goal and steps chosen from the data loaded: the first whose plan finds "
+             "every introduction asked for, else the one that raises its indicator most.")
+    tried = [indicator_text({**report, "goal": g, "hops": h})
+             for g, h in report["chosen"].get("tried", [])]
+    if tried and not report.get("blocked"):
+        text += " " + _("Tried first, with less to improve: %(list)s.",
+                        list="; ".join(t.rstrip(".") for t in tried))
+    return text
+
+
 def _localise_items(items: list[dict]) -> None:
     for s in items:
         for r in s["reasons"]:
@@ -318,7 +364,8 @@ def localise(report: dict) -> dict:
     Each reason gets ``text``, each suggestion or step ``broker_text``,
     each weight ``label``; a suggestions report gets ``mode_text`` and the
     actor's ``kind_text``, a plan ``goal_text``, ``indicator`` and
-    ``optimises``.
+    ``optimises`` (and ``blocked_text`` and ``blocked_hint`` when nothing can
+    raise it, ``chosen_text`` when its goal was chosen from the data).
     """
     for w in report["weights"]:
         w["label"] = str(_PARTS[w["code"]])
@@ -332,6 +379,12 @@ def localise(report: dict) -> dict:
                 report.get("policymakers"), report.get("level")))
         report["indicator"] = indicator_text(report)
         report["optimises"] = str(_OPTIMISES[report["goal"]])
+        if report.get("blocked"):
+            why, hint = _BLOCKED[report["blocked"]]
+            report["blocked_text"], report["blocked_hint"] = str(why), str(hint)
+            report["blocked_title"] = _("No introduction can raise this indicator.")
+        if report.get("chosen"):
+            report["chosen_text"] = _chosen_text(report)
     else:
         _localise_items(report["suggestions"])
         report["mode_text"] = str(MODE_LABELS[report["mode"]])
@@ -439,6 +492,56 @@ def render_report(report: dict, fmt: str = "html", lang: str = "en") -> str:
         if fmt == "csv":
             return report_rows(r)
         return _html(r)
+
+
+@contextlib.contextmanager
+def in_language(lang: str):
+    """Words in ``lang`` outside a request (the command line)."""
+    with _renderer().test_request_context("/"), force_locale(lang):
+        yield
+
+
+def problem_line(p, lang: str = "en") -> str:
+    """A problem or an error as one line in ``lang``
+    (:func:`graphsvc.web.i18n.problem_sentence`)."""
+    from .i18n import problem_sentence
+
+    with in_language(lang):
+        return problem_sentence(p)
+
+
+#: Whose routes the influence report lists (graphsvc.queries.influence.TARGET_SETS).
+INFLUENCE_TARGETS = {
+    "us_policymakers": _l("US policymakers"), "mx_policymakers": _l("Mexican policymakers"),
+    "other_policymakers": _l("policymakers of other countries and international bodies"),
+    "policymakers": _l("policymakers of every country"), "funders": _l("Funders"),
+}
+INFLUENCE_ROUTES = {"shortest": _l("Shortest"), "trusted": _l("Most trusted")}
+
+
+def influence_lines(actor: str, rows: list[dict], reach: dict, lang: str = "en") -> list[str]:
+    """The command line's influence report in ``lang``: one line per route
+    (``rows``: ``targets``, ``route``, ``names`` or None for no route,
+    ``hops``, ``kinds``, ``cost``), then what is within ``reach["k"]`` ties."""
+    with in_language(lang):
+        lines = [_("from %(actor)s", actor=actor)]
+        for r in rows:
+            head = f"{str(INFLUENCE_TARGETS.get(r['targets'], r['targets'])):22} " \
+                   f"{str(INFLUENCE_ROUTES.get(r['route'], r['route'])):14}"
+            if r["names"] is None:
+                lines.append(f"{head} {_('no route')}")
+                continue
+            lines.append(f"{head} {' > '.join(r['names'])}  (" + ngettext(
+                "%(num)d tie: %(kinds)s; cost %(cost)s", "%(num)d ties: %(kinds)s; cost "
+                "%(cost)s", r["hops"], kinds=_tie_kinds(r["kinds"]),
+                cost=f"{r['cost']:.2f}") + ")")
+        lines.append(ngettext(
+            "within %(num)d tie: %(total)d actors %(steps)s; policymakers: %(pm)s; "
+            "funders: %(funders)s", "within %(num)d ties: %(total)d actors %(steps)s; "
+            "policymakers: %(pm)s; funders: %(funders)s", reach["k"], total=reach["total"],
+            steps=reach["by_step"], pm=", ".join(reach["policymakers"]) or "-",
+            funders=", ".join(reach["funders"]) or "-"))
+    return lines
 
 
 def localised(report: dict, lang: str = "en") -> dict:

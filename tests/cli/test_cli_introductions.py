@@ -111,6 +111,23 @@ def test_plan(run, tmp_path):
     assert data["goal"] == "policymaker_reach" and data["illustrative"] is True
 
 
+def test_plan_that_cannot_improve_says_why_in_the_chosen_language(tmp_path):
+    from graphsvc.model import Actor, Tie
+
+    path = tmp_path / "sat.db"
+    store = SQLiteStore(path)
+    store.upsert([Actor(id="c1", name="C1", kind="cso", country="MX"),
+                  Actor(id="dhs", name="DHS", kind="government", country="US")],
+                 [Tie(source="c1", target="dhs", kind="formal")])
+    store.close()
+    r = CliRunner().invoke(main, ["introductions", "plan", "--lang", "es"],
+                           env={"GRAPHSVC_DB": str(path)})
+    assert r.exit_code == 0, r.output
+    assert ("Ninguna presentación puede subir este indicador. Todos los actores de la "
+            "sociedad civil mexicana ya están al alcance") in r.output
+    assert "Elija menos pasos" in r.output
+
+
 def test_evaluate_prints_the_comparison_table(run):
     r = run("evaluate", "--graph", "store", "--k", "5", "--hide", "0.2", "--seed", "3")
     assert r.exit_code == 0, r.output
@@ -179,7 +196,7 @@ def test_policymakers_and_level_on_the_command_line(both_db):
             "policymakers (municipal level):") in out
     assert "before 25.0% (1/4), after 50.0% (2/4)" in out
     out = cli("influence", "c4", "--policymakers", "MX")
-    assert "mx_policymakers  shortest      C4 > C3 > SEGOB" in out  # names, as printed
+    assert "Mexican policymakers   Shortest       C4 > C3 > SEGOB" in out  # names, as printed
     r = CliRunner().invoke(main, ["introductions", "plan", "--level", "county"],
                            env={"GRAPHSVC_DB": both_db})
     assert r.exit_code != 0 and "county" in r.output

@@ -131,8 +131,8 @@ def test_influence_says_no_route_for_an_actor_tied_to_no_one(db):
     store.close()
     r = run(db, "influence", "solo")
     assert r.exit_code == 0, r.output
-    lines = [x for x in r.output.splitlines() if x.startswith(("us_policymakers", "funders"))]
-    assert lines and all(x.endswith("no route") for x in lines), r.output
+    lines = [x for x in r.output.splitlines() if x.startswith(("US policymakers", "Funders"))]
+    assert len(lines) == 4 and all(x.endswith("no route") for x in lines), r.output
     assert "nan" not in r.output.split() and "from Colectivo Solo (solo)" in r.output
 
 

@@ -125,3 +125,53 @@ def test_reach_with_one_hop_counts_direct_ties():
     assert p["after"]["count"] == 2
     assert (p["goal"], p["hops"]) == ("policymaker_reach", 1)
     assert policymaker_reach(G, [("c1", "dhs")], hops=1)["count"] == 1
+
+
+def _saturated():
+    """c1 and c2 (MX CSOs) both tied to dhs (US government): everyone
+    directly tied to a policymaker; no two communities of three to bridge."""
+    actors = [Actor(id="c1", name="C1", kind="cso", country="MX"),
+              Actor(id="c2", name="C2", kind="cso", country="MX"),
+              Actor(id="dhs", name="DHS", kind="government", country="US")]
+    ties = [Tie(source="c1", target="dhs", kind="formal"),
+            Tie(source="c2", target="dhs", kind="formal")]
+    return build_snapshot(actors, ties, version=1)
+
+
+def test_default_goal_is_the_first_with_something_to_improve():
+    from graphsvc.queries.introductions import default_goal
+
+    # reach_graph: nobody within two steps, so the two-step reach can improve
+    assert default_goal(reach_graph()) == {"goal": "policymaker_reach", "hops": 2,
+                                           "tried": []}
+    # everyone within two steps and one: c2 -- c1 -- dhs, c2 one step short
+    G = build_snapshot([Actor(id="c1", name="C1", kind="cso", country="MX"),
+                        Actor(id="c2", name="C2", kind="cso", country="MX"),
+                        Actor(id="dhs", name="DHS", kind="government", country="US")],
+                       [Tie(source="c1", target="dhs", kind="formal"),
+                        Tie(source="c2", target="c1", kind="formal")])
+    assert default_goal(G)["hops"] == 1
+    # asked for two steps, which cannot improve, nor can the bridges: the first
+    # one tried, so its plan says why
+    assert default_goal(G, hops=2) == {"goal": "policymaker_reach", "hops": 2, "tried": []}
+    # reach_graph: within two steps three introductions reach everyone (the
+    # hand-worked greedy above); a plan of four finds a fourth only by direct ties
+    assert default_goal(reach_graph(), 3)["hops"] == 2
+    assert default_goal(reach_graph(), 4) == {"goal": "policymaker_reach", "hops": 1,
+                                              "tried": [["policymaker_reach", 2]]}
+
+
+def test_a_plan_that_cannot_improve_says_why():
+    from graphsvc.queries.introductions import default_goal
+
+    G = _saturated()
+    assert default_goal(G, 5) == {"goal": "policymaker_reach", "hops": 2, "tried": []}
+    assert plan_introductions(G, 3, hops=2)["blocked"] == "all_reached"
+    assert plan_introductions(G, 3, "community_bridges")["blocked"] == "few_communities"
+    assert plan_introductions(G, 3, policymakers="MX")["blocked"] == "no_policymakers"
+    # declined: the one pair that could help is closed
+    H = build_snapshot([Actor(id="c1", name="C1", kind="cso", country="MX"),
+                        Actor(id="dhs", name="DHS", kind="government", country="US")], [])
+    declined = [Introduction(source="c1", target="dhs", status="declined")]
+    assert plan_introductions(H, 3, introductions=declined)["blocked"] == "no_candidates"
+    assert plan_introductions(H, 3)["blocked"] is None

@@ -110,11 +110,12 @@ def sign_in_browser(browser, url, username, password, locale="en-US") -> dict:
     return state
 
 
-def illustrative_viewer_server(tmp_path_factory, browser, name: str):
+def illustrative_viewer_server(tmp_path_factory, browser, name: str, role: str = "viewer"):
     """Serve the illustrative network on a real store, signed in as a viewer
-    (who sees the graph without its restricted records): yields the
-    :class:`LiveServer` with ``app`` and the browser ``state`` of the session.
-    For module-scoped fixtures: ``yield from illustrative_viewer_server(...)``."""
+    (who sees the graph without its restricted records) or another ``role``:
+    yields the :class:`LiveServer` with ``app`` and the browser ``state`` of
+    the session. For module-scoped fixtures:
+    ``yield from illustrative_viewer_server(...)``."""
     from auth_helpers import PASSWORD
     from graphsvc.illustrative import load_illustrative
     from graphsvc.stores.sqlite import SQLiteStore
@@ -124,10 +125,10 @@ def illustrative_viewer_server(tmp_path_factory, browser, name: str):
     store = SQLiteStore(path)
     load_illustrative(store)
     app = make_app(store, path)
-    app.extensions["graphsvc.accounts"].create_user("viewer1", PASSWORD, "viewer", by="test")
+    app.extensions["graphsvc.accounts"].create_user(f"{role}1", PASSWORD, role, by="test")
     with LiveServer(app) as server:
         server.app = app
-        server.state = sign_in_browser(browser, server.url, "viewer1", PASSWORD)
+        server.state = sign_in_browser(browser, server.url, f"{role}1", PASSWORD)
         yield server
     store.close()
     app.extensions["graphsvc.accounts"].close()

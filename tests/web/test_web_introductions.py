@@ -27,7 +27,7 @@ def api_suggestions(client, actor="sinfronteras", **args):
 
 
 def test_suggestions_exclude_tied_actors_and_name_real_brokers(client, store):
-    body = api_suggestions(client, limit=10)
+    body = api_suggestions(client, limit=10, mode="open")
     got = {s["actor"]: s for s in body["suggestions"]}
     assert set(got) <= {"prm", "href", "isolated"} and {"prm", "href"} <= set(got)
     assert got["prm"]["broker"]["broker"] == "unhcr"
@@ -44,6 +44,16 @@ def test_suggestions_exclude_tied_actors_and_name_real_brokers(client, store):
     for s in body["suggestions"]:
         assert sum(r["points"] for r in s["reasons"]) == pytest.approx(s["score"], abs=1e-3)
     assert body["dataset"]["illustrative"] is False
+
+
+def test_default_mode_follows_the_actors_kind(client):
+    # sinfronteras is a Mexican CSO: peers first (model.CIVIL_SOCIETY_KINDS);
+    # prm, a US government body, gets the open mode
+    assert api_suggestions(client)["mode"] == "peer"
+    assert api_suggestions(client, actor="prm")["mode"] == "open"
+    html = client.get("/actors/sinfronteras").get_data(as_text=True)
+    assert '<option value="peer" selected>' in html
+    assert "/actors/sinfronteras/introductions?mode=peer" in html
 
 
 def test_modes_change_the_candidates(client):
@@ -76,7 +86,7 @@ def test_unknown_actor_is_404_everywhere(client):
 
 
 def test_profile_shows_suggestions_with_broker_and_mode(client):
-    html = client.get("/actors/sinfronteras").get_data(as_text=True)
+    html = client.get("/actors/sinfronteras?mode=open").get_data(as_text=True)
     assert "Not available yet in this version: suggested introductions" not in html
     assert 'class="suggestion-name" href="/actors/prm"' in html
     assert "Ask UNHCR" in html
@@ -119,7 +129,8 @@ def test_report_csv_is_the_report(client):
 
 
 def test_report_in_spanish(client):
-    html = client.get("/actors/sinfronteras/introductions", headers=ES).get_data(as_text=True)
+    html = client.get("/actors/sinfronteras/introductions?mode=open",
+                      headers=ES).get_data(as_text=True)
     assert "<h1>Presentaciones sugeridas</h1>" in html
     assert "1 contacto en común (UNHCR)" in html
     text = client.get("/actors/sinfronteras/introductions.csv",
@@ -230,10 +241,12 @@ def _plans(app) -> list:
 
 
 def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, store):
-    first = client.get("/api/v1/introductions/plan?k=1").get_json()
+    # the goal named: by default it is chosen from the data, which the write changes
+    PLAN = "/api/v1/introductions/plan?k=1&goal=policymaker_reach&hops=2"
+    first = client.get(PLAN).get_json()
     [key] = _plans(app)
     misses = app.extensions["graphsvc"].cache.misses
-    es = client.get("/api/v1/introductions/plan?k=1", headers=ES).get_json()
+    es = client.get(PLAN, headers=ES).get_json()
     assert _plans(app) == [key]  # served from the cache
     assert app.extensions["graphsvc"].cache.misses == misses
     assert es["indicator"].startswith("Proporción") and first["indicator"].startswith("Share")
@@ -244,16 +257,16 @@ def test_plan_is_computed_once_per_version_and_worded_per_request(client, app, s
     r = client.post("/api/v1/introductions", headers=bearer(client), json={
         "from": step["source"], "to": step["target"], "status": "made"})
     assert r.status_code == 201
-    again = client.get("/api/v1/introductions/plan?k=1").get_json()
+    again = client.get(PLAN).get_json()
     [new] = _plans(app)  # the old version's plan is gone with its version
     assert new.version > key.version
     assert again["before"]["count"] == first["after"]["count"]
 
 
 def test_report_filters(client):
-    body = api_suggestions(client, country="MX")
+    body = api_suggestions(client, country="MX", mode="open")
     assert [s["actor"] for s in body["suggestions"]] == ["href"]  # the one MX candidate
-    html = client.get("/actors/sinfronteras/introductions?country=MX&kind=faith_based"
+    html = client.get("/actors/sinfronteras/introductions?mode=open&country=MX&kind=faith_based"
                       ).get_data(as_text=True)
     assert '<option value="MX" selected>' in html
     assert 'class="suggestion-name" href="/actors/href"' in html
@@ -267,7 +280,7 @@ def test_only_editors_record_outcomes(app, store):
 
     before = state(store)
     analyst = signed_in(app, "analyst")
-    html = analyst.get("/actors/sinfronteras").get_data(as_text=True)
+    html = analyst.get("/actors/sinfronteras?mode=open").get_data(as_text=True)
     assert "Ask UNHCR" in html and '<form class="record"' not in html
     body = {"from": "sinfronteras", "to": "prm", "status": "declined"}
     assert_error(analyst.post("/api/v1/introductions", headers=bearer(analyst, "analyst1"),

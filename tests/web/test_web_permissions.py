@@ -319,6 +319,12 @@ def all_urls(app):
                    "/api/v1/actors/pub-shelter/introductions?mode=peer&limit=50",
                    "/api/v1/actors/pub-network/introductions?mode=funder&limit=50",
                    "/actors/pub-office/introductions.csv?limit=50",
+                   # (a shelter's default mode is peer: the open mode lists anyone)
+                   "/actors/pub-shelter/introductions?mode=open",
+                   "/api/v1/actors/pub-shelter/introductions?mode=open",
+                   "/actors/pub-shelter/introductions.csv?mode=open",
+                   # the introductions page's picker, by name
+                   "/introductions?q=a",
                    "/introductions/plan?goal=community_bridges&k=5",
                    "/introductions/plan.csv?k=5&hops=3",
                    "/api/v1/introductions/plan?goal=community_bridges&k=5",
@@ -422,12 +428,23 @@ def test_walk_every_route_as_each_role(app, role):
                     "/groups/zz-gr-hidden-table", "/api/v1/groups/gr-public-coalition",
                     "/actors", "/api/v1/actors?q=oculta", "/api/v1/map",
                     "/actors/zz-hidden-defender", "/map/download?ego=pub-shelter",
-                    "/actors/pub-shelter/introductions",
-                    "/api/v1/actors/pub-shelter/introductions",
-                    "/actors/pub-shelter/introductions.csv",
-                    "/api/v1/convening/plan?size=8"):
+                    "/actors/pub-shelter/introductions?mode=open",
+                    "/api/v1/actors/pub-shelter/introductions?mode=open",
+                    "/actors/pub-shelter/introductions.csv?mode=open",
+                    "/introductions?q=a", "/api/v1/convening/plan?size=8"):
             assert any(name in got[url][1] or html.escape(name) in got[url][1]
                        for name in SECRETS), url
+
+
+def test_introductions_picker_finds_only_visible_actors(app):
+    viewer, analyst = client_as(app, "viewer"), client_as(app, "analyst")
+    r = viewer.get("/introductions?q=oculta")
+    assert r.status_code == 200 and not leaked({"/": (200, r.get_data(as_text=True))},
+                                               SECRETS)
+    assert viewer.get("/introductions?actor=zz-hidden-defender").status_code == 404
+    r = analyst.get("/introductions?actor=zz-hidden-defender")
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/actors/zz-hidden-defender/introductions"
 
 
 def _without_id(text, actor_id):

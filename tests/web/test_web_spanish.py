@@ -21,38 +21,10 @@ from graphsvc.history import ChangeInfo
 from graphsvc.model import Actor, Event, Group, Introduction, Tie
 from graphsvc.stores.sqlite import SQLiteStore
 from graphsvc.web import i18n, reports
+from spanish_words import TABLES, VOCABULARIES, english_words
 from web_support import csrf, make_app, signed_in
 
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
-
-#: Vocabulary -> its label function; every vocabulary the model defines.
-VOCABULARIES = {
-    "kind": (model.ACTOR_KINDS, i18n.kind_label),
-    "tie kind": (model.TIE_KINDS, i18n.tie_kind_label),
-    "subtype": ([s for subs in model.TIE_SUBTYPES.values() for s in subs],
-                i18n.subtype_label),
-    "phase": (model.PHASES, i18n.phase_label),
-    "issue area": (model.ISSUE_AREAS, i18n.area_label),
-    "population": (model.POPULATIONS, i18n.population_label),
-    "actor role": (model.ROLES, i18n.actor_role_label),
-    "provenance": (model.PROVENANCES, i18n.provenance_label),
-    "visibility": (model.VISIBILITIES, i18n.visibility_label),
-    "status": (model.INTRODUCTION_STATUSES, i18n.status_label),
-    "level of government": (model.LEVELS, i18n.level_label),
-    "event kind": (model.EVENT_KINDS, i18n.event_kind_label),
-    "participant role": (model.PARTICIPANT_ROLES, i18n.participant_role_label),
-    "group kind": (model.GROUP_KINDS, i18n.group_kind_label),
-    "member role": (model.MEMBER_ROLES, i18n.member_role_label),
-}
-TABLES = {"kind": i18n.KIND_LABELS, "tie kind": i18n.TIE_KIND_LABELS,
-          "subtype": i18n.SUBTYPE_LABELS, "phase": i18n.PHASE_LABELS,
-          "issue area": i18n.AREA_LABELS, "population": i18n.POPULATION_LABELS,
-          "actor role": i18n.ACTOR_ROLE_LABELS, "provenance": i18n.PROVENANCE_LABELS,
-          "visibility": i18n.VISIBILITY_LABELS, "status": i18n.STATUS_NAMES,
-          "level of government": i18n.LEVEL_LABELS, "event kind": i18n.EVENT_KIND_LABELS,
-          "participant role": i18n.PARTICIPANT_ROLE_LABELS,
-          "group kind": i18n.GROUP_KIND_LABELS, "member role": i18n.MEMBER_ROLE_LABELS}
-
 
 @pytest.mark.parametrize("name", VOCABULARIES)
 def test_every_vocabulary_value_has_a_spanish_label(app, name):
@@ -64,23 +36,6 @@ def test_every_vocabulary_value_has_a_spanish_label(app, name):
     # federal, municipal)
     assert set(untranslated) <= {"formal", "informal", "individual", "federal",
                                  "municipal"}, untranslated
-
-
-def english_words(app) -> set[str]:
-    """Every vocabulary value written out and its English label, less the
-    words Spanish writes alike."""
-    words = set()
-    with app.test_request_context():
-        for values, label in VOCABULARIES.values():
-            for v in values:
-                with force_locale("en"):
-                    english = {label(v), v.replace("_", " ")}
-                with force_locale("es"):
-                    spanish = label(v).lower()
-                # a word the Spanish label holds too is Spanish (academia, LGBTQ+)
-                words |= {w for w in english
-                          if not re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", spanish)}
-    return words
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -16,11 +16,17 @@ Functions take the snapshot graph first and return plain data:
   as plain data (:mod:`graphsvc.web.reports` puts it into words).
 """
 from .brokers import best_broker, mutual_brokers, trusted_path
-from .candidates import MODES
+from .candidates import MODES, default_mode
 from .convening import plan_convening
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
-from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
+from .plan import (
+    GOALS,
+    community_bridges,
+    default_goal,
+    plan_introductions,
+    policymaker_reach,
+)
 from .report import convening_report, plan_report, suggestions_report
 from .scoring import WEIGHTS
 from .suggest import suggest_introductions
@@ -28,6 +34,7 @@ from .time_split import evaluate_time_split
 
 __all__ = [
     "MODES",
+    "default_mode",
     "GOALS",
     "WEIGHTS",
     "COUNTERPART_CITIES",
@@ -37,6 +44,7 @@ __all__ = [
     "mutual_brokers",
     "trusted_path",
     "plan_introductions",
+    "default_goal",
     "policymaker_reach",
     "community_bridges",
     "evaluate_hidden_ties",

@@ -14,7 +14,8 @@ from ...errors import not_found_actor
 from ...model import ACTOR_KINDS, CIVIL_SOCIETY_KINDS, Introduction, policymaker_target
 from .geography import city_key
 
-__all__ = ["MODES", "PEER_KINDS", "introduction_pairs", "candidate_ids", "check_actor"]
+__all__ = ["MODES", "PEER_KINDS", "default_mode", "introduction_pairs", "candidate_ids",
+           "check_actor"]
 
 #: Who may be suggested: ``peer`` (Mexican civil society <-> US organizations
 #: doing similar work), ``policymaker`` (US officials and government bodies),
@@ -25,6 +26,17 @@ MODES: tuple[str, ...] = ("peer", "policymaker", "funder", "open")
 PEER_KINDS = CIVIL_SOCIETY_KINDS | {"network"}
 
 _COUNTERPART_COUNTRY = {"MX": {"US"}, "US": {"MX"}}
+
+
+def default_mode(kind: str | None) -> str:
+    """The mode a facilitator most likely wants for an actor of this kind:
+    ``peer`` for civil society and networks (organisations doing similar work
+    across the border), ``open`` for everyone else.
+
+    >>> default_mode("shelter"), default_mode("network"), default_mode("funder")
+    ('peer', 'peer', 'open')
+    """
+    return "peer" if kind in PEER_KINDS else "open"
 
 
 def check_actor(idx, actor) -> None:

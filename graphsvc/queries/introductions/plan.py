@@ -47,10 +47,17 @@ from .brokers import broker_from_index
 from .candidates import introduction_pairs
 from .scoring import explain, score_all
 
-__all__ = ["GOALS", "plan_introductions", "policymaker_reach", "community_bridges"]
+__all__ = ["GOALS", "DEFAULT_TRIES", "plan_introductions", "default_goal", "policymaker_reach",
+           "community_bridges"]
 
 #: The indicators a plan can move (see the module notes).
 GOALS: tuple[str, ...] = ("policymaker_reach", "community_bridges")
+
+#: The goals and hops :func:`default_goal` tries, in order: the reach of
+#: policymakers within two steps, then by a direct tie (the survey's
+#: measure), then the bridges between communities.
+DEFAULT_TRIES: tuple[tuple[str, int], ...] = (
+    ("policymaker_reach", 2), ("policymaker_reach", 1), ("community_bridges", 2))
 
 
 def _adjacency(G, extra=()) -> dict:
@@ -292,12 +299,17 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
     dict
         ``{"goal", "hops", "policymakers", "level", "communities", "min_ties",
         "before", "after",
-        "steps", "illustrative"}``: the goal and the arguments that define its
+        "steps", "blocked", "illustrative"}``: the goal and the arguments that define its
         indicator; ``before``/``after`` are ``{"value", "count", "total"}``
         and each step has ``rank``, ``source``, ``target``, their names,
         ``score``, ``reasons`` (as in :func:`.scoring.explain`), ``broker``,
-        ``gain`` and ``indicator_after``. Putting the goal into words is the
-        report's job (:mod:`graphsvc.web.reports`).
+        ``gain`` and ``indicator_after``. ``blocked`` is None, or when no
+        introduction can move the indicator, why: ``no_civil_society`` (no
+        Mexican civil-society actor), ``no_policymakers`` (none of the chosen
+        side and level), ``all_reached``, ``few_communities`` (fewer than two
+        communities of three or more), ``all_joined`` or ``no_candidates``
+        (every possible pair is tied, made or declined). Putting the goal
+        into words is the report's job (:mod:`graphsvc.web.reports`).
 
     Examples
     --------
@@ -346,7 +358,77 @@ def plan_introductions(G, k: int = 20, goal: str = "policymaker_reach", *,
         count += s["gain"]
         s["indicator_after"] = count / before["total"] if before["total"] else 0.0
     after = measure(extra)
+    blocked = None
+    if not steps:
+        blocked = (_reach_blocked(G, before, policymakers, level)
+                   if goal == "policymaker_reach" else _bridges_blocked(before))
     return {"goal": goal, "hops": hops, "policymakers": policymakers, "level": level,
             "communities": communities, "min_ties": min_ties,
-            "before": before, "after": after, "steps": steps,
+            "before": before, "after": after, "steps": steps, "blocked": blocked,
             "illustrative": G.graph.get("illustrative") == "true"}
+
+
+def _reach_blocked(G, before, policymakers, level) -> str:
+    pm, _ = _sets(G, policymakers, level)
+    if not before["total"]:
+        return "no_civil_society"
+    if not pm:
+        return "no_policymakers"
+    if before["count"] == before["total"]:
+        return "all_reached"
+    return "no_candidates"
+
+
+def _bridges_blocked(before) -> str:
+    if not before["total"]:
+        return "few_communities"
+    if before["count"] == before["total"]:
+        return "all_joined"
+    return "no_candidates"
+
+
+def default_goal(G, k: int = 1, *, introductions=(), seed: int = 0,
+                 partition: dict | None = None, policymakers: str = "US",
+                 level: str | None = None, hops: int | None = None) -> dict:
+    """A goal with something to improve on ``G``: the first of
+    :data:`DEFAULT_TRIES` (with ``hops`` given, only those with that many
+    hops, and the bridges) whose plan of ``k`` finds all ``k`` introductions;
+    else the one whose plan raises its indicator most; else, when none can
+    raise it, the first, so its plan can say why.
+
+    Returns
+    -------
+    dict
+        ``{"goal", "hops", "tried"}``: ``tried`` lists the ``[goal, hops]``
+        tried before the one chosen.
+
+    Examples
+    --------
+    >>> from graphsvc.snapshot import build_snapshot
+    >>> from graphsvc.model import Actor, Tie
+    >>> G = build_snapshot(
+    ...     [Actor(id="c1", name="C1", kind="cso", country="MX"),
+    ...      Actor(id="dhs", name="DHS", kind="government", country="US"),
+    ...      Actor(id="c2", name="C2", kind="cso", country="MX")],
+    ...     [Tie(source="c1", target="dhs", kind="formal"),
+    ...      Tie(source="c2", target="c1", kind="formal")])
+    >>> default_goal(G)  # both within two steps; c2 has no direct tie yet
+    {'goal': 'policymaker_reach', 'hops': 1, 'tried': [['policymaker_reach', 2]]}
+    """
+    tries = [(g, h) for g, h in DEFAULT_TRIES
+             if hops is None or g != "policymaker_reach" or h == hops]
+    if hops is not None and ("policymaker_reach", hops) not in tries:
+        tries.insert(0, ("policymaker_reach", hops))
+    gains: list[int] = []
+    for goal, h in tries:
+        p = plan_introductions(G, k, goal, introductions=introductions, seed=seed,
+                               partition=partition, hops=h, policymakers=policymakers,
+                               level=level)
+        if len(p["steps"]) == k and p["steps"][-1]["gain"] > 0:
+            return {"goal": goal, "hops": h, "tried": [list(t) for t in tries[:len(gains)]]}
+        gains.append(sum(s["gain"] for s in p["steps"]))
+    best = max(range(len(tries)), key=lambda i: (gains[i] > 0, gains[i], -i))
+    if not gains[best]:
+        best = 0
+    return {"goal": tries[best][0], "hops": tries[best][1],
+            "tried": [list(t) for t in tries[:best]]}

@@ -1,11 +1,14 @@
-// Search-as-you-type for picking an actor by name (the tie and merge forms).
-// Asks the actors API (which searches name, id and city ignoring accents and
-// case, through the same access rules as every page) and fills the hidden id.
+// Search-as-you-type for picking an actor by name (the tie and merge forms,
+// the introductions page). Asks the actors API (which searches name, id and
+// city ignoring accents and case, through the same access rules as every
+// page) and fills the hidden id (the field named by data-id-field, else
+// "other"); with data-submit, choosing an actor submits the form.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-search]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
-    var hidden = input.form.querySelector("input[name=other]");
+    var hidden = input.form.querySelector(
+      "input[name=" + (input.getAttribute("data-id-field") || "other") + "]");
     var exclude = input.getAttribute("data-exclude");
     var timer = null;
     var asked = 0;
@@ -19,6 +22,7 @@
       input.value = item.name;
       hidden.value = item.id;
       close();
+      if (input.hasAttribute("data-submit")) { input.form.submit(); }
     }
 
     function show(items, seq) {
