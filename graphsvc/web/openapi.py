@@ -310,6 +310,11 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                  "filters": {"type": "object"},
                  "invitees": {"type": "array", "items": {"type": "object"}},
                  "pairs": {"type": "array", "items": {"type": "object"}},
+                 "expected_pairs": {"type": "array", "description": "Every pair of "
+                                    "invitees expected to meet for the first time "
+                                    "(best first), as two ids: what an event keeps.",
+                                    "items": {"type": "array", "items": {"type": "string"},
+                                              "minItems": 2, "maxItems": 2}},
                  "totals": {"type": "object", "properties": {
                      "pairs": {"type": "integer"}, "cross_border": {"type": "integer"},
                      "cross_silo": {"type": "integer"}, "value": {"type": "number"}}},

@@ -16,7 +16,7 @@ Functions take the snapshot graph first and return plain data:
 """
 from .brokers import best_broker, mutual_brokers, trusted_path
 from .candidates import MODES
-from .convening import plan_convening
+from .convening import kept_plan, plan_convening
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
 from .plan import GOALS, community_bridges, plan_introductions, policymaker_reach
@@ -43,5 +43,6 @@ __all__ = [
     "suggestions_report",
     "plan_report",
     "plan_convening",
+    "kept_plan",
     "convening_report",
 ]
