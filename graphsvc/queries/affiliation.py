@@ -554,7 +554,7 @@ def plan_outcome(G: nx.MultiDiGraph, invited: Iterable[str],
     expected = sorted({(min(a, b), max(a, b)) for a, b in pairs})
     met = [p for p in expected if p[0] in came and p[1] in came]
     ends = {x for p in met for x in p}
-    H = nx.MultiDiGraph(G.subgraph(ends))
+    H: nx.MultiDiGraph = nx.MultiDiGraph(G.subgraph(ends))
     H.graph.update(G.graph)
     now = as_of_key(today)
     followed = []
@@ -564,11 +564,15 @@ def plan_outcome(G: nx.MultiDiGraph, invited: Iterable[str],
                      "ties": None}
         if not row["pending"]:
             F = graph_as_of(H, day)
-            counted = [p for p in met for _k, d in
-                       (list(F.get_edge_data(*p, default={}).items())
-                        + list(F.get_edge_data(p[1], p[0], default={}).items()))
-                       if d.get("kind") != LAYER and _iso(d.get("since")) is not None
-                       and str(_iso(d.get("since"))) >= start]
+            counted = []
+            for u, v in met:
+                ties: list[dict] = []
+                for a, b in ((u, v), (v, u)):
+                    if F.has_edge(a, b):
+                        ties += F[a][b].values()
+                counted += [(u, v) for d in ties
+                            if d.get("kind") != LAYER and _iso(d.get("since")) is not None
+                            and str(_iso(d.get("since"))) >= start]
             row.update(pairs=len(set(counted)), ties=len(counted))
         followed.append(row)
     return {"invited_came": sorted(invited_set & came),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from ..ingest.bounded import loads_json
 from ..ingest.export import EXPORT_FORMATS
@@ -363,6 +364,33 @@ def introductions_plan():
            params=_convening_params, schema="ConveningReport", tag="introductions")
 def convening_plan():
     return jsonify(convening_from_args(request.args))
+
+
+_KEEP_BODY = {"required": False, "content": {
+    media: {"schema": {"type": "object", "properties": {
+        "size": {"type": "integer", "minimum": 2}, "issue_area": {"type": "string"},
+        "city": {"type": "string"},
+        "languages": {"type": "string", "description": "Codes, comma-separated."},
+        "must": {"type": "string", "description": "Ids, comma-separated."},
+        "exclude": {"type": "string", "description": "Ids, comma-separated."}}}}
+    for media in ("application/json", "application/x-www-form-urlencoded")}}
+
+
+@bp.post("/events/<event_id>/plan")
+@operation("Keep a convening plan for an event", "Plan a convening with the choices "
+           "given (those of `GET /convening/plan`, computed on the graph the caller may "
+           "see) and keep its invitation list and every pair it expects to meet with the "
+           "event, replacing a list kept before (an edit, in the history). Once the "
+           "attendance is recorded, `GET /events/{event_id}` compares them (`plan`).",
+           path_params=["event_id"], schema="KeptPlan", body=_KEEP_BODY,
+           extra_responses=("400", "404", "422"), tag="events")
+def event_plan_keep(event_id):
+    from .introductions import keep_convening
+
+    body = {k: ",".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+            for k, v in _body().items()}
+    return jsonify(keep_convening(get_service(), current_access(), event_id,
+                                  MultiDict(body), "api"))
 
 
 @bp.post("/introductions")

@@ -391,7 +391,39 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "first_cross_silo": {"type": "integer",
                              "description": "First meetings across a silo (sector)."},
         "first_followed": {"type": "integer",
-                           "description": "First meetings a tie followed."}}})
+                           "description": "First meetings a tie followed."},
+        "plan": {"type": ["object", "null"], "description": "The invitation list kept "
+                 "with the event (graphsvc convening plan --for-event, or the plan page) "
+                 "against who came; null when none was kept. Invitees the reader may "
+                 "not see are left out.", "properties": {
+                     "planned_on": {"type": "string", "format": "date"},
+                     "invited": {"type": "integer"},
+                     "attendance_recorded": {"type": "boolean"},
+                     "invited_came": {"type": "array", "items": _row},
+                     "invited_absent": {"type": "array", "items": _row},
+                     "came_uninvited": {"type": "array", "items": _row},
+                     "expected_pairs": {"type": "integer", "description": "Pairs the "
+                                        "plan expected to meet for the first time."},
+                     "expected_met": {"type": "integer", "description": "Of those, the "
+                                      "pairs of which both came."},
+                     "followed": {"type": "array", "description": "Per number of months "
+                                  "after the first day (6 and 12): of the pairs that met, "
+                                  "those with a tie that began on or after the first day "
+                                  "and was in force that day; null while the day is to "
+                                  "come.", "items": {"type": "object", "properties": {
+                                      "months": {"type": "integer"},
+                                      "day": {"type": "string", "format": "date"},
+                                      "pending": {"type": "boolean"},
+                                      "pairs": {"type": ["integer", "null"]},
+                                      "ties": {"type": ["integer", "null"]}}}}}}}})
+    c.schema("KeptPlan", {"type": "object", "description": "The invitation list kept "
+             "with an event.", "properties": {
+                 "event": {"type": "string"},
+                 "invited": {"type": "array", "items": {"type": "string"}},
+                 "expected_pairs": {"type": "integer"},
+                 "planned_on": {"type": "string", "format": "date"},
+                 "change": {"type": ["integer", "null"], "description": "The history "
+                            "entry; null when the same list was already kept."}}})
     c.schema("GroupDetail", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "group": {"type": "object", "description": "The group's fields without its "

@@ -74,6 +74,9 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.convening_csv": "view",
     "pages.convening_json": "view",
     "api.convening_plan": "view",
+    # keeping a plan's invitation list with an event edits the event
+    "pages.convening_keep": "edit",
+    "api.event_plan_keep": "edit",
     "api.actor_introductions": "view",
     "api.introductions_plan": "view",
     "api.record_introduction": "edit",

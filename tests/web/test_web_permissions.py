@@ -78,7 +78,12 @@ EVENTS = [
     Event(id="ev-public-workshop", title="Taller Público Seis", kind="workshop",
           start="2020-05-10", visibility="public", note="zz nota del taller",
           participants=[{"actor": "pub-shelter", "role": "organiser"},
-                        {"actor": "pub-network"}, {"actor": "zz-hidden-defender"}]),
+                        {"actor": "pub-network"}, {"actor": "zz-hidden-defender"}],
+          # a kept invitation list naming a hidden invitee and pairs with it
+          plan={"invited": ["pub-shelter", "pub-network", "zz-hidden-defender", "pub-office"],
+                "pairs": [["pub-shelter", "zz-hidden-defender"], ["pub-network", "pub-office"],
+                          ["pub-office", "pub-shelter"], ["pub-network", "zz-hidden-defender"]],
+                "planned_on": "2020-04-01"}),
     Event(id="zz-ev-hidden-meeting", title="Reunión Oculta Tres", kind="meeting",
           start="2020-06-01", participants=[{"actor": "pub-shelter"},
                                             {"actor": "pub-office"}]),
@@ -95,7 +100,12 @@ GROUPS = [
 ]
 #: What a store that never held the restricted records holds of them.
 PUBLIC_RECORDS = [
-    EVENTS[0].model_copy(update={"note": None, "participants": EVENTS[0].participants[:2]}),
+    Event.model_validate({**EVENTS[0].to_record(), "note": None,
+                          "participants": EVENTS[0].to_record()["participants"][:2],
+                          "plan": {"invited": ["pub-shelter", "pub-network", "pub-office"],
+                                   "pairs": [("pub-network", "pub-office"),
+                                             ("pub-office", "pub-shelter")],
+                                   "planned_on": "2020-04-01"}}),
     GROUPS[0].model_copy(update={"members": GROUPS[0].members[:2]}),
 ]
 HIDDEN_EVENTS = ["zz-ev-hidden-meeting"]
