@@ -198,6 +198,12 @@ class GraphView:
         return self.service.snapshot(self.restricted,
                                      self.as_of if as_of is None else as_of)
 
+    def layered(self, kinds) -> nx.MultiDiGraph:
+        """The snapshot with the co-participation layer when ``kinds`` names
+        it (:meth:`GraphService.with_layers`), on the view's as-of day;
+        read-only and shared."""
+        return self.service.with_layers(self.restricted, self.as_of, kinds)
+
     def cached(self, name: str, compute, params=(), as_of=None):
         """``compute(self.snapshot())`` from the one versioned cache, keyed
         by this reader's visibility and the as-of day (see

@@ -30,6 +30,7 @@ from .openapi import (
     _q,
     actor_params,
     brokerage_params,
+    layers_params,
     map_params,
     metrics_params,
     operation,
@@ -74,7 +75,7 @@ def index():
 
 @bp.get("/dashboard")
 @operation("Dashboard", "Counts by actor kind, country and tie kind, indicators, "
-           "top brokers and communities.", schema="Dashboard")
+           "top brokers and communities.", params=layers_params, schema="Dashboard")
 def dashboard():
     return jsonify(data.dashboard(get_service(), current_access()))
 
@@ -115,7 +116,7 @@ def ties():
 
 @bp.get("/map")
 @operation("Map data", "Nodes, edges and options as vis-network draws them, "
-           "with positions computed on the server.", params=map_params,
+           "with positions computed on the server.", params=map_params + layers_params,
            schema="MapData", not_found=True)
 def influence_map():
     return jsonify(data.map_data(get_service(), current_access(), map_query(request.args),
@@ -126,7 +127,7 @@ def influence_map():
 @operation("Metrics", "Every per-actor metric (graphsvc.queries.metrics.actor_metrics) "
            "with the actor's attributes, one page at a time; `columns` defines each "
            "column. Computed on the graph the caller may see.",
-           params=metrics_params + page_params, schema="MetricsPage")
+           params=metrics_params + layers_params + page_params, schema="MetricsPage")
 def metrics():
     from ..queries.metrics import COLUMNS
 
@@ -136,7 +137,8 @@ def metrics():
 
 @bp.get("/metrics.csv")
 @operation("Metrics as CSV", "The whole per-actor table: `id` then the documented "
-           "columns (the names `graphsvc metrics` writes).", tag="graph")
+           "columns (the names `graphsvc metrics` writes).", params=layers_params,
+           tag="graph")
 def metrics_csv():
     access = current_access()
     text = data.metrics_csv(get_service(), access)
@@ -165,7 +167,7 @@ def communities():
 @bp.get("/indicators")
 @operation("Cross-border indicators", "Each indicator with its value, numerator, "
            "denominator, definition and the survey's figure beside it.",
-           schema="Indicators")
+           params=layers_params, schema="Indicators")
 def indicators():
     return jsonify(data.indicators(get_service(), current_access()))
 

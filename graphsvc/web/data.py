@@ -287,7 +287,7 @@ class _Words:
         self.kinds = {k: kind_label(k) for k in {a.get("kind") for _v, a in G.nodes(data=True)}}
         self.countries = {c: country_name(c)
                           for c in {a.get("country") for _v, a in G.nodes(data=True)}}
-        self.tie_kinds = {k: tie_kind_label(k) for k in TIE_KINDS}
+        self.tie_kinds = {k: tie_kind_label(k) for k in (*TIE_KINDS, "co_participation")}
         self.provenances = {}
 
     def provenance(self, value):
@@ -420,6 +420,8 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     that have ended are drawn grey and dotted (``ended``).
     """
     G = _snapshot(service, access)
+    if access.layered:  # ?layers= names co_participation: its ties are drawn too
+        G = access.view.layered(access.layers)
     center = None
     if query.ego is not None:
         ego = query.ego

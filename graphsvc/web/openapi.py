@@ -23,7 +23,7 @@ from .params import (
 )
 
 __all__ = ["operation", "spec_for", "actor_params", "tie_params", "page_params",
-           "map_params", "metrics_params", "brokerage_params"]
+           "map_params", "metrics_params", "brokerage_params", "layers_params"]
 
 
 def _q(name, description, schema=None, array=False):
@@ -89,6 +89,15 @@ map_params = [
        "funder, or the actor named by `other`.",
        {"type": "string", "enum": list(FOCUS_TARGETS), "default": "us_policymakers"}),
     _q("other", "The second actor (id or name) when `to` is `actor`."),
+]
+#: The tie kinds an analysis counts (graphsvc.web.access.layers_arg).
+layers_params = [
+    _q("layers", "Tie kinds (layers) the figures count, comma-separated: formal, informal, "
+       "funding, co_participation (ties projected from shared events and groups, weighed by "
+       "recency). Default: formal, informal and funding, the co-participation layer left "
+       "out; naming `co_participation` counts it and draws its ties on a map. `kinds` is a "
+       "synonym. The community partition is the one of the recorded ties either way.",
+       {"type": "string", "example": "formal,informal,funding,co_participation"}),
 ]
 metrics_params = [
     _q("sort", "Column to sort by (see `columns`); a leading '-' sorts descending.",

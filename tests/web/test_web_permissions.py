@@ -304,7 +304,13 @@ ANALYSIS_URLS = (["/api/v1/metrics?limit=500", "/api/v1/metrics?sort=-betweennes
                   "/api/v1/map?size_by=betweenness&color_by=community",
                   "/api/v1/map?size_by=pagerank&min_size=0.01&community=0",
                   "/map?size_by=eigenvector&color_by=community&community=0",
-                  "/api/v1/map?size_by=policymaker_reach"]
+                  "/api/v1/map?size_by=policymaker_reach",
+                  # the co-participation layer counted (events and groups as ties)
+                  "/api/v1/metrics?limit=500&layers=formal,informal,funding,co_participation",
+                  "/api/v1/indicators?layers=co_participation",
+                  "/api/v1/map?size_by=betweenness&layers=formal,informal,funding,"
+                  "co_participation",
+                  "/map?layers=co_participation&size_by=betweenness"]
                  + [f"/api/v1/brokerage?group_by={g}&limit=500"
                     for g in ("country", "kind", "community", "city")])
 
