@@ -478,6 +478,7 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
                           key=lambda x: (x[0] is None, str(x[0])))
                       if any(n["country"] == c for n in data["nodes"])],
         "focus": focus,
+        "layered": access.layered,
     }
 
 

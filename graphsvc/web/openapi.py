@@ -253,6 +253,8 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "shown": {"type": "object"}, "total": {"type": "object"},
         "truncated": {"type": "integer", "description": "Actors left out beyond the "
                       "node limit (largest measure kept)."},
+        "layered": {"type": "boolean", "description": "The co-participation layer is "
+                    "counted and drawn (`layers` names it)."},
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("MetricsPage", {"type": "object", "properties": {
         "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},

@@ -80,7 +80,7 @@ def test_the_map_draws_the_layer_only_when_named(viewer):
     assert len(plain["edges"]) == 1 and len(layered["edges"]) == 4
     assert layered["shown"]["edges"] == 4
     assert "co_participation" not in str(plain["edges"])
-    assert "Co-participation" in str(layered["edges"])
+    assert "Co-participation" in str(layered["edges"]) and layered["layered"] is True
     es = viewer.get(f"/api/v1/map?layers={LAYERED}&lang=es").json
     assert "Participación compartida" in str(es["edges"])
 
