@@ -216,6 +216,18 @@ def event(event_id):
     return jsonify(E.event_detail(current_access(), event_id))
 
 
+@bp.get("/events/<event_id>/map")
+@operation("An event's map", "The event's participants and the ties among them, "
+           "`before` the event (ties that began before its first day, or undated) and "
+           "`after` it (those and the ties that began since), each as the map data "
+           "vis-network draws, at the same positions.", path_params=["event_id"],
+           schema="EventMaps", tag="events")
+def event_map(event_id):
+    from . import events as E
+
+    return jsonify(E.event_maps(current_access(), event_id))
+
+
 @bp.get("/groups/<group_id>")
 @operation("One group", "A group's fields and its members over time: each membership "
            "with its role, since and until, whether it is in force on the as-of day, and "

@@ -427,6 +427,12 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                                       "pending": {"type": "boolean"},
                                       "pairs": {"type": ["integer", "null"]},
                                       "ties": {"type": ["integer", "null"]}}}}}}}})
+    c.schema("EventMaps", {"type": "object", "properties": {
+        "event": {"type": "object", "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"},
+            "start": {"type": "string", "format": "date"}}},
+        "before": {"$ref": "#/components/schemas/MapData"},
+        "after": {"$ref": "#/components/schemas/MapData"}}})
     c.schema("KeptPlan", {"type": "object", "description": "The invitation list kept "
              "with an event.", "properties": {
                  "event": {"type": "string"},

@@ -115,7 +115,9 @@ def events_page():
 def event_page(event_id):
     from . import events as E
 
-    return render_template("event.html", page=E.event_detail(current_access(), event_id))
+    access = current_access()
+    return render_template("event.html", page=E.event_detail(access, event_id),
+                           maps=E.event_maps(access, event_id))
 
 
 @bp.get("/groups/<group_id>")

@@ -98,6 +98,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.group_page": "view",
     "api.events": "view",
     "api.event": "view",
+    "api.event_map": "view",
     "api.group": "view",
     "api.event_attendance": "import",  # attendance and membership lists are imports
     "api.group_members": "import",
