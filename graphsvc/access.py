@@ -18,12 +18,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import networkx as nx
+from pydantic import ValidationError
 
 from .auth.accounts import Accounts
 from .auth.roles import PUBLIC, Principal
-from .errors import Forbidden, NotFound, Unauthorized, not_found_actor
+from .errors import Forbidden, NotFound, Unauthorized, ValidationFailed, not_found_actor
 from .history import Change, ChangeInfo, acting_as
-from .model import Actor, Event, Group, Introduction, Tie
+from .model import Actor, Event, EventPlan, Group, Introduction, Tie, validation_problems
 from .service import GraphService
 from .snapshot import ALL_TIME, as_of_key, in_force, reader_history, visible_channel
 from .stores import ActorFilter, GraphStore, WriteResult
@@ -202,6 +203,12 @@ class GraphView:
         """
         return self.service.snapshot(self.restricted,
                                      self.as_of if as_of is None else as_of)
+
+    def layered(self, kinds) -> nx.MultiDiGraph:
+        """The snapshot with the co-participation layer when ``kinds`` names
+        it (:meth:`GraphService.with_layers`), on the view's as-of day;
+        read-only and shared."""
+        return self.service.with_layers(self.restricted, self.as_of, kinds)
 
     def cached(self, name: str, compute, params=(), as_of=None):
         """``compute(self.snapshot())`` from the one versioned cache, keyed
@@ -426,6 +433,31 @@ class GraphView:
                 "records": [f"{i.record}:{i.id}" for i in change.items][:50],
                 "version": self.store.version()})
         return change
+
+    def keep_plan(self, event_id: str, plan: dict, *, path: str | None = None,
+                  reason: str | None = None) -> Change | None:
+        """Keep a convening plan's invitation list (``plan``: the ``plan``
+        field of :class:`~graphsvc.model.Event`, see
+        :func:`graphsvc.queries.introductions.kept_plan`) with an event this
+        principal may see, replacing any list kept before: an edit (history
+        and audit). Checked by the model before anything is written; the
+        stored record is updated, so fields the principal may not see
+        (restricted participants, the note) are kept as they are."""
+        self.get_event(event_id)
+        try:
+            kept = EventPlan.model_validate(plan)
+        except ValidationError as exc:
+            raise ValidationFailed(validation_problems(exc), message="the list was not "
+                                   "kept.", hint="Plan again and keep the new list.") from None
+
+        def op(store, info):
+            current = store.get_event(event_id)
+            if current is None:
+                raise NotFound(f"no event with id '{event_id}'",
+                               hint="See the list of events for the right id.")
+            return store.update_record(current.model_copy(update={"plan": kept}), info)
+
+        return self.edit(f"event:{event_id}", op, path=path, reason=reason)
 
     @property
     def edits(self) -> GraphStore:

@@ -72,7 +72,8 @@ class Item:
     def actors(self) -> tuple[str, ...]:
         """The actors this item is about: an actor itself, a tie's ends
         (before and after), an alias's old and new id, an event's
-        participants or a group's members (before and after)."""
+        participants (and kept invitation list) or a group's members
+        (before and after)."""
         if self.record == "actor":
             return (self.id,)
         out: list[str | None] = []
@@ -83,6 +84,7 @@ class Item:
                 out += [p.get("actor") for p in
                         rec.get("participants" if self.record == "event" else "members")
                         or ()]
+                out += (rec.get("plan") or {}).get("invited") or []
             elif self.record == "tie":
                 out += [rec.get("source"), rec.get("target")]
             else:

@@ -61,6 +61,7 @@ __all__ = [
     "MEMBER_ROLES",
     "Participant",
     "Event",
+    "EventPlan",
     "Member",
     "Group",
     "SURVEY_LANGUAGES",
@@ -687,6 +688,46 @@ class Participant(_Base):
         return _check_choice(v, PARTICIPANT_ROLES, "participant role")
 
 
+class EventPlan(_Base):
+    """The invitation list a convening plan proposed for an event, kept with
+    the event so that, once attendance is recorded, the plan can be compared
+    with who came (``graphsvc convening plan --for-event``).
+
+    ``invited`` lists each actor once; ``pairs`` are the pairs of invitees
+    the plan expected to meet for the first time, each of two different
+    invitees, listed once (in either order).
+    """
+
+    invited: list[ActorId] = Field(min_length=1, max_length=MAX_PARTICIPANTS)
+    pairs: list[tuple[ActorId, ActorId]] = Field(default_factory=list,
+                                                 max_length=MAX_PARTICIPANTS ** 2 // 2)
+    planned_on: dt.date
+
+    @field_validator("invited")
+    @classmethod
+    def _invited(cls, v: list[str]) -> list[str]:
+        return [_check_id(x) for x in v]
+
+    @model_validator(mode="after")
+    def _whole(self) -> EventPlan:
+        invited = set(self.invited)
+        if len(invited) != len(self.invited):
+            raise ValueError("an actor is listed twice among the invited")
+        seen: set[tuple[str, str]] = set()
+        pairs = []
+        for a, b in self.pairs:
+            pair = (min(a, b), max(a, b))
+            if a == b or a not in invited or b not in invited:
+                raise ValueError(f"the expected pair '{a}'-'{b}' is not of two invited "
+                                 "actors")
+            if pair in seen:
+                raise ValueError(f"the expected pair '{a}'-'{b}' is listed twice")
+            seen.add(pair)
+            pairs.append(pair)
+        self.__dict__["pairs"] = pairs
+        return self
+
+
 class Event(_Base):
     """A workshop, convening, meeting or visit, and who took part.
 
@@ -709,6 +750,7 @@ class Event(_Base):
     source_ref: str | None = None
     visibility: Visibility = "restricted"
     note: str | None = Field(default=None, max_length=5000)
+    plan: EventPlan | None = None
 
     @field_validator("id")
     @classmethod
@@ -842,6 +884,8 @@ _RULE_FIELDS = (
     ("'end' is before 'start'", "end"),
     ("among the participants", "participants"),
     ("among the members", "members"),
+    ("among the invited", "plan"),
+    ("expected pair", "plan"),
 )
 
 

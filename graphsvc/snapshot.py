@@ -554,7 +554,9 @@ def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
     reader who may not see restricted records (``restricted=False``)
     restricted events and groups are left out and so are restricted
     memberships: the records :func:`reader_two_mode` draws, with their
-    notes (an export, an event's page).
+    notes (an export, an event's page). An event's kept invitation list
+    (``plan``) keeps only invitees in ``G`` and the expected pairs of two of
+    them.
     """
     actor = _follower(aliases)
 
@@ -567,6 +569,9 @@ def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
         update: dict = {} if people == getattr(rec, field) else {field: people}
         if not restricted and rec.note:
             update["note"] = None  # free text may name anyone, as an introduction's
+        plan = getattr(rec, "plan", None)
+        if plan is not None:
+            update.update(plan=_reader_plan(plan, actor, G))
         return rec.model_copy(update=update) if update else rec
 
     out_e = [shown(e, "participants", kept(e.participants, False))
@@ -574,6 +579,22 @@ def reader_records(events: Iterable[Event], groups: Iterable[Group], G: nx.Multi
     out_g = [shown(g, "members", kept(g.members, not restricted))
              for g in groups if restricted or _public(g)]
     return out_e, out_g
+
+
+def _reader_plan(plan, actor, G):
+    """An event's kept invitation list as a reader sees it: the invitees in
+    the reader's graph (merges followed), the expected pairs of two of them;
+    ``None`` when no invitee is left."""
+    invited = list(dict.fromkeys(x for x in map(actor, plan.invited) if x in G))
+    if not invited:
+        return None
+    pairs = sorted({(min(a, b), max(a, b)) for a, b in
+                    ((actor(a), actor(b)) for a, b in plan.pairs)
+                    if a != b and a in G and b in G})
+    if invited == plan.invited and pairs == plan.pairs:
+        return plan
+    return type(plan).model_validate({"invited": invited, "pairs": pairs,
+                                      "planned_on": plan.planned_on})
 
 
 def _once(entries: list) -> list:

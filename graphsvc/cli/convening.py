@@ -49,15 +49,20 @@ def convening():
 @click.option("--public-only", is_flag=True, help="Leave restricted actors and ties out.")
 @click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
               help="Language of the reasons and headings.")
+@click.option("--for-event", metavar="ID",
+              help="Keep the invitation list and the pairs it expects to meet with this "
+              "event (an edit, in the history), to compare with the attendance later.")
+@click.option("--reason", default=None, help="Why (kept in the history, with --for-event).")
 @as_of_option
 def plan(size, issue_area, city, languages, must, exclude, seed, fmt, output, public_only,
-         lang, as_of):
+         lang, as_of, for_event, reason):
     """An invitation list of SIZE actors whose first meetings are worth most.
 
     Greedy: each invitee adds the most value of first meetings (introduction
     scores of pairs not yet tied and not yet met, cross-border and
     cross-sector pairs weighted up); a speaker of both languages is kept for
     invitees who share none, and a broker for each community present.
+    --for-event ID keeps the list with an event, to compare with who came.
     docs/convening.md explains the choice.
     """
     from ..errors import GraphsvcError
@@ -77,6 +82,19 @@ def plan(size, issue_area, city, languages, must, exclude, seed, fmt, output, pu
     except ValueError as exc:
         raise GraphsvcError(str(exc), hint="Give --size at least 2 and at least the "
                             "number of --must actors.") from None
+    if for_event:
+        import datetime as dt
+
+        from ..queries.introductions import kept_plan
+        from .edit import _report
+        from .principal import cli_graph_view
+
+        change = cli_graph_view().keep_plan(for_event, kept_plan(p, dt.date.today().isoformat()),
+                                            reason=reason)
+        if output or fmt == "table":
+            _report(change, f"kept the invitation list with event {for_event}")
+        else:  # the plan goes to standard output: the note to standard error
+            click.echo(f"kept the invitation list with event {for_event}", err=True)
     report = convening_report(G, p)
     report["as_of"] = as_of
     what = f"an invitation list of {len(p['invitees'])}"

@@ -73,9 +73,13 @@ from itertools import combinations
 
 import networkx as nx
 
+from ..snapshot import as_of_key, graph_as_of
+from .temporal import add_months
+
 __all__ = ["HALF_LIFE_DAYS", "LAYER", "SILOS", "silo", "actor_nodes", "affiliation_nodes",
            "co_participation", "co_participated_pairs", "participation", "bipartite_degree",
-           "event_reach", "incidence_rows", "with_co_participation"]
+           "event_reach", "incidence_rows", "with_co_participation", "plan_outcome",
+           "FOLLOW_MONTHS"]
 
 #: Default half-life of a shared event or group, in days (two years).
 HALF_LIFE_DAYS = 730
@@ -492,3 +496,90 @@ def with_co_participation(G: nx.MultiDiGraph, B: nx.Graph,
                        strength=d["weight"], count=d["count"], events=list(d["events"]),
                        groups=list(d["groups"]), since=d["first"], provenance="derived")
     return H
+
+
+#: How many months after an event :func:`plan_outcome` looks for the ties
+#: that followed, by default.
+FOLLOW_MONTHS = (6, 12)
+
+
+def plan_outcome(G: nx.MultiDiGraph, invited: Iterable[str],
+                 pairs: Iterable[tuple[str, str]], attended: Iterable[str], start: str,
+                 months: Iterable[int] = FOLLOW_MONTHS, today: str | None = None) -> dict:
+    """A kept invitation list against who came, and the ties that followed.
+
+    Parameters
+    ----------
+    G : nx.MultiDiGraph
+        The tie snapshot over all time (the reader's: restricted ties are
+        not counted for a viewer). Ties of the co-participation layer are
+        never counted: attending together is not a tie that followed.
+    invited, pairs : the kept list and the pairs it expected to meet.
+    attended : the event's participants.
+    start : str
+        The event's first day (ISO).
+    months : iterable of int
+        Look for the ties in force this many months after ``start``.
+    today : str, optional
+        Today (ISO); a day after it is ``pending`` (not yet known).
+
+    Returns
+    -------
+    dict
+        ``invited_came``, ``invited_absent``, ``came_uninvited`` (sorted
+        ids); ``expected`` (pairs planned), ``met`` (the expected pairs of
+        which both came, sorted); ``followed``: per ``months``, the ``day``
+        looked at, ``pending``, and when known the ``pairs`` among ``met``
+        with a tie that began on or after ``start`` and is in force that day
+        (:func:`graphsvc.snapshot.graph_as_of`, the one date rule), and
+        ``ties`` (how many such ties).
+
+    Examples
+    --------
+    ``a`` and ``b`` were expected to meet and came; a formal tie began a
+    month later and ended after eight months:
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from("abcd")
+    >>> G.add_edge("a", "b", kind="formal", since="2020-04-01", until="2020-12-31")
+    0
+    >>> r = plan_outcome(G, ["a", "b", "c"], [("a", "b"), ("a", "c")], ["a", "b", "d"],
+    ...                  "2020-03-01", today="2022-01-01")
+    >>> r["invited_came"], r["invited_absent"], r["came_uninvited"], r["met"]
+    (['a', 'b'], ['c'], ['d'], [('a', 'b')])
+    >>> [(f["months"], f["pairs"]) for f in r["followed"]]
+    [(6, 1), (12, 0)]
+    """
+    invited_set, came = set(invited), set(attended)
+    expected = sorted({(min(a, b), max(a, b)) for a, b in pairs})
+    met = [p for p in expected if p[0] in came and p[1] in came]
+    ends = {x for p in met for x in p}
+    H: nx.MultiDiGraph = nx.MultiDiGraph(G.subgraph(ends))
+    H.graph.update(G.graph)
+    now = as_of_key(today)
+    followed = []
+    for n in months:
+        day = add_months(start, n)
+        row: dict = {"months": n, "day": day, "pending": day > now, "pairs": None,
+                     "ties": None}
+        if not row["pending"]:
+            F = graph_as_of(H, day)
+            counted = []
+            for u, v in met:
+                ties: list[dict] = []
+                for a, b in ((u, v), (v, u)):
+                    if F.has_edge(a, b):
+                        ties += F[a][b].values()
+                counted += [(u, v) for d in ties
+                            if d.get("kind") != LAYER and _iso(d.get("since")) is not None
+                            and str(_iso(d.get("since"))) >= start]
+            row.update(pairs=len(set(counted)), ties=len(counted))
+        followed.append(row)
+    return {"invited_came": sorted(invited_set & came),
+            "invited_absent": sorted(invited_set - came),
+            "came_uninvited": sorted(came - invited_set),
+            "expected": len(expected), "met": met, "followed": followed}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value

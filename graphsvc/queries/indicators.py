@@ -514,11 +514,18 @@ def ei_index_by_group(G: nx.Graph, attribute: str = "country", kinds=None) -> pd
 
 
 def survey_indicators(G: nx.MultiDiGraph, unhcr=None, iom=None,
-                      us_kinds=US_ORGANIZATION_KINDS, among=None) -> pd.DataFrame:
+                      us_kinds=US_ORGANIZATION_KINDS, among=None,
+                      kinds=None) -> pd.DataFrame:
     """Every indicator, with the survey's figure beside it where there is one.
 
     ``among`` counts only those actors in the shares of Mexican civil
     society (a survey's respondents, over the network of their answers).
+
+    ``kinds`` are the tie kinds (layers) that count for the shares tied to
+    someone, the density, the components and the E-I index (default the
+    recorded kinds; name ``co_participation`` to count that layer, on a
+    graph that holds it); the formal and informal shares among US
+    cooperators are about those kinds whatever ``kinds`` says.
 
     Returns
     -------
@@ -536,17 +543,17 @@ def survey_indicators(G: nx.MultiDiGraph, unhcr=None, iom=None,
     [0.0, 1.0]
     """
     rows = [
-        share_tied_to_unhcr(G, unhcr, among=among),
-        share_tied_to_iom(G, iom, among=among),
-        share_tied_to_us_organizations(G, us_kinds, among=among),
-        share_tied_to_us_policymakers(G, among=among),
-        share_tied_to_mx_policymakers(G, among=among),
+        share_tied_to_unhcr(G, unhcr, among=among, kinds=kinds),
+        share_tied_to_iom(G, iom, among=among, kinds=kinds),
+        share_tied_to_us_organizations(G, us_kinds, among=among, kinds=kinds),
+        share_tied_to_us_policymakers(G, among=among, kinds=kinds),
+        share_tied_to_mx_policymakers(G, among=among, kinds=kinds),
         formal_share_among_us_cooperators(G, us_kinds, among=among),
         informal_share_among_us_cooperators(G, us_kinds, among=among),
-        density(G),
-        component_count(G),
-        largest_component_share(G),
-        ei_index(G, "country"),
+        density(G, kinds=kinds),
+        component_count(G, kinds=kinds),
+        largest_component_share(G, kinds=kinds),
+        ei_index(G, "country", kinds=kinds),
     ]
     df = pd.DataFrame([r.as_dict() for r in rows]).set_index("name")
     df.insert(3, "survey", [SURVEY_FIGURES.get(n) for n in df.index])

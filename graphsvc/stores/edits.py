@@ -427,6 +427,9 @@ class EditOps(abc.ABC):
         aliases = self.aliases()
         field = _MEMBER_LIST[_record_name(rec)]
         entries = getattr(rec, field)
+        plan = getattr(rec, "plan", None)
+        if plan is not None and aliases and any(x in aliases for x in plan.invited):
+            rec = rec.model_copy(update={"plan": _resolved_plan(plan, self.resolve)})
         if not aliases or not any(e.actor in aliases for e in entries):
             return rec
         moved, seen = [], set()
@@ -498,14 +501,27 @@ class EditOps(abc.ABC):
                 hint="Restore or add that actor first.")
 
 
+def _resolved_plan(plan, resolve):
+    """A kept invitation list with merged ids replaced by their survivors
+    (two invitees merged into one: listed once, their pair dropped)."""
+    invited = list(dict.fromkeys(resolve(x) for x in plan.invited))
+    pairs = {(min(a, b), max(a, b)) for a, b in
+             ((resolve(a), resolve(b)) for a, b in plan.pairs) if a != b}
+    return type(plan).model_validate({"invited": invited, "pairs": sorted(pairs),
+                                      "planned_on": plan.planned_on})
+
+
 def _record_name(rec) -> str:
     return "event" if isinstance(rec, Event) else "group"
 
 
 def _actors_of(record: str, value: dict | None) -> set[str]:
+    """The actors a record lists: participants or members, and an event's
+    kept invitation list."""
     if not value:
         return set()
-    return {e["actor"] for e in value.get(_MEMBER_LIST[record]) or ()}
+    out = {e["actor"] for e in value.get(_MEMBER_LIST[record]) or ()}
+    return out | set((value.get("plan") or {}).get("invited") or ())
 
 
 def _not_found_record(record: str, rid: str) -> NotFound:

@@ -181,12 +181,15 @@ _RECORDS: dict[str, tuple[type[Event] | type[Group], str, str, str]] = {
 
 def _record_props(record: str, rec) -> dict:
     """The properties stored for an event or a group: every field that has a
-    value, the participants or members as JSON text beside their ids."""
+    value, the participants or members as JSON text beside their ids (and an
+    event's kept invitation list, ``plan``, as JSON text)."""
     field = _RECORDS[record][1]
     props = _props(rec.to_record())
     entries = props.pop(field, [])
     props[field] = _json(entries)
     props["actors"] = [e["actor"] for e in entries]
+    if props.get("plan") is not None:  # a kept invitation list: a map, kept as text
+        props["plan"] = _json(props["plan"])
     return props
 
 
@@ -194,6 +197,8 @@ def _from_props(record: str, props: dict):
     model, field = _RECORDS[record][:2]
     rec = {k: props[k] for k in model.model_fields if props.get(k) is not None}
     rec[field] = json.loads(props.get(field) or "[]")
+    if isinstance(rec.get("plan"), str):
+        rec["plan"] = json.loads(rec["plan"])
     return model.model_validate(rec)
 
 

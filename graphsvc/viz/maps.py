@@ -108,6 +108,9 @@ TIE_STYLES: dict[str | None, dict] = {
     "informal": {"color": "#888888", "dashes": [6, 5], "width": 1.5},
     "funding": {"color": "#2a9d8f", "dashes": False, "width": 1.5,
                 "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}},
+    # the co-participation layer (shared events and groups), drawn only when
+    # a map asks for it: thin, dotted, violet
+    "co_participation": {"color": "#9467bd", "dashes": [2, 4], "width": 1},
 }
 #: Colours for groups (e.g. communities) when a map is coloured by group;
 #: reused in order beyond its length.
@@ -117,7 +120,8 @@ GROUP_COLORS: tuple[str, ...] = (
 )
 #: The site's font (style.css), for labels and exported drawings.
 SITE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
-_KIND_ORDER: dict[str | None, int] = {"formal": 0, "informal": 1, "funding": 2}
+_KIND_ORDER: dict[str | None, int] = {"formal": 0, "informal": 1, "funding": 2,
+                                      "co_participation": 3}
 _MIN_SIZE, _MAX_SIZE = 8.0, 40.0
 _MAX_FUNDING_WIDTH = 8.0
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..access import GraphView
+from ..queries.affiliation import LAYER
 
-__all__ = ["Access", "current_access"]
+__all__ = ["Access", "current_access", "layers_arg", "LAYERS"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,15 @@ class Access:
     #: The reader asked for fresh figures (``?fresh=1``): wait for analyses
     #: of the current version instead of being shown the previous ones.
     fresh: bool = False
+    #: The tie kinds (layers) the request's analyses count (``?layers=``);
+    #: empty: the default, the recorded kinds without ``co_participation``
+    #: (see :func:`layers_arg`).
+    layers: tuple[str, ...] = ()
+
+    @property
+    def layered(self) -> bool:
+        """True when the request counts the co-participation layer."""
+        return LAYER in self.layers
 
     @property
     def include_restricted(self) -> bool:
@@ -43,4 +53,28 @@ def current_access() -> Access:
     from .security import graph_view
 
     fresh = request.args.get("fresh", "").strip().lower() in ("1", "true", "yes")
-    return Access(graph_view(), fresh=fresh)
+    return Access(graph_view(), fresh=fresh, layers=layers_arg(request.args))
+
+
+#: The layers an analysis may count: the recorded tie kinds and the
+#: co-participation layer (ties projected from shared events and groups).
+LAYERS = ("formal", "informal", "funding", LAYER)
+
+
+def layers_arg(args) -> tuple[str, ...]:
+    """``?layers=`` (repeat or comma-separate; ``kinds`` is a synonym): the
+    tie kinds the analyses count, in :data:`LAYERS` order; empty when not
+    given (the default: the recorded kinds, the co-participation layer left
+    out). An unknown value is a 400 naming the accepted ones."""
+    from flask_babel import gettext as _
+
+    from .errors import InvalidQuery
+
+    raw = [v.strip().lower() for name in ("layers", "kinds") for value in args.getlist(name)
+           for v in value.split(",") if v.strip()]
+    bad = [v for v in raw if v not in LAYERS]
+    if bad:
+        raise InvalidQuery([{"field": "layers", "value": bad[0][:50],
+                             "message": _("Use %(values)s, separated by commas.",
+                                          values=", ".join(LAYERS))}])
+    return tuple(k for k in LAYERS if k in raw)

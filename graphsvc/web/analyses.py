@@ -199,10 +199,20 @@ def projection(access: Access) -> nx.Graph:
 
 def metrics_table(access: Access) -> pd.DataFrame:
     """:func:`graphsvc.queries.metrics.actor_metrics` of the snapshot (seeded),
-    its ``community`` column the snapshot's partition; served (see
+    its ``community`` column the snapshot's partition, counting the tie
+    kinds the request names (``?layers=``, :attr:`Access.layers`; with
+    ``co_participation`` on the layered graph); by default served (see
     :func:`served`): after a write, the previous version's table while the
     current one is computed, without the rows of actors the reader may no
     longer see."""
+    if access.layers:
+        # the layers the request names: the measures run on the layered
+        # graph (GraphService.with_layers); the partition stays the one
+        kinds = access.layers
+        return cached(access, "actor_metrics", lambda _G: metrics.actor_metrics(
+            access.view.layered(kinds), kinds=kinds, seed=SEED,
+            partition=partition(access)), SEED, kinds)
+
     def compute(G):
         return metrics.actor_metrics(G, seed=SEED, partition=partition(access))
     result = served(access, "actor_metrics", compute, SEED)
@@ -219,7 +229,12 @@ def metrics_table(access: Access) -> pd.DataFrame:
 def indicator_values(access: Access) -> list[dict]:
     """:func:`graphsvc.queries.indicators.survey_indicators`, one dict per
     indicator, without words (see :func:`label_indicators`)."""
-    table = cached(access, "indicators", indicators.survey_indicators)
+    if access.layers:
+        kinds = access.layers
+        table = cached(access, "indicators", lambda _G: indicators.survey_indicators(
+            access.view.layered(kinds), kinds=kinds), kinds)
+    else:
+        table = cached(access, "indicators", indicators.survey_indicators)
     return [{"name": name, "share": name not in ("components", "ei_index_country", "density"),
              "definition_source": r["definition"],
              "value": clean(r["value"]), "numerator": clean(r["numerator"]),

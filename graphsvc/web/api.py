@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from ..ingest.bounded import loads_json
 from ..ingest.export import EXPORT_FORMATS
@@ -29,6 +30,7 @@ from .openapi import (
     _q,
     actor_params,
     brokerage_params,
+    layers_params,
     map_params,
     metrics_params,
     operation,
@@ -73,7 +75,7 @@ def index():
 
 @bp.get("/dashboard")
 @operation("Dashboard", "Counts by actor kind, country and tie kind, indicators, "
-           "top brokers and communities.", schema="Dashboard")
+           "top brokers and communities.", params=layers_params, schema="Dashboard")
 def dashboard():
     return jsonify(data.dashboard(get_service(), current_access()))
 
@@ -114,7 +116,7 @@ def ties():
 
 @bp.get("/map")
 @operation("Map data", "Nodes, edges and options as vis-network draws them, "
-           "with positions computed on the server.", params=map_params,
+           "with positions computed on the server.", params=map_params + layers_params,
            schema="MapData", not_found=True)
 def influence_map():
     return jsonify(data.map_data(get_service(), current_access(), map_query(request.args),
@@ -125,7 +127,7 @@ def influence_map():
 @operation("Metrics", "Every per-actor metric (graphsvc.queries.metrics.actor_metrics) "
            "with the actor's attributes, one page at a time; `columns` defines each "
            "column. Computed on the graph the caller may see.",
-           params=metrics_params + page_params, schema="MetricsPage")
+           params=metrics_params + layers_params + page_params, schema="MetricsPage")
 def metrics():
     from ..queries.metrics import COLUMNS
 
@@ -135,7 +137,8 @@ def metrics():
 
 @bp.get("/metrics.csv")
 @operation("Metrics as CSV", "The whole per-actor table: `id` then the documented "
-           "columns (the names `graphsvc metrics` writes).", tag="graph")
+           "columns (the names `graphsvc metrics` writes).", params=layers_params,
+           tag="graph")
 def metrics_csv():
     access = current_access()
     text = data.metrics_csv(get_service(), access)
@@ -164,7 +167,7 @@ def communities():
 @bp.get("/indicators")
 @operation("Cross-border indicators", "Each indicator with its value, numerator, "
            "denominator, definition and the survey's figure beside it.",
-           schema="Indicators")
+           params=layers_params, schema="Indicators")
 def indicators():
     return jsonify(data.indicators(get_service(), current_access()))
 
@@ -211,6 +214,18 @@ def event(event_id):
     from . import events as E
 
     return jsonify(E.event_detail(current_access(), event_id))
+
+
+@bp.get("/events/<event_id>/map")
+@operation("An event's map", "The event's participants and the ties among them, "
+           "`before` the event (ties that began before its first day, or undated) and "
+           "`after` it (those and the ties that began since), each as the map data "
+           "vis-network draws, at the same positions.", path_params=["event_id"],
+           schema="EventMaps", tag="events")
+def event_map(event_id):
+    from . import events as E
+
+    return jsonify(E.event_maps(current_access(), event_id))
 
 
 @bp.get("/groups/<group_id>")
@@ -367,6 +382,33 @@ def introductions_plan():
            params=_convening_params, schema="ConveningReport", tag="introductions")
 def convening_plan():
     return jsonify(convening_from_args(request.args))
+
+
+_KEEP_BODY = {"required": False, "content": {
+    media: {"schema": {"type": "object", "properties": {
+        "size": {"type": "integer", "minimum": 2}, "issue_area": {"type": "string"},
+        "city": {"type": "string"},
+        "languages": {"type": "string", "description": "Codes, comma-separated."},
+        "must": {"type": "string", "description": "Ids, comma-separated."},
+        "exclude": {"type": "string", "description": "Ids, comma-separated."}}}}
+    for media in ("application/json", "application/x-www-form-urlencoded")}}
+
+
+@bp.post("/events/<event_id>/plan")
+@operation("Keep a convening plan for an event", "Plan a convening with the choices "
+           "given (those of `GET /convening/plan`, computed on the graph the caller may "
+           "see) and keep its invitation list and every pair it expects to meet with the "
+           "event, replacing a list kept before (an edit, in the history). Once the "
+           "attendance is recorded, `GET /events/{event_id}` compares them (`plan`).",
+           path_params=["event_id"], schema="KeptPlan", body=_KEEP_BODY,
+           extra_responses=("400", "404", "422"), tag="events")
+def event_plan_keep(event_id):
+    from .introductions import keep_convening
+
+    body = {k: ",".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+            for k, v in _body().items()}
+    return jsonify(keep_convening(get_service(), current_access(), event_id,
+                                  MultiDict(body), "api"))
 
 
 @bp.post("/introductions")

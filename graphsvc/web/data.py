@@ -47,7 +47,7 @@ from .params import ActorQuery, BrokerageQuery, MapQuery, MetricsQuery, TieQuery
 
 __all__ = ["dataset", "dashboard", "actors", "actor_choices", "actor", "ties", "map_data",
            "facets", "metrics_page", "metrics_csv", "brokerage", "communities", "indicators",
-           "MEASURES", "TOP_BROKERS"]
+           "MEASURES", "TOP_BROKERS", "subgraph_map"]
 
 
 def _column(name):
@@ -288,7 +288,7 @@ class _Words:
         self.kinds = {k: kind_label(k) for k in {a.get("kind") for _v, a in G.nodes(data=True)}}
         self.countries = {c: country_name(c)
                           for c in {a.get("country") for _v, a in G.nodes(data=True)}}
-        self.tie_kinds = {k: tie_kind_label(k) for k in TIE_KINDS}
+        self.tie_kinds = {k: tie_kind_label(k) for k in (*TIE_KINDS, "co_participation")}
         self.provenances = {}
 
     def provenance(self, value):
@@ -421,6 +421,8 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
     that have ended are drawn grey and dotted (``ended``).
     """
     G = _snapshot(service, access)
+    if access.layered:  # ?layers= names co_participation: its ties are drawn too
+        G = access.view.layered(access.layers)
     center = None
     if query.ego is not None:
         ego = query.ego
@@ -478,6 +480,31 @@ def map_data(service: GraphService, access: Access, query: MapQuery,
                           key=lambda x: (x[0] is None, str(x[0])))
                       if any(n["country"] == c for n in data["nodes"])],
         "focus": focus,
+        "layered": access.layered,
+    }
+
+
+def subgraph_map(service: GraphService, G: nx.MultiDiGraph, H: nx.MultiDiGraph,
+                 positions: dict) -> dict:
+    """A small map of ``H`` (a part of the reader's graph ``G``) at the given
+    positions, drawn by the map machinery (:func:`graphsvc.viz.maps.build_network`,
+    sized by ties in ``H``, coloured by kind) and shaped like
+    :func:`map_data`'s answer, so the page's map macro draws it."""
+    H = ordered(H)
+    words = _Words(H)
+    net = build_network(H, positions, node_title=_node_title(G, words, None),
+                        edge_title=_edge_title(G, words))
+    data = network_data(net)
+    return {
+        "dataset": _dataset(service, G), **data,
+        "shown": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
+        "total": {"nodes": H.number_of_nodes(), "edges": H.number_of_edges()},
+        "truncated": 0, "ended": 0, "ego": None, "depth": None, "size_by": "degree",
+        "color_by": "kind", "communities": [], "focus": None, "layered": False,
+        "countries": [{"country": c, "shape": sh, "border": b}
+                      for c, (sh, b) in sorted(
+                          country_marks({n["country"] for n in data["nodes"]}).items(),
+                          key=lambda x: (x[0] is None, str(x[0])))],
     }
 
 

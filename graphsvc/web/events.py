@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import networkx as nx
 from flask_babel import gettext as _
 
 from ..errors import NotFound
-from ..queries.affiliation import event_reach
+from ..queries.affiliation import FOLLOW_MONTHS, event_reach, plan_outcome
 from ..snapshot import ALL_TIME, event_node, in_force
 from .access import Access
 
-__all__ = ["events_list", "event_detail", "group_detail", "actor_affiliations"]
+__all__ = ["events_list", "event_detail", "event_maps", "group_detail",
+           "actor_affiliations"]
 
 
 def _names(access: Access) -> dict:
@@ -119,12 +121,82 @@ def event_detail(access: Access, event_id: str) -> dict:
     n = len(participants)
     record = e.to_record()  # a viewer's has no note (graphsvc.snapshot.reader_records)
     record.pop("participants")
+    record.pop("plan")
     return {"dataset": _dataset(access), "event": record, "participants": participants,
+            "plan": _plan_vs_attended(e, G, nodes, ids),
             "pairs": n * (n - 1) // 2, "tied_before": len(before),
             "tied_after": len(before | set(after)), "first_time": first,
             "first_cross_border": sum(p["cross_border"] for p in first),
             "first_cross_silo": sum(p["cross_silo"] for p in first),
             "first_followed": sum(1 for p in first if p["ties"])}
+
+
+def _started_before(d: dict, start: str) -> bool:
+    """The event page's rule for a tie between participants: *before* the
+    event when it began before the first day or carries no date."""
+    since = d.get("since")
+    since = since.isoformat() if isinstance(since, dt.date) else since
+    return since is None or since < start
+
+
+def event_maps(access: Access, event_id: str) -> dict:
+    """The event's participants and the ties among them, twice, at the same
+    positions: ``before`` (the ties that began before the first day, or
+    undated) and ``after`` (those and the ties that began since), as the
+    counts of :func:`event_detail` count them; each shaped like a map of
+    :func:`graphsvc.web.data.map_data`. Read from the reader's graph over
+    all time: a hidden participant or restricted tie is not drawn for a
+    viewer."""
+    from ..viz.layout import layout
+    from .data import subgraph_map
+    from .state import get_service
+
+    view = access.view
+    try:
+        e = view.get_event(event_id)
+    except NotFound:
+        raise NotFound(_("No event with id '%(id)s'.", id=event_id),
+                       details={"id": event_id}) from None
+    G = view.snapshot(as_of=ALL_TIME)
+    ids = {p.actor for p in e.participants if p.actor in G}
+    after = G.subgraph(ids)
+    start = e.start.isoformat()
+    before = nx.subgraph_view(after, filter_edge=lambda u, v, k: _started_before(
+        after.edges[u, v, k], start))
+    positions = view.cached("event_layout", lambda _G: layout(after),
+                            (event_id, tuple(sorted(ids)), after.number_of_edges()),
+                            as_of=ALL_TIME)
+    service = get_service()
+    return {"event": {"id": e.id, "title": e.title, "start": start},
+            "before": subgraph_map(service, G, before, positions),
+            "after": subgraph_map(service, G, after, positions)}
+
+
+def _plan_vs_attended(e, G, nodes: dict, came: set[str]) -> dict | None:
+    """The invitation list kept with the event (``graphsvc convening plan
+    --for-event``) against who came: invited and came, invited and absent,
+    came uninvited; how many of the pairs it expected to meet were both
+    there; and how many of those had a tie that began on or after the first
+    day and was in force 6 and 12 months later
+    (:func:`graphsvc.queries.affiliation.plan_outcome`). ``None`` when no
+    list was kept. The list is the reader's (``reader_records``: a restricted
+    invitee is not in it for a viewer), the ties those of the reader's graph."""
+    if e.plan is None:
+        return None
+    out = plan_outcome(G, e.plan.invited, e.plan.pairs, came, e.start.isoformat(),
+                       months=FOLLOW_MONTHS)
+
+    def rows(ids):
+        return sorted((_actor_row(x, nodes.get(x, {})) for x in ids),
+                      key=lambda r: r["name"].casefold())
+
+    return {"planned_on": e.plan.planned_on.isoformat(), "invited": len(e.plan.invited),
+            "attendance_recorded": bool(came),
+            "invited_came": rows(out["invited_came"]),
+            "invited_absent": rows(out["invited_absent"]),
+            "came_uninvited": rows(out["came_uninvited"]),
+            "expected_pairs": out["expected"], "expected_met": len(out["met"]),
+            "followed": out["followed"]}
 
 
 def group_detail(access: Access, group_id: str) -> dict:

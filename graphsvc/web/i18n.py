@@ -43,6 +43,9 @@ TIE_KIND_LABELS = {
     "informal": _l("Informal"),
     "funding": _l("Funding"),
 }
+#: The layer of ties projected from shared events and groups (not a kind a
+#: tie is recorded with).
+LAYER_LABELS = {"co_participation": _l("Co-participation")}
 PROVENANCE_LABELS = {
     "survey": _l("Survey"),
     "workshop": _l("Workshop"),
@@ -148,7 +151,7 @@ def kind_label(kind) -> str:
 
 
 def tie_kind_label(kind) -> str:
-    return _label(TIE_KIND_LABELS, kind)
+    return _label(TIE_KIND_LABELS if kind in TIE_KIND_LABELS else LAYER_LABELS, kind)
 
 
 def provenance_label(value) -> str:

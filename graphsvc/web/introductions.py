@@ -39,6 +39,7 @@ from ..queries.introductions import (
     convening_report,
     default_goal,
     default_mode,
+    kept_plan,
     plan_convening,
     plan_introductions,
     plan_report,
@@ -56,7 +57,7 @@ __all__ = ["SuggestQuery", "PlanQuery", "suggest_query", "plan_query", "suggesti
            "plan", "record", "profile_section", "plan_from_args", "STATUS_LABELS",
            "report_rows", "MODE_LABELS", "GOAL_LABELS", "MAX_SUGGESTIONS", "MAX_PLAN",
            "PROFILE_SUGGESTIONS", "ConveningQuery", "convening_query", "convening",
-           "convening_from_args", "MAX_CONVENING", "find_actor"]
+           "convening_from_args", "MAX_CONVENING", "find_actor", "keep_convening"]
 
 MAX_SUGGESTIONS = 50
 #: The plan is greedy over the whole graph: a web request keeps it short.
@@ -234,6 +235,26 @@ def convening(service: GraphService, access: Access, query: ConveningQuery) -> d
             exclude=query["exclude"], partition=part), params)
     report = localise(convening_report(G, copy.deepcopy(p)))  # wording is per request
     return {"dataset": _dataset(service, G), "as_of": G.graph.get("as_of"), **report}
+
+
+def keep_convening(service: GraphService, access: Access, event_id: str, args,
+                   path: str) -> dict:
+    """Keep the convening plan ``args`` asks for (the plan page's choices)
+    with an event the reader may see: the invitation list and every pair it
+    expects to meet, in the event's record (an edit: needs ``edit``, in the
+    history and the audit log), to compare with the attendance later
+    (:func:`graphsvc.web.events.event_detail`). The plan is computed here, on
+    the reader's graph, never taken from the request."""
+    import datetime as dt
+
+    access.view.require("edit")
+    access.view.get_event(event_id)  # NotFound before planning
+    report = convening(service, access, convening_query(args))
+    kept = kept_plan(report, dt.date.today().isoformat())
+    change = access.view.keep_plan(event_id, kept, path=path)
+    return {"event": event_id, "invited": kept["invited"],
+            "expected_pairs": len(kept["pairs"]), "planned_on": kept["planned_on"],
+            "change": change.seq if change else None}
 
 
 def record(service: GraphService, access: Access, form) -> dict:

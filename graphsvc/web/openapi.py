@@ -23,7 +23,7 @@ from .params import (
 )
 
 __all__ = ["operation", "spec_for", "actor_params", "tie_params", "page_params",
-           "map_params", "metrics_params", "brokerage_params"]
+           "map_params", "metrics_params", "brokerage_params", "layers_params"]
 
 
 def _q(name, description, schema=None, array=False):
@@ -89,6 +89,15 @@ map_params = [
        "funder, or the actor named by `other`.",
        {"type": "string", "enum": list(FOCUS_TARGETS), "default": "us_policymakers"}),
     _q("other", "The second actor (id or name) when `to` is `actor`."),
+]
+#: The tie kinds an analysis counts (graphsvc.web.access.layers_arg).
+layers_params = [
+    _q("layers", "Tie kinds (layers) the figures count, comma-separated: formal, informal, "
+       "funding, co_participation (ties projected from shared events and groups, weighed by "
+       "recency). Default: formal, informal and funding, the co-participation layer left "
+       "out; naming `co_participation` counts it and draws its ties on a map. `kinds` is a "
+       "synonym. The community partition is the one of the recorded ties either way.",
+       {"type": "string", "example": "formal,informal,funding,co_participation"}),
 ]
 metrics_params = [
     _q("sort", "Column to sort by (see `columns`); a leading '-' sorts descending.",
@@ -251,6 +260,8 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "shown": {"type": "object"}, "total": {"type": "object"},
         "truncated": {"type": "integer", "description": "Actors left out beyond the "
                       "node limit (largest measure kept)."},
+        "layered": {"type": "boolean", "description": "The co-participation layer is "
+                    "counted and drawn (`layers` names it)."},
         "dataset": {"$ref": "#/components/schemas/Dataset"}}})
     c.schema("MetricsPage", {"type": "object", "properties": {
         "analyses": {"$ref": "#/components/schemas/AnalysesStatus"},
@@ -318,6 +329,11 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
                  "filters": {"type": "object"},
                  "invitees": {"type": "array", "items": {"type": "object"}},
                  "pairs": {"type": "array", "items": {"type": "object"}},
+                 "expected_pairs": {"type": "array", "description": "Every pair of "
+                                    "invitees expected to meet for the first time "
+                                    "(best first), as two ids: what an event keeps.",
+                                    "items": {"type": "array", "items": {"type": "string"},
+                                              "minItems": 2, "maxItems": 2}},
                  "totals": {"type": "object", "properties": {
                      "pairs": {"type": "integer"}, "cross_border": {"type": "integer"},
                      "cross_silo": {"type": "integer"}, "value": {"type": "number"}}},
@@ -394,7 +410,45 @@ def spec_for(app, prefix: str = "/api/v1") -> dict:
         "first_cross_silo": {"type": "integer",
                              "description": "First meetings across a silo (sector)."},
         "first_followed": {"type": "integer",
-                           "description": "First meetings a tie followed."}}})
+                           "description": "First meetings a tie followed."},
+        "plan": {"type": ["object", "null"], "description": "The invitation list kept "
+                 "with the event (graphsvc convening plan --for-event, or the plan page) "
+                 "against who came; null when none was kept. Invitees the reader may "
+                 "not see are left out.", "properties": {
+                     "planned_on": {"type": "string", "format": "date"},
+                     "invited": {"type": "integer"},
+                     "attendance_recorded": {"type": "boolean"},
+                     "invited_came": {"type": "array", "items": _row},
+                     "invited_absent": {"type": "array", "items": _row},
+                     "came_uninvited": {"type": "array", "items": _row},
+                     "expected_pairs": {"type": "integer", "description": "Pairs the "
+                                        "plan expected to meet for the first time."},
+                     "expected_met": {"type": "integer", "description": "Of those, the "
+                                      "pairs of which both came."},
+                     "followed": {"type": "array", "description": "Per number of months "
+                                  "after the first day (6 and 12): of the pairs that met, "
+                                  "those with a tie that began on or after the first day "
+                                  "and was in force that day; null while the day is to "
+                                  "come.", "items": {"type": "object", "properties": {
+                                      "months": {"type": "integer"},
+                                      "day": {"type": "string", "format": "date"},
+                                      "pending": {"type": "boolean"},
+                                      "pairs": {"type": ["integer", "null"]},
+                                      "ties": {"type": ["integer", "null"]}}}}}}}})
+    c.schema("EventMaps", {"type": "object", "properties": {
+        "event": {"type": "object", "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"},
+            "start": {"type": "string", "format": "date"}}},
+        "before": {"$ref": "#/components/schemas/MapData"},
+        "after": {"$ref": "#/components/schemas/MapData"}}})
+    c.schema("KeptPlan", {"type": "object", "description": "The invitation list kept "
+             "with an event.", "properties": {
+                 "event": {"type": "string"},
+                 "invited": {"type": "array", "items": {"type": "string"}},
+                 "expected_pairs": {"type": "integer"},
+                 "planned_on": {"type": "string", "format": "date"},
+                 "change": {"type": ["integer", "null"], "description": "The history "
+                            "entry; null when the same list was already kept."}}})
     c.schema("GroupDetail", {"type": "object", "properties": {
         "dataset": {"$ref": "#/components/schemas/Dataset"},
         "group": {"type": "object", "description": "The group's fields without its "

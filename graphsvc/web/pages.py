@@ -116,7 +116,9 @@ def events_page():
 def event_page(event_id):
     from . import events as E
 
-    return render_template("event.html", page=E.event_detail(current_access(), event_id))
+    access = current_access()
+    return render_template("event.html", page=E.event_detail(access, event_id),
+                           maps=E.event_maps(access, event_id))
 
 
 @bp.get("/groups/<group_id>")
@@ -305,9 +307,28 @@ def _convening_name(report: dict, ext: str) -> str:
 @bp.get("/convening/plan")
 def convening_page():
     report = convening_from_args(request.args)
+    access = current_access()
+    events = None
+    if access.can("edit"):
+        events = sorted(access.view.events(), key=lambda e: (e.start, e.id), reverse=True)
     return render_template("convening_plan.html", page=report, r=report,
                            max_size=MAX_CONVENING, link_args=_convening_args(report),
-                           facets=data.facets(get_service(), current_access()))
+                           facets=data.facets(get_service(), access), events=events)
+
+
+@bp.post("/convening/plan/keep")
+def convening_keep():
+    from flask_babel import gettext as _
+
+    from .introductions import keep_convening
+
+    event_id = (request.form.get("event") or "").strip()[:128]
+    if not event_id:
+        raise InvalidQuery([{"field": "event", "value": None,
+                             "message": _("Choose the event to keep the list for.")}])
+    keep_convening(get_service(), current_access(), event_id, request.form, "form")
+    return redirect(url_for("pages.event_page", event_id=event_id, **keep_as_of())
+                    + "#plan", 303)
 
 
 @bp.get("/convening/plan.csv")

@@ -75,6 +75,9 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.convening_csv": "view",
     "pages.convening_json": "view",
     "api.convening_plan": "view",
+    # keeping a plan's invitation list with an event edits the event
+    "pages.convening_keep": "edit",
+    "api.event_plan_keep": "edit",
     "api.actor_introductions": "view",
     "api.introductions_plan": "view",
     "api.record_introduction": "edit",
@@ -96,6 +99,7 @@ ENDPOINT_PERMISSIONS: dict[str, str | None] = {
     "pages.group_page": "view",
     "api.events": "view",
     "api.event": "view",
+    "api.event_map": "view",
     "api.group": "view",
     "api.event_attendance": "import",  # attendance and membership lists are imports
     "api.group_members": "import",

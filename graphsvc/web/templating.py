@@ -47,6 +47,23 @@ def keep_as_of() -> dict:
 _OWN_DAYS = {"pages.changes_page", "pages.monitoring_page"}
 
 
+#: Pages whose figures can count the co-participation layer (``?layers=``).
+_LAYER_PAGES = {"pages.dashboard", "pages.influence_map"}
+#: The layers the pages' switch names: every kind, the layer included.
+ALL_LAYERS = "formal,informal,funding,co_participation"
+
+
+def layer_control() -> str | None:
+    """On the pages whose figures can count the co-participation layer:
+    ``"counted"`` or ``"left_out"`` (what the request's ``?layers=`` says),
+    else ``None``."""
+    if (request.endpoint or "") not in _LAYER_PAGES:
+        return None
+    from .access import current_access
+
+    return "counted" if current_access().layered else "left_out"
+
+
 def as_of_control() -> bool:
     """True on pages read as of one day (the header's date form)."""
     endpoint = request.endpoint or ""
@@ -72,7 +89,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         languages=LANGUAGES, lang_url=lang_url, page_url=page_url, safe_link=safe_link,
-        keep_as_of=keep_as_of, as_of_control=as_of_control,
+        keep_as_of=keep_as_of, as_of_control=as_of_control, layer_control=layer_control,
+        all_layers=ALL_LAYERS,
         kind_colors=KIND_COLORS, shape_outlines=SHAPE_OUTLINES, number=number,
         percent=percent, metric_labels=METRIC_LABELS, role_labels=ROLE_LABELS,
         indicator_labels=INDICATOR_LABELS, change_rows=change_rows)

@@ -81,3 +81,30 @@ def test_layers_option_accepts_co_participation_and_excludes_it_by_default(db, t
     assert r.exit_code == 0, r.output
     r = run(db, "metrics", "-o", "-", "--layers", "events")
     assert r.exit_code == 2 and "co_participation" in r.output
+
+
+def test_plan_kept_for_an_event_then_compared_with_attendance(db, tmp_path):
+    """--for-event keeps the list and every expected pair with the event (an
+    edit in the history); an unknown event is one line and nothing is kept."""
+    r = run(db, "convening", "plan", "--size", "4", "--for-event", "nope")
+    assert r.exit_code == 1 and "no event with id 'nope'" in r.output
+    r = run(db, "events", "add", "--id", "conv-2023", "--title", "Encuentro", "--kind",
+            "convening", "--start", "2023-03-01", "--visibility", "public")
+    assert r.exit_code == 0, r.output
+    r = run(db, "convening", "plan", "--size", "4", "--must", "mx4", "--for-event",
+            "conv-2023", "--format", "json", "--reason", "invitations sent")
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.stdout)
+    assert "kept the invitation list with event conv-2023" in r.stderr
+    s = SQLiteStore(db)
+    kept = s.get_event("conv-2023").plan
+    (change,) = [c for c in s.changes(record=("event", "conv-2023")) if c.action == "update"]
+    s.close()
+    assert kept.invited == [i["id"] for i in plan["invitees"]]
+    assert [list(p) for p in kept.pairs] == [sorted(p) for p in plan["expected_pairs"]]
+    assert len(kept.pairs) == plan["totals"]["pairs"]  # every expected pair, not only listed
+    assert change.reason == "invitations sent"
+    # the same plan again changes nothing
+    r = run(db, "convening", "plan", "--size", "4", "--must", "mx4", "--for-event",
+            "conv-2023")
+    assert r.exit_code == 0 and "nothing changed" in r.output

@@ -229,6 +229,40 @@ class EventContract:
         store.create_record(workshop(id="x-2019", participants=[{"actor": "cso2"}]), EDITOR)
         assert store.get_event("x-2019").actor_ids == ["cso1"]
 
+    def test_kept_plan_round_trips_with_history(self, store, small):
+        """An event's kept invitation list is stored whole, every write of it a
+        history entry (revertable), and merges move it to the survivor."""
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        plan = {"invited": ["cso1", "cso2", "prm"], "pairs": [["prm", "cso1"],
+                                                             ["cso2", "prm"]],
+                "planned_on": "2017-04-01"}
+        change = store.update_record(workshop(plan=plan), EDITOR)
+        kept = store.get_event("tj-2017")
+        assert kept.plan is not None and kept.plan.invited == ["cso1", "cso2", "prm"]
+        assert kept.plan.pairs == [("cso1", "prm"), ("cso2", "prm")]
+        assert kept == workshop(plan=plan)
+        item = change.item("event", "tj-2017")
+        assert item.before.get("plan") is None and item.after["plan"]["invited"] == [
+            "cso1", "cso2", "prm"]
+        assert change.seq in [c.seq for c in store.changes(actor="prm")]
+        store.revert(change.seq, EDITOR)
+        assert store.get_event("tj-2017").plan is None
+        store.update_record(workshop(plan=plan), EDITOR)
+        store.merge_actors("cso1", "cso2", EDITOR)
+        store.update_record(workshop(plan=plan, title="Taller"), EDITOR)
+        moved = store.get_event("tj-2017").plan
+        assert moved.invited == ["cso1", "prm"] and moved.pairs == [("cso1", "prm")]
+
+    def test_kept_plan_must_name_actors(self, store, small):
+        store.upsert(*small)
+        store.create_record(workshop(), EDITOR)
+        v = store.version()
+        with pytest.raises(ValidationFailed, match="event or group"):
+            store.update_record(workshop(plan={"invited": ["cso1", "ghost"],
+                                               "planned_on": "2017-04-01"}), EDITOR)
+        assert store.version() == v and store.get_event("tj-2017").plan is None
+
     def test_clear_removes_events_and_groups(self, store, small):
         store.upsert(*small)
         store.put_records([workshop(), working_group()], EDITOR)

@@ -205,3 +205,32 @@ def test_membership_list_api_and_who_may_call_it(app):
     r = editor.post("/api/v1/groups/gt-legal/members", headers=bearer(editor),
                     data={"sheet": _sheet("x", "m.txt")}, content_type="multipart/form-data")
     assert r.status_code == 400 and r.json["error"]["details"][0]["field"] == "sheet"
+
+
+def test_event_maps_before_and_after_hand_count(app):
+    """The participants' map before the workshop (casa-red 2018, casa-col
+    undated) and after it (and red-ofi, red-col, ofi-col since), at the same
+    positions; a viewer's without the hidden participant and the restricted
+    ofi-col tie."""
+    def edges(m):
+        return sorted(tuple(sorted((e["from"], e["to"]))) for e in m["edges"])
+
+    analyst = signed_in(app, "analyst").get("/api/v1/events/taller-2019/map").json
+    assert edges(analyst["before"]) == [("casa", "col"), ("casa", "red")]
+    assert edges(analyst["after"]) == [("casa", "col"), ("casa", "red"), ("col", "ofi"),
+                                       ("col", "red"), ("ofi", "red")]
+    assert len(analyst["before"]["nodes"]) == len(analyst["after"]["nodes"]) == 5
+    pos = [{n["id"]: (n["x"], n["y"]) for n in analyst[w]["nodes"]}
+           for w in ("before", "after")]
+    assert pos[0] == pos[1]
+    viewer = signed_in(app, "viewer")
+    seen = viewer.get("/api/v1/events/taller-2019/map").json
+    assert {n["id"] for n in seen["after"]["nodes"]} == {"casa", "red", "ofi", "col"}
+    assert edges(seen["after"]) == [("casa", "col"), ("casa", "red"), ("col", "red"),
+                                    ("ofi", "red")]
+    assert viewer.get("/api/v1/events/zz-reunion/map").status_code == 404
+    page = viewer.get("/events/taller-2019").get_data(as_text=True)
+    assert 'id="map-before"' in page and 'id="map-after"' in page
+    assert "Defensora Oculta" not in page
+    es = viewer.get("/events/taller-2019?lang=es").get_data(as_text=True)
+    assert "Su mapa: antes y después del evento" in es

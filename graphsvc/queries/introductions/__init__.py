@@ -17,7 +17,7 @@ Functions take the snapshot graph first and return plain data:
 """
 from .brokers import best_broker, mutual_brokers, trusted_path
 from .candidates import MODES, default_mode
-from .convening import plan_convening
+from .convening import kept_plan, plan_convening
 from .evaluate import evaluate_hidden_ties
 from .geography import COUNTERPART_CITIES, counterpart
 from .plan import (
@@ -52,5 +52,6 @@ __all__ = [
     "suggestions_report",
     "plan_report",
     "plan_convening",
+    "kept_plan",
     "convening_report",
 ]

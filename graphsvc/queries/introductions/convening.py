@@ -76,7 +76,7 @@ from .language import bridging_languages, speaks_both
 from .scoring import explain, score_all
 
 __all__ = ["MEETING_BASE", "CROSS_WEIGHTS", "START_POOL", "plan_convening", "pair_value",
-           "first_time_pairs"]
+           "first_time_pairs", "kept_plan"]
 
 #: What any first meeting is worth before its introduction score is added.
 MEETING_BASE = 0.3
@@ -404,6 +404,7 @@ def plan_convening(G, size: int = 20, *, B=None, introductions=(), issue_area=No
                     "languages": sorted(languages or ()), "must": must,
                     "exclude": sorted(exclude, key=str)},
         "invitees": invitees, "pairs": listed,
+        "expected_pairs": [[u, v] for _value, u, v, _cb, _cs in pairs],
         "totals": {"pairs": len(pairs), "cross_border": sum(1 for p in pairs if p[3]),
                    "cross_silo": sum(1 for p in pairs if p[4]),
                    "value": round(sum(p[0] for p in pairs), 4)},
@@ -414,3 +415,11 @@ def plan_convening(G, size: int = 20, *, B=None, introductions=(), issue_area=No
         "co_participation": B is not None,
         "illustrative": G.graph.get("illustrative") == "true",
     }
+
+
+def kept_plan(p: dict, planned_on: str) -> dict:
+    """What an event keeps of a convening plan ``p`` (the ``plan`` field of
+    :class:`graphsvc.model.Event`): the invitees, every pair expected to
+    meet for the first time, and the day it was planned."""
+    return {"invited": [i["id"] for i in p["invitees"]],
+            "pairs": [list(x) for x in p["expected_pairs"]], "planned_on": planned_on}
