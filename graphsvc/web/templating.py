@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
 
+from ..errors import GraphsvcError
 from ..viz import KIND_COLORS, SHAPE_OUTLINES
 from .i18n import LANGUAGES
 
@@ -61,7 +62,10 @@ def layer_control() -> str | None:
         return None
     from .access import current_access
 
-    return "counted" if current_access().layered else "left_out"
+    try:
+        return "counted" if current_access().layered else "left_out"
+    except GraphsvcError:
+        return None  # the error page of a bad request (e.g. ?as_of=yesterday)
 
 
 def as_of_control() -> bool:
