@@ -14,7 +14,7 @@ from pathlib import Path
 AXE = Path(__file__).with_name("axe") / "axe.min.js"
 
 #: Routes that answer a file, not a page (downloads, assets).
-_FILES = (".csv", ".json", ".<fmt>", "/export/<fmt>", "/favicon.ico")
+_FILES = (".csv", ".json", ".xlsx", ".<fmt>", "/export/<fmt>", "/favicon.ico")
 _SKIP = {"static", "favicon", "vendor.static", "pages.rejected_csv", "auth.audit_export",
          "pages.map_download"}  # (a file to save: the map as one HTML file)
 
@@ -70,3 +70,21 @@ def axe_violations(page, impacts=("serious", "critical"), repeats=REPEATS) -> li
             nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
     }""", list(repeats))
     return [v for v in found if v["impact"] in impacts]
+
+
+def page_values(app, actor_id: str, tie_id: str) -> dict[str, str]:
+    """Values for every page's arguments on the illustrative network:
+    ``actor_id`` and ``tie_id`` as given, its Tijuana workshop and a working
+    group, and a survey with one invitation (created here, so the survey's
+    design, status, review, results, answers and link pages are crawled)."""
+    from graphsvc.surveys.store import Surveys
+    from survey_support import survey_spec
+
+    store = app.extensions["graphsvc"].store
+    surveys = Surveys(app.extensions["graphsvc.accounts"])
+    record = surveys.create(survey_spec(), by="test")
+    ((invitation, token),) = surveys.invite(record.id, [(store.get_actor(actor_id), None)],
+                                            by="test")
+    return {"actor_id": actor_id, "tie_id": tie_id, "event_id": "journeys-tijuana-2017",
+            "group_id": "tf-wg-protection", "survey_id": str(record.id),
+            "invitation_id": str(invitation.id), "token": token}

@@ -23,7 +23,10 @@ def test_the_page_lists_the_plans_invitees_with_reasons(browser, live, locale, h
                                                         reason):
     svc = live.app.extensions["graphsvc"]
     G = svc.snapshot(include_restricted=False)
-    expected = plan_convening(G, 12, partition=svc.partition(False))
+    # as the page plans: the viewer's events (first meetings) and introductions
+    expected = plan_convening(G, 12, B=svc.two_mode(False),
+                              introductions=svc.introductions(False),
+                              partition=svc.partition(False))
     w = new_watch(browser, locale=locale, storage_state=live.state)
     response = w.page.goto(live.url + "/convening/plan?size=12")
     assert response.status == 200

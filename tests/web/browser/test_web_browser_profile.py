@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 #: A Mexican CSO of the illustrative network (graphsvc.illustrative.invented).
 PELICANO = "/actors/ex-asociacion-ejemplo-pelicano"
-SECTIONS = ["summary", "introductions", "routes", "metrics", "ties", "ego-map"]
+SECTIONS = ["summary", "introductions", "routes", "metrics", "ties", "events", "ego-map"]
 
 
 @pytest.fixture(scope="module")
